@@ -1,0 +1,59 @@
+# mxaudit - see README.md. `make V=1` shows the commands.
+#
+# Warnings are errors when CI=true or DEVELOPER=1. Each area keeps its own
+# object list so work on one area does not touch the others' lines.
+
+CC      ?= cc
+PKGS    := ldns libgit2 yaml-0.1 openssl jansson
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+           -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MMD -MP
+ifneq ($(filter true 1,$(CI) $(DEVELOPER)),)
+CFLAGS  += -Werror
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# The core: CLI, config, DNS collection, snapshot files, store.
+CORE_OBJS := util.o finding.o json.o yamltree.o config.o snapshot.o \
+             dns.o resolver.o collect.o store.o when.o
+CMD_OBJS  := main.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
+# SPF (issue 3)
+SPF_OBJS  :=
+# Firewalls (issue 5)
+FW_OBJS   :=
+# Analyzers, policies, check (issue 4)
+CHECK_OBJS :=
+
+OBJS := $(addprefix auditor/,$(CORE_OBJS) $(CMD_OBJS) $(SPF_OBJS) $(FW_OBJS) $(CHECK_OBJS))
+LIB_OBJS := $(filter-out auditor/main.o,$(OBJS))
+
+all: mxaudit
+
+deps:
+	@sh scripts/deps
+
+mxaudit: $(OBJS)
+	@echo "  LINK   $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+auditor/%.o: auditor/%.c
+	@echo "  CC     $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+include tests/Makefile.inc
+
+clean:
+	rm -f mxaudit auditor/*.o auditor/*.d
+	rm -rf tests/bin tests/out
+
+.PHONY: all deps clean test demo bench fuzz
+-include auditor/*.d

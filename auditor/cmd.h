@@ -1,0 +1,57 @@
+/*
+ * cmd.h - the command table's contract.
+ *
+ * A command is a file cmd_<name>.c with one entry point and a row in
+ * main.c's table. It returns an exit code (0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN) or a negative value after printing an error, which main
+ * turns into 3.
+ */
+#ifndef MXAUDIT_CMD_H
+#define MXAUDIT_CMD_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_WARNING = 1,
+	EXIT_CRITICAL = 2,
+	EXIT_UNKNOWN = 3,
+};
+
+enum out_format {
+	FMT_TEXT,
+	FMT_JSON,
+	FMT_MARKDOWN,
+};
+
+/* Global options, accepted before or after the command name. */
+struct cmd_ctx {
+	const char *store;          /* --store, $MXAUDIT_STORE, ./snapshots */
+	const char *config;         /* -c/--config, ./mxaudit.yaml */
+	bool config_given;          /* -c was on the command line */
+	struct strlist dns_servers; /* --dns-server, repeatable */
+	const char *resolver;       /* --resolver: for finding authoritative servers */
+	unsigned auth_port;         /* --auth-port: port of authoritative servers */
+	unsigned timeout_ms;        /* --timeout, per query */
+	enum out_format format;     /* --format */
+	bool format_given;
+	bool color;                 /* stdout is a terminal and NO_COLOR unset */
+};
+
+/* The entry point of each command: argv[0] is the command name. */
+int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_log(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_show(int argc, char **argv, struct cmd_ctx *ctx);
+/* Commands of later areas declare themselves here, one line each. */
+int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* main.c: print "usage: mxaudit <usage>" of a command and return 3-style -1. */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * config.h - mxaudit.yaml: the domains and firewalls to watch.
+ */
+#ifndef MXAUDIT_CONFIG_H
+#define MXAUDIT_CONFIG_H
+
+#include <stdbool.h>
+#include "util.h"
+
+struct domain_conf {
+	char *name;                   /* lower case, no final dot */
+	struct strlist dkim_selectors;
+	struct strlist sending_ips;   /* textual addresses as configured */
+	struct strlist mail_hosts;    /* optional: "IP[:PORT]" the MX must reach (firewall path) */
+	unsigned line;                /* where it was configured */
+};
+
+struct firewall_conf {
+	char *name;
+	char *format;                 /* iptables, nft-json, ... */
+	char *file;                   /* export, relative paths resolved against the config's dir */
+	char *command;                /* or a command whose stdout is the export; may be NULL */
+	char *ipset_file;             /* optional `ipset save` output */
+	struct strlist public_ips;    /* addresses this firewall owns */
+	struct strlist outside_ifaces;
+	struct strlist inside_ifaces;
+	unsigned line;
+};
+
+struct config {
+	char *path;
+	bool lab;                     /* documentation/special ranges allowed for MX */
+	struct strlist policies;      /* policy files (relative to config dir resolved) */
+	struct strlist dns_servers;   /* like --dns-server */
+	char *resolver;
+	unsigned timeout_ms;          /* 0 = not set */
+	unsigned max_inflight;        /* 0 = not set */
+	unsigned dkim_warn_bits, dkim_crit_bits;  /* 2048, 1024 */
+	struct domain_conf *domains;
+	size_t ndomains, domains_alloc;
+	struct firewall_conf *firewalls;
+	size_t nfirewalls, firewalls_alloc;
+};
+
+/* config.c */
+/* Load and validate; every error names file:line:column. */
+int config_load(const char *path, struct config *out);
+const struct domain_conf *config_domain(const struct config *c, const char *name);
+void config_release(struct config *c);
+
+#endif

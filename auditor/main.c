@@ -1,0 +1,238 @@
+/*
+ * main.c - global options, the command table, and the exit code.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "cmd.h"
+
+#define MXAUDIT_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	const char *usage;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "init [--store DIR]",
+	  "create the snapshot store (a git repository)" },
+	{ "snapshot", cmd_snapshot, "snapshot [--tag NAME] [-m MSG]",
+	  "collect every configured domain and commit what changed" },
+	{ "diff", cmd_diff, "diff [A [B]]",
+	  "record-level changes between two snapshots" },
+	{ "log", cmd_log, "log [--since WHEN] [--until WHEN] [DOMAIN]",
+	  "snapshots that changed something, newest first" },
+	{ "show", cmd_show, "show [REV] [DOMAIN]",
+	  "the content of a snapshot" },
+	/* Later areas add their rows here. */
+};
+
+static const char global_help[] =
+	"Global options (before or after the command):\n"
+	"  --store DIR            snapshot store (default $MXAUDIT_STORE, else ./snapshots)\n"
+	"  -c, --config FILE      configuration (default ./mxaudit.yaml)\n"
+	"  --dns-server HOST[:PORT]\n"
+	"                         send every query to this server instead of the\n"
+	"                         domain's authoritative servers; repeat to ask\n"
+	"                         several and compare their answers\n"
+	"  --resolver HOST[:PORT] recursive resolver used to find authoritative\n"
+	"                         servers (default: first nameserver in /etc/resolv.conf)\n"
+	"  --auth-port PORT       port of authoritative servers (default 53)\n"
+	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
+	"  --format text|json     output format (some commands: markdown)\n"
+	"  -q, --quiet            only errors\n"
+	"  -v, --verbose          more detail; repeat for more\n"
+	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"
+	"  --version              print the version\n"
+	"\n"
+	"Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run).\n";
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: mxaudit [global options] COMMAND [options]\n\n"
+		     "Audit the DNS and firewall changes that break mail.\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n%s", global_help);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct command *c = find_command(cmd);
+	va_list ap;
+
+	fputs("mxaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c)
+		fprintf(stderr, "usage: mxaudit %s\n", c->usage);
+	return -1;
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || v > max)
+		return error("%s: '%s' is not a number from 0 to %u", opt, s, max);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int set_format(struct cmd_ctx *ctx, const char *s)
+{
+	if (!strcmp(s, "text"))
+		ctx->format = FMT_TEXT;
+	else if (!strcmp(s, "json"))
+		ctx->format = FMT_JSON;
+	else if (!strcmp(s, "markdown"))
+		ctx->format = FMT_MARKDOWN;
+	else
+		return error("--format: '%s' is not text, json or markdown", s);
+	ctx->format_given = true;
+	return 0;
+}
+
+/*
+ * Take one global option at argv[*i] if it is one. Returns 1 if taken
+ * (advancing *i past its value), 0 if not a global option, -1 on error.
+ */
+static int take_global(int argc, char **argv, int *i, struct cmd_ctx *ctx,
+		       bool *want_help, bool *want_version)
+{
+	static const char *const with_value[] = {
+		"--store", "-c", "--config", "--dns-server", "--resolver",
+		"--auth-port", "--timeout", "--format",
+	};
+	const char *arg = argv[*i], *val = NULL, *eq;
+	char name[32];
+	unsigned secs;
+
+	if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))
+		return verbosity = -1, 1;
+	if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))
+		return verbosity = verbosity < 0 ? 1 : verbosity + 1, 1;
+	if (!strcmp(arg, "-vv"))
+		return verbosity = 2, 1;
+	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+		return *want_help = true, 1;
+	if (!strcmp(arg, "--version"))
+		return *want_version = true, 1;
+
+	eq = strchr(arg, '=');
+	snprintf(name, sizeof(name), "%.*s", eq && arg[1] == '-' ? (int)(eq - arg) : (int)strlen(arg), arg);
+	for (size_t k = 0; k < ARRAY_SIZE(with_value); k++) {
+		if (strcmp(name, with_value[k]))
+			continue;
+		if (eq && arg[1] == '-')
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return error("option '%s' needs a value", name);
+		break;
+	}
+	if (!val)
+		return 0;
+	if (!strcmp(name, "--store"))
+		ctx->store = val;
+	else if (!strcmp(name, "-c") || !strcmp(name, "--config"))
+		ctx->config = val, ctx->config_given = true;
+	else if (!strcmp(name, "--dns-server"))
+		sl_push(&ctx->dns_servers, val);
+	else if (!strcmp(name, "--resolver"))
+		ctx->resolver = val;
+	else if (!strcmp(name, "--auth-port"))
+		return parse_uint("--auth-port", val, 65535, &ctx->auth_port) ? -1 : 1;
+	else if (!strcmp(name, "--timeout")) {
+		if (parse_uint("--timeout", val, 3600, &secs) || !secs)
+			return secs ? -1 : error("--timeout: must be at least 1 second");
+		ctx->timeout_ms = secs * 1000;
+	} else if (!strcmp(name, "--format"))
+		return set_format(ctx, val) ? -1 : 1;
+	return 1;
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	const struct command *cmd = NULL;
+	char **rest = xcalloc((size_t)argc + 1, sizeof(*rest));
+	bool want_help = false, want_version = false, dashdash = false;
+	int nrest = 0, r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!dashdash && !strcmp(argv[i], "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && (r = take_global(argc, argv, &i, ctx, &want_help, &want_version))) {
+			if (r < 0)
+				goto out;
+			continue;
+		}
+		if (!cmd && !(cmd = find_command(argv[i]))) {
+			r = error("'%s' is not a command; see 'mxaudit --help'", argv[i]);
+			goto out;
+		}
+		rest[nrest++] = argv[i];
+	}
+	if (want_version) {
+		printf("mxaudit %s\n", MXAUDIT_VERSION);
+		r = 0;
+	} else if (want_help && cmd) {
+		printf("usage: mxaudit %s\n\n%s.\n\n%s", cmd->usage, cmd->summary, global_help);
+		r = 0;
+	} else if (!cmd) {
+		print_help(want_help ? stdout : stderr);
+		r = want_help ? 0 : -1;
+	} else {
+		optind = 1;
+		r = cmd->fn(nrest, rest, ctx);
+	}
+out:
+	free(rest);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	const char *env = getenv("MXAUDIT_STORE");
+	int r;
+
+	ctx.store = env && *env ? env : "snapshots";
+	ctx.config = "mxaudit.yaml";
+	ctx.timeout_ms = 3000;
+	ctx.auth_port = 53;
+	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+
+	r = run(argc, argv, &ctx);
+	sl_release(&ctx.dns_servers);
+	if (fflush(stdout) || ferror(stdout)) {
+		error("cannot write output: %s", strerror(errno));
+		r = EXIT_UNKNOWN;
+	}
+	if (r < 0 || r > EXIT_UNKNOWN)
+		r = EXIT_UNKNOWN;
+	return r;
+}

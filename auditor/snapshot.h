@@ -1,0 +1,122 @@
+/*
+ * snapshot.h - the in-memory snapshot and its canonical text files.
+ *
+ * A snapshot is what mxaudit saw of the world at one moment: for each
+ * domain the DNS records it reached (dns/<domain>.zone) and how each
+ * lookup ended (dns/<domain>.status); for each firewall its masked export
+ * and normalized rules. Analyzers read only this, never the network.
+ */
+#ifndef MXAUDIT_SNAPSHOT_H
+#define MXAUDIT_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/*
+ * One resource record in canonical presentation form. owner is lower
+ * case and absolute ("mx1.example.com."), type a mnemonic ("MX",
+ * "TYPE65"), rdata the ldns presentation of the RDATA with names lower
+ * cased and TXT strings quoted and escaped ("\"v=spf1 -all\"").
+ */
+struct rr {
+	char *owner;
+	unsigned ttl;
+	char *type;
+	char *rdata;
+};
+
+/* How a lookup ended. The order is the on-disk order of severity. */
+enum lookup_state {
+	LK_NOERROR,   /* answer with data */
+	LK_NODATA,    /* name exists, no record of this type */
+	LK_NXDOMAIN,  /* name does not exist */
+	LK_SERVFAIL,  /* temporary: server failure (or REFUSED, FORMERR) */
+	LK_TIMEOUT,   /* temporary: no answer in time */
+};
+#define LK_IS_TEMPORARY(s) ((s) == LK_SERVFAIL || (s) == LK_TIMEOUT)
+
+struct lookup {
+	char *name;       /* absolute, lower case */
+	char *type;
+	enum lookup_state state;
+	bool stale;       /* temporary failure: records are the last good ones */
+	bool disagree;    /* the servers asked gave different answers */
+	char *servers;    /* comma-separated servers that answered, or "-" */
+	char *detail;     /* for disagreement: "server=STATE/N" of the odd ones; or NULL */
+};
+
+struct domain_snap {
+	char *name;               /* as configured, lower case, no final dot */
+	struct rr *rrs;           /* sorted by owner, type, rdata; unique */
+	size_t nrr, rr_alloc;
+	struct lookup *lks;       /* sorted by name, type */
+	size_t nlk, lk_alloc;
+};
+
+struct fw_snap {
+	char *name;               /* as configured */
+	char *format;             /* "iptables", "nft-json", ... */
+	char *export_text;        /* masked export: firewall/<name>.export */
+	char *rules_text;         /* normalized model: firewall/<name>.rules */
+};
+
+struct snapshot {
+	struct domain_snap *domains;   /* sorted by name */
+	size_t n, alloc;
+	struct fw_snap *fws;           /* sorted by name */
+	size_t nfw, fw_alloc;
+};
+
+/* snapshot.c */
+const char *lookup_state_name(enum lookup_state s);
+int lookup_state_parse(const char *s, enum lookup_state *out);
+
+struct domain_snap *snapshot_add_domain(struct snapshot *s, const char *name);
+struct domain_snap *snapshot_domain(const struct snapshot *s, const char *name);
+void snapshot_sort(struct snapshot *s);
+void snapshot_release(struct snapshot *s);
+
+/* Append a record or lookup; strings are copied. Call dsnap_sort() after. */
+void dsnap_add_rr(struct domain_snap *d, const char *owner, unsigned ttl,
+		  const char *type, const char *rdata);
+struct lookup *dsnap_add_lookup(struct domain_snap *d, const char *name,
+				const char *type, enum lookup_state state);
+/* Sort and de-duplicate records and lookups into canonical order. */
+void dsnap_sort(struct domain_snap *d);
+
+/*
+ * Find records at owner (absolute, lower case) of a type ("*" for any).
+ * Returns how many; *first points at the first (records are sorted, so
+ * they are adjacent). The pointer is borrowed.
+ */
+size_t dsnap_find(const struct domain_snap *d, const char *owner,
+		  const char *type, const struct rr **first);
+const struct lookup *dsnap_lookup(const struct domain_snap *d,
+				  const char *name, const char *type);
+
+/* Canonical files. The returned text is the caller's to free. */
+char *dsnap_zone_text(const struct domain_snap *d);
+char *dsnap_status_text(const struct domain_snap *d);
+/* Parse them back; errors name file:line (file is for messages only). */
+int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text);
+int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text);
+
+/*
+ * Carry the last good data over temporary failures: for each lookup of
+ * cur that failed temporarily, copy prev's records of that name and type
+ * and mark it stale. When cur has any temporary failure, lookups prev
+ * made that cur could not reach (a timed-out MX hides its hosts) are
+ * carried over the same way. Nothing is ever dropped because a server
+ * did not answer. Returns how many lookups are stale.
+ */
+size_t dsnap_carry_stale(struct domain_snap *cur, const struct domain_snap *prev);
+
+/* Record helpers for analyzers. Results are the caller's to free. */
+int rr_txt_strings(const struct rr *r, struct strlist *out);  /* decoded */
+char *rr_txt_join(const struct rr *r);       /* strings joined, NULL if bad */
+int rr_mx(const struct rr *r, unsigned *pref, char **host);    /* host absolute */
+char *name_abs(const char *name);            /* lower case, with final dot */
+
+#endif

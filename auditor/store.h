@@ -1,0 +1,71 @@
+/*
+ * store.h - the snapshot store: a bare git repository written through
+ * libgit2 (store.c is the only file that uses it).
+ *
+ * Layout of a snapshot tree: dns/<domain>.zone, dns/<domain>.status,
+ * firewall/<name>.export, firewall/<name>.rules. Trees are built
+ * directly in the object database: no work tree, no checkout, so a run
+ * killed at any point leaves the previous snapshot and refs intact (the
+ * ref moves last, atomically).
+ */
+#ifndef MXAUDIT_STORE_H
+#define MXAUDIT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "snapshot.h"
+
+struct store;
+
+struct store_commit {
+	char id[41];
+	char *summary;        /* first line of the message */
+	char *message;        /* whole message */
+	time_t when;
+	int tz_minutes;
+	struct strlist tags;  /* tags pointing at it */
+};
+
+/* A changed file between two snapshots. */
+struct store_change {
+	char *path;           /* "dns/example.com.zone" */
+	char *old_text;       /* NULL if added */
+	char *new_text;       /* NULL if deleted */
+};
+
+/* store.c */
+int store_init(const char *path);            /* create; fine if it exists as a store */
+/* Open; with lock, take the store's run lock or fail naming who holds it. */
+int store_open(const char *path, bool lock, struct store **out);
+void store_close(struct store *s);           /* releases the lock */
+/* Resolve a revision ("HEAD~2", tag, id). Returns 0, 1 if the store is empty, -1. */
+int store_resolve(struct store *s, const char *rev, char id[41]);
+/* Read a snapshot (all files) at a commit. */
+int store_read(struct store *s, const char *id, struct snapshot *out);
+/* Read one file at a commit; *out NULL if absent. */
+int store_read_file(struct store *s, const char *id, const char *path, char **out);
+/*
+ * Write snap as a new commit on HEAD if its tree differs from HEAD's.
+ * *changed says whether a commit was made; id gets the new (or current)
+ * commit. message: first line is the summary.
+ */
+int store_commit(struct store *s, const struct snapshot *snap,
+		 const char *message, bool *changed, char id[41]);
+int store_tag(struct store *s, const char *name, const char *id);
+/* Files that differ between two commits (a may be NULL: everything is new). */
+int store_diff(struct store *s, const char *a, const char *b,
+	       struct store_change **out, size_t *n);
+void store_changes_free(struct store_change *c, size_t n);
+/* Commits reachable from HEAD, newest first; path_prefix filters to commits touching it. */
+int store_log(struct store *s, time_t since, time_t until, const char *path_prefix,
+	      struct store_commit **out, size_t *n);
+void store_commits_free(struct store_commit *c, size_t n);
+/* The commit at or before a time ("--at"), 1 if none. */
+int store_at(struct store *s, time_t when, char id[41]);
+
+/* when.c: parse "2026-11-20 14:00", "1 day ago", "yesterday", "@EPOCH", ... */
+int when_parse(const char *s, time_t now, time_t *out);
+
+#endif

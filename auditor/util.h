@@ -1,0 +1,71 @@
+/*
+ * util.h - allocation, strings and error reporting shared by every file.
+ *
+ * Conventions (see README "Hacking"): functions return 0 or a negative
+ * value; error() prints "mxaudit: <message>" to stderr and returns -1 so
+ * callers can write "return error(...)". Only main() decides to exit.
+ */
+#ifndef MXAUDIT_UTIL_H
+#define MXAUDIT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Grow array v (element count *alloc) so it can hold at least n elements. */
+#define ALLOC_GROW(v, n, alloc)                                         \
+	do {                                                            \
+		if ((n) > (alloc)) {                                    \
+			(alloc) = (alloc) ? (alloc) * 2 : 16;           \
+			if ((alloc) < (n))                              \
+				(alloc) = (n);                          \
+			(v) = xrealloc((v), (alloc) * sizeof(*(v)));    \
+		}                                                       \
+	} while (0)
+
+/* util.c */
+extern int verbosity;  /* -1 quiet, 0 normal, 1+ verbose */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_lower(char *s);
+bool str_starts_with_ci(const char *s, const char *prefix);
+int read_file(const char *path, char **out, size_t *len);
+int str_cmp_ptr(const void *a, const void *b);
+
+/* strbuf: a growable NUL-terminated buffer. */
+struct strbuf {
+	char *buf;
+	size_t len, alloc;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_reset(struct strbuf *sb);
+char *sb_detach(struct strbuf *sb);  /* caller frees; sb is left empty */
+void sb_release(struct strbuf *sb);
+
+/* strlist: a growable array of owned strings. */
+struct strlist {
+	char **v;
+	size_t n, alloc;
+};
+#define STRLIST_INIT { NULL, 0, 0 }
+void sl_push(struct strlist *sl, const char *s);          /* copies s */
+void sl_push_owned(struct strlist *sl, char *s);          /* takes s */
+bool sl_has(const struct strlist *sl, const char *s);     /* exact match */
+void sl_sort_uniq(struct strlist *sl);
+void sl_release(struct strlist *sl);
+
+#endif

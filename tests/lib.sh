@@ -1,0 +1,118 @@
+# tests/lib.sh - sourced by every end-to-end script (tests/e2e/t*.sh).
+#
+# Each script runs in its own scratch directory (the current directory)
+# with $TOP set to the repository. Assertions print TAP-style lines that
+# tests/run counts: "ok - what" or "not ok - what". A script that cannot
+# run a part prints "SKIP: why" so the skip is visible.
+
+: "${TOP:?run through tests/run}"
+MXAUDIT="$TOP/mxaudit"
+if [ -n "${MXAUDIT_VALGRIND:-}" ]; then
+	MXAUDIT="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 $TOP/mxaudit"
+fi
+FIXTURES="$TOP/tests/fixtures"
+SCRATCH=$(pwd)
+_cleanup=""
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+
+# mx ARGS... : run mxaudit, keep stdout in ./out, stderr in ./err, status in $rc.
+mx() {
+	$MXAUDIT "$@" >out 2>err
+	rc=$?
+	return 0
+}
+
+assert_rc() {  # expected description
+	if [ "$rc" = "$1" ]; then ok "$2 (exit $1)"; else
+		notok "$2: exit $rc, expected $1"; sed 's/^/#   /' err out | head -20; fi
+}
+
+assert_eq() {  # actual expected description
+	if [ "$1" = "$2" ]; then ok "$3"; else
+		notok "$3"; echo "#   expected: $2"; echo "#   actual:   $1"; fi
+}
+
+assert_grep() {  # pattern file description
+	if grep -qE -- "$1" "$2"; then ok "$3"; else
+		notok "$3: /$1/ not in $2"; sed 's/^/#   /' "$2" | head -30; fi
+}
+
+assert_no_grep() {  # pattern file description
+	if grep -qE -- "$1" "$2"; then notok "$3: /$1/ found in $2"
+		grep -E -- "$1" "$2" | sed 's/^/#   /' | head -10; else ok "$3"; fi
+}
+
+assert_file_eq() {  # expected-file actual-file description
+	if diff -u "$1" "$2" >diff.out 2>&1; then ok "$3"; else
+		notok "$3"; sed 's/^/#   /' diff.out | head -40; fi
+}
+
+at_exit() { _cleanup="$* ; $_cleanup"; trap 'eval "$_cleanup"' EXIT; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# free_port: print a TCP and UDP port on 127.0.0.1 nobody listens on.
+free_port() {
+	while :; do
+		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000 ))
+		ss -Hlntu 2>/dev/null | awk '{print $5}' | grep -q ":$p\$" || { echo $p; return; }
+	done
+}
+
+# nsd_start NAME ADDR PORT ZONEDIR : start NSD serving every ZONEDIR/*.zone
+# (zone name = file name less .zone) on ADDR:PORT, with response-rate
+# limiting off. State lives in ./NAME/. Stopped at exit.
+nsd_start() {
+	_n=$1 _addr=$2 _port=$3 _zdir=$4
+	mkdir -p "$SCRATCH/$_n"
+	{
+		echo "server:"
+		echo "  ip-address: $_addr@$_port"
+		echo "  username: \"\""
+		echo "  chroot: \"\""
+		echo "  zonesdir: \"$_zdir\""
+		echo "  database: \"\""
+		echo "  pidfile: \"$SCRATCH/$_n/nsd.pid\""
+		echo "  xfrdfile: \"$SCRATCH/$_n/xfrd.state\""
+		echo "  zonelistfile: \"$SCRATCH/$_n/zone.list\""
+		echo "  logfile: \"$SCRATCH/$_n/nsd.log\""
+		echo "  server-count: 1"
+		echo "  rrl-ratelimit: 0"
+		echo "  rrl-whitelist-ratelimit: 0"
+		echo "  hide-version: yes"
+		echo "remote-control:"
+		echo "  control-enable: no"
+		for z in "$_zdir"/*.zone; do
+			echo "zone:"
+			echo "  name: \"$(basename "$z" .zone)\""
+			echo "  zonefile: \"$z\""
+		done
+	} >"$SCRATCH/$_n/nsd.conf"
+	nsd -c "$SCRATCH/$_n/nsd.conf" || { notok "nsd $_n did not start"; cat "$SCRATCH/$_n/nsd.log"; exit 1; }
+	at_exit "nsd_stop $_n"
+	# Wait until it answers.
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		drill -p "$_port" @"$_addr" "$(basename "$(ls "$_zdir"/*.zone | head -1)" .zone)" SOA >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	notok "nsd $_n does not answer on $_addr:$_port"; cat "$SCRATCH/$_n/nsd.log"; exit 1
+}
+
+nsd_stop() {
+	[ -f "$SCRATCH/$1/nsd.pid" ] || return 0
+	_pid=$(cat "$SCRATCH/$1/nsd.pid")
+	kill "$_pid" 2>/dev/null
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		kill -0 "$_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f "$SCRATCH/$1/nsd.pid"
+}
+
+# nsd_restart NAME ADDR PORT ZONEDIR : pick up changed zone files.
+nsd_restart() {
+	nsd_stop "$1"
+	nsd_start "$@"
+}
