@@ -1,0 +1,276 @@
+/*
+ * snapshot.c - the in-memory snapshot, its canonical text files, and
+ * carrying last good data over temporary failures.
+ *
+ * dns/<domain>.zone: one record a line, "owner<TAB>ttl<TAB>IN<TAB>type<TAB>rdata",
+ * sorted by owner, type, rdata. dns/<domain>.status: one lookup a line,
+ * "name<TAB>type<TAB>result<TAB>flags<TAB>servers[<TAB>detail]". Nothing
+ * time-varying goes in, so the same world gives the same bytes.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+#include "snapshot.h"
+
+static const char *const lk_names[] = {
+	"NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "TIMEOUT",
+};
+
+const char *lookup_state_name(enum lookup_state s)
+{
+	return lk_names[s];
+}
+
+int lookup_state_parse(const char *s, enum lookup_state *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lk_names); i++) {
+		if (!strcmp(s, lk_names[i])) {
+			*out = (enum lookup_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct domain_snap *snapshot_add_domain(struct snapshot *s, const char *name)
+{
+	struct domain_snap *d;
+
+	ALLOC_GROW(s->domains, s->n + 1, s->alloc);
+	d = &s->domains[s->n++];
+	memset(d, 0, sizeof(*d));
+	d->name = str_lower(xstrdup(name));
+	return d;
+}
+
+struct domain_snap *snapshot_domain(const struct snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcasecmp(s->domains[i].name, name))
+			return &s->domains[i];
+	return NULL;
+}
+
+static int dsnap_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct domain_snap *)a)->name,
+		      ((const struct domain_snap *)b)->name);
+}
+
+static int fw_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fw_snap *)a)->name, ((const struct fw_snap *)b)->name);
+}
+
+void snapshot_sort(struct snapshot *s)
+{
+	if (s->n)
+		qsort(s->domains, s->n, sizeof(*s->domains), dsnap_name_cmp);
+	if (s->nfw)
+		qsort(s->fws, s->nfw, sizeof(*s->fws), fw_name_cmp);
+	for (size_t i = 0; i < s->n; i++)
+		dsnap_sort(&s->domains[i]);
+}
+
+static void lookup_release(struct lookup *l)
+{
+	free(l->name);
+	free(l->type);
+	free(l->servers);
+	free(l->detail);
+}
+
+static void dsnap_release(struct domain_snap *d)
+{
+	for (size_t i = 0; i < d->nrr; i++) {
+		free(d->rrs[i].owner);
+		free(d->rrs[i].type);
+		free(d->rrs[i].rdata);
+	}
+	for (size_t i = 0; i < d->nlk; i++)
+		lookup_release(&d->lks[i]);
+	free(d->rrs);
+	free(d->lks);
+	free(d->name);
+}
+
+void snapshot_release(struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		dsnap_release(&s->domains[i]);
+	for (size_t i = 0; i < s->nfw; i++) {
+		free(s->fws[i].name);
+		free(s->fws[i].format);
+		free(s->fws[i].export_text);
+		free(s->fws[i].rules_text);
+	}
+	free(s->domains);
+	free(s->fws);
+	memset(s, 0, sizeof(*s));
+}
+
+void dsnap_add_rr(struct domain_snap *d, const char *owner, unsigned ttl,
+		  const char *type, const char *rdata)
+{
+	struct rr *r;
+
+	ALLOC_GROW(d->rrs, d->nrr + 1, d->rr_alloc);
+	r = &d->rrs[d->nrr++];
+	r->owner = xstrdup(owner);
+	r->ttl = ttl;
+	r->type = xstrdup(type);
+	r->rdata = xstrdup(rdata);
+}
+
+struct lookup *dsnap_add_lookup(struct domain_snap *d, const char *name,
+				const char *type, enum lookup_state state)
+{
+	struct lookup *l;
+
+	ALLOC_GROW(d->lks, d->nlk + 1, d->lk_alloc);
+	l = &d->lks[d->nlk++];
+	memset(l, 0, sizeof(*l));
+	l->name = xstrdup(name);
+	l->type = xstrdup(type);
+	l->state = state;
+	l->servers = xstrdup("-");
+	return l;
+}
+
+static int rr_cmp_key(const struct rr *a, const struct rr *b)
+{
+	int c;
+
+	if ((c = strcmp(a->owner, b->owner)))
+		return c;
+	if ((c = strcmp(a->type, b->type)))
+		return c;
+	return strcmp(a->rdata, b->rdata);
+}
+
+static int rr_cmp(const void *va, const void *vb)
+{
+	const struct rr *a = va, *b = vb;
+	int c = rr_cmp_key(a, b);
+
+	if (c)
+		return c;
+	return a->ttl < b->ttl ? -1 : a->ttl > b->ttl;
+}
+
+static int lookup_cmp(const void *va, const void *vb)
+{
+	const struct lookup *a = va, *b = vb;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : strcmp(a->type, b->type);
+}
+
+void dsnap_sort(struct domain_snap *d)
+{
+	size_t j = 0;
+
+	if (d->nrr) {
+		qsort(d->rrs, d->nrr, sizeof(*d->rrs), rr_cmp);
+		for (size_t i = 1; i < d->nrr; i++) {
+			if (!rr_cmp_key(&d->rrs[i], &d->rrs[j])) {
+				free(d->rrs[i].owner);
+				free(d->rrs[i].type);
+				free(d->rrs[i].rdata);
+			} else {
+				d->rrs[++j] = d->rrs[i];
+			}
+		}
+		d->nrr = j + 1;
+	}
+	j = 0;
+	if (d->nlk) {
+		qsort(d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);
+		for (size_t i = 1; i < d->nlk; i++) {
+			if (!lookup_cmp(&d->lks[i], &d->lks[j]))
+				lookup_release(&d->lks[i]);
+			else
+				d->lks[++j] = d->lks[i];
+		}
+		d->nlk = j + 1;
+	}
+}
+
+size_t dsnap_find(const struct domain_snap *d, const char *owner,
+		  const char *type, const struct rr **first)
+{
+	size_t lo = 0, hi = d->nrr, n = 0;
+
+	*first = NULL;
+	/* Binary search for the first record at owner. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->rrs[mid].owner, owner) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < d->nrr && !strcmp(d->rrs[i].owner, owner); i++) {
+		if (strcmp(type, "*") && strcmp(d->rrs[i].type, type)) {
+			if (n)
+				break;
+			continue;
+		}
+		if (!n++)
+			*first = &d->rrs[i];
+	}
+	return n;
+}
+
+const struct lookup *dsnap_lookup(const struct domain_snap *d,
+				  const char *name, const char *type)
+{
+	struct lookup key = { .name = (char *)name, .type = (char *)type };
+
+	if (!d->nlk)
+		return NULL;
+	return bsearch(&key, d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);
+}
+
+char *dsnap_zone_text(const struct domain_snap *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < d->nrr; i++) {
+		const struct rr *r = &d->rrs[i];
+		sb_addf(&sb, "%s\t%u\tIN\t%s\t%s\n", r->owner, r->ttl, r->type, r->rdata);
+	}
+	return sb_detach(&sb);
+}
+
+static void lookup_flags(const struct lookup *l, struct strbuf *sb)
+{
+	if (l->stale && l->disagree)
+		sb_adds(sb, "stale,disagree");
+	else if (l->stale)
+		sb_adds(sb, "stale");
+	else if (l->disagree)
+		sb_adds(sb, "disagree");
+	else
+		sb_adds(sb, "-");
+}
+
+char *dsnap_status_text(const struct domain_snap *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, "; name\ttype\tresult\tflags\tservers\tdisagreement\n");
+	for (size_t i = 0; i < d->nlk; i++) {
+		const struct lookup *l = &d->lks[i];
+		sb_addf(&sb, "%s\t%s\t%s\t", l->name, l->type, lookup_state_name(l->state));
+		lookup_flags(l, &sb);
+		sb_addf(&sb, "\t%s", l->servers ? l->servers : "-");
+		if (l->detail)
+			sb_addf(&sb, "\t%s", l->detail);
+		sb_addc(&sb, '\n');
+	}
+	return sb_detach(&sb);
+}

@@ -1,0 +1,228 @@
+/*
+ * snapshot_parse.c - reading the canonical files back, and decoding the
+ * presentation form of the records analyzers look into (TXT, MX).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "snapshot.h"
+
+/* Split off the next whitespace-separated field of *p (modified in place). */
+static char *next_field(char **p, const char *seps)
+{
+	char *s = *p, *start;
+
+	while (*s && strchr(seps, *s))
+		s++;
+	if (!*s)
+		return NULL;
+	start = s;
+	while (*s && !strchr(seps, *s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	*p = s;
+	return start;
+}
+
+/* Iterate the lines of text: returns the next line (NUL-terminated copy in *buf). */
+static const char *next_line(const char *text, struct strbuf *buf)
+{
+	const char *nl = strchr(text, '\n');
+	size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+	sb_reset(buf);
+	sb_add(buf, text, n);
+	if (buf->len && buf->buf[buf->len - 1] == '\r')
+		buf->buf[--buf->len] = '\0';
+	return nl ? nl + 1 : text + n;
+}
+
+static int parse_zone_line(struct domain_snap *d, char *line)
+{
+	char *p = line, *owner, *ttl, *cls, *type, *end;
+	unsigned long t;
+
+	if (!(owner = next_field(&p, " \t")) || !(ttl = next_field(&p, " \t")) ||
+	    !(cls = next_field(&p, " \t")) || !(type = next_field(&p, " \t")))
+		return -1;
+	t = strtoul(ttl, &end, 10);
+	if (*end || !isdigit((unsigned char)*ttl) || t > 0x7fffffffUL || strcmp(cls, "IN"))
+		return -1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (!*p)
+		return -1;
+	dsnap_add_rr(d, str_lower(owner), (unsigned)t, type, p);
+	return 0;
+}
+
+int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
+{
+	struct strbuf line = STRBUF_INIT;
+	unsigned lineno = 0;
+	int r = 0;
+
+	while (*text) {
+		text = next_line(text, &line);
+		lineno++;
+		if (!line.len || line.buf[0] == ';')
+			continue;
+		if (parse_zone_line(d, line.buf)) {
+			r = error("%s:%u: expected 'owner TTL IN TYPE RDATA'", file, lineno);
+			break;
+		}
+	}
+	sb_release(&line);
+	dsnap_sort(d);
+	return r;
+}
+
+static int parse_status_line(struct domain_snap *d, char *line)
+{
+	char *p = line, *name, *type, *state, *flags, *servers, *detail;
+	enum lookup_state st;
+	struct lookup *l;
+
+	if (!(name = next_field(&p, "\t")) || !(type = next_field(&p, "\t")) ||
+	    !(state = next_field(&p, "\t")) || !(flags = next_field(&p, "\t")) ||
+	    !(servers = next_field(&p, "\t")) || lookup_state_parse(state, &st))
+		return -1;
+	detail = next_field(&p, "\t");
+	l = dsnap_add_lookup(d, str_lower(name), type, st);
+	l->stale = strstr(flags, "stale") != NULL;
+	l->disagree = strstr(flags, "disagree") != NULL;
+	free(l->servers);
+	l->servers = xstrdup(servers);
+	l->detail = detail ? xstrdup(detail) : NULL;
+	return 0;
+}
+
+int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text)
+{
+	struct strbuf line = STRBUF_INIT;
+	unsigned lineno = 0;
+	int r = 0;
+
+	while (*text) {
+		text = next_line(text, &line);
+		lineno++;
+		if (!line.len || line.buf[0] == ';')
+			continue;
+		if (parse_status_line(d, line.buf)) {
+			r = error("%s:%u: expected 'name TYPE RESULT FLAGS SERVERS'", file, lineno);
+			break;
+		}
+	}
+	sb_release(&line);
+	dsnap_sort(d);
+	return r;
+}
+
+/* Decode one character-string at *p (quoted or bare) into out. */
+static int txt_string(const char **pp, struct strbuf *out)
+{
+	const char *p = *pp;
+	bool quoted = *p == '"';
+
+	if (quoted)
+		p++;
+	while (*p && (quoted ? *p != '"' : !isspace((unsigned char)*p))) {
+		if (*p != '\\') {
+			sb_addc(out, *p++);
+			continue;
+		}
+		p++;
+		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2])) {
+			int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+			if (v > 255)
+				return -1;
+			sb_addc(out, (char)v);
+			p += 3;
+		} else if (*p) {
+			sb_addc(out, *p++);
+		} else {
+			return -1;
+		}
+	}
+	if (quoted) {
+		if (*p != '"')
+			return -1;
+		p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+int rr_txt_strings(const struct rr *r, struct strlist *out)
+{
+	const char *p = r->rdata;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		sb_reset(&sb);
+		if (txt_string(&p, &sb)) {
+			sb_release(&sb);
+			return -1;
+		}
+		/* Embedded NULs cannot be represented in C strings; keep them visible. */
+		for (size_t i = 0; i < sb.len; i++)
+			if (!sb.buf[i])
+				sb.buf[i] = '?';
+		sl_push(out, sb.buf ? sb.buf : "");
+	}
+	sb_release(&sb);
+	return 0;
+}
+
+char *rr_txt_join(const struct rr *r)
+{
+	struct strlist sl = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (rr_txt_strings(r, &sl)) {
+		sl_release(&sl);
+		return NULL;
+	}
+	for (size_t i = 0; i < sl.n; i++)
+		sb_adds(&sb, sl.v[i]);
+	sl_release(&sl);
+	return sb_detach(&sb);
+}
+
+int rr_mx(const struct rr *r, unsigned *pref, char **host)
+{
+	char *end;
+	unsigned long v = strtoul(r->rdata, &end, 10);
+
+	if (end == r->rdata || v > 65535 || !isspace((unsigned char)*end))
+		return -1;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (!*end)
+		return -1;
+	*pref = (unsigned)v;
+	*host = name_abs(end);
+	return 0;
+}
+
+char *name_abs(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n && isspace((unsigned char)name[n - 1]))
+		n--;
+	if (n && name[n - 1] == '.')
+		return str_lower(xstrndup(name, n));
+	return str_lower(xasprintf("%.*s.", (int)n, name));
+}
