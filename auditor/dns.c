@@ -1,0 +1,207 @@
+/*
+ * dns.c - DNS wire format through ldns; the only file that includes it.
+ *
+ * Replies become canonical struct rr: owner lower case and absolute,
+ * names in RDATA lower cased (ldns_rr2canonical), RDATA in ldns's
+ * presentation form, so the same answer always gives the same text.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ldns/ldns.h>
+
+#include "util.h"
+#include "resolver.h"
+
+#define EDNS_BUFSIZE 1232   /* DNS flag day 2020: no IP fragmentation */
+
+int dns_type_code(const char *mnemonic)
+{
+	ldns_rr_type t = ldns_get_rr_type_by_name(mnemonic);
+
+	if (!t && strncasecmp(mnemonic, "TYPE", 4))
+		return -1;
+	return (int)t;
+}
+
+const char *dns_type_name(int code, char buf[16])
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript((uint16_t)code);
+
+	if (d && d->_name)
+		snprintf(buf, 16, "%s", d->_name);
+	else
+		snprintf(buf, 16, "TYPE%d", code);
+	return buf;
+}
+
+int dns_build_query(const char *name, int qtype, uint16_t id, bool rd,
+		    uint8_t **wire, size_t *len)
+{
+	ldns_rdf *qname = ldns_dname_new_frm_str(name);
+	ldns_pkt *pkt;
+	ldns_status st;
+
+	if (!qname)
+		return error("'%s' is not a valid domain name", name);
+	pkt = ldns_pkt_query_new(qname, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN,
+				 rd ? LDNS_RD : 0);
+	if (!pkt)
+		return error("cannot build a query for '%s'", name);
+	ldns_pkt_set_id(pkt, id);
+	ldns_pkt_set_edns_udp_size(pkt, EDNS_BUFSIZE);
+	st = ldns_pkt2wire(wire, pkt, len);
+	ldns_pkt_free(pkt);
+	if (st != LDNS_STATUS_OK)
+		return error("cannot encode a query for '%s': %s", name,
+			     ldns_get_errorstr_by_id(st));
+	return 0;
+}
+
+/* Fill out from an ldns record in canonical form. */
+static int rr_from_ldns(const ldns_rr *in, struct rr *out)
+{
+	ldns_rr *rr = ldns_rr_clone(in);
+	ldns_buffer *buf = ldns_buffer_new(256);
+	char tbuf[16], *owner;
+	int r = -1;
+
+	if (!rr || !buf)
+		goto out;
+	ldns_rr2canonical(rr);
+	if (!(owner = ldns_rdf2str(ldns_rr_owner(rr))))
+		goto out;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		if (i)
+			ldns_buffer_printf(buf, " ");
+		if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK) {
+			free(owner);
+			goto out;
+		}
+	}
+	out->owner = str_lower(owner);
+	out->ttl = ldns_rr_ttl(rr);
+	out->type = xstrdup(dns_type_name(ldns_rr_get_type(rr), tbuf));
+	out->rdata = xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf));
+	r = 0;
+out:
+	ldns_buffer_free(buf);
+	ldns_rr_free(rr);
+	return r;
+}
+
+void rr_release(struct rr *r)
+{
+	free(r->owner);
+	free(r->type);
+	free(r->rdata);
+	memset(r, 0, sizeof(*r));
+}
+
+void rrs_free(struct rr *rrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rr_release(&rrs[i]);
+	free(rrs);
+}
+
+static bool question_matches(const ldns_pkt *pkt, const char *name, int qtype)
+{
+	ldns_rr_list *q = ldns_pkt_question(pkt);
+	ldns_rdf *want = ldns_dname_new_frm_str(name);
+	bool ok;
+
+	if (!want)
+		return false;
+	ok = q && ldns_rr_list_rr_count(q) == 1 &&
+	     ldns_rr_get_type(ldns_rr_list_rr(q, 0)) == (ldns_rr_type)qtype &&
+	     ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(q, 0)), want) == 0;
+	ldns_rdf_deep_free(want);
+	return ok;
+}
+
+/*
+ * Keep the answer records that belong to the query: at qname, or at a
+ * name a CNAME in the chain points to. Anything else is not ours to trust.
+ */
+static void collect_answer(const ldns_pkt *pkt, const char *name,
+			   struct rr **rrs, size_t *nrr)
+{
+	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	struct strlist chain = STRLIST_INIT;
+	size_t alloc = 0, n = ldns_rr_list_rr_count(an);
+
+	sl_push_owned(&chain, name_abs(name));
+	/* Chains are short; a few passes pick up out-of-order CNAMEs. */
+	for (int pass = 0; pass < 8; pass++) {
+		size_t before = chain.n;
+		for (size_t i = 0; i < n; i++) {
+			struct rr r;
+			if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG ||
+			    rr_from_ldns(ldns_rr_list_rr(an, i), &r))
+				continue;
+			if (sl_has(&chain, r.owner) && !strcmp(r.type, "CNAME") &&
+			    !sl_has(&chain, r.rdata))
+				sl_push(&chain, r.rdata);
+			rr_release(&r);
+		}
+		if (chain.n == before)
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rr r;
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG ||
+		    rr_from_ldns(ldns_rr_list_rr(an, i), &r))
+			continue;
+		if (!sl_has(&chain, r.owner)) {
+			rr_release(&r);
+			continue;
+		}
+		ALLOC_GROW(*rrs, *nrr + 1, alloc);
+		(*rrs)[(*nrr)++] = r;
+	}
+	sl_release(&chain);
+}
+
+int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
+		    const char *name, int qtype, enum lookup_state *state,
+		    struct rr **rrs, size_t *nrr, bool *tc)
+{
+	ldns_pkt *pkt = NULL;
+	ldns_pkt_rcode rc;
+
+	*rrs = NULL;
+	*nrr = 0;
+	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		return -1;
+	if (ldns_pkt_id(pkt) != id || !ldns_pkt_qr(pkt) ||
+	    !question_matches(pkt, name, qtype)) {
+		ldns_pkt_free(pkt);
+		return -1;
+	}
+	*tc = ldns_pkt_tc(pkt);
+	rc = ldns_pkt_get_rcode(pkt);
+	if (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN)
+		collect_answer(pkt, name, rrs, nrr);
+	if (rc == LDNS_RCODE_NXDOMAIN)
+		*state = LK_NXDOMAIN;
+	else if (rc != LDNS_RCODE_NOERROR)
+		*state = LK_SERVFAIL;
+	else
+		*state = *nrr ? LK_NOERROR : LK_NODATA;
+	ldns_pkt_free(pkt);
+	return 0;
+}
+
+int dns_canonical_rr(const char *text, struct rr *out)
+{
+	ldns_rr *rr = NULL;
+	ldns_status st = ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL);
+	int r;
+
+	if (st != LDNS_STATUS_OK)
+		return error("'%s': %s", text, ldns_get_errorstr_by_id(st));
+	r = rr_from_ldns(rr, out);
+	ldns_rr_free(rr);
+	return r ? error("'%s': cannot print the record", text) : 0;
+}
