@@ -35,9 +35,16 @@ struct store_change {
 	char *new_text;       /* NULL if deleted */
 };
 
+/* store_open's result when another run holds the store's lock. */
+#define STORE_ELOCKED (-2)
+
 /* store.c */
-int store_init(const char *path);            /* create; fine if it exists as a store */
-/* Open; with lock, take the store's run lock or fail naming who holds it. */
+/* Create (with parents); 0 if created, 1 if it already is a store, -1. */
+int store_init(const char *path);
+/*
+ * Open; with lock, take the store's run lock or fail naming who holds it
+ * (returns STORE_ELOCKED). Without lock (readers) nothing is written.
+ */
 int store_open(const char *path, bool lock, struct store **out);
 void store_close(struct store *s);           /* releases the lock */
 /* Resolve a revision ("HEAD~2", tag, id). Returns 0, 1 if the store is empty, -1. */
@@ -58,9 +65,20 @@ int store_tag(struct store *s, const char *name, const char *id);
 int store_diff(struct store *s, const char *a, const char *b,
 	       struct store_change **out, size_t *n);
 void store_changes_free(struct store_change *c, size_t n);
-/* Commits reachable from HEAD, newest first; path_prefix filters to commits touching it. */
+/*
+ * Commits reachable from HEAD, newest first; path_prefix filters to commits
+ * touching it. since/until of 0 mean no bound; both are inclusive.
+ */
 int store_log(struct store *s, time_t since, time_t until, const char *path_prefix,
 	      struct store_commit **out, size_t *n);
+/* Like store_log, but only commits that change one of the exact paths. */
+int store_log_paths(struct store *s, time_t since, time_t until,
+		    const struct strlist *paths,
+		    struct store_commit **out, size_t *n);
+/* Silent store_resolve: 0 if rev names a commit (id filled), 1 if not. */
+int store_rev_exists(struct store *s, const char *rev, char id[41]);
+/* Append every file path of the snapshot at a commit to paths, sorted. */
+int store_ls(struct store *s, const char *id, struct strlist *paths);
 void store_commits_free(struct store_commit *c, size_t n);
 /* The commit at or before a time ("--at"), 1 if none. */
 int store_at(struct store *s, time_t when, char id[41]);

@@ -1,0 +1,1147 @@
+/*
+ * store.c - the snapshot store: a bare git repository written through
+ * libgit2. This is the only file that includes libgit2's headers; its
+ * errors are translated into mxaudit's error() here.
+ *
+ * Writes go straight into the object database (blobs, then trees built
+ * with treebuilders, then the commit) and the branch moves last, through
+ * libgit2's lock-file-and-rename ref update. A run killed at any point
+ * leaves unreferenced objects at worst, never a broken HEAD.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "store.h"
+
+#define BRANCH "refs/heads/main"
+#define LOCK_FILE "mxaudit.lock"
+#define SIG_NAME "mxaudit"
+#define SIG_EMAIL "mxaudit@localhost"
+
+struct tag_map {
+	git_oid oid;
+	char *name;
+};
+
+struct store {
+	git_repository *repo;
+	char *path;
+	int lock_fd;
+	struct tag_map *tags;   /* loaded on first use by store_log */
+	size_t ntags, tags_alloc;
+	bool tags_loaded;
+};
+
+/* Print what libgit2 said about the last failure, after what we tried. */
+static int git_fail(const char *fmt, const char *arg)
+{
+	const git_error *e = git_error_last();
+	char *what = xasprintf(fmt, arg);
+
+	error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	free(what);
+	return -1;
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	int r = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			r = error("cannot create '%s': %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return r;
+}
+
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Is path an existing store? 1 yes, 0 it does not exist, -1 (after an
+ * error) it exists but is not a store.
+ */
+static int probe_store(const char *path)
+{
+	git_repository *repo = NULL;
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return error("'%s' exists and is not a directory, so it cannot be a store", path);
+	r = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (r == GIT_ENOTFOUND)
+		return dir_is_empty(path) ? 0 :
+			error("'%s' exists and is not an mxaudit store (not a git repository)", path);
+	if (r < 0)
+		return git_fail("cannot open '%s'", path);
+	r = git_repository_is_bare(repo) ? 1 :
+		error("'%s' is a git work tree, not an mxaudit store (a bare repository)", path);
+	git_repository_free(repo);
+	return r;
+}
+
+int store_init(const char *path)
+{
+	git_repository_init_options opts;
+	git_repository *repo = NULL;
+	int r;
+
+	git_libgit2_init();
+	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	if ((r = probe_store(path)) != 0)
+		goto out;
+	if ((r = mkdir_p(path)) < 0)
+		goto out;
+	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	opts.initial_head = "main";
+	opts.description = "mxaudit snapshot store\n";
+	if (git_repository_init_ext(&repo, path, &opts) < 0) {
+		r = git_fail("cannot create store '%s'", path);
+		goto out;
+	}
+	r = 0;
+out:
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return r;
+}
+
+/* Take the run lock: flock on <gitdir>/mxaudit.lock, holding our pid. */
+static int take_lock(struct store *s)
+{
+	char *file = xasprintf("%s%s", git_repository_path(s->repo), LOCK_FILE);
+	char pid[32] = "unknown";
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = error("cannot open lock file '%s': %s", file, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			if ((n = pread(fd, pid, sizeof(pid) - 1, 0)) > 0) {
+				pid[n] = '\0';
+				pid[strcspn(pid, "\n")] = '\0';
+			}
+			error("store '%s' is locked by another mxaudit run (pid %s)", s->path, pid);
+			r = STORE_ELOCKED;
+		} else {
+			r = error("cannot lock '%s': %s", file, strerror(errno));
+		}
+		close(fd);
+		goto out;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		warning("cannot write pid to '%s': %s", file, strerror(errno));
+	s->lock_fd = fd;
+out:
+	free(file);
+	return r;
+}
+
+/*
+ * With the run lock held no other mxaudit writes the store, so a ref
+ * lock file left by a killed run is stale; it would block every later
+ * commit, so remove it.
+ */
+static void remove_stale_ref_locks(struct store *s)
+{
+	static const char *const names[] = { "HEAD.lock", BRANCH ".lock", "packed-refs.lock" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char *f = xasprintf("%s%s", git_repository_path(s->repo), names[i]);
+		if (!unlink(f))
+			warning("removed stale lock '%s' left by an interrupted run", f);
+		free(f);
+	}
+}
+
+/* Refuse a store whose HEAD does not lead to a readable commit and tree. */
+static int check_head(struct store *s)
+{
+	git_reference *head = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int r;
+
+	r = git_repository_head(&head, s->repo);
+	if (r == GIT_EUNBORNBRANCH || r == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0 || git_commit_lookup(&c, s->repo, git_reference_target(head)) < 0 ||
+	    git_commit_tree(&t, c) < 0)
+		r = git_fail("store '%s' is corrupt (HEAD is unreadable); it was left untouched", s->path);
+	git_tree_free(t);
+	git_commit_free(c);
+	git_reference_free(head);
+	return r < 0 ? -1 : 0;
+}
+
+static int open_repo(const char *path, git_repository **repo)
+{
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0)
+		return error("no mxaudit store at '%s'; run 'mxaudit init --store %s' to create one",
+			     path, path);
+	r = git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (r == GIT_ENOTFOUND)
+		return error("'%s' is not an mxaudit store (not a git repository); "
+			     "run 'mxaudit init --store %s' to create one", path, path);
+	if (r < 0)
+		return git_fail("store '%s' cannot be opened", path);
+	if (!git_repository_is_bare(*repo))
+		return error("'%s' is a git work tree, not an mxaudit store (a bare repository)", path);
+	return 0;
+}
+
+int store_open(const char *path, bool lock, struct store **out)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int r;
+
+	git_libgit2_init();
+	/* We write objects and reference them at once: skip the checks. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	s->path = xstrdup(path);
+	s->lock_fd = -1;
+	*out = NULL;
+	if ((r = open_repo(path, &s->repo)) < 0 || (r = check_head(s)) < 0)
+		goto out;
+	if (lock) {
+		if ((r = take_lock(s)) < 0)
+			goto out;
+		remove_stale_ref_locks(s);
+	}
+	*out = s;
+	return 0;
+out:
+	store_close(s);
+	return r;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);   /* releases the flock */
+	for (size_t i = 0; i < s->ntags; i++)
+		free(s->tags[i].name);
+	free(s->tags);
+	git_repository_free(s->repo);
+	free(s->path);
+	free(s);
+	git_libgit2_shutdown();
+}
+
+/* Resolve rev to a commit; quiet: no message. GIT_ENOTFOUND or < 0. */
+static int lookup_rev(struct store *s, const char *rev, git_commit **out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = git_revparse_single(&obj, s->repo, rev ? rev : "HEAD")) < 0)
+		return r;
+	r = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (r < 0)
+		return r;
+	*out = (git_commit *)peeled;
+	return 0;
+}
+
+static bool store_is_empty(struct store *s)
+{
+	return git_repository_head_unborn(s->repo) == 1;
+}
+
+int store_rev_exists(struct store *s, const char *rev, char id[41])
+{
+	git_commit *c;
+
+	if (lookup_rev(s, rev, &c) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	git_oid_tostr(id, 41, git_commit_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
+int store_resolve(struct store *s, const char *rev, char id[41])
+{
+	git_commit *c;
+	int r;
+
+	id[0] = '\0';
+	if (store_is_empty(s))
+		return 1;
+	r = lookup_rev(s, rev, &c);
+	if (r == GIT_ENOTFOUND || r == GIT_EINVALIDSPEC || r == GIT_EAMBIGUOUS ||
+	    r == GIT_EPEEL || r == GIT_EINVALID)
+		return error("unknown revision '%s' (give a snapshot id, a tag or e.g. HEAD~1)",
+			     rev ? rev : "HEAD");
+	if (r < 0)
+		return git_fail("cannot resolve '%s'", rev ? rev : "HEAD");
+	git_oid_tostr(id, 41, git_commit_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
+/* The tree of the commit named by a rev or id. */
+static int commit_tree(struct store *s, const char *rev, git_tree **out)
+{
+	git_commit *c;
+	int r;
+
+	*out = NULL;
+	r = lookup_rev(s, rev, &c);
+	if (r == GIT_ENOTFOUND || r == GIT_EINVALIDSPEC || r == GIT_EAMBIGUOUS)
+		return error("unknown revision '%s'", rev ? rev : "HEAD");
+	if (r < 0)
+		return git_fail("cannot resolve '%s'", rev ? rev : "HEAD");
+	r = git_commit_tree(out, c);
+	git_commit_free(c);
+	return r < 0 ? git_fail("cannot read the tree of '%s'", rev ? rev : "HEAD") : 0;
+}
+
+/* A blob's content as a NUL-terminated string the caller frees. */
+static int blob_text(struct store *s, const git_oid *oid, const char *path, char **out)
+{
+	git_blob *b;
+
+	if (git_blob_lookup(&b, s->repo, oid) < 0)
+		return git_fail("cannot read '%s'", path);
+	*out = xstrndup(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return 0;
+}
+
+int store_read_file(struct store *s, const char *id, const char *path, char **out)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = commit_tree(s, id, &t)) < 0)
+		return r;
+	r = git_tree_entry_bypath(&e, t, path);
+	if (r == GIT_ENOTFOUND) {
+		git_error_clear();
+		r = 0;
+	} else if (r < 0) {
+		r = git_fail("cannot read '%s'", path);
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		r = blob_text(s, git_tree_entry_id(e), path, out);
+	}
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return r;
+}
+
+/* A file of a snapshot tree directory: "example.com" + ".zone". */
+struct part {
+	char *stem;
+	const char *ext;    /* one of the caller's exts */
+	git_oid oid;
+};
+
+static int part_cmp(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+	int c = strcmp(x->stem, y->stem);
+	return c ? c : strcmp(x->ext, y->ext);
+}
+
+static void parts_free(struct part *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].stem);
+	free(p);
+}
+
+/* Append the blobs of t named <stem><ext>, for one of exts, to parts. */
+static void collect_parts(git_tree *t, const char *const *exts, size_t nexts,
+			  struct part **out, size_t *n, size_t *alloc)
+{
+	for (size_t i = 0; i < git_tree_entrycount(t); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(e);
+		size_t len = strlen(name);
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		for (size_t k = 0; k < nexts; k++) {
+			size_t el = strlen(exts[k]);
+			if (len <= el || strcmp(name + len - el, exts[k]))
+				continue;
+			ALLOC_GROW(*out, *n + 1, *alloc);
+			(*out)[*n].stem = xstrndup(name, len - el);
+			(*out)[*n].ext = exts[k];
+			git_oid_cpy(&(*out)[*n].oid, git_tree_entry_id(e));
+			(*n)++;
+			break;
+		}
+	}
+}
+
+/*
+ * The files of directory dir of a snapshot tree that end in one of exts,
+ * sorted by stem then extension. A missing directory has none. The
+ * caller frees *out with parts_free().
+ */
+static int list_parts(git_tree *root, const char *dir, const char *const *exts,
+		      size_t nexts, struct part **out, size_t *n)
+{
+	git_tree_entry *de = NULL;
+	git_tree *t = NULL;
+	size_t alloc = 0;
+	int r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (git_tree_entry_bypath(&de, root, dir) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_tree_entry_type(de) != GIT_OBJECT_TREE)
+		goto out;
+	if (git_tree_lookup(&t, git_tree_owner(root), git_tree_entry_id(de)) < 0) {
+		r = git_fail("cannot read directory '%s' of the snapshot", dir);
+		goto out;
+	}
+	collect_parts(t, exts, nexts, out, n, &alloc);
+	qsort(*out, *n, sizeof(**out), part_cmp);
+out:
+	git_tree_free(t);
+	git_tree_entry_free(de);
+	return r;
+}
+
+static int read_domains(struct store *s, git_tree *root, struct snapshot *out)
+{
+	static const char *const exts[] = { ".status", ".zone" };
+	struct domain_snap *d = NULL;
+	struct part *p;
+	size_t n;
+	int r;
+
+	if ((r = list_parts(root, "dns", exts, 2, &p, &n)) < 0)
+		return r;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		char *path = xasprintf("dns/%s%s", p[i].stem, p[i].ext), *text = NULL;
+
+		if (!i || strcmp(p[i].stem, p[i - 1].stem))
+			d = snapshot_add_domain(out, p[i].stem);
+		if ((r = blob_text(s, &p[i].oid, path, &text)) >= 0)
+			r = !strcmp(p[i].ext, ".zone") ? dsnap_parse_zone(d, path, text)
+						       : dsnap_parse_status(d, path, text);
+		if (r >= 0 && (i + 1 == n || strcmp(p[i].stem, p[i + 1].stem)))
+			dsnap_sort(d);
+		free(text);
+		free(path);
+	}
+	parts_free(p, n);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * A firewall's format, if the file says it: a first line
+ * "# format: iptables" (either file). NULL if not.
+ */
+static char *format_of(const char *text)
+{
+	static const char key[] = "# format:";
+	size_t len;
+
+	if (!text || strncmp(text, key, sizeof(key) - 1))
+		return NULL;
+	text += sizeof(key) - 1;
+	text += strspn(text, " \t");
+	len = strcspn(text, " \t\r\n");
+	return len ? xstrndup(text, len) : NULL;
+}
+
+static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
+{
+	static const char *const exts[] = { ".export", ".rules" };
+	struct fw_snap *fw = NULL;
+	struct part *p;
+	size_t n;
+	int r;
+
+	if ((r = list_parts(root, "firewall", exts, 2, &p, &n)) < 0)
+		return r;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		char *path = xasprintf("firewall/%s%s", p[i].stem, p[i].ext), *text = NULL;
+
+		if (!i || strcmp(p[i].stem, p[i - 1].stem)) {
+			ALLOC_GROW(out->fws, out->nfw + 1, out->fw_alloc);
+			fw = memset(&out->fws[out->nfw++], 0, sizeof(*fw));
+			fw->name = xstrdup(p[i].stem);
+		}
+		if ((r = blob_text(s, &p[i].oid, path, &text)) >= 0) {
+			if (!fw->format)
+				fw->format = format_of(text);
+			if (!strcmp(p[i].ext, ".export"))
+				fw->export_text = text;
+			else
+				fw->rules_text = text;
+		}
+		free(path);
+	}
+	parts_free(p, n);
+	return r < 0 ? -1 : 0;
+}
+
+int store_read(struct store *s, const char *id, struct snapshot *out)
+{
+	git_tree *root;
+	int r;
+
+	if ((r = commit_tree(s, id, &root)) < 0)
+		return r;
+	if ((r = read_domains(s, root, out)) >= 0)
+		r = read_firewalls(s, root, out);
+	if (r >= 0)
+		snapshot_sort(out);
+	git_tree_free(root);
+	return r;
+}
+
+static int ls_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		sl_push_owned(payload, xasprintf("%s%s", root, git_tree_entry_name(e)));
+	return 0;
+}
+
+int store_ls(struct store *s, const char *id, struct strlist *paths)
+{
+	git_tree *root;
+	int r;
+
+	if ((r = commit_tree(s, id, &root)) < 0)
+		return r;
+	if (git_tree_walk(root, GIT_TREEWALK_PRE, ls_cb, paths) < 0)
+		r = git_fail("cannot list the snapshot '%s'", id ? id : "HEAD");
+	else
+		sl_sort_uniq(paths);
+	git_tree_free(root);
+	return r;
+}
+
+/* Write text as a blob and enter it into tb as name. Takes text. */
+static int tb_add_text(struct store *s, git_treebuilder *tb, const char *dir,
+		       const char *name, char *text)
+{
+	git_oid oid;
+	int r = 0;
+
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/')) {
+		r = error("cannot store '%s/%s': not a valid file name", dir, name);
+	} else if (git_blob_create_from_buffer(&oid, s->repo, text, strlen(text)) < 0) {
+		r = git_fail("cannot write '%s' to the store", name);
+	} else if (git_treebuilder_insert(NULL, tb, name, &oid, GIT_FILEMODE_BLOB) < 0) {
+		r = git_fail("cannot add '%s' to the snapshot tree", name);
+	}
+	free(text);
+	return r;
+}
+
+/* Write the subtree tb into root as dir, unless it is empty. */
+static int tb_add_subtree(git_treebuilder *root, git_treebuilder *tb, const char *dir)
+{
+	git_oid oid;
+
+	if (!git_treebuilder_entrycount(tb))
+		return 0;
+	if (git_treebuilder_write(&oid, tb) < 0 ||
+	    git_treebuilder_insert(NULL, root, dir, &oid, GIT_FILEMODE_TREE) < 0)
+		return git_fail("cannot write directory '%s' of the snapshot", dir);
+	return 0;
+}
+
+static int build_dns(struct store *s, const struct snapshot *snap, git_treebuilder *tb)
+{
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct domain_snap *d = &snap->domains[i];
+		char *zone = xasprintf("%s.zone", d->name), *status = xasprintf("%s.status", d->name);
+		int r = tb_add_text(s, tb, "dns", zone, dsnap_zone_text(d));
+
+		if (r >= 0)
+			r = tb_add_text(s, tb, "dns", status, dsnap_status_text(d));
+		free(zone);
+		free(status);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int build_firewalls(struct store *s, const struct snapshot *snap, git_treebuilder *tb)
+{
+	for (size_t i = 0; i < snap->nfw; i++) {
+		const struct fw_snap *fw = &snap->fws[i];
+		char *name;
+		int r = 0;
+
+		if (fw->export_text) {
+			name = xasprintf("%s.export", fw->name);
+			r = tb_add_text(s, tb, "firewall", name, xstrdup(fw->export_text));
+			free(name);
+		}
+		if (r >= 0 && fw->rules_text) {
+			name = xasprintf("%s.rules", fw->name);
+			r = tb_add_text(s, tb, "firewall", name, xstrdup(fw->rules_text));
+			free(name);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Write the snapshot's tree into the object database. */
+static int build_tree(struct store *s, const struct snapshot *snap, git_oid *out)
+{
+	git_treebuilder *root = NULL, *dns = NULL, *fw = NULL;
+	int r = -1;
+
+	if (git_treebuilder_new(&root, s->repo, NULL) < 0 ||
+	    git_treebuilder_new(&dns, s->repo, NULL) < 0 ||
+	    git_treebuilder_new(&fw, s->repo, NULL) < 0) {
+		git_fail("cannot build the snapshot tree of '%s'", s->path);
+		goto out;
+	}
+	if (build_dns(s, snap, dns) < 0 || build_firewalls(s, snap, fw) < 0 ||
+	    tb_add_subtree(root, dns, "dns") < 0 || tb_add_subtree(root, fw, "firewall") < 0)
+		goto out;
+	if (git_treebuilder_write(out, root) < 0) {
+		git_fail("cannot write the snapshot tree to '%s'", s->path);
+		goto out;
+	}
+	r = 0;
+out:
+	git_treebuilder_free(fw);
+	git_treebuilder_free(dns);
+	git_treebuilder_free(root);
+	return r;
+}
+
+/* HEAD's commit, or NULL in an empty store. */
+static int head_commit(struct store *s, git_commit **out)
+{
+	git_oid oid;
+	int r;
+
+	*out = NULL;
+	r = git_reference_name_to_id(&oid, s->repo, "HEAD");
+	if (r == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (r < 0 || git_commit_lookup(out, s->repo, &oid) < 0)
+		return git_fail("cannot read HEAD of store '%s'", s->path);
+	return 0;
+}
+
+static int write_commit(struct store *s, const git_oid *tree_id, git_commit *parent,
+			const char *message, git_oid *out)
+{
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+	git_buf msg = GIT_BUF_INIT;
+	const git_commit *parents[1] = { parent };
+	int r = -1;
+
+	if (git_signature_now(&sig, SIG_NAME, SIG_EMAIL) < 0 ||
+	    git_tree_lookup(&tree, s->repo, tree_id) < 0 ||
+	    git_message_prettify(&msg, message && *message ? message : "mxaudit snapshot", 0, '#') < 0) {
+		git_fail("cannot prepare the commit in '%s'", s->path);
+		goto out;
+	}
+	/* Moves HEAD's branch only if it still points at parent. */
+	if (git_commit_create(out, s->repo, "HEAD", sig, sig, NULL, msg.ptr, tree,
+			      parent ? 1 : 0, parents) < 0) {
+		git_fail("cannot commit the snapshot to '%s'", s->path);
+		goto out;
+	}
+	r = 0;
+out:
+	git_buf_dispose(&msg);
+	git_tree_free(tree);
+	git_signature_free(sig);
+	return r;
+}
+
+int store_commit(struct store *s, const struct snapshot *snap,
+		 const char *message, bool *changed, char id[41])
+{
+	git_commit *head = NULL;
+	git_oid tree_id, commit_id;
+	int r;
+
+	*changed = false;
+	id[0] = '\0';
+	if ((r = build_tree(s, snap, &tree_id)) < 0 || (r = head_commit(s, &head)) < 0)
+		goto out;
+	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head))) {
+		git_oid_tostr(id, 41, git_commit_id(head));
+		goto out;
+	}
+	if ((r = write_commit(s, &tree_id, head, message, &commit_id)) < 0)
+		goto out;
+	git_oid_tostr(id, 41, &commit_id);
+	*changed = true;
+out:
+	git_commit_free(head);
+	return r;
+}
+
+int store_tag(struct store *s, const char *name, const char *id)
+{
+	git_reference *ref = NULL;
+	git_commit *c = NULL;
+	git_object *old = NULL;
+	char *refname = xasprintf("refs/tags/%s", name);
+	int valid = 0, r = -1;
+
+	if (!*name || *name == '-' || git_reference_name_is_valid(&valid, refname) < 0 || !valid) {
+		error("'%s' is not a valid tag name (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\')", name);
+		goto out;
+	}
+	if (lookup_rev(s, id, &c) < 0) {
+		error("cannot tag '%s': unknown revision", id ? id : "HEAD");
+		goto out;
+	}
+	if (!git_reference_lookup(&ref, s->repo, refname)) {
+		if (git_reference_peel(&old, ref, GIT_OBJECT_COMMIT) < 0 ||
+		    !git_oid_equal(git_object_id(old), git_commit_id(c))) {
+			char was[41] = "?";
+			if (old)
+				git_oid_tostr(was, sizeof(was), git_object_id(old));
+			error("tag '%s' already exists and points to another snapshot (%.12s)", name, was);
+			goto out;
+		}
+		r = 0;    /* already there */
+		goto out;
+	}
+	git_error_clear();
+	if (git_reference_create(&ref, s->repo, refname, git_commit_id(c), 0, "mxaudit: tag") < 0) {
+		git_fail("cannot create tag '%s'", name);
+		goto out;
+	}
+	s->tags_loaded = false;
+	r = 0;
+out:
+	git_object_free(old);
+	git_reference_free(ref);
+	git_commit_free(c);
+	free(refname);
+	return r;
+}
+
+static int diff_delta(struct store *s, const git_diff_delta *d, struct store_change *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
+	if (d->status != GIT_DELTA_ADDED && d->old_file.mode != GIT_FILEMODE_UNREADABLE &&
+	    blob_text(s, &d->old_file.id, c->path, &c->old_text) < 0)
+		return -1;
+	if (d->status != GIT_DELTA_DELETED &&
+	    blob_text(s, &d->new_file.id, c->path, &c->new_text) < 0)
+		return -1;
+	return 0;
+}
+
+int store_diff(struct store *s, const char *a, const char *b,
+	       struct store_change **out, size_t *n)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	size_t nd;
+	int r = -1;
+
+	*out = NULL;
+	*n = 0;
+	if ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0)
+		goto out;
+	if (git_diff_tree_to_tree(&diff, s->repo, ta, tb, NULL) < 0) {
+		git_fail("cannot compare snapshots in '%s'", s->path);
+		goto out;
+	}
+	nd = git_diff_num_deltas(diff);
+	*out = xcalloc(nd, sizeof(**out));
+	for (size_t i = 0; i < nd; i++, (*n)++)
+		if (diff_delta(s, git_diff_get_delta(diff, i), &(*out)[i]) < 0) {
+			(*n)++;
+			goto out;
+		}
+	r = 0;
+out:
+	if (r < 0) {
+		store_changes_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	git_diff_free(diff);
+	git_tree_free(tb);
+	git_tree_free(ta);
+	return r;
+}
+
+void store_changes_free(struct store_change *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].path);
+		free(c[i].old_text);
+		free(c[i].new_text);
+	}
+	free(c);
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	const struct tag_map *x = a, *y = b;
+	int c = git_oid_cmp(&x->oid, &y->oid);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static int tag_cb(const char *refname, void *payload)
+{
+	struct store *s = payload;
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+
+	if (!git_reference_lookup(&ref, s->repo, refname) &&
+	    !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT)) {
+		ALLOC_GROW(s->tags, s->ntags + 1, s->tags_alloc);
+		git_oid_cpy(&s->tags[s->ntags].oid, git_object_id(obj));
+		s->tags[s->ntags++].name = xstrdup(refname + strlen("refs/tags/"));
+	}
+	git_error_clear();   /* a tag of a non-commit is not ours: skip it */
+	git_object_free(obj);
+	git_reference_free(ref);
+	return 0;
+}
+
+/* Map the tags (refs/tags/...) to commits once, sorted by commit id. */
+static int load_tags(struct store *s)
+{
+	if (s->tags_loaded)
+		return 0;
+	for (size_t i = 0; i < s->ntags; i++)
+		free(s->tags[i].name);
+	s->ntags = 0;
+	if (git_reference_foreach_glob(s->repo, "refs/tags/*", tag_cb, s) < 0)
+		return git_fail("cannot list the tags of '%s'", s->path);
+	qsort(s->tags, s->ntags, sizeof(*s->tags), tag_cmp);
+	s->tags_loaded = true;
+	return 0;
+}
+
+static void tags_of(struct store *s, const git_oid *oid, struct strlist *out)
+{
+	size_t lo = 0, hi = s->ntags;
+
+	while (lo < hi) {          /* first tag with oid >= the commit's */
+		size_t mid = lo + (hi - lo) / 2;
+		if (git_oid_cmp(&s->tags[mid].oid, oid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->ntags && git_oid_equal(&s->tags[lo].oid, oid); lo++)
+		sl_push(out, s->tags[lo].name);
+}
+
+static void fill_commit(struct store *s, git_commit *c, struct store_commit *out)
+{
+	const char *summary = git_commit_summary(c);
+
+	memset(out, 0, sizeof(*out));
+	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
+	out->summary = xstrdup(summary ? summary : "");
+	out->message = xstrdup(git_commit_message(c));
+	out->when = (time_t)git_commit_time(c);
+	out->tz_minutes = git_commit_time_offset(c);
+	tags_of(s, git_commit_id(c), &out->tags);
+}
+
+void store_commits_free(struct store_commit *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].summary);
+		free(c[i].message);
+		sl_release(&c[i].tags);
+	}
+	free(c);
+}
+
+struct log_filter {
+	const char *prefix;            /* commits touching a path with this prefix */
+	const struct strlist *paths;   /* commits touching one of these paths */
+};
+
+/* The id of the entry at path in tree t (NULL t: none); false if absent. */
+static bool entry_id(git_tree *t, const char *path, git_oid *out)
+{
+	git_tree_entry *e;
+
+	if (!t || git_tree_entry_bypath(&e, t, path) < 0) {
+		git_error_clear();
+		return false;
+	}
+	git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return true;
+}
+
+static bool path_changed(git_tree *a, git_tree *b, const char *path)
+{
+	git_oid x, y;
+	bool hx = entry_id(a, path, &x), hy = entry_id(b, path, &y);
+
+	return hx != hy || (hx && !git_oid_equal(&x, &y));
+}
+
+/* Index of the first entry of t whose name sorts at or after base. */
+static size_t lower_bound(const git_tree *t, const char *base)
+{
+	size_t lo = 0, hi = git_tree_entrycount(t);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(git_tree_entry_name(git_tree_entry_byindex(t, mid)), base) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Does an entry of a named base* differ from b's entry of that name? */
+static bool prefix_side_changed(const git_tree *a, const git_tree *b, const char *base)
+{
+	size_t len = strlen(base);
+
+	if (!a)
+		return false;
+	for (size_t i = lower_bound(a, base); i < git_tree_entrycount(a); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(a, i), *o;
+		if (strncmp(git_tree_entry_name(e), base, len))
+			break;
+		o = b ? git_tree_entry_byname(b, git_tree_entry_name(e)) : NULL;
+		if (!o || !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)))
+			return true;
+	}
+	return false;
+}
+
+/* The subtree at dir ("" for root itself); NULL if absent. */
+static git_tree *subtree(git_tree *root, const char *dir)
+{
+	git_tree *t = NULL;
+	git_oid oid;
+
+	if (!root)
+		return NULL;
+	if (!*dir)
+		return git_tree_dup(&t, root) < 0 ? NULL : t;
+	if (!entry_id(root, dir, &oid) || git_tree_lookup(&t, git_tree_owner(root), &oid) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	return t;
+}
+
+static bool prefix_changed(git_tree *a, git_tree *b, const char *prefix)
+{
+	const char *slash = strrchr(prefix, '/');
+	char *dir = slash ? xstrndup(prefix, (size_t)(slash - prefix)) : xstrdup("");
+	const char *base = slash ? slash + 1 : prefix;
+	git_tree *sa = subtree(a, dir), *sb = subtree(b, dir);
+	bool hit;
+
+	if (sa && sb && git_oid_equal(git_tree_id(sa), git_tree_id(sb)))
+		hit = false;
+	else
+		hit = prefix_side_changed(sa, sb, base) || prefix_side_changed(sb, sa, base);
+	git_tree_free(sa);
+	git_tree_free(sb);
+	free(dir);
+	return hit;
+}
+
+/* Does commit c change what the filter selects, against its first parent? */
+static int touches(git_commit *c, const struct log_filter *f, bool *hit)
+{
+	git_commit *parent = NULL;
+	git_tree *t = NULL, *pt = NULL;
+	int r = -1;
+
+	*hit = false;
+	if (git_commit_tree(&t, c) < 0 ||
+	    (git_commit_parentcount(c) && (git_commit_parent(&parent, c, 0) < 0 ||
+					   git_commit_tree(&pt, parent) < 0))) {
+		git_fail("cannot read snapshot %s", git_oid_tostr_s(git_commit_id(c)));
+		goto out;
+	}
+	if (f->prefix)
+		*hit = prefix_changed(pt, t, f->prefix);
+	for (size_t i = 0; f->paths && i < f->paths->n && !*hit; i++)
+		*hit = path_changed(pt, t, f->paths->v[i]);
+	r = 0;
+out:
+	git_tree_free(pt);
+	git_tree_free(t);
+	git_commit_free(parent);
+	return r;
+}
+
+/* A revwalk over HEAD's history, newest first; *out NULL if the store is empty. */
+static int walk_head(struct store *s, git_revwalk **out)
+{
+	*out = NULL;
+	if (store_is_empty(s))
+		return 0;
+	if (git_revwalk_new(out, s->repo) < 0 ||
+	    git_revwalk_sorting(*out, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push_head(*out) < 0) {
+		git_revwalk_free(*out);
+		*out = NULL;
+		return git_fail("cannot walk the history of '%s'", s->path);
+	}
+	return 0;
+}
+
+static int log_walk(struct store *s, time_t since, time_t until,
+		    const struct log_filter *f, struct store_commit **out, size_t *n)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	size_t alloc = 0;
+	git_oid oid;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = load_tags(s)) < 0 || (r = walk_head(s, &walk)) < 0 || !walk)
+		return r;
+	while (!(r = git_revwalk_next(&oid, walk))) {
+		bool hit = true;
+		time_t t;
+
+		if ((r = git_commit_lookup(&c, s->repo, &oid)) < 0)
+			break;
+		t = (time_t)git_commit_time(c);
+		if (since && t < since)
+			break;     /* time order: everything after is older */
+		if ((!until || t <= until) && (r = touches(c, f, &hit)) < 0)
+			break;
+		if ((!until || t <= until) && hit) {
+			ALLOC_GROW(*out, *n + 1, alloc);
+			fill_commit(s, c, &(*out)[(*n)++]);
+		}
+		git_commit_free(c);
+		c = NULL;
+	}
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	if (r < 0 && r != GIT_ITEROVER) {
+		if (r != -1 || git_error_last())
+			git_fail("cannot read the history of '%s'", s->path);
+		store_commits_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int store_log(struct store *s, time_t since, time_t until, const char *path_prefix,
+	      struct store_commit **out, size_t *n)
+{
+	struct log_filter f = { path_prefix && *path_prefix ? path_prefix : NULL, NULL };
+
+	return log_walk(s, since, until, &f, out, n);
+}
+
+int store_log_paths(struct store *s, time_t since, time_t until,
+		    const struct strlist *paths,
+		    struct store_commit **out, size_t *n)
+{
+	struct log_filter f = { NULL, paths };
+
+	return log_walk(s, since, until, &f, out, n);
+}
+
+int store_at(struct store *s, time_t when, char id[41])
+{
+	git_revwalk *walk;
+	git_commit *c;
+	git_oid oid;
+	int r;
+
+	id[0] = '\0';
+	if ((r = walk_head(s, &walk)) < 0 || !walk)
+		return r < 0 ? r : 1;
+	while (!(r = git_revwalk_next(&oid, walk))) {
+		if (git_commit_lookup(&c, s->repo, &oid) < 0) {
+			r = git_fail("cannot read snapshot %s", git_oid_tostr_s(&oid));
+			break;
+		}
+		r = (time_t)git_commit_time(c) <= when;
+		git_commit_free(c);
+		if (r) {
+			git_oid_tostr(id, 41, &oid);
+			r = 0;
+			break;
+		}
+	}
+	git_revwalk_free(walk);
+	if (r == GIT_ITEROVER)
+		return 1;
+	return r < 0 ? -1 : 0;
+}
