@@ -24,7 +24,7 @@ endif
 
 # The core: CLI, config, DNS collection, snapshot files, store.
 CORE_OBJS := util.o finding.o json.o yamltree.o config.o snapshot.o snapshot_parse.o stale.o \
-             dns.o resolver.o collect.o store.o when.o
+             dns.o resolver.o collect.o store.o when.o snapdiff.o
 CMD_OBJS  := main.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF (issue 3)
 SPF_OBJS  :=
