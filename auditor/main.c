@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "show [REV] [DOMAIN]",
 	  "the content of a snapshot" },
 	/* Later areas add their rows here. */
+	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV]",
+	  "evaluate SPF for a client address, live or from a snapshot" },
 };
 
 static const char global_help[] =
@@ -222,7 +224,6 @@ int main(int argc, char **argv)
 
 	ctx.store = env && *env ? env : "snapshots";
 	ctx.config = "mxaudit.yaml";
-	ctx.timeout_ms = 3000;
 	ctx.auth_port = 53;
 	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 

@@ -244,7 +244,8 @@ static int start_udp(struct resolver *r, struct xfer *x)
 
 	xfer_close(x);
 	x->id = random_id();
-	if (dns_build_query(job->name, job->qtype, x->id, r->opts.rd, &x->wire, &x->wlen))
+	if (dns_build_query(job->name, job->qtype, x->id,
+			    r->opts.rd || job->servers[x->si]->recursive, &x->wire, &x->wlen))
 		return -1;
 	if ((x->fd = open_socket(job->servers[x->si], SOCK_DGRAM)) < 0 ||
 	    send(x->fd, x->wire, x->wlen, 0) < 0)
@@ -265,7 +266,8 @@ static int start_tcp(struct resolver *r, struct xfer *x)
 
 	xfer_close(x);
 	x->id = random_id();
-	if (dns_build_query(job->name, job->qtype, x->id, r->opts.rd, &q, &qlen))
+	if (dns_build_query(job->name, job->qtype, x->id,
+			    r->opts.rd || job->servers[x->si]->recursive, &q, &qlen))
 		return -1;
 	x->wire = xmalloc(qlen + 2);
 	x->wire[0] = (uint8_t)(qlen >> 8);

@@ -21,6 +21,7 @@ struct server {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char *name;                    /* "127.0.0.1:5353" as shown to users */
+	bool recursive;                /* a recursive resolver: set RD */
 };
 
 struct lookup_result {

@@ -118,5 +118,6 @@ int rr_txt_strings(const struct rr *r, struct strlist *out);  /* decoded */
 char *rr_txt_join(const struct rr *r);       /* strings joined, NULL if bad */
 int rr_mx(const struct rr *r, unsigned *pref, char **host);    /* host absolute */
 char *name_abs(const char *name);            /* lower case, with final dot */
+char *addr_reverse_name(const char *ip);     /* "10.2.0.192.in-addr.arpa.", NULL if not an IP */
 
 #endif

@@ -2,6 +2,7 @@
  * snapshot_parse.c - reading the canonical files back, and decoding the
  * presentation form of the records analyzers look into (TXT, MX).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,4 +226,21 @@ char *name_abs(const char *name)
 	if (n && name[n - 1] == '.')
 		return str_lower(xstrndup(name, n));
 	return str_lower(xasprintf("%.*s.", (int)n, name));
+}
+
+char *addr_reverse_name(const char *ip)
+{
+	unsigned char a[16];
+	struct strbuf sb = STRBUF_INIT;
+
+	if (inet_pton(AF_INET, ip, a) == 1) {
+		sb_addf(&sb, "%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
+	} else if (inet_pton(AF_INET6, ip, a) == 1) {
+		for (int i = 15; i >= 0; i--)
+			sb_addf(&sb, "%x.%x.", a[i] & 0xf, a[i] >> 4);
+		sb_adds(&sb, "ip6.arpa.");
+	} else {
+		return NULL;
+	}
+	return sb_detach(&sb);
 }

@@ -1,0 +1,660 @@
+/*
+ * collect.c - what to ask, for every configured domain, and the cache
+ * that makes each name/type asked once per run.
+ *
+ * Collection is a graph walk driven by answers: the MX answer names the
+ * hosts whose addresses to ask, an address names its PTR, an SPF record
+ * names its includes, and so on. Every domain walks concurrently through
+ * one resolver; a name reached by many domains (a shared SPF include, a
+ * shared MX host) is asked once and its answer handed to each.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "strmap.h"
+#include "resolver.h"
+#include "collect.h"
+
+#define CHAIN_MAX      8    /* CNAME hops followed */
+#define SPF_DEPTH_MAX  10   /* include/redirect nesting followed */
+#define SPF_NAMES_MAX  60   /* SPF-related names per domain, loop and abuse guard */
+#define SPF_MX_MAX     10   /* RFC 7208 4.6.4: MX names per mx term */
+
+enum purpose {
+	P_PLAIN,    /* keep the answer, nothing follows from it */
+	P_MX,       /* the domain's MX: addresses and TLSA of each host */
+	P_MXADDR,   /* an MX host's address: its PTR */
+	P_PTR,      /* a PTR: the forward lookup of its names */
+	P_SPF,      /* TXT that may hold SPF: its include/redirect/a/mx targets */
+	P_SPFMX,    /* MX named by an SPF mx term: the hosts' addresses */
+	P_DMARC,    /* DMARC: external report destinations' authorization */
+};
+
+struct dctx;
+
+struct waiter {
+	struct dctx *d;
+	enum purpose p;
+	int depth;
+	struct waiter *next;
+};
+
+/* One name/type asked of one set of servers, shared by every domain that reaches it. */
+struct centry {
+	char *name, *type;
+	bool done;
+	struct lookup_result res;
+	struct waiter *waiters;
+};
+
+struct collector;
+
+struct dctx {
+	struct collector *c;
+	const struct domain_conf *conf;
+	char *apex;                /* "example.com." */
+	struct strmap reached;     /* "name\ttype" -> struct centry */
+	size_t pending;            /* waiters not yet answered */
+	unsigned spf_names;
+	struct server **auth;      /* the domain's authoritative servers (discovery) */
+	size_t nauth;
+	char *auth_id;             /* cache key part for them */
+};
+
+struct collector {
+	struct resolver *r;
+	struct strmap cache;       /* "name\ttype\tservers" -> struct centry */
+	struct dctx *doms;
+	size_t n, done;
+	struct server *fixed;      /* --dns-server / dns_servers: every query goes here */
+	struct server **fixed_ptrs;
+	size_t nfixed;
+	struct server bootstrap;   /* recursive resolver for discovery and outside names */
+	struct server *bootstrap_ptr;
+	struct server *owned;      /* discovered servers, freed at the end */
+	size_t nowned, owned_alloc;
+	unsigned auth_port;
+	bool progress;
+	struct timespec start;
+	double last_progress;
+};
+
+static void request(struct dctx *d, const char *name, const char *type,
+		    enum purpose p, int depth);
+
+static double elapsed(const struct collector *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - c->start.tv_sec) +
+	       (double)(now.tv_nsec - c->start.tv_nsec) / 1e9;
+}
+
+static void show_progress(struct collector *c, bool final)
+{
+	double t = elapsed(c);
+
+	if (!c->progress || (!final && t - c->last_progress < 0.2))
+		return;
+	c->last_progress = t;
+	fprintf(stderr, "\rcollecting: %zu/%zu domains, %lu queries, %.0f queries/s%s",
+		c->done, c->n, resolver_queries_sent(c->r),
+		t > 0 ? (double)resolver_queries_sent(c->r) / t : 0.0, final ? "\n" : "");
+}
+
+static bool in_domain(const char *name, const char *apex)
+{
+	size_t n = strlen(name), a = strlen(apex);
+
+	return !strcmp(name, apex) || (n > a && name[n - a - 1] == '.' && !strcmp(name + n - a, apex));
+}
+
+/* Which servers to ask for name, and an id of that set for the cache key. */
+static struct server *const *servers_for(struct dctx *d, const char *name,
+					 size_t *n, const char **id)
+{
+	struct collector *c = d->c;
+
+	if (c->nfixed) {
+		*n = c->nfixed;
+		*id = "fixed";
+		return c->fixed_ptrs;
+	}
+	if (d->nauth && in_domain(name, d->apex)) {
+		*n = d->nauth;
+		*id = d->auth_id;
+		return d->auth;
+	}
+	*n = 1;
+	*id = "resolver";
+	return &c->bootstrap_ptr;
+}
+
+/* The end of the CNAME chain in an answer that holds no record of the type asked. */
+static const char *dangling_cname(const struct centry *e)
+{
+	const char *target = NULL;
+
+	if (e->res.state != LK_NOERROR)
+		return NULL;
+	for (size_t i = 0; i < e->res.nrr; i++) {
+		if (!strcmp(e->res.rrs[i].type, e->type))
+			return NULL;
+		if (!strcmp(e->res.rrs[i].type, "CNAME"))
+			target = e->res.rrs[i].rdata;
+	}
+	return target;
+}
+
+static bool is_spf(const char *txt)
+{
+	return !strncasecmp(txt, "v=spf1", 6) && (txt[6] == ' ' || !txt[6]);
+}
+
+/*
+ * Ask for what an SPF record's terms will need at evaluation time, so the
+ * snapshot holds everything check_host() reads. Terms with macros depend
+ * on the sender and cannot be asked ahead.
+ */
+static void spf_prefetch(struct dctx *d, const char *owner, const char *rec, int depth)
+{
+	char *copy = xstrdup(rec), *save = NULL;
+
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *target = NULL, *slash;
+		const char *mech = t;
+
+		if (*mech == '+' || *mech == '-' || *mech == '~' || *mech == '?')
+			mech++;
+		if (str_starts_with_ci(mech, "include:") || str_starts_with_ci(mech, "redirect="))
+			target = strchr(mech, *mech == 'r' || *mech == 'R' ? '=' : ':') + 1;
+		else if (str_starts_with_ci(mech, "exists:"))
+			target = (char *)mech + 7;
+		else if (!strncasecmp(mech, "a", 1) && (!mech[1] || mech[1] == ':' || mech[1] == '/'))
+			target = mech[1] == ':' ? (char *)mech + 2 : (char *)owner;
+		else if (!strncasecmp(mech, "mx", 2) && (!mech[2] || mech[2] == ':' || mech[2] == '/'))
+			target = mech[2] == ':' ? (char *)mech + 3 : (char *)owner;
+		else
+			continue;
+		if (target != owner && (slash = strchr(target, '/')))
+			*slash = '\0';
+		if (!*target || strchr(target, '%') || ++d->spf_names > SPF_NAMES_MAX)
+			continue;
+		char *name = name_abs(target);
+		if (str_starts_with_ci(mech, "include:") || str_starts_with_ci(mech, "redirect=")) {
+			if (depth < SPF_DEPTH_MAX)
+				request(d, name, "TXT", P_SPF, depth + 1);
+		} else if (str_starts_with_ci(mech, "exists:")) {
+			request(d, name, "A", P_PLAIN, depth);
+		} else if (*mech == 'a' || *mech == 'A') {
+			request(d, name, "A", P_PLAIN, depth);
+			request(d, name, "AAAA", P_PLAIN, depth);
+		} else {
+			request(d, name, "MX", P_SPFMX, depth);
+		}
+		free(name);
+	}
+	free(copy);
+}
+
+/* rua=/ruf= destinations outside the domain need _report._dmarc authorization (RFC 7489 7.1). */
+static void dmarc_prefetch(struct dctx *d, const char *rec)
+{
+	char *copy = xstrdup(rec), *save = NULL;
+
+	for (char *tag = strtok_r(copy, ";", &save); tag; tag = strtok_r(NULL, ";", &save)) {
+		char *save2 = NULL;
+		while (*tag == ' ' || *tag == '\t')
+			tag++;
+		if (strncasecmp(tag, "rua", 3) && strncasecmp(tag, "ruf", 3))
+			continue;
+		if (!(tag = strchr(tag, '=')))
+			continue;
+		for (char *u = strtok_r(tag + 1, ",", &save2); u; u = strtok_r(NULL, ",", &save2)) {
+			char *at = strchr(u, '@'), *end, *host, *name;
+			if (!at)
+				continue;
+			host = xstrdup(at + 1);
+			if ((end = strpbrk(host, "! \t")))
+				*end = '\0';
+			name = name_abs(host);
+			if (*host && !in_domain(name, d->apex)) {
+				char *q = xasprintf("%s_report._dmarc.%s", d->apex, name);
+				request(d, q, "TXT", P_PLAIN, 0);
+				free(q);
+			}
+			free(name);
+			free(host);
+		}
+	}
+	free(copy);
+}
+
+static void handle(struct dctx *d, const struct centry *e, enum purpose p, int depth)
+{
+	const struct lookup_result *res = &e->res;
+	const char *cname = dangling_cname(e);
+
+	if (cname) {   /* the target lives elsewhere: follow it for the same purpose */
+		if (depth < CHAIN_MAX)
+			request(d, cname, e->type, p, depth + 1);
+		return;
+	}
+	for (size_t i = 0; i < res->nrr; i++) {
+		const struct rr *r = &res->rrs[i];
+		unsigned pref;
+		char *host, *txt;
+
+		if (strcmp(r->type, e->type))
+			continue;
+		switch (p) {
+		case P_MX:
+		case P_SPFMX:
+			if (rr_mx(r, &pref, &host))
+				break;
+			if (strcmp(host, ".") && (p == P_MX || i < SPF_MX_MAX)) {
+				request(d, host, "A", p == P_MX ? P_MXADDR : P_PLAIN, depth);
+				request(d, host, "AAAA", p == P_MX ? P_MXADDR : P_PLAIN, depth);
+				if (p == P_MX) {
+					char *tlsa = xasprintf("_25._tcp.%s", host);
+					request(d, tlsa, "TLSA", P_PLAIN, depth);
+					free(tlsa);
+				}
+			}
+			free(host);
+			break;
+		case P_MXADDR:
+			if ((host = addr_reverse_name(r->rdata))) {
+				request(d, host, "PTR", P_PTR, depth);
+				free(host);
+			}
+			break;
+		case P_PTR:
+			request(d, r->rdata, "A", P_PLAIN, depth);
+			request(d, r->rdata, "AAAA", P_PLAIN, depth);
+			break;
+		case P_SPF:
+		case P_DMARC:
+			if (!(txt = rr_txt_join(r)))
+				break;
+			if (p == P_SPF && is_spf(txt))
+				spf_prefetch(d, r->owner, txt, depth);
+			else if (p == P_DMARC && !strncmp(txt, "v=DMARC1", 8))
+				dmarc_prefetch(d, txt);
+			free(txt);
+			break;
+		case P_PLAIN:
+			break;
+		}
+	}
+}
+
+static void domain_settled(struct dctx *d)
+{
+	if (d->pending)
+		return;
+	d->c->done++;
+	show_progress(d->c, false);
+}
+
+static void on_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
+{
+	struct centry *e = arg;
+	struct waiter *w = e->waiters;
+
+	e->res = *res;
+	memset(res, 0, sizeof(*res));
+	e->done = true;
+	e->waiters = NULL;
+	while (w) {
+		struct waiter *next = w->next;
+		handle(w->d, e, w->p, w->depth);
+		w->d->pending--;
+		domain_settled(w->d);
+		free(w);
+		w = next;
+	}
+}
+
+static void request(struct dctx *d, const char *name, const char *type,
+		    enum purpose p, int depth)
+{
+	struct collector *c = d->c;
+	struct server *const *servers;
+	const char *set;
+	size_t nservers;
+	char *key, *ckey;
+	struct centry *e;
+
+	key = xasprintf("%s\t%s", name, type);
+	if (strmap_get(&d->reached, key)) {   /* already asked for this domain: loops end here */
+		free(key);
+		return;
+	}
+	servers = servers_for(d, name, &nservers, &set);
+	ckey = xasprintf("%s\t%s", key, set);
+	if (!(e = strmap_get(&c->cache, ckey))) {
+		e = xcalloc(1, sizeof(*e));
+		e->name = xstrdup(name);
+		e->type = xstrdup(type);
+		strmap_put(&c->cache, ckey, e);
+		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
+	}
+	strmap_put(&d->reached, key, e);
+	free(key);
+	free(ckey);
+	if (e->done) {
+		handle(d, e, p, depth);
+		return;
+	}
+	struct waiter *w = xcalloc(1, sizeof(*w));
+	w->d = d;
+	w->p = p;
+	w->depth = depth;
+	w->next = e->waiters;
+	e->waiters = w;
+	d->pending++;
+}
+
+static void domain_start(struct dctx *d)
+{
+	const struct domain_conf *conf = d->conf;
+	static const char *const plain_txt[] = { "_mta-sts", "_smtp._tls", "default._bimi" };
+	char *name;
+
+	d->pending++;   /* hold the domain open while its first questions go out */
+	request(d, d->apex, "MX", P_MX, 0);
+	request(d, d->apex, "TXT", P_SPF, 0);
+	request(d, d->apex, "SPF", P_PLAIN, 0);
+	request(d, d->apex, "NS", P_PLAIN, 0);
+	name = xasprintf("_dmarc.%s", d->apex);
+	request(d, name, "TXT", P_DMARC, 0);
+	free(name);
+	for (size_t i = 0; i < ARRAY_SIZE(plain_txt); i++) {
+		name = xasprintf("%s.%s", plain_txt[i], d->apex);
+		request(d, name, "TXT", P_PLAIN, 0);
+		free(name);
+	}
+	for (size_t i = 0; i < conf->dkim_selectors.n; i++) {
+		name = xasprintf("%s._domainkey.%s", conf->dkim_selectors.v[i], d->apex);
+		request(d, str_lower(name), "TXT", P_PLAIN, 0);
+		free(name);
+	}
+	for (size_t i = 0; i < conf->sending_ips.n; i++) {
+		if ((name = addr_reverse_name(conf->sending_ips.v[i]))) {
+			request(d, name, "PTR", P_PTR, 0);
+			free(name);
+		}
+	}
+	d->pending--;
+	domain_settled(d);
+}
+
+static void add_entry(const char *key, void *val, void *arg)
+{
+	struct domain_snap *ds = arg;
+	const struct centry *e = val;
+	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);
+
+	l->disagree = e->res.disagree;
+	free(l->servers);
+	l->servers = xstrdup(e->res.servers ? e->res.servers : "-");
+	l->detail = e->res.detail ? xstrdup(e->res.detail) : NULL;
+	for (size_t i = 0; i < e->res.nrr; i++) {
+		const struct rr *r = &e->res.rrs[i];
+		dsnap_add_rr(ds, r->owner, r->ttl, r->type, r->rdata);
+	}
+}
+
+static void free_entry(const char *key, void *val, void *arg)
+{
+	struct centry *e = val;
+
+	lookup_result_release(&e->res);
+	free(e->name);
+	free(e->type);
+	free(e);
+}
+
+/* --- finding the authoritative servers (when no --dns-server is given) --- */
+
+struct disc {
+	struct dctx *d;
+	char *zone;
+};
+
+static void add_auth(struct dctx *d, const char *addr)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	char port[8], *spec;
+
+	snprintf(port, sizeof(port), "%u", d->c->auth_port);
+	spec = strchr(addr, ':') ? xasprintf("[%s]:%s", addr, port) : xasprintf("%s:%s", addr, port);
+	if (server_parse(spec, d->c->auth_port, s)) {
+		free(s);
+		free(spec);
+		return;
+	}
+	/* Show the address alone when the port is the usual one. */
+	if (d->c->auth_port == 53) {
+		free(s->name);
+		s->name = xstrdup(addr);
+	}
+	free(spec);
+	for (size_t i = 0; i < d->nauth; i++) {
+		if (!strcmp(d->auth[i]->name, s->name)) {
+			server_release(s);
+			free(s);
+			return;
+		}
+	}
+	d->auth = xrealloc(d->auth, (d->nauth + 1) * sizeof(*d->auth));
+	d->auth[d->nauth++] = s;
+}
+
+static void disc_addr_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
+{
+	struct dctx *d = arg;
+
+	for (size_t i = 0; i < res->nrr; i++)
+		if (!strcmp(res->rrs[i].type, type))
+			add_auth(d, res->rrs[i].rdata);
+}
+
+static void disc_ns_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
+{
+	struct disc *q = arg;
+	struct collector *c = q->d->c;
+	const char *dot;
+	bool found = false;
+
+	for (size_t i = 0; i < res->nrr; i++) {
+		if (strcmp(res->rrs[i].type, "NS") || strcmp(res->rrs[i].owner, q->zone))
+			continue;
+		found = true;
+		resolver_submit(c->r, res->rrs[i].rdata, "A", &c->bootstrap_ptr, 1, disc_addr_cb, q->d);
+		resolver_submit(c->r, res->rrs[i].rdata, "AAAA", &c->bootstrap_ptr, 1, disc_addr_cb, q->d);
+	}
+	/* No NS here: the zone cut is higher up (a subdomain configured as a domain). */
+	if (!found && !LK_IS_TEMPORARY(res->state) && (dot = strchr(q->zone, '.')) && dot[1] &&
+	    strchr(dot + 1, '.') && strchr(dot + 1, '.')[1]) {
+		char *parent = xstrdup(dot + 1);
+		free(q->zone);
+		q->zone = parent;
+		resolver_submit(c->r, q->zone, "NS", &c->bootstrap_ptr, 1, disc_ns_cb, q);
+		return;
+	}
+	free(q->zone);
+	free(q);
+}
+
+static int server_name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct server *const *)a)->name, (*(struct server *const *)b)->name);
+}
+
+static int discover(struct collector *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct disc *q = xcalloc(1, sizeof(*q));
+		q->d = &c->doms[i];
+		q->zone = xstrdup(c->doms[i].apex);
+		resolver_submit(c->r, q->zone, "NS", &c->bootstrap_ptr, 1, disc_ns_cb, q);
+	}
+	if (resolver_run(c->r))
+		return -1;
+	for (size_t i = 0; i < c->n; i++) {
+		struct dctx *d = &c->doms[i];
+		struct strbuf id = STRBUF_INIT;
+
+		if (!d->nauth) {
+			warning("no authoritative server found for '%s'; asking %s instead",
+				d->conf->name, c->bootstrap.name);
+			continue;
+		}
+		qsort(d->auth, d->nauth, sizeof(*d->auth), server_name_cmp);
+		for (size_t j = 0; j < d->nauth; j++)
+			sb_addf(&id, "%s%s", j ? "," : "", d->auth[j]->name);
+		d->auth_id = sb_detach(&id);
+		verbose("%s: authoritative servers %s", d->conf->name, d->auth_id);
+	}
+	return 0;
+}
+
+/* The first nameserver of /etc/resolv.conf, else 127.0.0.1. */
+static char *system_resolver(void)
+{
+	FILE *f = fopen("/etc/resolv.conf", "r");
+	char line[512], addr[256];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " nameserver %255s", addr) == 1) {
+			fclose(f);
+			return xstrdup(addr);
+		}
+	}
+	if (f)
+		fclose(f);
+	return xstrdup("127.0.0.1");
+}
+
+/* --- the run --- */
+
+static int setup_servers(struct collector *c, const struct config *cfg, const struct cmd_ctx *ctx)
+{
+	const struct strlist *fixed = ctx->dns_servers.n ? &ctx->dns_servers : &cfg->dns_servers;
+	const char *boot = ctx->resolver ? ctx->resolver : cfg->resolver;
+	char *sysres = NULL;
+	int r;
+
+	c->fixed = xcalloc(fixed->n ? fixed->n : 1, sizeof(*c->fixed));
+	c->fixed_ptrs = xcalloc(fixed->n ? fixed->n : 1, sizeof(*c->fixed_ptrs));
+	for (size_t i = 0; i < fixed->n; i++) {
+		if (server_parse(fixed->v[i], 53, &c->fixed[i]))
+			return -1;
+		c->fixed_ptrs[c->nfixed++] = &c->fixed[i];
+	}
+	if (c->nfixed)
+		return 0;
+	if (!boot)
+		boot = sysres = system_resolver();
+	r = server_parse(boot, 53, &c->bootstrap);
+	free(sysres);
+	c->bootstrap.recursive = true;
+	c->bootstrap_ptr = &c->bootstrap;
+	return r;
+}
+
+static void collector_release(struct collector *c)
+{
+	strmap_each(&c->cache, free_entry, NULL);
+	strmap_release(&c->cache);
+	for (size_t i = 0; i < c->n; i++) {
+		struct dctx *d = &c->doms[i];
+		strmap_release(&d->reached);
+		for (size_t j = 0; j < d->nauth; j++) {
+			server_release(d->auth[j]);
+			free(d->auth[j]);
+		}
+		free(d->auth);
+		free(d->auth_id);
+		free(d->apex);
+	}
+	for (size_t i = 0; i < c->nfixed; i++)
+		server_release(&c->fixed[i]);
+	free(c->fixed);
+	free(c->fixed_ptrs);
+	server_release(&c->bootstrap);
+	free(c->doms);
+	resolver_free(c->r);
+}
+
+static void build_snapshot(struct collector *c, const struct snapshot *prev,
+			   struct snapshot *out, struct collect_stats *st)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct dctx *d = &c->doms[i];
+		struct domain_snap *ds = snapshot_add_domain(out, d->conf->name);
+
+		strmap_each(&d->reached, add_entry, ds);
+		dsnap_sort(ds);
+		for (size_t j = 0; j < ds->nlk; j++)
+			st->disagree += ds->lks[j].disagree;
+		st->stale += dsnap_carry_stale(ds, prev ? snapshot_domain(prev, ds->name) : NULL);
+	}
+	snapshot_sort(out);
+}
+
+int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
+			   const struct snapshot *prev, struct snapshot *out,
+			   struct collect_stats *stats)
+{
+	struct collector c = { 0 };
+	struct resolver_opts ro = { 0 };
+	struct collect_stats st = { 0 };
+	int r = -1;
+
+	ro.timeout_ms = ctx->timeout_ms ? ctx->timeout_ms : cfg->timeout_ms;
+	ro.max_inflight = cfg->max_inflight;
+	c.r = resolver_new(&ro);
+	c.auth_port = ctx->auth_port ? ctx->auth_port : 53;
+	c.progress = isatty(STDERR_FILENO) && verbosity >= 0 && cfg->ndomains > 1;
+	clock_gettime(CLOCK_MONOTONIC, &c.start);
+	c.n = cfg->ndomains;
+	c.doms = xcalloc(c.n ? c.n : 1, sizeof(*c.doms));
+	for (size_t i = 0; i < c.n; i++) {
+		c.doms[i].c = &c;
+		c.doms[i].conf = &cfg->domains[i];
+		c.doms[i].apex = name_abs(cfg->domains[i].name);
+	}
+	if (setup_servers(&c, cfg, ctx) || (!c.nfixed && discover(&c)))
+		goto out;
+	for (size_t i = 0; i < c.n; i++)
+		domain_start(&c.doms[i]);
+	if (resolver_run(c.r))
+		goto out;
+	show_progress(&c, true);
+	st.queries = resolver_queries_sent(c.r);
+	st.lookups = c.cache.n;
+	st.seconds = elapsed(&c);
+	build_snapshot(&c, prev, out, &st);
+	verbose("collected %zu domains: %lu lookups, %lu queries in %.2fs, %lu stale, %lu disagreeing",
+		c.n, st.lookups, st.queries, st.seconds, st.stale, st.disagree);
+	if (stats)
+		*stats = st;
+	r = 0;
+out:
+	collector_release(&c);
+	return r;
+}
+
+int collect_snapshot(const struct config *cfg, const struct cmd_ctx *ctx,
+		     const struct snapshot *prev, struct snapshot *out)
+{
+	return collect_snapshot_stats(cfg, ctx, prev, out, NULL);
+}

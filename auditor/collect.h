@@ -1,0 +1,32 @@
+/*
+ * collect.h - collect the mail DNS of every configured domain.
+ */
+#ifndef MXAUDIT_COLLECT_H
+#define MXAUDIT_COLLECT_H
+
+#include "cmd.h"
+#include "config.h"
+#include "snapshot.h"
+
+struct collect_stats {
+	unsigned long queries;     /* sent, every try to every server */
+	unsigned long lookups;     /* distinct name/type pairs asked */
+	unsigned long stale;       /* lookups that kept last good data */
+	unsigned long disagree;    /* lookups whose servers disagreed */
+	double seconds;
+};
+
+/* collect.c */
+/*
+ * Collect every domain of cfg into out (domains only; firewalls are
+ * added by the caller). prev is the last stored snapshot or NULL: its
+ * data is carried over lookups that fail temporarily. stats may be NULL.
+ * Returns 0, or -1 if collection could not run at all.
+ */
+int collect_snapshot(const struct config *cfg, const struct cmd_ctx *ctx,
+		     const struct snapshot *prev, struct snapshot *out);
+int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
+			   const struct snapshot *prev, struct snapshot *out,
+			   struct collect_stats *stats);
+
+#endif
