@@ -1,0 +1,367 @@
+/*
+ * cmd_diff.c - `mxaudit diff [A [B]]`: what changed between two
+ * snapshots, record by record for each domain, line by line for each
+ * firewall's normalized rules.
+ *
+ * Default: the previous snapshot (HEAD~1) against the latest (HEAD); one
+ * argument compares it against HEAD. A successful diff exits 0 whether or
+ * not anything changed: judging changes is `mxaudit check`'s job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "snapdiff.h"
+#include "store.h"
+
+#define SHORT_ID 12
+
+/* One changed domain or firewall, with what the two snapshots hold. */
+struct dom_change {
+	char *name;
+	struct snapshot a, b;            /* one domain each, or none */
+	struct snapdiff d;
+};
+
+struct fw_change {
+	char *name;
+	char *old_rules, *new_rules;
+	bool export_only;                /* the export changed, the rules did not */
+	struct snapdiff_line *lines;
+	size_t nlines;
+};
+
+struct diff_result {
+	char from[41], to[41];           /* from "" when B is the first snapshot */
+	struct dom_change *doms;
+	size_t ndoms, doms_alloc;
+	struct fw_change *fws;
+	size_t nfws, fws_alloc;
+	size_t added, removed;
+};
+
+/* "dns/x.zone" -> "x" if path is dir + name + one of exts, else NULL. */
+static char *stem(const char *path, const char *dir, const char *e1, const char *e2)
+{
+	size_t len = strlen(path), dl = strlen(dir);
+	const char *exts[] = { e1, e2 };
+
+	if (strncmp(path, dir, dl))
+		return NULL;
+	for (size_t k = 0; k < 2; k++) {
+		size_t el = strlen(exts[k]);
+		if (len > dl + el && !strcmp(path + len - el, exts[k]))
+			return xstrndup(path + dl, len - dl - el);
+	}
+	return NULL;
+}
+
+/* Load a domain's zone and status at commit id ("" : none) into snap. */
+static int load_domain(struct store *s, const char *id, const char *name, struct snapshot *snap)
+{
+	char *zpath = xasprintf("dns/%s.zone", name), *spath = xasprintf("dns/%s.status", name);
+	char *zone = NULL, *status = NULL;
+	int r = 0;
+
+	if (*id && ((r = store_read_file(s, id, zpath, &zone)) < 0 ||
+		    (r = store_read_file(s, id, spath, &status)) < 0))
+		goto out;
+	if (zone || status) {
+		struct domain_snap *d = snapshot_add_domain(snap, name);
+		if ((zone && (r = dsnap_parse_zone(d, zpath, zone)) < 0) ||
+		    (status && (r = dsnap_parse_status(d, spath, status)) < 0))
+			goto out;
+	}
+out:
+	free(zone);
+	free(status);
+	free(zpath);
+	free(spath);
+	return r;
+}
+
+static int add_domain(struct store *s, struct diff_result *res, char *name)
+{
+	struct dom_change *c;
+
+	if (res->ndoms && !strcmp(res->doms[res->ndoms - 1].name, name)) {
+		free(name);       /* its .status after its .zone, or the reverse */
+		return 0;
+	}
+	ALLOC_GROW(res->doms, res->ndoms + 1, res->doms_alloc);
+	c = memset(&res->doms[res->ndoms++], 0, sizeof(*c));
+	c->name = name;
+	if (load_domain(s, res->from, name, &c->a) < 0 || load_domain(s, res->to, name, &c->b) < 0)
+		return -1;
+	snapdiff_domain(c->a.n ? &c->a.domains[0] : NULL, c->b.n ? &c->b.domains[0] : NULL, &c->d);
+	res->added += c->d.nadded;
+	res->removed += c->d.nremoved;
+	return 0;
+}
+
+static void add_firewall(struct diff_result *res, char *name, const struct store_change *ch)
+{
+	struct fw_change *c = NULL;
+
+	for (size_t i = 0; i < res->nfws; i++)
+		if (!strcmp(res->fws[i].name, name))
+			c = &res->fws[i];
+	if (c) {
+		free(name);
+	} else {
+		ALLOC_GROW(res->fws, res->nfws + 1, res->fws_alloc);
+		c = memset(&res->fws[res->nfws++], 0, sizeof(*c));
+		c->name = name;
+		c->export_only = true;
+	}
+	if (strcmp(ch->path + strlen(ch->path) - strlen(".rules"), ".rules"))
+		return;
+	c->export_only = false;
+	c->old_rules = ch->old_text ? xstrdup(ch->old_text) : NULL;
+	c->new_rules = ch->new_text ? xstrdup(ch->new_text) : NULL;
+	c->nlines = snapdiff_lines(c->old_rules, c->new_rules, &c->lines);
+}
+
+/* Changed domains in path order: dns/a.zone and dns/a.status may not be adjacent. */
+static int collect(struct store *s, struct diff_result *res,
+		   const struct store_change *ch, size_t n)
+{
+	struct strlist doms = STRLIST_INIT;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *name;
+		if ((name = stem(ch[i].path, "dns/", ".zone", ".status")))
+			sl_push_owned(&doms, name);
+		else if ((name = stem(ch[i].path, "firewall/", ".rules", ".export")))
+			add_firewall(res, name, &ch[i]);
+	}
+	sl_sort_uniq(&doms);
+	for (size_t i = 0; i < doms.n && r >= 0; i++)
+		r = add_domain(s, res, xstrdup(doms.v[i]));
+	sl_release(&doms);
+	return r;
+}
+
+static void result_release(struct diff_result *res)
+{
+	for (size_t i = 0; i < res->ndoms; i++) {
+		snapdiff_release(&res->doms[i].d);
+		snapshot_release(&res->doms[i].a);
+		snapshot_release(&res->doms[i].b);
+		free(res->doms[i].name);
+	}
+	for (size_t i = 0; i < res->nfws; i++) {
+		free(res->fws[i].name);
+		free(res->fws[i].old_rules);
+		free(res->fws[i].new_rules);
+		free(res->fws[i].lines);
+	}
+	free(res->doms);
+	free(res->fws);
+}
+
+static const char *paint(bool color, char op)
+{
+	if (!color)
+		return "";
+	return op == '-' ? "\033[31m" : op == '+' ? "\033[32m" : op == '!' ? "\033[33m" : "\033[36m";
+}
+
+static void print_rr(bool color, char op, const struct rr *r)
+{
+	char *line = snapdiff_rr_line(r);
+
+	printf("  %s%c %s%s\n", paint(color, op), op, line, color ? "\033[0m" : "");
+	free(line);
+}
+
+static void print_domain(const struct dom_change *c, bool color)
+{
+	const struct snapdiff *d = &c->d;
+	const char *end = color ? "\033[0m" : "";
+
+	printf("%s%s\n", c->name, !c->b.n ? " (no longer in the snapshot)" :
+	       !c->a.n ? " (new)" : "");
+	for (size_t i = 0; i < d->nremoved; i++)
+		print_rr(color, '-', d->removed[i]);
+	for (size_t i = 0; i < d->nadded; i++)
+		print_rr(color, '+', d->added[i]);
+	for (size_t i = 0; i < d->nttl; i++) {
+		const struct rr *f = d->ttl[i].from;
+		printf("  %s~ %s %s %s: TTL %u -> %u%s\n", paint(color, '~'), f->owner, f->type,
+		       f->rdata, f->ttl, d->ttl[i].to->ttl, end);
+	}
+	for (size_t i = 0; i < d->nstatus; i++) {
+		char *what = snapdiff_status_text(&d->status[i]);
+		printf("  %s! %s %s: %s%s\n", paint(color, '!'), d->status[i].to->name,
+		       d->status[i].to->type, what, end);
+		free(what);
+	}
+}
+
+static void print_firewall(const struct fw_change *c, bool color)
+{
+	printf("firewall %s%s\n", c->name, !c->new_rules && !c->export_only ? " (no longer in the snapshot)" :
+	       !c->old_rules && !c->export_only ? " (new)" : "");
+	if (c->export_only)
+		printf("  (the export changed; its normalized rules did not)\n");
+	for (size_t i = 0; i < c->nlines; i++)
+		printf("  %s%c %.*s%s\n", paint(color, c->lines[i].op), c->lines[i].op,
+		       (int)c->lines[i].len, c->lines[i].text, color ? "\033[0m" : "");
+}
+
+static void print_text(const struct diff_result *res, bool color)
+{
+	size_t nd = 0;
+
+	printf("snapshot %.*s -> %.*s\n", SHORT_ID, *res->from ? res->from : "(none)",
+	       SHORT_ID, res->to);
+	for (size_t i = 0; i < res->ndoms; i++) {
+		if (snapdiff_empty(&res->doms[i].d))
+			continue;    /* e.g. only a status line's servers changed */
+		print_domain(&res->doms[i], color);
+		nd++;
+	}
+	for (size_t i = 0; i < res->nfws; i++)
+		print_firewall(&res->fws[i], color);
+	if (!nd && !res->nfws) {
+		printf("no changes\n");
+		return;
+	}
+	printf("\n%zu domain%s changed: %zu record%s added, %zu removed", nd, nd == 1 ? "" : "s",
+	       res->added, res->added == 1 ? "" : "s", res->removed);
+	if (res->nfws)
+		printf("; %zu firewall%s changed", res->nfws, res->nfws == 1 ? "" : "s");
+	putchar('\n');
+}
+
+static json_t *json_rrs(const struct rr *const *v, size_t n)
+{
+	json_t *arr = jarr();
+
+	for (size_t i = 0; i < n; i++) {
+		char *line = snapdiff_rr_line(v[i]);
+		jpush_str(arr, line);
+		free(line);
+	}
+	return arr;
+}
+
+static json_t *json_domain(const struct dom_change *c)
+{
+	const struct snapdiff *d = &c->d;
+	json_t *o = jobj(), *ttl = jarr(), *st = jarr();
+
+	jset_str(o, "domain", c->name);
+	jset(o, "added", json_rrs(d->added, d->nadded));
+	jset(o, "removed", json_rrs(d->removed, d->nremoved));
+	for (size_t i = 0; i < d->nttl; i++) {
+		json_t *t = jobj();
+		char *line = snapdiff_rr_line(d->ttl[i].to);
+		jset_str(t, "record", line);
+		jset_int(t, "from", d->ttl[i].from->ttl);
+		jset_int(t, "to", d->ttl[i].to->ttl);
+		jpush(ttl, t);
+		free(line);
+	}
+	jset(o, "ttl_changed", ttl);
+	for (size_t i = 0; i < d->nstatus; i++) {
+		const struct lookup *f = d->status[i].from, *t = d->status[i].to;
+		json_t *x = jobj();
+		jset_str(x, "name", t->name);
+		jset_str(x, "type", t->type);
+		jset_str(x, "from", f ? lookup_state_name(f->state) : NULL);
+		jset_str(x, "to", lookup_state_name(t->state));
+		jset_bool(x, "stale", t->stale);
+		jset_bool(x, "disagree", t->disagree);
+		jpush(st, x);
+	}
+	jset(o, "status", st);
+	return o;
+}
+
+static json_t *json_firewall(const struct fw_change *c)
+{
+	json_t *o = jobj(), *add = jarr(), *rem = jarr();
+
+	jset_str(o, "name", c->name);
+	for (size_t i = 0; i < c->nlines; i++) {
+		char *line = xstrndup(c->lines[i].text, c->lines[i].len);
+		jpush_str(c->lines[i].op == '+' ? add : rem, line);
+		free(line);
+	}
+	jset(o, "added", add);
+	jset(o, "removed", rem);
+	jset_bool(o, "export_changed_only", c->export_only);
+	return o;
+}
+
+static int print_json(const struct diff_result *res)
+{
+	json_t *root = jobj(), *doms = jarr(), *fws = jarr();
+	int r;
+
+	jset_str(root, "from", *res->from ? res->from : NULL);
+	jset_str(root, "to", res->to);
+	for (size_t i = 0; i < res->ndoms; i++)
+		if (!snapdiff_empty(&res->doms[i].d))
+			jpush(doms, json_domain(&res->doms[i]));
+	for (size_t i = 0; i < res->nfws; i++)
+		jpush(fws, json_firewall(&res->fws[i]));
+	jset(root, "domains", doms);
+	jset(root, "firewalls", fws);
+	r = jprint(stdout, root);
+	jfree(root);
+	return r;
+}
+
+/* Resolve A and B; with no A, A is B's predecessor HEAD~1, or none. */
+static int resolve_pair(struct store *s, int argc, char **argv, const char *store,
+			struct diff_result *res)
+{
+	const char *b = argc > 2 ? argv[2] : "HEAD";
+	int r;
+
+	if ((r = store_resolve(s, b, res->to)) > 0)
+		return error("the store '%s' has no snapshots yet; run 'mxaudit snapshot'", store);
+	if (r < 0)
+		return r;
+	if (argc > 1)
+		return store_resolve(s, argv[1], res->from);
+	if (store_rev_exists(s, "HEAD~1", res->from))
+		res->from[0] = '\0';     /* only one snapshot: everything is new */
+	return 0;
+}
+
+int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct diff_result res = { 0 };
+	struct store_change *ch = NULL;
+	struct store *s = NULL;
+	size_t n = 0;
+	int r;
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("diff", "diff: unknown option '%s'", argv[i]);
+	if (argc > 3)
+		return usage_error("diff", "diff: unexpected argument '%s'", argv[3]);
+	if ((r = store_open(ctx->store, false, &s)) < 0)
+		return r;
+	if ((r = resolve_pair(s, argc, argv, ctx->store, &res)) < 0 ||
+	    (r = store_diff(s, *res.from ? res.from : NULL, res.to, &ch, &n)) < 0 ||
+	    (r = collect(s, &res, ch, n)) < 0)
+		goto out;
+	if (ctx->format == FMT_JSON)
+		r = print_json(&res);
+	else
+		print_text(&res, ctx->color);
+out:
+	store_changes_free(ch, n);
+	result_release(&res);
+	store_close(s);
+	return r < 0 ? r : EXIT_OK;
+}

@@ -1,0 +1,140 @@
+/*
+ * cmd_log.c - `mxaudit log [--since WHEN] [--until WHEN] [DOMAIN]`: the
+ * snapshots that changed something, newest first, with their summary.
+ *
+ * Every commit in the store changed something (store_commit makes none
+ * otherwise), so this is the store's history, filtered by time and, with
+ * DOMAIN, to the commits that changed dns/DOMAIN.zone or .status.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "store.h"
+
+#define SHORT_ID 12
+
+/* "2026-11-29 14:05:00" in local time (text) or ISO 8601 with offset (json). */
+static void fmt_date(time_t t, bool iso, char *buf, size_t size)
+{
+	struct tm tm;
+	char z[8];
+
+	localtime_r(&t, &tm);
+	if (!iso) {
+		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+		return;
+	}
+	strftime(z, sizeof(z), "%z", &tm);   /* +0100 -> +01:00 */
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), size - strlen(buf), "%.3s:%.2s", z, z + 3);
+}
+
+static void print_text(const struct store_commit *c, size_t n)
+{
+	char date[32];
+
+	for (size_t i = 0; i < n; i++) {
+		fmt_date(c[i].when, false, date, sizeof(date));
+		printf("%.*s %s ", SHORT_ID, c[i].id, date);
+		if (c[i].tags.n) {
+			putchar('[');
+			for (size_t k = 0; k < c[i].tags.n; k++)
+				printf("%s%s", k ? ", " : "", c[i].tags.v[k]);
+			printf("] ");
+		}
+		printf("%s\n", c[i].summary);
+	}
+}
+
+static int print_json(const struct store_commit *c, size_t n)
+{
+	json_t *root = jobj(), *arr = jarr();
+	char date[40];
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = jobj(), *tags = jarr();
+
+		fmt_date(c[i].when, true, date, sizeof(date));
+		jset_str(o, "id", c[i].id);
+		jset_str(o, "date", date);
+		for (size_t k = 0; k < c[i].tags.n; k++)
+			jpush_str(tags, c[i].tags.v[k]);
+		jset(o, "tags", tags);
+		jset_str(o, "summary", c[i].summary);
+		jpush(arr, o);
+	}
+	jset(root, "commits", arr);
+	r = jprint(stdout, root);
+	jfree(root);
+	return r;
+}
+
+static int parse_args(int argc, char **argv, time_t *since, time_t *until, const char **domain)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	time_t now = time(NULL);
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 's' && when_parse(optarg, now, since) < 0)
+			return -1;
+		if (c == 'u' && when_parse(optarg, now, until) < 0)
+			return -1;
+		if (c == '?' || c == ':')
+			return usage_error("log", "log: %s '%s'", c == ':' ? "missing value for" :
+					   "unknown option", argv[optind - 1]);
+	}
+	if (argc - optind > 1)
+		return usage_error("log", "log: unexpected argument '%s'", argv[optind + 1]);
+	*domain = optind < argc ? argv[optind] : NULL;
+	return 0;
+}
+
+int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct strlist paths = STRLIST_INIT;
+	struct store_commit *c = NULL;
+	struct store *s = NULL;
+	time_t since = 0, until = 0;
+	const char *domain = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = parse_args(argc, argv, &since, &until, &domain)) < 0)
+		return r;
+	if ((r = store_open(ctx->store, false, &s)) < 0)
+		return r;
+	if (domain) {
+		char *d = str_lower(xstrdup(domain));
+		size_t len = strlen(d);
+		if (len > 1 && d[len - 1] == '.')
+			d[len - 1] = '\0';
+		sl_push_owned(&paths, xasprintf("dns/%s.zone", d));
+		sl_push_owned(&paths, xasprintf("dns/%s.status", d));
+		free(d);
+		r = store_log_paths(s, since, until, &paths, &c, &n);
+	} else {
+		r = store_log(s, since, until, NULL, &c, &n);
+	}
+	if (r >= 0) {
+		if (ctx->format == FMT_JSON)
+			r = print_json(c, n) < 0 ? -1 : EXIT_OK;
+		else
+			print_text(c, n);
+	}
+	store_commits_free(c, n);
+	sl_release(&paths);
+	store_close(s);
+	return r < 0 ? r : EXIT_OK;
+}

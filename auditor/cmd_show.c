@@ -1,0 +1,181 @@
+/*
+ * cmd_show.c - `mxaudit show [REV] [DOMAIN]`: the files of a snapshot,
+ * as stored (default HEAD). With DOMAIN, only that domain's two files.
+ *
+ * One argument is a revision if the store knows it, else a domain.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "store.h"
+
+#define LIST_MAX 10
+
+static const char *const dns_exts[] = { ".zone", ".status" };
+static const char *const fw_exts[] = { ".export", ".rules" };
+
+/* Names in dir with one of two extensions, sorted and unique. */
+static void names_in(const struct strlist *paths, const char *dir,
+		     const char *const exts[2], struct strlist *out)
+{
+	size_t dl = strlen(dir);
+
+	for (size_t i = 0; i < paths->n; i++) {
+		const char *p = paths->v[i];
+		size_t len = strlen(p);
+
+		if (strncmp(p, dir, dl))
+			continue;
+		for (size_t k = 0; k < 2; k++) {
+			size_t el = strlen(exts[k]);
+			if (len > dl + el && !strcmp(p + len - el, exts[k]) &&
+			    !strchr(p + dl, '/'))
+				sl_push_owned(out, xstrndup(p + dl, len - dl - el));
+		}
+	}
+	sl_sort_uniq(out);
+}
+
+static int no_such_domain(const struct strlist *names, const char *domain, const char *rev)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	for (size_t i = 0; i < names->n && i < LIST_MAX; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", names->v[i]);
+	if (names->n > LIST_MAX)
+		sb_addf(&sb, " and %zu more", names->n - LIST_MAX);
+	r = error("snapshot '%s' has no domain '%s'; it has: %s", rev, domain,
+		  names->n ? sb.buf : "no domains");
+	sb_release(&sb);
+	return r;
+}
+
+/* Print (or add to JSON object o) the files <dir><name><ext> that exist. */
+static int show_files(struct store *s, const char *id, const char *dir, const char *name,
+		      const char *const exts[2], const char *const keys[2], json_t *o)
+{
+	for (size_t k = 0; k < 2; k++) {
+		char *path = xasprintf("%s%s%s", dir, name, exts[k]), *text = NULL;
+		int r = store_read_file(s, id, path, &text);
+
+		if (r < 0) {
+			free(path);
+			return r;
+		}
+		if (o)
+			jset_str(o, keys[k], text);
+		else if (text)
+			printf("== %s ==\n%s%s", path, text,
+			       *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+		free(text);
+		free(path);
+	}
+	return 0;
+}
+
+static int show(struct store *s, const char *id, const struct strlist *doms,
+		const struct strlist *fws, bool json)
+{
+	static const char *const dkeys[] = { "zone", "status" }, *const fkeys[] = { "export", "rules" };
+	json_t *root = json ? jobj() : NULL, *ja = json ? jarr() : NULL, *fa = json ? jarr() : NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < doms->n && r >= 0; i++) {
+		json_t *o = json ? jobj() : NULL;
+		if (o) {
+			jset_str(o, "domain", doms->v[i]);
+			jpush(ja, o);
+		}
+		r = show_files(s, id, "dns/", doms->v[i], dns_exts, dkeys, o);
+	}
+	for (size_t i = 0; i < fws->n && r >= 0; i++) {
+		json_t *o = json ? jobj() : NULL;
+		if (o) {
+			jset_str(o, "name", fws->v[i]);
+			jpush(fa, o);
+		}
+		r = show_files(s, id, "firewall/", fws->v[i], fw_exts, fkeys, o);
+	}
+	if (json) {
+		jset_str(root, "commit", id);
+		jset(root, "domains", ja);
+		jset(root, "firewalls", fa);
+		if (r >= 0 && jprint(stdout, root) < 0)
+			r = -1;
+		jfree(root);
+	}
+	return r;
+}
+
+/* Sort out [REV] [DOMAIN]; *rev defaults to HEAD. */
+static int parse_args(struct store *s, int argc, char **argv, const char **rev,
+		      char **domain)
+{
+	char id[41];
+	const char *d = NULL;
+
+	*rev = "HEAD";
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1])
+		return usage_error("show", "show: unknown option '%s'", argv[1]);
+	if (argc > 3)
+		return usage_error("show", "show: unexpected argument '%s'", argv[3]);
+	if (argc == 3)
+		*rev = argv[1], d = argv[2];
+	else if (argc == 2 && !store_rev_exists(s, argv[1], id))
+		*rev = argv[1];
+	else if (argc == 2)
+		d = argv[1];
+	*domain = NULL;
+	if (d) {
+		size_t len;
+		*domain = str_lower(xstrdup(d));
+		len = strlen(*domain);
+		if (len > 1 && (*domain)[len - 1] == '.')
+			(*domain)[len - 1] = '\0';
+	}
+	return 0;
+}
+
+int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct strlist paths = STRLIST_INIT, doms = STRLIST_INIT, fws = STRLIST_INIT;
+	struct store *s = NULL;
+	const char *rev;
+	char *domain = NULL, id[41];
+	int r;
+
+	if ((r = store_open(ctx->store, false, &s)) < 0)
+		return r;
+	if ((r = parse_args(s, argc, argv, &rev, &domain)) < 0)
+		goto out;
+	if ((r = store_resolve(s, rev, id)) != 0) {
+		if (r > 0)
+			r = error("the store '%s' has no snapshots yet; run 'mxaudit snapshot'", ctx->store);
+		goto out;
+	}
+	if ((r = store_ls(s, id, &paths)) < 0)
+		goto out;
+	names_in(&paths, "dns/", dns_exts, &doms);
+	names_in(&paths, "firewall/", fw_exts, &fws);
+	if (domain) {
+		if (!sl_has(&doms, domain)) {
+			r = no_such_domain(&doms, domain, rev);
+			goto out;
+		}
+		sl_release(&doms);
+		sl_push(&doms, domain);
+		sl_release(&fws);
+	}
+	r = show(s, id, &doms, &fws, ctx->format == FMT_JSON);
+out:
+	sl_release(&paths);
+	sl_release(&doms);
+	sl_release(&fws);
+	free(domain);
+	store_close(s);
+	return r < 0 ? r : EXIT_OK;
+}
