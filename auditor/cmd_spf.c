@@ -1,0 +1,224 @@
+/*
+ * cmd_spf.c - "mxaudit spf": evaluate SPF for one client address, live
+ * or from a stored snapshot, and show how the result came about.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "resolver.h"
+#include "spf.h"
+#include "store.h"
+
+#define USAGE "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV]"
+
+struct spf_opts {
+	const char *domain, *ip, *sender, *helo, *at;
+};
+
+static int parse_args(int argc, char **argv, struct spf_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "sender", required_argument, NULL, 's' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->ip = optarg; break;
+		case 's': o->sender = optarg; break;
+		case 'H': o->helo = optarg; break;
+		case 'a': o->at = optarg; break;
+		default:
+			return usage_error("spf", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("spf", "missing DOMAIN");
+	o->domain = argv[optind++];
+	if (optind < argc)
+		return usage_error("spf", "unexpected argument '%s'", argv[optind]);
+	if (!o->ip)
+		return usage_error("spf", "missing --ip");
+	return 0;
+}
+
+/* Monitoring convention: 0 pass, 1 weak results, 2 mail refused, 3 unknown. */
+static int exit_code(enum spf_result r)
+{
+	switch (r) {
+	case SPF_PASS: return EXIT_OK;
+	case SPF_NEUTRAL: case SPF_SOFTFAIL: case SPF_NONE: return EXIT_WARNING;
+	case SPF_FAIL: case SPF_PERMERROR: return EXIT_CRITICAL;
+	default: return EXIT_UNKNOWN;
+	}
+}
+
+/* The first nameserver of /etc/resolv.conf, or NULL. */
+static char *system_resolver(void)
+{
+	FILE *f = fopen("/etc/resolv.conf", "r");
+	char line[512], addr[256];
+	char *found = NULL;
+
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, " nameserver %255s", addr) == 1)
+			found = strchr(addr, ':') ? xasprintf("[%s]:53", addr) : xstrdup(addr);
+	fclose(f);
+	return found;
+}
+
+static void print_text(const struct spf_opts *o, const struct spf_eval *e)
+{
+	printf("%s\n", spf_result_name(e->result));
+	if (verbosity < 1)
+		return;
+	printf("reason: %s\n", e->reason);
+	printf("lookups: %u of %d, void lookups: %u of %d\n", e->lookups, SPF_MAX_LOOKUPS,
+	       e->voids, SPF_MAX_VOIDS);
+	if (e->explanation)
+		printf("explanation: %s\n", e->explanation);
+	printf("trace:\n");
+	for (size_t i = 0; i < e->nstep; i++) {
+		const struct spf_step *s = &e->steps[i];
+
+		printf("  %*s%s: %s", (int)s->depth * 2, "", s->domain, s->term);
+		if (s->lookup)
+			printf(" [%s]", s->lookup);
+		printf(" -> %s (lookups %u, void %u)\n", s->outcome, s->lookups, s->voids);
+	}
+}
+
+static int print_json(const struct spf_opts *o, const char *source, const char *rev,
+		      const struct spf_eval *e)
+{
+	json_t *root = jobj(), *trace = jarr();
+	int r;
+
+	jset_str(root, "domain", o->domain);
+	jset_str(root, "ip", o->ip);
+	jset_str(root, "sender", o->sender);
+	jset_str(root, "helo", o->helo);
+	jset_str(root, "source", source);
+	jset_str(root, "revision", rev);
+	jset_str(root, "result", spf_result_name(e->result));
+	jset_str(root, "reason", e->reason);
+	jset_str(root, "term", e->term);
+	jset_str(root, "term_domain", e->term_domain);
+	jset_str(root, "explanation", e->explanation);
+	jset_int(root, "lookups", e->lookups);
+	jset_int(root, "void_lookups", e->voids);
+	for (size_t i = 0; i < e->nstep; i++) {
+		const struct spf_step *s = &e->steps[i];
+		json_t *st = jobj();
+
+		jset_int(st, "depth", s->depth);
+		jset_str(st, "domain", s->domain);
+		jset_str(st, "term", s->term);
+		jset_str(st, "lookup", s->lookup);
+		jset_int(st, "lookups", s->lookups);
+		jset_int(st, "void_lookups", s->voids);
+		jset_str(st, "outcome", s->outcome);
+		jpush(trace, st);
+	}
+	jset(root, "trace", trace);
+	r = jprint(stdout, root);
+	jfree(root);
+	return r;
+}
+
+static int eval_live(struct cmd_ctx *ctx, const struct spf_query *q, struct spf_eval *e)
+{
+	struct resolver_opts ro = { .timeout_ms = ctx->timeout_ms, .tries = 1,
+				    .max_inflight = 1, .rd = true };
+	struct spf_livedns live;
+	struct spf_dns dns;
+	struct server srv;
+	char *spec = ctx->dns_servers.n ? xstrdup(ctx->dns_servers.v[0]) :
+		     ctx->resolver ? xstrdup(ctx->resolver) : system_resolver();
+	int r;
+
+	if (!spec)
+		return error("no DNS server: give --dns-server or set a nameserver in /etc/resolv.conf");
+	if (ctx->dns_servers.n > 1)
+		warning("spf asks only the first --dns-server, '%s'", spec);
+	r = server_parse(spec, 53, &srv);
+	free(spec);
+	if (r < 0)
+		return -1;
+	spf_livedns_init(&live, &srv, &ro, &dns);
+	r = spf_check_host(&dns, q, e);
+	verbose("spf: %u DNS queries", live.queries);
+	spf_livedns_release(&live);
+	server_release(&srv);
+	return r;
+}
+
+static int eval_stored(struct cmd_ctx *ctx, const struct spf_opts *o,
+		       const struct spf_query *q, struct spf_eval *e, char id[41])
+{
+	struct snapshot snap = { 0 };
+	struct store *st;
+	struct spf_snapdns sd;
+	struct spf_dns dns;
+	int r;
+
+	if (store_open(ctx->store, false, &st) < 0)
+		return -1;
+	r = store_resolve(st, o->at, id);
+	if (r == 1)
+		r = error("the store '%s' has no snapshot yet", ctx->store);
+	if (r == 0)
+		r = store_read(st, id, &snap);
+	store_close(st);
+	if (r < 0) {
+		snapshot_release(&snap);
+		return -1;
+	}
+	spf_snapdns_init(&sd, &snap, snapshot_domain(&snap, o->domain), &dns);
+	r = spf_check_host(&dns, q, e);
+	spf_snapdns_release(&sd);
+	snapshot_release(&snap);
+	return r;
+}
+
+int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct spf_opts o = { 0 };
+	struct spf_query q = { 0 };
+	struct spf_eval e = { 0 };
+	char id[41] = "";
+	int fam, r;
+	uint8_t ip[16];
+
+	if (parse_args(argc, argv, &o) < 0)
+		return -1;
+	if (spf_parse_ip(o.ip, &fam, ip) < 0)
+		return usage_error("spf", "--ip: '%s' is not an IPv4 or IPv6 address", o.ip);
+	q.ip = o.ip;
+	q.sender = o.sender;
+	q.helo = o.helo;
+	q.domain = o.domain;
+	r = o.at ? eval_stored(ctx, &o, &q, &e, id) : eval_live(ctx, &q, &e);
+	if (r < 0) {
+		spf_eval_release(&e);
+		return -1;
+	}
+	if (ctx->format == FMT_JSON)
+		r = print_json(&o, o.at ? "snapshot" : "live", o.at ? id : NULL, &e);
+	else
+		print_text(&o, &e);
+	if (r == 0)
+		r = exit_code(e.result);
+	spf_eval_release(&e);
+	return r;
+}

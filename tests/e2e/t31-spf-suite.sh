@@ -1,0 +1,51 @@
+#!/bin/sh
+# t31-spf-suite: the RFC 7208 conformance suite (openspf 2014.04, 203 tests)
+# through the real "mxaudit spf" binary, against tests/spf/spfdns.py serving
+# each suite document's zonedata on its own loopback port.
+. "$TOP/tests/lib.sh"
+
+SUITE="$TOP/tests/spf/rfc7208-tests.yml"
+SERVER="$TOP/tests/spf/spfdns.py"
+: "${MXAUDIT_SPF_BIN:=$MXAUDIT}"
+
+if ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+	echo "SKIP: python3-yaml is not installed (make deps)"
+	exit 0
+fi
+
+# Sixteen documents need sixteen consecutive free ports.
+base=$(free_port)
+while [ "$base" -gt 64000 ]; do base=$(free_port); done
+/usr/bin/python3 "$SERVER" "$SUITE" --serve "$base" --pidfile "$SCRATCH/spfdns.pid" 2>spfdns.err &
+at_exit 'kill $(cat "$SCRATCH/spfdns.pid" 2>/dev/null) 2>/dev/null'
+for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -s "$SCRATCH/spfdns.pid" ] && break
+	sleep 0.1
+done
+[ -s "$SCRATCH/spfdns.pid" ] || { notok "spfdns did not start"; cat spfdns.err; exit 1; }
+
+/usr/bin/python3 "$SERVER" "$SUITE" --list >tests.tsv
+# Unit separators, not tabs: empty fields (MAIL FROM "") must not collapse.
+tr '\t' '\037' <tests.tsv >tests.usv
+total=0 passed=0
+us=$(printf '\037')
+while IFS="$us" read -r doc name helo host mailfrom results; do
+	total=$((total + 1))
+	# The identity checked: MAIL FROM's domain, else the HELO name (RFC 7208 2.3, 2.4).
+	case "$mailfrom" in
+	*@*) domain=${mailfrom##*@} ;;
+	"") domain=$helo ;;
+	*) domain=$mailfrom ;;
+	esac
+	$MXAUDIT_SPF_BIN --timeout 1 --dns-server "127.0.0.1:$((base + doc))" \
+		spf "--ip=$host" "--sender=$mailfrom" "--helo=$helo" -- "$domain" \
+		>out 2>err </dev/null
+	got=$(head -1 out)
+	case ",$results," in
+	*",$got,"*) ok "spf suite: $name ($got)"; passed=$((passed + 1)) ;;
+	*) notok "spf suite: $name: got '${got:-nothing}', expected $results"
+	   sed 's/^/#   /' err | head -5 ;;
+	esac
+done <tests.usv
+echo "# spf suite: $passed of $total passed"
+[ "$total" = 203 ] && ok "spf suite has 203 tests" || notok "spf suite has $total tests, expected 203"
