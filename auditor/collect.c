@@ -81,6 +81,7 @@ struct collector {
 	bool progress;
 	struct timespec start;
 	double last_progress;
+	const struct snapshot *prev;   /* last stored snapshot, for stale data */
 };
 
 static void request(struct dctx *d, const char *name, const char *type,
@@ -140,7 +141,7 @@ static const char *dangling_cname(const struct centry *e)
 {
 	const char *target = NULL;
 
-	if (e->res.state != LK_NOERROR)
+	if (e->res.state != LK_NOERROR && !LK_IS_TEMPORARY(e->res.state))
 		return NULL;
 	for (size_t i = 0; i < e->res.nrr; i++) {
 		if (!strcmp(e->res.rrs[i].type, e->type))
@@ -240,6 +241,9 @@ static void handle(struct dctx *d, const struct centry *e, enum purpose p, int d
 	const struct lookup_result *res = &e->res;
 	const char *cname = dangling_cname(e);
 
+	if (LK_IS_TEMPORARY(res->state) && !res->nrr)
+		return;
+
 	if (cname) {   /* the target lives elsewhere: follow it for the same purpose */
 		if (depth < CHAIN_MAX)
 			request(d, cname, e->type, p, depth + 1);
@@ -302,6 +306,22 @@ static void domain_settled(struct dctx *d)
 	show_progress(d->c, false);
 }
 
+/*
+ * A lookup failed temporarily: answer it with the last good records of
+ * this domain's previous snapshot, so the walk goes on to what lies
+ * behind it (a timed-out MX still leads to its hosts). The state stays
+ * the failure; the snapshot marks the lookup stale.
+ */
+static void use_last_good(struct dctx *d, struct centry *e)
+{
+	const struct domain_snap *pd;
+
+	if (!d->c->prev || !(pd = snapshot_domain(d->c->prev, d->conf->name)))
+		return;
+	rrs_free(e->res.rrs, e->res.nrr);
+	e->res.nrr = dsnap_answer(pd, e->name, e->type, &e->res.rrs);
+}
+
 static void on_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
 {
 	struct centry *e = arg;
@@ -310,6 +330,8 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
 	e->done = true;
+	if (LK_IS_TEMPORARY(e->res.state) && w)
+		use_last_good(w->d, e);
 	e->waiters = NULL;
 	while (w) {
 		struct waiter *next = w->next;
@@ -626,6 +648,7 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	c.progress = isatty(STDERR_FILENO) && verbosity >= 0 && cfg->ndomains > 1;
 	clock_gettime(CLOCK_MONOTONIC, &c.start);
 	c.n = cfg->ndomains;
+	c.prev = prev;
 	c.doms = xcalloc(c.n ? c.n : 1, sizeof(*c.doms));
 	for (size_t i = 0; i < c.n; i++) {
 		c.doms[i].c = &c;

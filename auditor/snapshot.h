@@ -105,13 +105,15 @@ int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text
 
 /*
  * Carry the last good data over temporary failures: for each lookup of
- * cur that failed temporarily, copy prev's records of that name and type
- * and mark it stale. When cur has any temporary failure, lookups prev
- * made that cur could not reach (a timed-out MX hides its hosts) are
- * carried over the same way. Nothing is ever dropped because a server
- * did not answer. Returns how many lookups are stale.
+ * cur that failed temporarily (timeout, SERVFAIL), copy prev's records
+ * answering that name and type (CNAME chain included) and mark the
+ * lookup stale. prev may be NULL. Nothing is ever dropped because a
+ * server did not answer. Returns how many lookups are stale.
  */
 size_t dsnap_carry_stale(struct domain_snap *cur, const struct domain_snap *prev);
+/* Copies of d's records answering name/type, CNAMEs followed; returns the count. */
+size_t dsnap_answer(const struct domain_snap *d, const char *name,
+		    const char *type, struct rr **out);
 
 /* Record helpers for analyzers. Results are the caller's to free. */
 int rr_txt_strings(const struct rr *r, struct strlist *out);  /* decoded */

@@ -2,8 +2,9 @@
  * stale.c - a failed lookup is never a removal.
  *
  * When a server times out or fails, the new snapshot keeps the last good
- * records of what it could not see, and says so in .status. See
- * dsnap_carry_stale() in snapshot.h for the contract.
+ * records of what it could not see, and says so in .status. The
+ * collector also walks on from those records (a timed-out MX still
+ * leads to its hosts' addresses), so nothing behind a failure is lost.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,63 +14,62 @@
 
 #define CNAME_CHAIN_MAX 8
 
-/* Copy prev's records answering name/type (following CNAMEs) into cur. */
-static void copy_answer(struct domain_snap *cur, const struct domain_snap *prev,
-			const char *name, const char *type)
+static void push_rr(struct rr **v, size_t *n, size_t *alloc, const struct rr *r)
+{
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	(*v)[*n].owner = xstrdup(r->owner);
+	(*v)[*n].ttl = r->ttl;
+	(*v)[*n].type = xstrdup(r->type);
+	(*v)[*n].rdata = xstrdup(r->rdata);
+	(*n)++;
+}
+
+size_t dsnap_answer(const struct domain_snap *d, const char *name,
+		    const char *type, struct rr **out)
 {
 	char *owner = xstrdup(name);
+	size_t n = 0, alloc = 0;
 
+	*out = NULL;
 	for (int hop = 0; hop < CNAME_CHAIN_MAX; hop++) {
 		const struct rr *r;
-		size_t n = dsnap_find(prev, owner, type, &r);
+		size_t k = dsnap_find(d, owner, type, &r);
 
-		for (size_t i = 0; i < n; i++)
-			dsnap_add_rr(cur, r[i].owner, r[i].ttl, r[i].type, r[i].rdata);
-		if (n || !strcmp(type, "CNAME") || !dsnap_find(prev, owner, "CNAME", &r))
+		for (size_t i = 0; i < k; i++)
+			push_rr(out, &n, &alloc, &r[i]);
+		if (k || !strcmp(type, "CNAME") || !dsnap_find(d, owner, "CNAME", &r))
 			break;
-		dsnap_add_rr(cur, r->owner, r->ttl, r->type, r->rdata);
+		push_rr(out, &n, &alloc, r);
 		free(owner);
 		owner = name_abs(r->rdata);
 	}
 	free(owner);
+	return n;
 }
 
 size_t dsnap_carry_stale(struct domain_snap *cur, const struct domain_snap *prev)
 {
 	size_t nstale = 0, nlk = cur->nlk;
-	bool any_temp = false;
 
 	for (size_t i = 0; i < nlk; i++) {
 		struct lookup *l = &cur->lks[i];
+		struct rr *rrs;
+		size_t n;
+
 		if (!LK_IS_TEMPORARY(l->state))
 			continue;
-		any_temp = true;
-		if (prev)
-			copy_answer(cur, prev, l->name, l->type);
 		l->stale = true;
 		nstale++;
-	}
-	/*
-	 * A lookup that failed may hide the names behind it (a timed-out MX
-	 * hides the hosts' addresses). Carry whatever prev knew and cur did
-	 * not ask this time.
-	 */
-	if (any_temp && prev) {
-		for (size_t i = 0; i < prev->nlk; i++) {
-			const struct lookup *p = &prev->lks[i];
-			struct lookup *l;
-			bool asked = false;
-
-			for (size_t j = 0; j < nlk && !asked; j++)
-				asked = !strcmp(cur->lks[j].name, p->name) &&
-					!strcmp(cur->lks[j].type, p->type);
-			if (asked)
-				continue;
-			l = dsnap_add_lookup(cur, p->name, p->type, p->state);
-			l->stale = true;
-			copy_answer(cur, prev, p->name, p->type);
-			nstale++;
+		if (!prev)
+			continue;
+		n = dsnap_answer(prev, l->name, l->type, &rrs);
+		for (size_t j = 0; j < n; j++) {
+			dsnap_add_rr(cur, rrs[j].owner, rrs[j].ttl, rrs[j].type, rrs[j].rdata);
+			free(rrs[j].owner);
+			free(rrs[j].type);
+			free(rrs[j].rdata);
 		}
+		free(rrs);
 	}
 	dsnap_sort(cur);
 	return nstale;
