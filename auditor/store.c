@@ -1078,7 +1078,8 @@ static int log_walk(struct store *s, time_t since, time_t until,
 		t = (time_t)git_commit_time(c);
 		if (since && t < since)
 			break;     /* time order: everything after is older */
-		if ((!until || t <= until) && (r = touches(c, f, &hit)) < 0)
+		if ((!until || t <= until) && (f->prefix || f->paths) &&
+		    (r = touches(c, f, &hit)) < 0)
 			break;
 		if ((!until || t <= until) && hit) {
 			ALLOC_GROW(*out, *n + 1, alloc);
