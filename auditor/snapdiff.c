@@ -187,13 +187,44 @@ static void push_item(struct strlist *items, char *s)
 		sl_push_owned(items, s);
 }
 
+/* Only what the records do not already say: failures and disagreement. */
 static char *status_item(const struct lookup *l)
 {
 	if (l->stale)
 		return xasprintf("!%s %s stale", l->type, l->name);
 	if (l->disagree)
 		return xasprintf("!%s %s disagree", l->type, l->name);
-	return xasprintf("!%s %s %s", l->type, l->name, lookup_state_name(l->state));
+	if (LK_IS_TEMPORARY(l->state))
+		return xasprintf("!%s %s %s", l->type, l->name, lookup_state_name(l->state));
+	return NULL;
+}
+
+static bool same_rrset(const struct rr *a, const struct rr *b)
+{
+	return !strcmp(a->owner, b->owner) && !strcmp(a->type, b->type);
+}
+
+/* Is there a record of r's RRset in v? v is in canonical order. */
+static bool has_rrset(const struct rr *const *v, size_t n, const struct rr *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_rrset(v[i], r))
+			return true;
+	return false;
+}
+
+/* Items for removed, then changed (both), then added RRsets. */
+static void rrset_items(const struct snapdiff *d, struct strlist *items)
+{
+	for (size_t i = 0; i < d->nremoved; i++)
+		if (!has_rrset(d->added, d->nadded, d->removed[i]))
+			push_item(items, xasprintf("-%s %s", d->removed[i]->type, d->removed[i]->owner));
+	for (size_t i = 0; i < d->nremoved; i++)
+		if (has_rrset(d->added, d->nadded, d->removed[i]))
+			push_item(items, xasprintf("~%s %s", d->removed[i]->type, d->removed[i]->owner));
+	for (size_t i = 0; i < d->nadded; i++)
+		if (!has_rrset(d->removed, d->nremoved, d->added[i]))
+			push_item(items, xasprintf("+%s %s", d->added[i]->type, d->added[i]->owner));
 }
 
 char *snapdiff_summary(const struct snapdiff *d, const char *domain)
@@ -201,17 +232,18 @@ char *snapdiff_summary(const struct snapdiff *d, const char *domain)
 	struct strlist items = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	size_t shown = 0;
+	char *item;
 
 	if (snapdiff_empty(d))
 		return NULL;
-	for (size_t i = 0; i < d->nremoved; i++)
-		push_item(&items, xasprintf("-%s %s", d->removed[i]->type, d->removed[i]->owner));
-	for (size_t i = 0; i < d->nadded; i++)
-		push_item(&items, xasprintf("+%s %s", d->added[i]->type, d->added[i]->owner));
+	rrset_items(d, &items);
 	for (size_t i = 0; i < d->nttl; i++)
 		push_item(&items, xasprintf("~%s %s TTL", d->ttl[i].to->type, d->ttl[i].to->owner));
 	for (size_t i = 0; i < d->nstatus; i++)
-		push_item(&items, status_item(d->status[i].to));
+		if ((item = status_item(d->status[i].to)))
+			push_item(&items, item);
+	if (!items.n)
+		sl_push(&items, "lookup results changed");
 	sb_addf(&sb, "%s:", domain);
 	for (; shown < items.n && shown < SUMMARY_ITEMS; shown++) {
 		if (shown && sb.len + strlen(items.v[shown]) > SUMMARY_WIDTH)

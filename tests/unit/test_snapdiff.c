@@ -66,8 +66,9 @@ static void test_added_removed_ttl(void **state)
 	what = snapdiff_status_text(&d.status[0]);
 	assert_string_equal(what, "NOERROR -> NXDOMAIN");
 	sum = snapdiff_summary(&d, "example.com");
+	/* The NXDOMAIN is in the status list, but the summary has it as -A already. */
 	assert_string_equal(sum, "example.com: -A mx2.example.com., +TXT _dmarc.example.com., "
-			    "~MX example.com. TTL, !A mx2.example.com. NXDOMAIN");
+			    "~MX example.com. TTL");
 	free(sum);
 	free(what);
 	snapdiff_release(&d);
@@ -165,6 +166,38 @@ static void test_summary_truncates(void **state)
 	snapshot_release(&sb);
 }
 
+/* A record replaced in its RRset is one "~" item, not a "-" and a "+". */
+static void test_summary_changed_rrset(void **state)
+{
+	struct snapshot sa = { 0 }, sb = { 0 };
+	struct snapdiff d = { 0 };
+	const struct domain_snap *a = dom(&sa, zone_a, status_a);
+	const struct domain_snap *b = dom(&sb,
+		"example.com.\t3600\tIN\tMX\t10 mx1.example.com.\n"
+		"example.com.\t3600\tIN\tMX\t20 mx2.example.com.\n"
+		"mx1.example.com.\t3600\tIN\tA\t192.0.2.25\n"
+		"mx2.example.com.\t3600\tIN\tA\t192.0.2.99\n",
+		"example.com.\tMX\tTIMEOUT\tstale\t-\n"
+		"mx1.example.com.\tA\tNOERROR\tdisagree\t127.0.0.1\t127.0.0.2=NXDOMAIN/0\n"
+		"mx2.example.com.\tA\tNOERROR\t-\t127.0.0.1\n");
+	char *sum, *what;
+
+	snapdiff_domain(a, b, &d);
+	assert_int_equal(d.nremoved, 1);
+	assert_int_equal(d.nadded, 1);
+	assert_int_equal(d.nstatus, 2);
+	what = snapdiff_status_text(&d.status[1]);
+	assert_string_equal(what, "servers now disagree (127.0.0.2=NXDOMAIN/0)");
+	sum = snapdiff_summary(&d, "example.com");
+	assert_string_equal(sum, "example.com: ~A mx2.example.com., !MX example.com. stale, "
+			    "!A mx1.example.com. disagree");
+	free(what);
+	free(sum);
+	snapdiff_release(&d);
+	snapshot_release(&sa);
+	snapshot_release(&sb);
+}
+
 static char *lines_str(const char *a, const char *b)
 {
 	struct snapdiff_line *l;
@@ -204,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_stale_is_not_removal),
 		cmocka_unit_test(test_same_and_new_domain),
 		cmocka_unit_test(test_summary_truncates),
+		cmocka_unit_test(test_summary_changed_rrset),
 		cmocka_unit_test(test_lines),
 	};
 
