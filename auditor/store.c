@@ -486,20 +486,24 @@ static int read_domains(struct store *s, git_tree *root, struct snapshot *out)
 }
 
 /*
- * A firewall's format, if the file says it: a first line
- * "# format: iptables" (either file). NULL if not.
+ * A firewall's format: what the rules file's first line names
+ * ("# mxaudit firewall model 1, format iptables"); NULL if it does not.
+ * (Telling formats apart by content is fw_detect_format()'s business.)
  */
-static char *format_of(const char *text)
+static char *format_of(const struct fw_snap *fw)
 {
-	static const char key[] = "# format:";
+	static const char key[] = ", format ";
+	const char *p;
 	size_t len;
 
-	if (!text || strncmp(text, key, sizeof(key) - 1))
-		return NULL;
-	text += sizeof(key) - 1;
-	text += strspn(text, " \t");
-	len = strcspn(text, " \t\r\n");
-	return len ? xstrndup(text, len) : NULL;
+	if (fw->rules_text && !strncmp(fw->rules_text, "# ", 2) &&
+	    (p = strstr(fw->rules_text, key)) && p < fw->rules_text + strcspn(fw->rules_text, "\n")) {
+		p += sizeof(key) - 1;
+		len = strcspn(p, " \t\r\n");
+		if (len && strncmp(p, "-", len))
+			return xstrndup(p, len);
+	}
+	return NULL;
 }
 
 static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
@@ -521,8 +525,6 @@ static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
 			fw->name = xstrdup(p[i].stem);
 		}
 		if ((r = blob_text(s, &p[i].oid, path, &text)) >= 0) {
-			if (!fw->format)
-				fw->format = format_of(text);
 			if (!strcmp(p[i].ext, ".export"))
 				fw->export_text = text;
 			else
@@ -530,6 +532,9 @@ static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
 		}
 		free(path);
 	}
+	for (size_t i = 0; i < out->nfw; i++)
+		if (!out->fws[i].format)
+			out->fws[i].format = format_of(&out->fws[i]);
 	parts_free(p, n);
 	return r < 0 ? -1 : 0;
 }

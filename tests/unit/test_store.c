@@ -136,6 +136,11 @@ static void make_snap(struct snapshot *s, int variant)
 	s->fws[s->nfw].name = xstrdup("edge");
 	s->fws[s->nfw].export_text = xstrdup("*filter\n-A INPUT -p tcp --dport 25 -j ACCEPT\nCOMMIT\n");
 	s->fws[s->nfw++].rules_text = xstrdup("filter INPUT 1 tcp dport 25 ACCEPT\n");
+	ALLOC_GROW(s->fws, s->nfw + 1, s->fw_alloc);
+	memset(&s->fws[s->nfw], 0, sizeof(s->fws[0]));
+	s->fws[s->nfw].name = xstrdup("inner");
+	s->fws[s->nfw].export_text = xstrdup("{\"nftables\": []}\n");
+	s->fws[s->nfw++].rules_text = xstrdup("# mxaudit firewall model 1, format nft-json\n");
 	snapshot_sort(s);
 }
 
@@ -215,7 +220,8 @@ static void test_commit_only_on_change(void **state)
 	}
 	free(out);
 	assert_run("dns/example.com.status\ndns/example.com.zone\ndns/example.org.status\n"
-		   "dns/example.org.zone\nfirewall/edge.export\nfirewall/edge.rules",
+		   "dns/example.org.zone\nfirewall/edge.export\nfirewall/edge.rules\n"
+		   "firewall/inner.export\nfirewall/inner.rules",
 		   "git --git-dir='%s' ls-tree -r --name-only HEAD", f->path);
 	assert_run("first", "git --git-dir='%s' log -1 --format=%%s HEAD~1", f->path);
 	assert_run("", "git --git-dir='%s' fsck --no-dangling 2>&1", f->path);
@@ -234,7 +240,7 @@ static void test_read_back(void **state)
 	make_snap(&want, 1);
 	assert_int_equal(store_read(st, id, &got), 0);
 	assert_int_equal(got.n, 2);
-	assert_int_equal(got.nfw, 1);
+	assert_int_equal(got.nfw, 2);
 	for (size_t i = 0; i < want.n; i++) {
 		char *a = dsnap_zone_text(&want.domains[i]), *b = dsnap_zone_text(&got.domains[i]);
 		char *c = dsnap_status_text(&want.domains[i]), *d = dsnap_status_text(&got.domains[i]);
@@ -244,6 +250,8 @@ static void test_read_back(void **state)
 		free(a), free(b), free(c), free(d);
 	}
 	assert_string_equal(got.fws[0].name, "edge");
+	assert_null(got.fws[0].format);                     /* rules do not say */
+	assert_string_equal(got.fws[1].format, "nft-json");   /* from the rules header */
 	assert_string_equal(got.fws[0].export_text, want.fws[0].export_text);
 	assert_string_equal(got.fws[0].rules_text, want.fws[0].rules_text);
 	assert_int_equal(store_read_file(st, "HEAD", "firewall/edge.rules", &text), 0);
@@ -277,7 +285,7 @@ static void test_diff_lists_changed_files(void **state)
 	store_changes_free(c, n);
 
 	assert_int_equal(store_diff(st, NULL, "HEAD", &c, &n), 0);
-	assert_int_equal(n, 6);      /* from nothing: every file is new */
+	assert_int_equal(n, 8);      /* from nothing: every file is new */
 	assert_null(c[0].old_text);
 	assert_non_null(c[0].new_text);
 	store_changes_free(c, n);
