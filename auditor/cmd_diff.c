@@ -220,9 +220,10 @@ static void print_text(const struct diff_result *res, bool color)
 	printf("snapshot %.*s -> %.*s\n", SHORT_ID, *res->from ? res->from : "(none)",
 	       SHORT_ID, res->to);
 	for (size_t i = 0; i < res->ndoms; i++) {
-		if (snapdiff_empty(&res->doms[i].d))
-			continue;    /* e.g. only a status line's servers changed */
 		print_domain(&res->doms[i], color);
+		if (snapdiff_empty(&res->doms[i].d))
+			printf("  (no record or result changed; only lookup details, "
+			       "such as which servers answered)\n");
 		nd++;
 	}
 	for (size_t i = 0; i < res->nfws; i++)
@@ -307,8 +308,7 @@ static int print_json(const struct diff_result *res)
 	jset_str(root, "from", *res->from ? res->from : NULL);
 	jset_str(root, "to", res->to);
 	for (size_t i = 0; i < res->ndoms; i++)
-		if (!snapdiff_empty(&res->doms[i].d))
-			jpush(doms, json_domain(&res->doms[i]));
+		jpush(doms, json_domain(&res->doms[i]));
 	for (size_t i = 0; i < res->nfws; i++)
 		jpush(fws, json_firewall(&res->fws[i]));
 	jset(root, "domains", doms);
