@@ -202,18 +202,14 @@ static char *uri_host(const char *uri)
 static const char *org_domain(const char *name)
 {
 	static const char *const sld[] = { "co", "com", "net", "org", "gov", "ac", "edu", "ne", "or" };
-	const char *dots[3] = { NULL, NULL, NULL };
-	size_t len = strlen(name);
+	const char *dots[3] = { NULL, NULL, NULL };   /* rightmost first */
+	size_t len = strlen(name), k = 0;
 
 	if (len && name[len - 1] == '.')
 		len--;
-	for (size_t i = len; i-- > 0;) {
-		if (name[i] != '.')
-			continue;
-		dots[2] = dots[1], dots[1] = dots[0], dots[0] = name + i;
-		if (dots[1] && dots[2])
-			break;
-	}
+	for (size_t i = len; i-- > 0 && k < 3;)
+		if (name[i] == '.')
+			dots[k++] = name + i;
 	if (!dots[1])
 		return name;
 	if (len - (size_t)(dots[0] + 1 - name) == 2) {
