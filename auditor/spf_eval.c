@@ -75,20 +75,28 @@ static void update_step(struct ev *ev, size_t at, const char *lookup, const char
 	s->voids = ev->out->voids;
 }
 
-/* Remember why the evaluation ended in an error; the first error wins. */
+/*
+ * Remember why the evaluation ended in an error: the reason is the first
+ * (innermost) cause, the term the outermost one it came through, so a
+ * temperror deep in a vendor's include names the include that pulled it in.
+ */
 static void set_error(struct ev *ev, const char *domain, const char *term, char *reason)
 {
-	if (ev->error_set) {
+	struct spf_eval *o = ev->out;
+
+	if (!ev->error_set) {
+		ev->error_set = true;
+		free(o->reason);
+		o->reason = reason;
+	} else {
 		free(reason);
-		return;
 	}
-	ev->error_set = true;
-	free(ev->out->reason);
-	free(ev->out->term);
-	free(ev->out->term_domain);
-	ev->out->reason = reason;
-	ev->out->term = term ? xstrdup(term) : NULL;
-	ev->out->term_domain = xstrdup(domain);
+	if (!term && o->term)
+		return;
+	free(o->term);
+	free(o->term_domain);
+	o->term = term ? xstrdup(term) : NULL;
+	o->term_domain = xstrdup(domain);
 }
 
 /*
