@@ -223,8 +223,8 @@ static int open_repo(const char *path, git_repository **repo)
 			     path, path);
 	r = git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (r == GIT_ENOTFOUND)
-		return error("'%s' is not an mxaudit store (not a git repository); "
-			     "run 'mxaudit init --store %s' to create one", path, path);
+		return error("'%s' is not an mxaudit store (not a git repository); name the "
+			     "store with --store, or create one with 'mxaudit init --store DIR'", path);
 	if (r < 0)
 		return git_fail("store '%s' cannot be opened", path);
 	if (!git_repository_is_bare(*repo))
