@@ -56,6 +56,7 @@ struct lookup_job {
 	struct server *const *servers;
 	size_t nservers, pending;
 	struct xfer *xfers;
+	bool finishing;            /* queued for job_finish() */
 	resolve_cb cb;
 	void *arg;
 };
@@ -500,12 +501,9 @@ static void fill_slots(struct resolver *r)
 		r->queue_head = x->next;
 		if (!r->queue_head)
 			r->queue_tail = NULL;
-		if (start_udp(r, x)) {
-			xfer_done(x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
-			if (!x->job->pending)
-				job_finish(x->job);
-			continue;
-		}
+		/* No socket, unroutable: no answer. reap() finishes it. */
+		if (start_udp(r, x))
+			xfer_done(x, LK_TIMEOUT);
 		r->active[r->nactive++] = x;
 	}
 }
@@ -526,7 +524,8 @@ static void reap(struct resolver *r)
 			r->active[j++] = x;
 			continue;
 		}
-		if (!x->job->pending) {
+		if (!x->job->pending && !x->job->finishing) {
+			x->job->finishing = true;
 			ALLOC_GROW(finished, nfin + 1, alloc);
 			finished[nfin++] = x->job;
 		}
@@ -539,6 +538,8 @@ static void reap(struct resolver *r)
 
 int resolver_run(struct resolver *r)
 {
+	fill_slots(r);
+	reap(r);
 	fill_slots(r);
 	while (r->nactive) {
 		uint64_t now = now_ms(), next = UINT64_MAX;

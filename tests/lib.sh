@@ -116,3 +116,28 @@ nsd_restart() {
 	nsd_stop "$1"
 	nsd_start "$@"
 }
+
+# world_start: copy the fixture zones to ./zones, start NSD on them, and
+# write ./mxaudit.yaml for example.com. Sets $PORT and $DNS (--dns-server value).
+world_start() {
+	rm -rf "$SCRATCH/zones"
+	cp -r "$FIXTURES/zones" "$SCRATCH/zones"
+	PORT=$(free_port)
+	DNS="127.0.0.1:$PORT"
+	nsd_start ns "127.0.0.1" "$PORT" "$SCRATCH/zones"
+	cat >"$SCRATCH/mxaudit.yaml" <<-YAML
+	lab: true
+	domains:
+	  - name: example.com
+	    dkim_selectors: [s1, s2]
+	    sending_ips: [203.0.113.10, 2001:db8::25]
+	YAML
+}
+
+# world_reload: restart NSD after editing ./zones.
+world_reload() {
+	nsd_restart ns "127.0.0.1" "$PORT" "$SCRATCH/zones"
+}
+
+# git on the store
+sgit() { git --git-dir="$SCRATCH/st" "$@"; }

@@ -1,0 +1,48 @@
+# Bad configuration: a clear error naming file:line:column, exit 3, nothing stored.
+. "$TOP/tests/lib.sh"
+$MXAUDIT init --store st >/dev/null
+
+printf 'domains:\n  - name: example.com\n    dkim_selector: [s1]\n' >bad1.yaml
+mx -c bad1.yaml --store st snapshot
+assert_rc 3 "unknown key"
+assert_grep "bad1\.yaml:3:5: unknown key 'dkim_selector' in a domain \(known: name, dkim_selectors, sending_ips, mail_hosts\)" err "names file:line:column and the known keys"
+
+printf 'domains:\n  - name: example.com\n    sending_ips: [203.0.113.300]\n' >bad2.yaml
+mx -c bad2.yaml --store st snapshot
+assert_rc 3 "bad IP"
+assert_grep "bad2\.yaml:3:19: '203\.0\.113\.300' in 'sending_ips' is not an IP address" err "bad address named with position"
+
+printf 'domains:\n  name: example.com\n' >bad3.yaml
+mx -c bad3.yaml --store st snapshot
+assert_rc 3 "wrong type"
+assert_grep "bad3\.yaml:2:3: expected a list for 'domains', found a mapping" err "wrong type named with position"
+
+printf 'domains:\n  - name: [example.com\n' >bad4.yaml
+mx -c bad4.yaml --store st snapshot
+assert_rc 3 "YAML syntax error"
+assert_grep "bad4\.yaml:[0-9]+:[0-9]+: " err "syntax error names a position"
+
+printf 'firewalls:\n  - name: edge\n    format: pf\n    file: x\n' >bad5.yaml
+mx -c bad5.yaml --store st snapshot
+assert_rc 3 "unknown firewall format"
+assert_grep "bad5\.yaml:2:5: firewall 'edge': format 'pf' is not one of" err "unknown format named"
+
+mx -c missing.yaml --store st snapshot
+assert_rc 3 "missing config"
+assert_grep "cannot open 'missing\.yaml'" err "missing file named"
+
+assert_eq "$(git --git-dir=st rev-list --all --count)" "0" "nothing was committed"
+
+# The minimal shape from the issue parses as written.
+cat >good.yaml <<'YAML'
+domains:
+  - name: example.com
+    dkim_selectors: [s1, s2]
+    sending_ips: [203.0.113.10, 2001:db8::25]
+firewalls:
+  - name: edge
+    format: iptables
+    file: exports/edge.rules
+YAML
+mx -c good.yaml --store st --dns-server 127.0.0.1:9 --timeout 1 snapshot
+assert_no_grep 'good\.yaml' err "the issue's example config is accepted"

@@ -1,0 +1,261 @@
+/*
+ * test_snapshot.c - the canonical writer, its reader, and staleness.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "snapshot.h"
+#include "resolver.h"
+
+/* Records added in any order, with duplicates, come out sorted and unique. */
+static void test_zone_text_canonical(void **state)
+{
+	struct domain_snap a = { 0 }, b = { 0 };
+	char *ta, *tb;
+
+	dsnap_add_rr(&a, "mx2.example.com.", 3600, "A", "192.0.2.26");
+	dsnap_add_rr(&a, "example.com.", 3600, "MX", "20 mx2.example.com.");
+	dsnap_add_rr(&a, "example.com.", 3600, "MX", "10 mx1.example.com.");
+	dsnap_add_rr(&a, "mx2.example.com.", 3600, "A", "192.0.2.26");
+	dsnap_sort(&a);
+	dsnap_add_rr(&b, "example.com.", 3600, "MX", "10 mx1.example.com.");
+	dsnap_add_rr(&b, "mx2.example.com.", 3600, "A", "192.0.2.26");
+	dsnap_add_rr(&b, "example.com.", 3600, "MX", "20 mx2.example.com.");
+	dsnap_sort(&b);
+	ta = dsnap_zone_text(&a);
+	tb = dsnap_zone_text(&b);
+	assert_string_equal(ta,
+		"example.com.\t3600\tIN\tMX\t10 mx1.example.com.\n"
+		"example.com.\t3600\tIN\tMX\t20 mx2.example.com.\n"
+		"mx2.example.com.\t3600\tIN\tA\t192.0.2.26\n");
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	struct snapshot s = { 0 };
+	s.domains = malloc(2 * sizeof(*s.domains));
+	s.domains[0] = a;
+	s.domains[1] = b;
+	s.n = s.alloc = 2;
+	snapshot_release(&s);
+}
+
+/* ldns canonical form: owner and RDATA names lower case, TXT escaped the same way. */
+static void test_canonical_rr(void **state)
+{
+	struct rr r, r2;
+
+	assert_int_equal(dns_canonical_rr("Example.COM. 300 IN MX 10 MX1.Example.com.", &r), 0);
+	assert_string_equal(r.owner, "example.com.");
+	assert_int_equal(r.ttl, 300);
+	assert_string_equal(r.type, "MX");
+	assert_string_equal(r.rdata, "10 mx1.example.com.");
+	rr_release(&r);
+
+	/* The same bytes written two ways give one presentation. */
+	assert_int_equal(dns_canonical_rr("t.example. 60 IN TXT \"a\\\"b\" \"\\099\\255\"", &r), 0);
+	assert_int_equal(dns_canonical_rr("t.example. 60 IN TXT \"a\\034b\" c\\255", &r2), 0);
+	assert_string_equal(r.rdata, r2.rdata);
+	rr_release(&r);
+	rr_release(&r2);
+}
+
+static void test_txt_decode(void **state)
+{
+	struct rr r = { "t.", 60, "TXT", "\"v=spf1 \" \"ip4:192.0.2.1\" \"\\\"q\\\" \\065\"" };
+	struct strlist sl = STRLIST_INIT;
+	char *joined;
+
+	assert_int_equal(rr_txt_strings(&r, &sl), 0);
+	assert_int_equal(sl.n, 3);
+	assert_string_equal(sl.v[2], "\"q\" A");
+	sl_release(&sl);
+	joined = rr_txt_join(&r);
+	assert_string_equal(joined, "v=spf1 ip4:192.0.2.1\"q\" A");
+	free(joined);
+
+	/* Hostile: unterminated quote, escape past the end, \DDD over 255. */
+	r.rdata = "\"abc";
+	assert_null(rr_txt_join(&r));
+	r.rdata = "\"abc\\";
+	assert_null(rr_txt_join(&r));
+	r.rdata = "\"\\999\"";
+	assert_null(rr_txt_join(&r));
+}
+
+/* Written text parses back to the same text. */
+static void test_roundtrip(void **state)
+{
+	struct domain_snap a = { 0 }, b = { 0 };
+	struct lookup *l;
+	char *z1, *s1, *z2, *s2;
+
+	dsnap_add_rr(&a, "example.com.", 3600, "TXT", "\"v=spf1 -all\"");
+	dsnap_add_rr(&a, "example.com.", 300, "MX", "0 .");
+	l = dsnap_add_lookup(&a, "example.com.", "MX", LK_NOERROR);
+	l->disagree = true;
+	free(l->servers);
+	l->servers = strdup("192.0.2.53,198.51.100.53");
+	l->detail = strdup("198.51.100.53=NXDOMAIN/0");
+	l = dsnap_add_lookup(&a, "example.com.", "TXT", LK_TIMEOUT);
+	l->stale = true;
+	dsnap_sort(&a);
+	z1 = dsnap_zone_text(&a);
+	s1 = dsnap_status_text(&a);
+	assert_int_equal(dsnap_parse_zone(&b, "z", z1), 0);
+	assert_int_equal(dsnap_parse_status(&b, "s", s1), 0);
+	z2 = dsnap_zone_text(&b);
+	s2 = dsnap_status_text(&b);
+	assert_string_equal(z1, z2);
+	assert_string_equal(s1, s2);
+	assert_non_null(strstr(s1, "example.com.\tMX\tNOERROR\tdisagree\t192.0.2.53,198.51.100.53\t198.51.100.53=NXDOMAIN/0\n"));
+	assert_non_null(strstr(s1, "example.com.\tTXT\tTIMEOUT\tstale\t-\n"));
+	free(z1); free(s1); free(z2); free(s2);
+
+	/* Errors name the line. */
+	struct domain_snap c = { 0 };
+	assert_int_equal(dsnap_parse_zone(&c, "z", "example.com. 3600 IN MX 10 a.\nbroken line\n"), -1);
+	assert_int_equal(dsnap_parse_status(&c, "s", "x.\tA\tWEIRD\t-\t-\n"), -1);
+	struct snapshot s = { 0 };
+	s.domains = malloc(3 * sizeof(*s.domains));
+	s.domains[0] = a; s.domains[1] = b; s.domains[2] = c;
+	s.n = s.alloc = 3;
+	snapshot_release(&s);
+}
+
+static void test_find(void **state)
+{
+	struct domain_snap d = { 0 };
+	const struct rr *r;
+
+	dsnap_add_rr(&d, "a.example.", 60, "A", "192.0.2.1");
+	dsnap_add_rr(&d, "a.example.", 60, "A", "192.0.2.2");
+	dsnap_add_rr(&d, "a.example.", 60, "AAAA", "2001:db8::1");
+	dsnap_add_rr(&d, "b.example.", 60, "A", "192.0.2.3");
+	dsnap_sort(&d);
+	assert_int_equal(dsnap_find(&d, "a.example.", "A", &r), 2);
+	assert_string_equal(r[1].rdata, "192.0.2.2");
+	assert_int_equal(dsnap_find(&d, "a.example.", "AAAA", &r), 1);
+	assert_int_equal(dsnap_find(&d, "a.example.", "*", &r), 3);
+	assert_int_equal(dsnap_find(&d, "c.example.", "A", &r), 0);
+	assert_null(r);
+	struct snapshot s = { .domains = malloc(sizeof(d)), .n = 1, .alloc = 1 };
+	s.domains[0] = d;
+	snapshot_release(&s);
+}
+
+static void build_prev(struct domain_snap *p)
+{
+	dsnap_add_rr(p, "example.com.", 3600, "MX", "10 mx1.example.com.");
+	dsnap_add_rr(p, "mx1.example.com.", 3600, "A", "192.0.2.25");
+	dsnap_add_rr(p, "s2._domainkey.example.com.", 3600, "CNAME", "s2.dkim.example.net.");
+	dsnap_add_rr(p, "s2.dkim.example.net.", 3600, "TXT", "\"v=DKIM1; p=abc\"");
+	dsnap_add_rr(p, "_dmarc.example.com.", 3600, "TXT", "\"v=DMARC1; p=none\"");
+	dsnap_add_lookup(p, "example.com.", "MX", LK_NOERROR);
+	dsnap_add_lookup(p, "mx1.example.com.", "A", LK_NOERROR);
+	dsnap_add_lookup(p, "s2._domainkey.example.com.", "TXT", LK_NOERROR);
+	dsnap_add_lookup(p, "_dmarc.example.com.", "TXT", LK_NOERROR);
+	dsnap_sort(p);
+}
+
+/* A timeout keeps the last good records and marks them stale. */
+static void test_stale_timeout_keeps_data(void **state)
+{
+	struct domain_snap prev = { 0 }, cur = { 0 };
+	const struct rr *r;
+	const struct lookup *l;
+
+	build_prev(&prev);
+	dsnap_add_lookup(&cur, "example.com.", "MX", LK_TIMEOUT);
+	dsnap_add_lookup(&cur, "s2._domainkey.example.com.", "TXT", LK_SERVFAIL);
+	dsnap_add_lookup(&cur, "mx1.example.com.", "A", LK_NOERROR);
+	dsnap_add_rr(&cur, "mx1.example.com.", 3600, "A", "192.0.2.25");
+	dsnap_add_lookup(&cur, "_dmarc.example.com.", "TXT", LK_NXDOMAIN);
+	dsnap_sort(&cur);
+
+	assert_int_equal(dsnap_carry_stale(&cur, &prev), 2);
+	assert_int_equal(dsnap_find(&cur, "example.com.", "MX", &r), 1);
+	assert_string_equal(r->rdata, "10 mx1.example.com.");
+	l = dsnap_lookup(&cur, "example.com.", "MX");
+	assert_true(l->stale);
+	assert_int_equal(l->state, LK_TIMEOUT);
+	/* The CNAME chain behind a failed lookup comes along. */
+	assert_int_equal(dsnap_find(&cur, "s2.dkim.example.net.", "TXT", &r), 1);
+	assert_int_equal(dsnap_find(&cur, "s2._domainkey.example.com.", "CNAME", &r), 1);
+	assert_true(dsnap_lookup(&cur, "s2._domainkey.example.com.", "TXT")->stale);
+	/* A real NXDOMAIN is a removal, not staleness. */
+	assert_int_equal(dsnap_find(&cur, "_dmarc.example.com.", "TXT", &r), 0);
+	assert_false(dsnap_lookup(&cur, "_dmarc.example.com.", "TXT")->stale);
+	assert_false(dsnap_lookup(&cur, "mx1.example.com.", "A")->stale);
+	/* No duplicates after carrying. */
+	assert_int_equal(dsnap_find(&cur, "mx1.example.com.", "A", &r), 1);
+
+	struct snapshot s = { .domains = malloc(2 * sizeof(prev)), .n = 2, .alloc = 2 };
+	s.domains[0] = prev;
+	s.domains[1] = cur;
+	snapshot_release(&s);
+}
+
+/* Stale data stays stale across runs, and the text shows it. */
+static void test_stale_twice_and_no_prev(void **state)
+{
+	struct domain_snap prev = { 0 }, mid = { 0 }, cur = { 0 }, first = { 0 };
+	char *t1, *t2;
+
+	build_prev(&prev);
+	dsnap_add_lookup(&mid, "example.com.", "MX", LK_TIMEOUT);
+	dsnap_carry_stale(&mid, &prev);
+	dsnap_add_lookup(&cur, "example.com.", "MX", LK_TIMEOUT);
+	dsnap_carry_stale(&cur, &mid);
+	t1 = dsnap_zone_text(&mid);
+	t2 = dsnap_zone_text(&cur);
+	assert_string_equal(t1, t2);
+	assert_non_null(strstr(t2, "10 mx1.example.com."));
+	free(t1);
+	free(t2);
+	t1 = dsnap_status_text(&cur);
+	assert_non_null(strstr(t1, "example.com.\tMX\tTIMEOUT\tstale\t-\n"));
+	free(t1);
+
+	/* No previous snapshot: stale, with nothing to keep. */
+	dsnap_add_lookup(&first, "example.com.", "MX", LK_TIMEOUT);
+	assert_int_equal(dsnap_carry_stale(&first, NULL), 1);
+	assert_int_equal(first.nrr, 0);
+
+	struct snapshot s = { .domains = malloc(4 * sizeof(prev)), .n = 4, .alloc = 4 };
+	s.domains[0] = prev; s.domains[1] = mid; s.domains[2] = cur; s.domains[3] = first;
+	snapshot_release(&s);
+}
+
+static void test_reverse_names(void **state)
+{
+	char *n = addr_reverse_name("192.0.2.25");
+	assert_string_equal(n, "25.2.0.192.in-addr.arpa.");
+	free(n);
+	n = addr_reverse_name("2001:db8::25");
+	assert_string_equal(n, "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
+	free(n);
+	assert_null(addr_reverse_name("192.0.2"));
+	n = name_abs("MX1.Example.COM");
+	assert_string_equal(n, "mx1.example.com.");
+	free(n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_zone_text_canonical),
+		cmocka_unit_test(test_canonical_rr),
+		cmocka_unit_test(test_txt_decode),
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_stale_timeout_keeps_data),
+		cmocka_unit_test(test_stale_twice_and_no_prev),
+		cmocka_unit_test(test_reverse_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
