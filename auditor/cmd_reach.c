@@ -1,0 +1,374 @@
+/*
+ * cmd_reach.c - `mxaudit reach`: does traffic to IP:PORT pass a firewall
+ * export, from which sources, to where, and which rule decides.
+ *
+ * Exit: 0 allowed from every source asked about, 1 partial, 2 blocked,
+ * 3 unknown (some sources' fate is unknown, or bad input).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "fw.h"
+#include "json.h"
+
+struct reach_opts {
+	const char *file, *format, *ipset, *in, *out, *to_arg, *host_arg;
+	bool json, routed, host_local;
+	struct fw_addrset from, local, dests;
+	bool have_from, have_dests;
+	struct config cfg;
+	bool have_cfg;
+};
+
+static int add_cidr(const char *opt, const char *s, struct fw_addrset *set, int *fam)
+{
+	struct fw_range r;
+	int f;
+
+	if (fw_cidr_parse(s, &r, &f) || (*fam && f != *fam))
+		return error("%s: '%s' is not an address or network of the right family", opt, s);
+	*fam = f;
+	fw_as_add(set, r.lo, r.hi);
+	return 0;
+}
+
+/*
+ * "IP:PORT[/tcp|udp]", "[V6]:PORT/proto"; for egress also ":PORT/proto"
+ * or "CIDR:PORT/proto" (destinations).
+ */
+static int parse_to(const char *s, struct fw_query *q, struct reach_opts *o)
+{
+	char *copy = xstrdup(s), *slash = strrchr(copy, '/'), *colon, *addr = copy, *end;
+	unsigned long port;
+	int r = -1;
+
+	q->proto = 6;
+	if (slash && (!strcmp(slash, "/tcp") || !strcmp(slash, "/udp"))) {
+		q->proto = slash[1] == 't' ? 6 : 17;
+		*slash = '\0';
+	}
+	colon = strrchr(copy, ':');
+	if (!colon)
+		goto out;
+	*colon = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || !port || port > 65535)
+		goto out;
+	q->port = (uint16_t)port;
+	if (*addr == '[' && colon > addr && colon[-1] == ']') {
+		addr++;
+		colon[-1] = '\0';
+	}
+	if (!*addr || !strcmp(addr, "*")) {
+		r = o->host_arg ? 0 : -1;   /* any destination: egress only */
+	} else if (o->host_arg) {
+		r = add_cidr("--to", addr, &o->dests, &q->fam);
+		o->have_dests = true;
+	} else {
+		r = fw_ip_parse(addr, &q->to, &q->fam);
+	}
+out:
+	free(copy);
+	return r ? error("--to: expected IP:PORT/tcp or IP:PORT/udp, not '%s'", s) : 0;
+}
+
+static int parse_args(int argc, char **argv, struct reach_opts *o, struct fw_query *q)
+{
+	static const struct option longopts[] = {
+		{ "firewall", required_argument, NULL, 'f' },
+		{ "fw-format", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 't' },
+		{ "from", required_argument, NULL, 's' },
+		{ "from-host", required_argument, NULL, 'H' },
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "ipset", required_argument, NULL, 'I' },
+		{ "local", required_argument, NULL, 'l' },
+		{ "routed", no_argument, NULL, 'R' },
+		{ "host-local", no_argument, NULL, 'L' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, ffam = 0, lfam = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->file = optarg; break;
+		case 'F': o->format = optarg; break;
+		case 't': o->to_arg = optarg; break;
+		case 'H': o->host_arg = optarg; break;
+		case 'i': o->in = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'I': o->ipset = optarg; break;
+		case 'R': o->routed = true; break;
+		case 'L': o->host_local = true; break;
+		case 'j': o->json = true; break;
+		case 's':
+			if (add_cidr("--from", optarg, &o->from, &ffam))
+				return -1;
+			o->have_from = true;
+			break;
+		case 'l':
+			if (add_cidr("--local", optarg, &o->local, &lfam))
+				return -1;
+			break;
+		default:
+			return usage_error("reach", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("reach", "unexpected argument '%s'", argv[optind]);
+	if (!o->file || !o->to_arg)
+		return usage_error("reach", "--firewall and --to are required");
+	if (parse_to(o->to_arg, q, o))
+		return -1;
+	if (o->host_arg) {
+		int hfam;
+
+		if (fw_ip_parse(o->host_arg, &q->host, &hfam) || (q->fam && hfam != q->fam))
+			return error("--from-host: '%s' is not an address of the --to family", o->host_arg);
+		q->fam = hfam;
+	}
+	if (o->have_from && ffam != q->fam)
+		return error("--from: the sources are not of the --to address's family");
+	return 0;
+}
+
+/* --firewall NAME of the configuration, when NAME is not a file. */
+static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
+{
+	struct stat st;
+	const struct firewall_conf *fc = NULL;
+
+	if (!stat(o->file, &st) || (!ctx->config_given && stat(ctx->config, &st)))
+		return 0;
+	if (config_load(ctx->config, &o->cfg))
+		return -1;
+	o->have_cfg = true;
+	for (size_t i = 0; i < o->cfg.nfirewalls; i++)
+		if (!strcmp(o->cfg.firewalls[i].name, o->file))
+			fc = &o->cfg.firewalls[i];
+	if (!fc)
+		return error("--firewall: '%s' is neither a file nor a configured firewall", o->file);
+	o->file = fc->file;
+	o->format = o->format ? o->format : fc->format;
+	o->ipset = o->ipset ? o->ipset : fc->ipset_file;
+	if (!o->in && fc->outside_ifaces.n == 1)
+		o->in = fc->outside_ifaces.v[0];
+	if (!o->out && fc->inside_ifaces.n == 1)
+		o->out = fc->inside_ifaces.v[0];
+	for (size_t i = 0; i < fc->public_ips.n; i++) {
+		struct fw_range r;
+		int f;
+
+		if (!fw_cidr_parse(fc->public_ips.v[i], &r, &f))
+			fw_as_add(&o->local, r.lo, r.hi);
+	}
+	return 0;
+}
+
+static int load_model(struct reach_opts *o, struct fw_model *m)
+{
+	char *text = NULL, *ipset = NULL;
+	size_t len;
+	int r = -1;
+
+	if (read_file(o->file, &text, &len) < 0)
+		goto out;
+	if (o->ipset && read_file(o->ipset, &ipset, &len) < 0)
+		goto out;
+	if (!o->format && !(o->format = fw_detect_format(text))) {
+		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
+		goto out;
+	}
+	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
+out:
+	free(text);
+	free(ipset);
+	return r;
+}
+
+static char *part_reaches(const struct fw_part *p, const struct fw_query *q)
+{
+	char ip[64];
+
+	if (q->egress)
+		return NULL;
+	fw_ip_format(p->to, p->to_fam ? p->to_fam : q->fam, ip, sizeof(ip));
+	return xasprintf(q->fam == FW_V6 ? "[%s]:%u" : "%s:%u", ip, p->to_port);
+}
+
+/* The destination allowed parts reach, if they all reach one; else NULL. */
+static char *common_reaches(const struct fw_verdict *v, const struct fw_query *q)
+{
+	char *first = NULL;
+
+	for (size_t i = 0; i < v->n; i++) {
+		char *s;
+
+		if (v->parts[i].outcome != FW_ALLOWED || !(s = part_reaches(&v->parts[i], q)))
+			continue;
+		if (!first) {
+			first = s;
+		} else {
+			bool same = !strcmp(first, s);
+
+			free(s);
+			if (!same) {
+				free(first);
+				return NULL;
+			}
+		}
+	}
+	return first;
+}
+
+static void collect_rules(const struct fw_verdict *v, struct strlist *rules)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct fw_part *p = &v->parts[i];
+
+		if (p->nat_rule && !sl_has(rules, p->nat_rule))
+			sl_push(rules, p->nat_rule);
+		if (p->rule && !sl_has(rules, p->rule))
+			sl_push(rules, p->rule);
+	}
+}
+
+static json_t *cidr_array(const struct fw_addrset *s, int fam)
+{
+	struct strlist l = STRLIST_INIT;
+	json_t *a = jarr();
+
+	fw_as_to_cidrs(s, fam, &l);
+	for (size_t i = 0; i < l.n; i++)
+		jpush_str(a, l.v[i]);
+	sl_release(&l);
+	return a;
+}
+
+static int print_json(const struct fw_verdict *v, const struct fw_query *q)
+{
+	json_t *root = jobj(), *parts = jarr(), *rules = jarr();
+	const char *side = q->egress ? "to" : "from";
+	struct strlist rl = STRLIST_INIT;
+	char *reaches = common_reaches(v, q), key[32];
+	int r;
+
+	jset_str(root, "verdict", fw_verdict_name(v->verdict));
+	jset(root, "reaches", jstr(reaches));
+	snprintf(key, sizeof(key), "allowed_%s", side);
+	jset(root, key, cidr_array(&v->allowed, q->fam));
+	snprintf(key, sizeof(key), "blocked_%s", side);
+	jset(root, key, cidr_array(&v->blocked, q->fam));
+	snprintf(key, sizeof(key), "unknown_%s", side);
+	jset(root, key, cidr_array(&v->unknown, q->fam));
+	collect_rules(v, &rl);
+	for (size_t i = 0; i < rl.n; i++)
+		jpush_str(rules, rl.v[i]);
+	jset(root, "rules", rules);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct fw_part *p = &v->parts[i];
+		json_t *o = jobj();
+		char *to = p->outcome == FW_ALLOWED || p->nat ? part_reaches(p, q) : NULL;
+
+		jset_str(o, "outcome", fw_outcome_name(p->outcome));
+		jset_str(o, "stage", fw_stage_name(p->stage));
+		jset(o, side, cidr_array(&p->peers, q->fam));
+		jset(o, "reaches", jstr(to));
+		jset(o, "rule", jstr(p->rule));
+		jset(o, "dnat", jstr(p->nat_rule));
+		if (p->why)
+			jset_str(o, "why", p->why);
+		jpush(parts, o);
+		free(to);
+	}
+	jset(root, "parts", parts);
+	r = jprint(stdout, root);
+	jfree(root);
+	sl_release(&rl);
+	free(reaches);
+	return r;
+}
+
+static void print_text(const struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
+		       const char *host)
+{
+	const char *side = q->egress ? "to" : "from";
+
+	if (q->egress)
+		printf("%s/%u from %s: %s\n", q->proto == 6 ? "tcp" : "udp", q->port, host,
+		       fw_verdict_name(v->verdict));
+	else
+		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct fw_part *p = &v->parts[i];
+		char *peers = fw_as_join(&p->peers, q->fam), *to = part_reaches(p, q);
+
+		printf("  %s %s %s", fw_outcome_name(p->outcome), side, peers);
+		if (p->outcome == FW_ALLOWED && to)
+			printf(", reaches %s", to);
+		else if (p->outcome != FW_ALLOWED)
+			printf(" (%s)", fw_stage_name(p->stage));
+		putchar('\n');
+		if (p->nat_rule)
+			printf("    nat:  %s\n", p->nat_rule);
+		if (p->rule)
+			printf("    rule: %s\n", p->rule);
+		if (p->why)
+			printf("    why:  %s\n", p->why);
+		free(peers);
+		free(to);
+	}
+}
+
+static void opts_release(struct reach_opts *o)
+{
+	fw_as_release(&o->from);
+	fw_as_release(&o->local);
+	fw_as_release(&o->dests);
+	if (o->have_cfg)
+		config_release(&o->cfg);
+}
+
+int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const int codes[] = {
+		[FW_VERDICT_ALLOWED] = EXIT_OK, [FW_VERDICT_PARTIAL] = EXIT_WARNING,
+		[FW_VERDICT_BLOCKED] = EXIT_CRITICAL, [FW_VERDICT_UNKNOWN] = EXIT_UNKNOWN,
+	};
+	struct reach_opts o = { 0 };
+	struct fw_query q = { 0 };
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_verdict v = FW_VERDICT_INIT;
+	int r = -1;
+
+	if (parse_args(argc, argv, &o, &q) || from_config(&o, ctx) || load_model(&o, &m))
+		goto out;
+	q.from = o.have_from ? &o.from : NULL;
+	q.dests = o.have_dests ? &o.dests : NULL;
+	q.local = &o.local;
+	q.in_iface = o.in;
+	q.out_iface = o.out;
+	q.to_local = !o.routed;
+	q.egress = o.host_arg != NULL;
+	q.host_local = o.host_local;
+	fw_reach(&m, &q, &v);
+	if (o.json || ctx->format == FMT_JSON) {
+		if (print_json(&v, &q))
+			goto out;
+	} else {
+		print_text(&v, &q, o.to_arg, o.host_arg);
+	}
+	r = codes[v.verdict];
+out:
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+	opts_release(&o);
+	return r;
+}

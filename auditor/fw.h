@@ -1,0 +1,325 @@
+/*
+ * fw.h - firewall exports (iptables, nftables JSON, ipset), the
+ * normalized model they parse into, and reachability over address sets.
+ *
+ * The model is one list of chains. Base chains carry a hook, a priority,
+ * a type (filter, nat) and a policy, the way nftables states them;
+ * iptables tables become base chains with the kernel's fixed priorities
+ * (raw -300, mangle -150, nat -100/100, filter 0, security 50), so one
+ * evaluator serves both formats and follows the kernel's order.
+ *
+ * Addresses live in one 128-bit space: IPv6 as is, IPv4 as ::ffff:a.b.c.d.
+ * Reachability is answered for sets of addresses (struct fw_addrset), so
+ * "every source but 198.51.100.0/28" is one answer, not 2^32 probes.
+ */
+#ifndef MXAUDIT_FW_H
+#define MXAUDIT_FW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+#include "snapshot.h"
+
+__extension__ typedef unsigned __int128 fw_u128;
+
+/* Address families as bits, so a chain or match can cover both. */
+#define FW_V4  1
+#define FW_V6  2
+#define FW_ANY 3
+
+/* ---- fw_addrset.c: sets of addresses as sorted disjoint ranges ---- */
+
+struct fw_range {
+	fw_u128 lo, hi;
+};
+
+struct fw_addrset {
+	struct fw_range *v;   /* sorted, disjoint, not adjacent */
+	size_t n, alloc;
+};
+#define FW_ADDRSET_INIT { NULL, 0, 0 }
+
+/* Parse "192.0.2.1" or "2001:db8::1"; *fam gets FW_V4 or FW_V6. */
+int fw_ip_parse(const char *s, fw_u128 *out, int *fam);
+/* Format an address of family fam into buf (at least 46 bytes). */
+void fw_ip_format(fw_u128 ip, int fam, char *buf, size_t len);
+/*
+ * Parse "ADDR", "ADDR/LEN" or "ADDR/DOTTED-MASK" into a range. Host bits
+ * set below the prefix are ignored, as iptables does. Returns -1 on bad
+ * input without printing.
+ */
+int fw_cidr_parse(const char *s, struct fw_range *out, int *fam);
+/* The range of every address of one family (FW_V4 or FW_V6). */
+struct fw_range fw_universe(int fam);
+
+void fw_as_add(struct fw_addrset *s, fw_u128 lo, fw_u128 hi);
+void fw_as_set_universe(struct fw_addrset *s, int fam);
+void fw_as_copy(struct fw_addrset *dst, const struct fw_addrset *src);
+/* dst = a op b; dst may not alias a or b. dst's old content is dropped. */
+void fw_as_union(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b);
+void fw_as_intersect(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b);
+void fw_as_subtract(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b);
+/* In place: a |= b, a &= b, a -= b. */
+void fw_as_merge(struct fw_addrset *a, const struct fw_addrset *b);
+void fw_as_restrict(struct fw_addrset *a, const struct fw_addrset *b);
+void fw_as_remove(struct fw_addrset *a, const struct fw_addrset *b);
+bool fw_as_contains(const struct fw_addrset *s, fw_u128 ip);
+bool fw_as_equal(const struct fw_addrset *a, const struct fw_addrset *b);
+static inline bool fw_as_empty(const struct fw_addrset *s) { return s->n == 0; }
+/* Append the minimal CIDR list covering s, formatted for family fam. */
+void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out);
+/* The same, joined with ",", for messages and rules text; caller frees. */
+char *fw_as_join(const struct fw_addrset *s, int fam);
+void fw_as_clear(struct fw_addrset *s);
+void fw_as_release(struct fw_addrset *s);
+
+/* ---- the model (fw_model.c) ---- */
+
+struct fw_set;
+
+enum fw_hook {
+	FW_HOOK_NONE,          /* a user chain: reached by jump or goto only */
+	FW_HOOK_PREROUTING,
+	FW_HOOK_INPUT,
+	FW_HOOK_FORWARD,
+	FW_HOOK_OUTPUT,
+	FW_HOOK_POSTROUTING,
+	FW_HOOK_OTHER,         /* ingress, egress, ...: not evaluated, makes traffic unknown */
+};
+
+enum fw_ctype { FW_CT_FILTER, FW_CT_NAT, FW_CT_ROUTE };
+
+/* Conntrack states, as the conntrack/state matches and nft `ct state` name them. */
+#define FW_CT_INVALID     0x01
+#define FW_CT_NEW         0x02
+#define FW_CT_ESTABLISHED 0x04
+#define FW_CT_RELATED     0x08
+#define FW_CT_UNTRACKED   0x10
+#define FW_CT_SNAT        0x20
+#define FW_CT_DNAT        0x40
+
+enum fw_mkind {
+	FW_M_SADDR, FW_M_DADDR,   /* addrs, or a named set (set_name) */
+	FW_M_IIF, FW_M_OIF,       /* names; "eth+" (iptables) and "eth*" (nft) are prefixes */
+	FW_M_PROTO,               /* protos bitmap */
+	FW_M_SPORT, FW_M_DPORT,   /* ports */
+	FW_M_CTSTATE,             /* ctstate bits */
+	FW_M_SYN,                 /* tcp SYN set, ACK/RST/FIN clear */
+	FW_M_DST_LOCAL,           /* addrtype --dst-type LOCAL, fib daddr type local */
+	FW_M_NFPROTO,             /* family bits (nft meta nfproto / inet tables) */
+	FW_M_UNSUPPORTED,         /* anything else: may or may not match */
+};
+
+struct fw_portrange {
+	uint16_t lo, hi;
+};
+
+struct fw_match {
+	enum fw_mkind kind;
+	bool neg;
+	int fam;                      /* SADDR/DADDR: FW_V4 or FW_V6 */
+	struct fw_addrset addrs;
+	char *set_name;               /* ipset / nft named set, resolved by fw_model_finish() */
+	const struct fw_set *set;     /* NULL when its members are not known */
+	struct fw_portrange *ports;
+	size_t nports, ports_alloc;
+	struct strlist names;
+	uint8_t protos[32];
+	unsigned ctstate;
+	char *what;                   /* the match as written, for messages */
+};
+
+enum fw_tkind {
+	FW_T_NONE,        /* no verdict: counter, log, comment, mark; go on */
+	FW_T_ACCEPT,
+	FW_T_DROP,
+	FW_T_REJECT,
+	FW_T_RETURN,
+	FW_T_JUMP,
+	FW_T_GOTO,
+	FW_T_DNAT,
+	FW_T_REDIRECT,
+	FW_T_SNAT,
+	FW_T_MASQUERADE,
+	FW_T_UNSUPPORTED, /* queue, vmap, unknown target: unknown for what it matches */
+};
+
+struct fw_rule {
+	struct fw_match *m;
+	size_t nm, m_alloc;
+	enum fw_tkind target;
+	char *target_name;            /* the jump/goto chain, or the unsupported target */
+	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
+	/* DNAT / SNAT / REDIRECT */
+	bool nat_has_addr;
+	int nat_fam;
+	fw_u128 nat_addr;
+	uint16_t nat_port;            /* 0: port unchanged */
+	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
+	char *text;                   /* the rule as written (iptables) or rendered (nft) */
+	char *norm;                   /* the normalized form, for the rules text */
+	unsigned line;                /* line in the export */
+	unsigned pos;                 /* 1-based position in its chain */
+};
+
+struct fw_chain {
+	char *table;
+	char *name;
+	int fam;                      /* families whose packets traverse it */
+	enum fw_hook hook;
+	int prio;
+	enum fw_ctype type;
+	enum fw_tkind policy;         /* ACCEPT or DROP for base chains */
+	struct fw_rule *rules;
+	size_t n, alloc;
+	unsigned line;
+};
+
+/* A named set: ipset, or an nft set of addresses. */
+struct fw_set {
+	char *table;                  /* NULL for ipset */
+	char *name;
+	int fam;
+	bool is_addr;                 /* false: ports or interfaces; matches on it are unsupported */
+	struct fw_addrset addrs;
+	struct fw_portrange *ports;
+	size_t nports, ports_alloc;
+};
+
+struct fw_model {
+	char *format;                 /* "iptables", "nft-json" */
+	char *file;                   /* for messages */
+	int fam;                      /* families the export covers */
+	struct fw_chain *chains;
+	size_t n, alloc;
+	struct fw_set *sets;
+	size_t nsets, sets_alloc;
+	bool ipset_loaded;            /* an ipset save file was given */
+};
+#define FW_MODEL_INIT { 0 }
+
+const char *fw_hook_name(enum fw_hook h);
+const char *fw_target_name(enum fw_tkind t);
+struct fw_chain *fw_model_chain(struct fw_model *m, const char *table, const char *name);
+struct fw_chain *fw_model_add_chain(struct fw_model *m, const char *table, const char *name);
+struct fw_rule *fw_chain_add_rule(struct fw_chain *c);
+struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg);
+struct fw_set *fw_model_add_set(struct fw_model *m, const char *table, const char *name);
+void fw_ports_add(struct fw_portrange **v, size_t *n, size_t *alloc, unsigned lo, unsigned hi);
+void fw_match_set_proto(struct fw_match *mt, unsigned proto);
+/*
+ * Resolve jumps and named sets. Errors (a jump to a chain that does not
+ * exist) name file:line. Call once after every parser has run.
+ */
+int fw_model_finish(struct fw_model *m);
+/* "filter FORWARD #3: -A FORWARD ..." for messages; caller frees. */
+char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r);
+/* The normalized one-line form of a rule; caller frees. */
+char *fw_rule_render(const struct fw_rule *r);
+/* The canonical rules text (firewall/<name>.rules); caller frees. */
+char *fw_model_rules_text(const struct fw_model *m);
+void fw_model_release(struct fw_model *m);
+
+/* ---- parsers: file is for messages; errors name file:line ---- */
+
+/* fw_iptables.c: iptables-save output, or `iptables -S` (several tables may follow each other). */
+int fw_parse_iptables(struct fw_model *m, const char *file, const char *text);
+/* fw_nft.c: `nft -j list ruleset`. */
+int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
+/*
+ * The export without volatile parts (handles, counter values), one
+ * object a line so diffs read well; NULL if text is not JSON. Caller frees.
+ */
+char *fw_nft_clean(const char *text);
+/* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
+int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
+
+/* ---- fw_reach.c: reachability ---- */
+
+struct fw_query {
+	int fam;                          /* FW_V4 or FW_V6 */
+	unsigned proto;                   /* 6 or 17 */
+	fw_u128 to;                       /* inbound: the address asked about */
+	uint16_t port;                    /* destination port */
+	const struct fw_addrset *from;    /* inbound sources; NULL: every address */
+	const char *in_iface;             /* where traffic arrives; NULL: unknown */
+	const char *out_iface;            /* where it leaves; NULL: unknown */
+	const struct fw_addrset *local;   /* the firewall's own addresses; NULL: none */
+	bool to_local;                    /* `to` is the firewall's own address */
+	/* Egress: from one host to a set of destinations (to/from ignored). */
+	bool egress;
+	fw_u128 host;
+	bool host_local;                  /* the host is the firewall itself */
+	const struct fw_addrset *dests;   /* NULL: every address */
+};
+
+enum fw_outcome { FW_ALLOWED, FW_BLOCKED, FW_UNKNOWN };
+
+enum fw_stage {
+	FW_STAGE_REQUEST,       /* first packet: NAT and filter */
+	FW_STAGE_REPLY,         /* replies, back through conntrack */
+	FW_STAGE_ESTABLISHED,   /* later packets of the connection, original direction */
+};
+
+/* One piece of the answer: these peers, this outcome, this rule. */
+struct fw_part {
+	enum fw_outcome outcome;
+	enum fw_stage stage;
+	struct fw_addrset peers;      /* sources (inbound) or destinations (egress) */
+	bool nat;                     /* destination was translated */
+	int to_fam;
+	fw_u128 to;                   /* where the request goes after NAT */
+	uint16_t to_port;
+	char *rule;                   /* the deciding rule, or "filter FORWARD policy DROP" */
+	char *nat_rule;               /* the DNAT rule, if any */
+	char *why;                    /* unknown: the reason */
+};
+
+enum fw_verdict_kind { FW_VERDICT_ALLOWED, FW_VERDICT_BLOCKED, FW_VERDICT_PARTIAL, FW_VERDICT_UNKNOWN };
+
+struct fw_verdict {
+	enum fw_verdict_kind verdict;
+	int fam;
+	struct fw_part *parts;
+	size_t n, alloc;
+	struct fw_addrset allowed, blocked, unknown;   /* unions over the parts */
+	char *why;                    /* a reason the whole answer is unknown, or NULL */
+};
+#define FW_VERDICT_INIT { 0 }
+
+/*
+ * Answer q against model m: a pure function of its arguments. Every peer
+ * of the query ends in exactly one of allowed, blocked and unknown.
+ */
+void fw_reach(const struct fw_model *m, const struct fw_query *q, struct fw_verdict *out);
+const char *fw_verdict_name(enum fw_verdict_kind v);
+const char *fw_outcome_name(enum fw_outcome o);
+const char *fw_stage_name(enum fw_stage s);
+void fw_verdict_release(struct fw_verdict *v);
+
+/* ---- fw_export.c: snapshot files ---- */
+
+/*
+ * Read an export (and optional ipset save file) and fill out: the masked
+ * export text without volatile lines (counters, timestamps, handles) and
+ * the normalized rules text. format: "iptables" or "nft-json".
+ */
+int fw_collect(const char *name, const char *format, const char *file,
+	       const char *ipset_file, struct fw_snap *out);
+/* The export text as stored, masked and without volatile parts; caller frees. */
+char *fw_export_clean(const char *format, const char *text);
+/*
+ * Rebuild the model from a stored snapshot by parsing its export text
+ * again (the export is the source of truth; the rules text is for
+ * people and diffs). ipset members are stored after the export, see
+ * docs/firewall.md.
+ */
+int fw_model_from_snap(const struct fw_snap *fs, struct fw_model *out);
+/* Parse text of a format into m and finish it. */
+int fw_model_parse(struct fw_model *m, const char *format, const char *file,
+		   const char *text, const char *ipset_file, const char *ipset_text);
+/* "iptables" or "nft-json" from the text itself, or NULL. */
+const char *fw_detect_format(const char *text);
+
+#endif

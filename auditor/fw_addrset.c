@@ -1,0 +1,387 @@
+/*
+ * fw_addrset.c - sets of IPv4/IPv6 addresses: parsing, set algebra and
+ * the minimal CIDR list of a set.
+ *
+ * A set is a sorted array of disjoint, non-adjacent ranges, so every set
+ * has exactly one representation and equality is a memcmp of ranges.
+ * IPv4 addresses are stored as ::ffff:a.b.c.d.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+
+#define V4_BASE (((fw_u128)0xffff) << 32)
+#define U128_MAX (~(fw_u128)0)
+
+int fw_ip_parse(const char *s, fw_u128 *out, int *fam)
+{
+	unsigned char b[16];
+	fw_u128 v = 0;
+
+	if (inet_pton(AF_INET, s, b) == 1) {
+		for (int i = 0; i < 4; i++)
+			v = (v << 8) | b[i];
+		*out = V4_BASE | v;
+		*fam = FW_V4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, b) == 1) {
+		for (int i = 0; i < 16; i++)
+			v = (v << 8) | b[i];
+		*out = v;
+		*fam = FW_V6;
+		return 0;
+	}
+	return -1;
+}
+
+void fw_ip_format(fw_u128 ip, int fam, char *buf, size_t len)
+{
+	unsigned char b[16];
+
+	for (int i = 15; i >= 0; i--, ip >>= 8)
+		b[i] = (unsigned char)(ip & 0xff);
+	if (fam == FW_V4)
+		inet_ntop(AF_INET, b + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, b, buf, (socklen_t)len);
+}
+
+struct fw_range fw_universe(int fam)
+{
+	struct fw_range r;
+
+	if (fam == FW_V4) {
+		r.lo = V4_BASE;
+		r.hi = V4_BASE | 0xffffffffu;
+	} else {
+		r.lo = 0;
+		r.hi = U128_MAX;
+	}
+	return r;
+}
+
+/* The mask of host bits below a prefix of len bits in a width-bit family. */
+static fw_u128 host_mask(int width, int len)
+{
+	int bits = width - len;
+
+	return bits >= 128 ? U128_MAX : (((fw_u128)1 << bits) - 1);
+}
+
+/* A dotted IPv4 netmask as a prefix length, or -1 if not contiguous. */
+static int mask_len(const char *s)
+{
+	fw_u128 v;
+	int fam, len = 0;
+	uint32_t m;
+
+	if (fw_ip_parse(s, &v, &fam) || fam != FW_V4)
+		return -1;
+	m = (uint32_t)v;
+	while (len < 32 && (m & (0x80000000u >> len)))
+		len++;
+	if (len < 32 && (m << len))
+		return -1;
+	return len;
+}
+
+int fw_cidr_parse(const char *s, struct fw_range *out, int *fam)
+{
+	const char *slash = strchr(s, '/');
+	char addr[64];
+	fw_u128 ip, hm;
+	long len;
+	int width;
+	char *end;
+
+	if ((slash ? (size_t)(slash - s) : strlen(s)) >= sizeof(addr))
+		return -1;
+	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	if (fw_ip_parse(addr, &ip, fam))
+		return -1;
+	width = *fam == FW_V4 ? 32 : 128;
+	len = width;
+	if (slash) {
+		if (*fam == FW_V4 && strchr(slash + 1, '.')) {
+			len = mask_len(slash + 1);
+		} else {
+			len = strtol(slash + 1, &end, 10);
+			if (!slash[1] || *end)
+				return -1;
+		}
+		if (len < 0 || len > width)
+			return -1;
+	}
+	hm = host_mask(width, (int)len);
+	if (*fam == FW_V4)
+		hm &= 0xffffffffu;
+	out->lo = ip & ~hm;
+	out->hi = ip | hm;
+	return 0;
+}
+
+void fw_as_clear(struct fw_addrset *s)
+{
+	s->n = 0;
+}
+
+void fw_as_release(struct fw_addrset *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->alloc = 0;
+}
+
+/* Append a range known to lie after every range already in s. */
+static void push_after(struct fw_addrset *s, fw_u128 lo, fw_u128 hi)
+{
+	if (s->n && s->v[s->n - 1].hi != U128_MAX && s->v[s->n - 1].hi + 1 >= lo) {
+		if (hi > s->v[s->n - 1].hi)
+			s->v[s->n - 1].hi = hi;
+		return;
+	}
+	ALLOC_GROW(s->v, s->n + 1, s->alloc);
+	s->v[s->n].lo = lo;
+	s->v[s->n].hi = hi;
+	s->n++;
+}
+
+void fw_as_add(struct fw_addrset *s, fw_u128 lo, fw_u128 hi)
+{
+	struct fw_addrset one = FW_ADDRSET_INIT, tmp = FW_ADDRSET_INIT;
+
+	if (lo > hi)
+		return;
+	/* Fast path: appending in order, the common case for parsers. */
+	if (!s->n || s->v[s->n - 1].lo <= lo) {
+		push_after(s, lo, hi);
+		return;
+	}
+	push_after(&one, lo, hi);
+	fw_as_union(&tmp, s, &one);
+	fw_as_release(s);
+	*s = tmp;
+	fw_as_release(&one);
+}
+
+void fw_as_set_universe(struct fw_addrset *s, int fam)
+{
+	struct fw_range u = fw_universe(fam);
+
+	fw_as_clear(s);
+	if (fam & FW_V4 && fam & FW_V6)
+		u = fw_universe(FW_V6);
+	push_after(s, u.lo, u.hi);
+}
+
+void fw_as_copy(struct fw_addrset *dst, const struct fw_addrset *src)
+{
+	fw_as_clear(dst);
+	ALLOC_GROW(dst->v, src->n, dst->alloc);
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	dst->n = src->n;
+}
+
+void fw_as_union(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b)
+{
+	size_t i = 0, j = 0;
+
+	fw_as_clear(dst);
+	while (i < a->n || j < b->n) {
+		const struct fw_range *r;
+
+		if (j >= b->n || (i < a->n && a->v[i].lo <= b->v[j].lo))
+			r = &a->v[i++];
+		else
+			r = &b->v[j++];
+		push_after(dst, r->lo, r->hi);
+	}
+}
+
+void fw_as_intersect(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b)
+{
+	size_t i = 0, j = 0;
+
+	fw_as_clear(dst);
+	while (i < a->n && j < b->n) {
+		fw_u128 lo = a->v[i].lo > b->v[j].lo ? a->v[i].lo : b->v[j].lo;
+		fw_u128 hi = a->v[i].hi < b->v[j].hi ? a->v[i].hi : b->v[j].hi;
+
+		if (lo <= hi)
+			push_after(dst, lo, hi);
+		if (a->v[i].hi < b->v[j].hi)
+			i++;
+		else
+			j++;
+	}
+}
+
+void fw_as_subtract(struct fw_addrset *dst, const struct fw_addrset *a, const struct fw_addrset *b)
+{
+	size_t j = 0;
+
+	fw_as_clear(dst);
+	for (size_t i = 0; i < a->n; i++) {
+		fw_u128 lo = a->v[i].lo, hi = a->v[i].hi;
+		bool done = false;
+
+		while (j < b->n && b->v[j].hi < lo)
+			j++;
+		for (size_t k = j; k < b->n && b->v[k].lo <= hi; k++) {
+			if (b->v[k].lo > lo)
+				push_after(dst, lo, b->v[k].lo - 1);
+			if (b->v[k].hi >= hi) {
+				done = true;
+				break;
+			}
+			lo = b->v[k].hi + 1;
+		}
+		if (!done)
+			push_after(dst, lo, hi);
+	}
+}
+
+/* Run op into a temporary and move the result into a. */
+static void in_place(struct fw_addrset *a, const struct fw_addrset *b,
+		     void (*op)(struct fw_addrset *, const struct fw_addrset *, const struct fw_addrset *))
+{
+	struct fw_addrset tmp = FW_ADDRSET_INIT;
+
+	op(&tmp, a, b);
+	fw_as_release(a);
+	*a = tmp;
+}
+
+void fw_as_merge(struct fw_addrset *a, const struct fw_addrset *b)
+{
+	if (b->n)
+		in_place(a, b, fw_as_union);
+}
+
+void fw_as_restrict(struct fw_addrset *a, const struct fw_addrset *b)
+{
+	in_place(a, b, fw_as_intersect);
+}
+
+void fw_as_remove(struct fw_addrset *a, const struct fw_addrset *b)
+{
+	if (b->n && a->n)
+		in_place(a, b, fw_as_subtract);
+}
+
+bool fw_as_contains(const struct fw_addrset *s, fw_u128 ip)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].hi < ip)
+			lo = mid + 1;
+		else if (s->v[mid].lo > ip)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+bool fw_as_equal(const struct fw_addrset *a, const struct fw_addrset *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].lo != b->v[i].lo || a->v[i].hi != b->v[i].hi)
+			return false;
+	return true;
+}
+
+/* Number of trailing zero bits of v (128 for 0). */
+static int ctz128(fw_u128 v)
+{
+	int n = 0;
+
+	if (!v)
+		return 128;
+	while (!(v & 1)) {
+		v >>= 1;
+		n++;
+	}
+	return n;
+}
+
+static void push_cidr(struct strlist *out, fw_u128 base, int bits, int fam)
+{
+	char ip[64];
+	int width = fam == FW_V4 ? 32 : 128;
+
+	fw_ip_format(base, fam, ip, sizeof(ip));
+	sl_push_owned(out, xasprintf("%s/%d", ip, width - bits));
+}
+
+/*
+ * Split [lo, hi] into the largest aligned blocks, left to right; this is
+ * the minimal CIDR cover of a range.
+ */
+static void range_to_cidrs(fw_u128 lo, fw_u128 hi, int fam, struct strlist *out)
+{
+	int width = fam == FW_V4 ? 32 : 128;
+	fw_u128 off = fam == FW_V4 ? V4_BASE : 0;
+
+	lo -= off;
+	hi -= off;
+	for (;;) {
+		int bits = ctz128(lo);
+
+		if (bits > width)
+			bits = width;
+		/* Shrink the block until it ends at or before hi. */
+		while (bits > 0 && (bits >= 128 ? U128_MAX : lo + (((fw_u128)1 << bits) - 1)) > hi)
+			bits--;
+		push_cidr(out, lo + off, bits, fam);
+		if (bits >= 128)
+			return;
+		fw_u128 end = lo + (((fw_u128)1 << bits) - 1);
+		if (end >= hi)
+			return;
+		lo = end + 1;
+	}
+}
+
+void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		fw_u128 lo = s->v[i].lo, hi = s->v[i].hi;
+
+		if (fam == FW_V4) {
+			struct fw_range u = fw_universe(FW_V4);
+
+			if (hi < u.lo || lo > u.hi)
+				continue;
+			lo = lo < u.lo ? u.lo : lo;
+			hi = hi > u.hi ? u.hi : hi;
+		}
+		range_to_cidrs(lo, hi, fam, out);
+	}
+}
+
+char *fw_as_join(const struct fw_addrset *s, int fam)
+{
+	struct strlist l = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	fw_as_to_cidrs(s, fam, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		if (i)
+			sb_addc(&sb, ',');
+		sb_adds(&sb, l.v[i]);
+	}
+	sl_release(&l);
+	if (!sb.buf)
+		sb_adds(&sb, "");
+	return sb_detach(&sb);
+}

@@ -1,0 +1,786 @@
+/*
+ * fw_iptables.c - iptables-save output and `iptables -S` output into the
+ * model. ip6tables forms are the same grammar with IPv6 addresses.
+ *
+ * The save form names tables with "*table" lines and chains with
+ * ":CHAIN POLICY [counters]". The -S form has no table lines: each
+ * `iptables -t T -S` prints "-P" lines first, so a run of "-P" lines
+ * starts a table, and which built-in chains it names tells which table
+ * (nat has PREROUTING and INPUT but no FORWARD, and so on). An explicit
+ * "-t T" on a line, or a "*T" line, wins.
+ *
+ * A match or target this file does not understand is kept as an
+ * "unsupported" match or target, never dropped: reachability then says
+ * unknown for the traffic it could affect, naming the rule.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+
+struct builtin {
+	const char *table, *chain;
+	enum fw_hook hook;
+	int prio;
+	enum fw_ctype type;
+};
+
+static const struct builtin builtins[] = {
+	{ "raw", "PREROUTING", FW_HOOK_PREROUTING, -300, FW_CT_FILTER },
+	{ "raw", "OUTPUT", FW_HOOK_OUTPUT, -300, FW_CT_FILTER },
+	{ "mangle", "PREROUTING", FW_HOOK_PREROUTING, -150, FW_CT_FILTER },
+	{ "mangle", "INPUT", FW_HOOK_INPUT, -150, FW_CT_FILTER },
+	{ "mangle", "FORWARD", FW_HOOK_FORWARD, -150, FW_CT_FILTER },
+	{ "mangle", "OUTPUT", FW_HOOK_OUTPUT, -150, FW_CT_ROUTE },
+	{ "mangle", "POSTROUTING", FW_HOOK_POSTROUTING, -150, FW_CT_FILTER },
+	{ "nat", "PREROUTING", FW_HOOK_PREROUTING, -100, FW_CT_NAT },
+	{ "nat", "INPUT", FW_HOOK_INPUT, 100, FW_CT_NAT },
+	{ "nat", "OUTPUT", FW_HOOK_OUTPUT, -100, FW_CT_NAT },
+	{ "nat", "POSTROUTING", FW_HOOK_POSTROUTING, 100, FW_CT_NAT },
+	{ "filter", "INPUT", FW_HOOK_INPUT, 0, FW_CT_FILTER },
+	{ "filter", "FORWARD", FW_HOOK_FORWARD, 0, FW_CT_FILTER },
+	{ "filter", "OUTPUT", FW_HOOK_OUTPUT, 0, FW_CT_FILTER },
+	{ "security", "INPUT", FW_HOOK_INPUT, 50, FW_CT_FILTER },
+	{ "security", "FORWARD", FW_HOOK_FORWARD, 50, FW_CT_FILTER },
+	{ "security", "OUTPUT", FW_HOOK_OUTPUT, 50, FW_CT_FILTER },
+};
+
+/* Targets that never end evaluation and change nothing we evaluate. */
+static const char *const passive_targets[] = {
+	"LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TCPMSS", "CLASSIFY", "DSCP",
+	"TOS", "TTL", "HL", "AUDIT", "TRACE", "CHECKSUM", "CONNSECMARK", "SECMARK",
+};
+
+struct ipt {
+	struct fw_model *m;
+	const char *file;
+	unsigned line;
+	char table[32];           /* current table */
+	bool explicit_table;      /* from a "*table" line */
+	struct strlist pend_chain, pend_pol;  /* -P lines of an -S block */
+	bool last_was_p;
+	int fam;                  /* families seen in addresses */
+};
+
+struct toks {
+	char **v;
+	size_t n, alloc;
+};
+
+static int perr(struct ipt *p, const char *fmt, const char *arg)
+{
+	return error("%s:%u: %s '%s'", p->file, p->line, fmt, arg);
+}
+
+static const struct builtin *find_builtin(const char *table, const char *chain)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (!strcmp(builtins[i].table, table) && !strcmp(builtins[i].chain, chain))
+			return &builtins[i];
+	return NULL;
+}
+
+/* Split a line into words; double and single quotes group, backslash escapes. */
+static int tokenize(struct ipt *p, const char *s, struct toks *t)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	while (*s) {
+		char q = 0;
+
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		sb_reset(&w);
+		sb_adds(&w, "");
+		while (*s && (q || !isspace((unsigned char)*s))) {
+			if (!q && (*s == '"' || *s == '\'')) {
+				q = *s++;
+			} else if (q && *s == q) {
+				q = 0;
+				s++;
+			} else if (*s == '\\' && s[1] && q != '\'') {
+				sb_addc(&w, s[1]);
+				s += 2;
+			} else {
+				sb_addc(&w, *s++);
+			}
+		}
+		if (q) {
+			sb_release(&w);
+			return perr(p, "unterminated quote in", "line");
+		}
+		ALLOC_GROW(t->v, t->n + 1, t->alloc);
+		t->v[t->n++] = xstrdup(w.buf);
+	}
+	sb_release(&w);
+	return 0;
+}
+
+static void toks_release(struct toks *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+}
+
+static struct fw_chain *define_chain(struct ipt *p, const char *table, const char *name,
+				     const char *policy)
+{
+	struct fw_chain *c = fw_model_chain(p->m, table, name);
+	const struct builtin *b = find_builtin(table, name);
+
+	if (!c) {
+		c = fw_model_add_chain(p->m, table, name);
+		c->line = p->line;
+		if (b) {
+			c->hook = b->hook;
+			c->prio = b->prio;
+			c->type = b->type;
+			c->policy = FW_T_ACCEPT;
+		}
+	}
+	if (b && policy && !strcmp(policy, "DROP"))
+		c->policy = FW_T_DROP;
+	else if (b && policy && !strcmp(policy, "ACCEPT"))
+		c->policy = FW_T_ACCEPT;
+	else if (b && policy) {
+		perr(p, "expected policy ACCEPT or DROP, not", policy);
+		return NULL;
+	}
+	return c;
+}
+
+/* Which table a run of -P lines belongs to, from the chains it names. */
+static const char *table_of_policies(const struct strlist *chains)
+{
+	bool pre = sl_has(chains, "PREROUTING"), in = sl_has(chains, "INPUT");
+	bool fwd = sl_has(chains, "FORWARD"), post = sl_has(chains, "POSTROUTING");
+
+	if (pre && fwd)
+		return "mangle";
+	if (pre && (in || post))
+		return "nat";
+	if (pre)
+		return "raw";
+	return "filter";
+}
+
+/* Turn pending -P lines of an -S block into the base chains of its table. */
+static int flush_policies(struct ipt *p)
+{
+	int r = 0;
+
+	if (!p->pend_chain.n)
+		return 0;
+	snprintf(p->table, sizeof(p->table), "%s", table_of_policies(&p->pend_chain));
+	for (size_t i = 0; i < p->pend_chain.n && !r; i++)
+		if (!define_chain(p, p->table, p->pend_chain.v[i], p->pend_pol.v[i]))
+			r = -1;
+	sl_release(&p->pend_chain);
+	sl_release(&p->pend_pol);
+	return r;
+}
+
+/* ---- matches ---- */
+
+static int add_addrs(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool neg, const char *list)
+{
+	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
+	char *copy = xstrdup(list), *save = NULL;
+	int fam = 0;
+
+	mt->what = xstrdup(list);
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		struct fw_range rg;
+		int f;
+
+		if (fw_cidr_parse(w, &rg, &f) || (fam && f != fam)) {
+			free(copy);
+			return perr(p, "expected an address or network, not", w);
+		}
+		fam = f;
+		fw_as_add(&mt->addrs, rg.lo, rg.hi);
+	}
+	free(copy);
+	if (!fam)
+		return perr(p, "expected an address, not", list);
+	mt->fam = fam;
+	p->fam |= fam;
+	return 0;
+}
+
+/* "a-b" address range (iprange match). */
+static int add_range(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool neg, const char *s)
+{
+	const char *dash = strchr(s, '-');
+	char a[64], b[64];
+	fw_u128 lo, hi;
+	int fa, fb;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+		return perr(p, "expected an address range A-B, not", s);
+	snprintf(a, sizeof(a), "%.*s", (int)(dash - s), s);
+	snprintf(b, sizeof(b), "%s", dash + 1);
+	if (fw_ip_parse(a, &lo, &fa) || fw_ip_parse(b, &hi, &fb) || fa != fb || lo > hi)
+		return perr(p, "expected an address range A-B, not", s);
+	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
+	mt->fam = fa;
+	mt->what = xstrdup(s);
+	fw_as_add(&mt->addrs, lo, hi);
+	p->fam |= fa;
+	return 0;
+}
+
+static const struct { const char *name; unsigned port; } services[] = {
+	{ "smtp", 25 }, { "submission", 587 }, { "smtps", 465 }, { "submissions", 465 },
+	{ "imap", 143 }, { "imaps", 993 }, { "pop3", 110 }, { "pop3s", 995 },
+	{ "domain", 53 }, { "http", 80 }, { "https", 443 }, { "ssh", 22 },
+};
+
+static int parse_port(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (isdigit((unsigned char)*s)) {
+		v = strtoul(s, &end, 10);
+		if (*end || v > 65535)
+			return -1;
+		*out = (unsigned)v;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(services); i++)
+		if (!strcmp(services[i].name, s))
+			return *out = services[i].port, 0;
+	return -1;
+}
+
+/* "25", "1000:2000", or a comma list of those (multiport). */
+static int add_ports(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool neg, const char *list)
+{
+	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
+	char *copy = xstrdup(list), *save = NULL;
+	int ret = 0;
+
+	mt->what = xstrdup(list);
+	for (char *w = strtok_r(copy, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(w, ':');
+		unsigned lo, hi;
+
+		if (colon)
+			*colon = '\0';
+		if (colon && !*w)
+			lo = 0;
+		else if (parse_port(w, &lo))
+			ret = -1;
+		if (!ret && colon && !colon[1])
+			hi = 65535;
+		else if (!ret && colon)
+			ret = parse_port(colon + 1, &hi);
+		else
+			hi = lo;
+		if (!ret && lo > hi)
+			ret = -1;
+		if (!ret)
+			fw_ports_add(&mt->ports, &mt->nports, &mt->ports_alloc, lo, hi);
+	}
+	free(copy);
+	if (ret || !mt->nports)
+		return perr(p, "expected a port or port range, not", list);
+	return 0;
+}
+
+static int add_proto(struct ipt *p, struct fw_rule *r, bool neg, const char *s)
+{
+	static const struct { const char *name; unsigned num; } protos[] = {
+		{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "icmpv6", 58 }, { "ipv6-icmp", 58 },
+		{ "sctp", 132 }, { "udplite", 136 }, { "esp", 50 }, { "ah", 51 }, { "gre", 47 },
+		{ "ipv6", 41 }, { "igmp", 2 },
+	};
+	char *lower = str_lower(xstrdup(s)), *end;
+	unsigned long num = 256;
+
+	if (!strcmp(lower, "all") || !strcmp(lower, "0")) {
+		free(lower);
+		if (neg)   /* "! -p all" matches nothing */
+			fw_rule_add_match(r, FW_M_PROTO, false)->what = xstrdup("! all");
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
+		if (!strcmp(protos[i].name, lower))
+			num = protos[i].num;
+	if (num == 256 && isdigit((unsigned char)*lower))
+		num = strtoul(lower, &end, 10), num = *end ? 256 : num;
+	free(lower);
+	if (num > 255)
+		return perr(p, "expected a protocol, not", s);
+	struct fw_match *mt = fw_rule_add_match(r, FW_M_PROTO, neg);
+	mt->what = xstrdup(s);
+	fw_match_set_proto(mt, (unsigned)num);
+	return 0;
+}
+
+static int add_ctstate(struct ipt *p, struct fw_rule *r, bool neg, const char *list)
+{
+	static const struct { const char *name; unsigned bit; } states[] = {
+		{ "INVALID", FW_CT_INVALID }, { "NEW", FW_CT_NEW },
+		{ "ESTABLISHED", FW_CT_ESTABLISHED }, { "RELATED", FW_CT_RELATED },
+		{ "UNTRACKED", FW_CT_UNTRACKED }, { "SNAT", FW_CT_SNAT }, { "DNAT", FW_CT_DNAT },
+	};
+	struct fw_match *mt = fw_rule_add_match(r, FW_M_CTSTATE, neg);
+	char *copy = xstrdup(list), *save = NULL;
+
+	mt->what = xstrdup(list);
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		unsigned bit = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(states); i++)
+			if (!strcasecmp(states[i].name, w))
+				bit = states[i].bit;
+		if (!bit) {
+			free(copy);
+			return perr(p, "expected a conntrack state, not", w);
+		}
+		mt->ctstate |= bit;
+	}
+	free(copy);
+	return 0;
+}
+
+static void add_unsupported(struct fw_rule *r, bool neg, const char *what)
+{
+	fw_rule_add_match(r, FW_M_UNSUPPORTED, neg)->what = xstrdup(what);
+}
+
+static void add_iface(struct fw_rule *r, enum fw_mkind kind, bool neg, const char *name)
+{
+	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
+
+	mt->what = xstrdup(name);
+	sl_push(&mt->names, name);
+}
+
+/* ---- targets ---- */
+
+/* "A", "A:P", "A-B:P-Q", "[V6]:P", ":P" (DNAT, SNAT, REDIRECT --to-ports P). */
+static int parse_nat_spec(struct ipt *p, struct fw_rule *r, const char *s, bool ports_only)
+{
+	char addr[64] = "", *colon;
+	const char *port = NULL;
+	unsigned pn;
+
+	if (r->nat_has_addr || r->nat_port)
+		r->nat_ambiguous = true;   /* several --to options: round robin */
+	if (ports_only) {
+		port = s;
+	} else if (*s == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || (size_t)(close - s) > sizeof(addr))
+			return perr(p, "expected [ADDRESS]:PORT, not", s);
+		snprintf(addr, sizeof(addr), "%.*s", (int)(close - s - 1), s + 1);
+		port = close[1] == ':' ? close + 2 : NULL;
+	} else {
+		snprintf(addr, sizeof(addr), "%s", s);
+		/* One colon separates the port from an IPv4 address. */
+		if ((colon = strchr(addr, ':')) && !strchr(colon + 1, ':')) {
+			*colon = '\0';
+			port = s + (colon - addr) + 1;
+		}
+	}
+	if (*addr) {
+		if (strchr(addr, '-'))
+			r->nat_ambiguous = true;
+		else if (fw_ip_parse(addr, &r->nat_addr, &r->nat_fam))
+			return perr(p, "expected a NAT address, not", s);
+		r->nat_has_addr = true;
+	}
+	if (port && *port) {
+		const char *dash = strchr(port, '-');
+		char one[16];
+
+		snprintf(one, sizeof(one), "%.*s", dash ? (int)(dash - port) : (int)strlen(port), port);
+		if (parse_port(one, &pn) || !pn)
+			return perr(p, "expected a NAT port, not", s);
+		if (dash && strcmp(dash + 1, one))
+			r->nat_ambiguous = true;
+		r->nat_port = (uint16_t)pn;
+	}
+	return 0;
+}
+
+static bool is_passive(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(passive_targets); i++)
+		if (!strcmp(passive_targets[i], name))
+			return true;
+	return false;
+}
+
+static void set_target(struct fw_rule *r, const char *name, bool go)
+{
+	static const struct { const char *name; enum fw_tkind kind; } targets[] = {
+		{ "ACCEPT", FW_T_ACCEPT }, { "DROP", FW_T_DROP }, { "REJECT", FW_T_REJECT },
+		{ "RETURN", FW_T_RETURN }, { "DNAT", FW_T_DNAT }, { "SNAT", FW_T_SNAT },
+		{ "MASQUERADE", FW_T_MASQUERADE }, { "REDIRECT", FW_T_REDIRECT },
+	};
+
+	free(r->target_name);
+	r->target_name = xstrdup(name);
+	r->target = go ? FW_T_GOTO : FW_T_JUMP;   /* a user chain, checked after parsing */
+	if (go)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(targets); i++)
+		if (!strcmp(targets[i].name, name))
+			r->target = targets[i].kind;
+	if (is_passive(name))
+		r->target = FW_T_NONE;
+}
+
+/* ---- rules ---- */
+
+static bool is_any(const char *o, const char *a, const char *b, const char *c)
+{
+	return !strcmp(o, a) || (b && !strcmp(o, b)) || (c && !strcmp(o, c));
+}
+
+/* Options that start a new match, so an unknown module's words stop there. */
+static bool is_boundary(const char *o)
+{
+	static const char *const b[] = {
+		"-m", "--match", "-j", "--jump", "-g", "--goto", "-s", "--source", "--src",
+		"-d", "--destination", "--dst", "-i", "--in-interface", "-o", "--out-interface",
+		"-p", "--protocol",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(b); i++)
+		if (!strcmp(o, b[i]))
+			return true;
+	return false;
+}
+
+static bool takes_value(const char *next)
+{
+	return next && (next[0] != '-' || isdigit((unsigned char)next[1])) && strcmp(next, "!");
+}
+
+/* Words of an unknown module "-m NAME ..." up to the next match or target. */
+static size_t skip_module(struct toks *t, size_t i, struct strbuf *what)
+{
+	while (i < t->n) {
+		if (is_boundary(t->v[i]) ||
+		    (!strcmp(t->v[i], "!") && i + 1 < t->n && is_boundary(t->v[i + 1])))
+			break;
+		sb_addf(what, " %s", t->v[i++]);
+	}
+	return i;
+}
+
+static const char *const known_modules[] = {
+	"tcp", "udp", "multiport", "conntrack", "state", "comment", "set", "iprange", "addrtype",
+};
+
+static bool known_module(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_modules); i++)
+		if (!strcmp(known_modules[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * One option at t->v[*i] with negation neg. Returns 0 and advances *i,
+ * or -1 after an error naming file:line.
+ */
+static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t *i, bool neg)
+{
+	const char *o = t->v[*i], *v = *i + 1 < t->n ? t->v[*i + 1] : NULL;
+	int ret = 0;
+
+	if (v && !strcmp(v, "!") && *i + 2 < t->n && o[0] == '-') {
+		neg = !neg;   /* old "-s ! ADDR" form */
+		(*i)++;
+		v = t->v[*i + 1];
+	}
+	if (is_any(o, "--syn", NULL, NULL)) {
+		fw_rule_add_match(r, FW_M_SYN, neg)->what = xstrdup("--syn");
+		(*i)++;
+		return 0;
+	}
+	if (!v && strcmp(o, "--log-tcp-sequence") && strcmp(o, "--log-tcp-options") &&
+	    strcmp(o, "--log-ip-options") && strcmp(o, "--log-uid") && strcmp(o, "--random") &&
+	    strcmp(o, "--persistent") && strcmp(o, "--fully-random") && strcmp(o, "--return-nomatch"))
+		return perr(p, "option needs a value:", o);
+	if (is_any(o, "-s", "--source", "--src"))
+		ret = add_addrs(p, r, FW_M_SADDR, neg, v);
+	else if (is_any(o, "-d", "--destination", "--dst"))
+		ret = add_addrs(p, r, FW_M_DADDR, neg, v);
+	else if (is_any(o, "-i", "--in-interface", NULL))
+		add_iface(r, FW_M_IIF, neg, v);
+	else if (is_any(o, "-o", "--out-interface", NULL))
+		add_iface(r, FW_M_OIF, neg, v);
+	else if (is_any(o, "-p", "--protocol", NULL))
+		ret = add_proto(p, r, neg, v);
+	else if (is_any(o, "--dport", "--destination-port", "--dports"))
+		ret = add_ports(p, r, FW_M_DPORT, neg, v);
+	else if (is_any(o, "--sport", "--source-port", "--sports"))
+		ret = add_ports(p, r, FW_M_SPORT, neg, v);
+	else if (is_any(o, "--ctstate", "--state", NULL))
+		ret = add_ctstate(p, r, neg, v);
+	else if (is_any(o, "--src-range", NULL, NULL))
+		ret = add_range(p, r, FW_M_SADDR, neg, v);
+	else if (is_any(o, "--dst-range", NULL, NULL))
+		ret = add_range(p, r, FW_M_DADDR, neg, v);
+	else if (is_any(o, "--comment", NULL, NULL))
+		;
+	else if (is_any(o, "--to-destination", "--to-source", "--to")) {
+		ret = parse_nat_spec(p, r, v, false);
+	} else if (is_any(o, "--to-ports", "--to-port", NULL)) {
+		ret = parse_nat_spec(p, r, v, true);
+	} else if (is_any(o, "--dst-type", NULL, NULL) && !strcmp(v, "LOCAL")) {
+		fw_rule_add_match(r, FW_M_DST_LOCAL, neg)->what = xstrdup("--dst-type LOCAL");
+	} else if (is_any(o, "--match-set", "--set", NULL)) {
+		const char *dir = *i + 2 < t->n ? t->v[*i + 2] : "";
+		struct fw_match *mt;
+
+		if (strcmp(dir, "src") && strcmp(dir, "dst")) {
+			char *w = xasprintf("--match-set %s %s", v, dir);
+			add_unsupported(r, neg, w);
+			free(w);
+		} else {
+			mt = fw_rule_add_match(r, !strcmp(dir, "src") ? FW_M_SADDR : FW_M_DADDR, neg);
+			mt->set_name = xstrdup(v);
+			mt->what = xasprintf("--match-set %s %s", v, dir);
+		}
+		*i += *i + 2 < t->n ? 3 : 2;
+		return 0;
+	} else if (o[0] == '-' && o[1] == '-') {
+		/* An option this file does not model: keep it, it may match or not. */
+		bool val = takes_value(v);
+		char *w = xasprintf("%s%s%s", o, val ? " " : "", val ? v : "");
+
+		add_unsupported(r, neg, w);
+		free(w);
+		*i += val ? 2 : 1;
+		return 0;
+	} else {
+		return perr(p, "unknown option", o);
+	}
+	*i += 2;
+	return ret;
+}
+
+static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t i, const char *text)
+{
+	struct fw_rule *r = fw_chain_add_rule(c);
+	bool neg = false, after_target = false;
+
+	r->line = p->line;
+	r->text = xstrdup(text);
+	while (i < t->n) {
+		const char *o = t->v[i], *v = i + 1 < t->n ? t->v[i + 1] : NULL;
+
+		if (!strcmp(o, "!")) {
+			neg = !neg;
+			i++;
+			continue;
+		}
+		if (is_any(o, "-m", "--match", NULL) || is_any(o, "-j", "--jump", NULL) ||
+		    is_any(o, "-g", "--goto", NULL)) {
+			if (!v)
+				return perr(p, "option needs a value:", o);
+			if (o[1] == 'j' || o[2] == 'j' || o[1] == 'g' || o[2] == 'g') {
+				set_target(r, v, o[1] == 'g' || o[2] == 'g');
+				after_target = true;
+				i += 2;
+			} else if (known_module(v)) {
+				i += 2;
+			} else {
+				struct strbuf w = STRBUF_INIT;
+
+				sb_addf(&w, "-m %s", v);
+				i = skip_module(t, i + 2, &w);
+				add_unsupported(r, neg, w.buf);
+				sb_release(&w);
+			}
+			neg = false;
+			continue;
+		}
+		if (after_target && o[0] == '-' && o[1] == '-' &&
+		    !is_any(o, "--to-destination", "--to-source", "--to-ports") &&
+		    strcmp(o, "--to") && strcmp(o, "--to-port") && strcmp(o, "--comment")) {
+			i += takes_value(v) ? 2 : 1;   /* target options: --log-prefix, --reject-with */
+			continue;
+		}
+		if (is_any(o, "-c", "--set-counters", NULL)) {
+			i += 3;
+			continue;
+		}
+		if (is_any(o, "-f", "--fragment", NULL)) {
+			add_unsupported(r, neg, "-f");
+			i++, neg = false;
+			continue;
+		}
+		if (parse_option(p, r, t, &i, neg))
+			return -1;
+		neg = false;
+	}
+	return 0;
+}
+
+/* ---- lines ---- */
+
+/* ":CHAIN POLICY [p:b]" of the save form. */
+static int parse_chain_line(struct ipt *p, const char *line)
+{
+	struct toks t = { 0 };
+	int r = 0;
+
+	if (tokenize(p, line + 1, &t))
+		return -1;
+	if (t.n < 2)
+		r = perr(p, "expected ':CHAIN POLICY', not", line);
+	else if (!define_chain(p, p->table, t.v[0], strcmp(t.v[1], "-") ? t.v[1] : NULL))
+		r = -1;
+	toks_release(&t);
+	return r;
+}
+
+/* Where a directive's table comes from: "-t T" on the line, else the current one. */
+static const char *line_table(struct ipt *p, struct toks *t, size_t *i)
+{
+	if (*i + 1 < t->n && is_any(t->v[*i], "-t", "--table", NULL)) {
+		*i += 2;
+		return t->v[*i - 1];
+	}
+	return p->table;
+}
+
+static int parse_directive(struct ipt *p, struct toks *t, const char *text)
+{
+	size_t i = 0;
+	const char *table, *cmd, *name;
+	struct fw_chain *c;
+
+	/* "[pkts:bytes] -A ..." from iptables-save -c. */
+	if (t->n && t->v[0][0] == '[')
+		i++;
+	table = line_table(p, t, &i);
+	if (i + 1 >= t->n)
+		return perr(p, "expected -A, -P or -N with a chain, not", text);
+	cmd = t->v[i];
+	name = t->v[i + 1];
+	if (!strcmp(cmd, "-P") || !strcmp(cmd, "--policy")) {
+		if (i + 2 >= t->n)
+			return perr(p, "expected -P CHAIN POLICY, not", text);
+		if (!p->explicit_table && table == p->table) {
+			if (!p->last_was_p)
+				p->table[0] = '\0';
+			sl_push(&p->pend_chain, name);
+			sl_push(&p->pend_pol, t->v[i + 2]);
+			p->last_was_p = true;
+			return 0;
+		}
+		return define_chain(p, table, name, t->v[i + 2]) ? 0 : -1;
+	}
+	p->last_was_p = false;
+	if (flush_policies(p))
+		return -1;
+	if (table == p->table && !p->table[0])
+		snprintf(p->table, sizeof(p->table), "filter");
+	if (!strcmp(cmd, "-N") || !strcmp(cmd, "--new-chain"))
+		return define_chain(p, table, name, NULL) ? 0 : -1;
+	if (strcmp(cmd, "-A") && strcmp(cmd, "--append"))
+		return perr(p, "expected -A, -P or -N, not", cmd);
+	c = fw_model_chain(p->m, table, name);
+	if (!c && find_builtin(table, name))
+		c = define_chain(p, table, name, NULL);
+	if (!c)
+		return perr(p, "rule for a chain that was not declared:", name);
+	return parse_rule(p, c, t, i + 2, text + (t->v[0][0] == '[' ? strcspn(text, "]") + 1 : 0) +
+			  strspn(text + (t->v[0][0] == '[' ? strcspn(text, "]") + 1 : 0), " \t"));
+}
+
+static int parse_line(struct ipt *p, const char *line)
+{
+	struct toks t = { 0 };
+	int r;
+
+	if (!*line || *line == '#')
+		return 0;
+	if (*line == '*') {
+		if (flush_policies(p))
+			return -1;
+		snprintf(p->table, sizeof(p->table), "%s", line + 1);
+		p->table[strcspn(p->table, " \t")] = '\0';
+		p->explicit_table = true;
+		p->last_was_p = false;
+		return 0;
+	}
+	if (!strcmp(line, "COMMIT"))
+		return 0;
+	if (*line == ':') {
+		if (!p->explicit_table)
+			return perr(p, "chain line outside a table:", line);
+		return parse_chain_line(p, line);
+	}
+	if ((r = tokenize(p, line, &t)) == 0)
+		r = parse_directive(p, &t, line);
+	toks_release(&t);
+	return r;
+}
+
+/* Targets that name no chain of their table are targets we do not model. */
+static void check_targets(struct fw_model *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t j = 0; j < m->chains[i].n; j++) {
+			struct fw_rule *r = &m->chains[i].rules[j];
+
+			if ((r->target == FW_T_JUMP || r->target == FW_T_GOTO) &&
+			    !fw_model_chain(m, m->chains[i].table, r->target_name))
+				r->target = FW_T_UNSUPPORTED;
+		}
+}
+
+int fw_parse_iptables(struct fw_model *m, const char *file, const char *text)
+{
+	struct ipt p = { .m = m, .file = file };
+	const char *s = text;
+	struct strbuf line = STRBUF_INIT;
+	int r = 0;
+
+	if (!m->format)
+		m->format = xstrdup("iptables");
+	if (!m->file)
+		m->file = xstrdup(file);
+	if (strstr(text, "ip6tables-save"))
+		p.fam = FW_V6;
+	while (*s && !r) {
+		size_t len = strcspn(s, "\n");
+
+		p.line++;
+		sb_reset(&line);
+		sb_add(&line, s, len);
+		while (line.len && (line.buf[line.len - 1] == '\r' || line.buf[line.len - 1] == ' ' ||
+				    line.buf[line.len - 1] == '\t'))
+			line.buf[--line.len] = '\0';
+		r = parse_line(&p, line.buf + strspn(line.buf, " \t"));
+		s += len + (s[len] == '\n');
+	}
+	if (!r)
+		r = flush_policies(&p);
+	sb_release(&line);
+	sl_release(&p.pend_chain);
+	sl_release(&p.pend_pol);
+	if (r)
+		return r;
+	if (p.fam == FW_ANY)
+		return error("%s: IPv4 and IPv6 addresses in one iptables export", file);
+	m->fam = p.fam ? p.fam : FW_V4;
+	for (size_t i = 0; i < m->n; i++)
+		m->chains[i].fam = m->fam;
+	check_targets(m);
+	return 0;
+}

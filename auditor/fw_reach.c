@@ -1,0 +1,844 @@
+/*
+ * fw_reach.c - which peers reach what, through NAT and filter, the way
+ * the kernel's netfilter would decide it.
+ *
+ * Everything about a packet is fixed by the query except one address:
+ * the peer (the source inbound, the destination for egress and for
+ * replies). So a chain is evaluated once over the set of peers that
+ * reach it: each rule splits the set into the peers it surely matches,
+ * the peers it may match (an unknown interface, an unsupported match:
+ * those end as unknown, naming the rule) and the rest, which go on.
+ *
+ * The order follows the kernel: every base chain on a hook in priority
+ * order (iptables tables are base chains with fixed priorities); nat
+ * chains only see the first packet of a connection, later packets get
+ * the binding it made; filter after DNAT sees the translated address.
+ * A connection works when its first packet passes, the replies pass
+ * back (conntrack: ESTABLISHED), and for TCP the client's later packets
+ * (ESTABLISHED, original direction) pass too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+
+#define MAX_DEPTH 64
+#define EPH_LO 1024   /* a client's port: any of 1024-65535 */
+
+enum tri { NO, YES, MAYBE };
+
+struct pkt {
+	int fam;
+	unsigned proto;
+	bool var_src;            /* the peer is the source, else the destination */
+	fw_u128 src, dst;        /* the fixed side's address */
+	uint16_t sport, dport;   /* 0: the peer's port, any of 1024-65535 */
+	unsigned ct;             /* conntrack state bits */
+	bool syn;                /* a TCP SYN without ACK */
+	const char *iif, *oif;   /* NULL: unknown, "": none */
+	bool dst_local;          /* the destination is the firewall itself */
+};
+
+struct flow {
+	struct fw_addrset set;
+	struct pkt pk;
+	bool natted, redirected, snatted, local;
+	fw_u128 bind_dst;        /* the DNAT binding of the connection */
+	uint16_t bind_port;
+	char *nat_rule;
+	char *accept_rule;       /* the rule that let it through */
+	bool accept_explicit;    /* accept_rule is a rule, not a policy */
+};
+
+struct flows {
+	struct flow *v;
+	size_t n, alloc;
+};
+
+enum okind { O_ACCEPT, O_DROP, O_UNKNOWN, O_RETURN, O_NAT };
+
+struct out {
+	enum okind kind;
+	struct fw_addrset set;
+	const struct fw_chain *chain;
+	const struct fw_rule *rule;
+	char *why;
+};
+
+struct outs {
+	struct out *v;
+	size_t n, alloc;
+};
+
+struct ev {
+	const struct fw_model *m;
+	const struct fw_query *q;
+	struct fw_verdict *v;
+	enum fw_stage stage;
+};
+
+/* ---- single matches ---- */
+
+static bool iface_match(const struct strlist *names, const char *iface)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		const char *n = names->v[i];
+		size_t len = strlen(n);
+
+		if (len && (n[len - 1] == '+' || n[len - 1] == '*')) {
+			if (!strncmp(n, iface, len - 1))
+				return true;
+		} else if (!strcmp(n, iface)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool ports_have(const struct fw_portrange *p, size_t n, unsigned port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i].lo <= port && port <= p[i].hi)
+			return true;
+	return false;
+}
+
+/* A port match on the peer's port, which may be any of 1024-65535. */
+static enum tri eph_ports(const struct fw_portrange *p, size_t n)
+{
+	unsigned covered = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned lo = p[i].lo < EPH_LO ? EPH_LO : p[i].lo;
+
+		if (p[i].hi >= lo)
+			covered += p[i].hi - lo + 1;
+	}
+	if (!covered)
+		return NO;
+	/* Ranges of one match do not overlap in practice; equality means all. */
+	return covered >= 65536 - EPH_LO ? YES : MAYBE;
+}
+
+static enum tri port_match(const struct fw_match *mt, unsigned port)
+{
+	const struct fw_portrange *p = mt->ports;
+	size_t n = mt->nports;
+
+	if (mt->set_name && mt->set) {
+		p = mt->set->ports;
+		n = mt->set->nports;
+	} else if (mt->set_name) {
+		return MAYBE;
+	}
+	if (!port)
+		return eph_ports(p, n);
+	return ports_have(p, n, port) ? YES : NO;
+}
+
+static const struct fw_addrset *match_addrs(const struct fw_match *mt)
+{
+	if (mt->set_name)
+		return mt->set && mt->set->is_addr ? &mt->set->addrs : NULL;
+	return &mt->addrs;
+}
+
+static enum tri negate(enum tri t, bool neg)
+{
+	if (!neg || t == MAYBE)
+		return t;
+	return t == YES ? NO : YES;
+}
+
+/* A match on a fixed field of the packet. Peer addresses are not fixed. */
+static enum tri fixed_match(const struct fw_match *mt, const struct pkt *pk)
+{
+	const struct fw_addrset *as;
+	const char *ifc;
+	enum tri t = MAYBE;
+
+	switch (mt->kind) {
+	case FW_M_SADDR:
+	case FW_M_DADDR:
+		if (!(mt->fam & pk->fam))
+			return NO;   /* ip saddr on an IPv6 packet: the rule cannot match */
+		as = match_addrs(mt);
+		if (as)
+			t = fw_as_contains(as, mt->kind == FW_M_SADDR ? pk->src : pk->dst) ? YES : NO;
+		break;
+	case FW_M_IIF:
+	case FW_M_OIF:
+		ifc = mt->kind == FW_M_IIF ? pk->iif : pk->oif;
+		if (ifc && !*ifc)
+			return NO;   /* no such device at this hook */
+		if (ifc)
+			t = iface_match(&mt->names, ifc) ? YES : NO;
+		break;
+	case FW_M_PROTO:
+		t = mt->protos[pk->proto / 8] & (1u << (pk->proto % 8)) ? YES : NO;
+		break;
+	case FW_M_SPORT:
+		t = port_match(mt, pk->sport);
+		break;
+	case FW_M_DPORT:
+		t = port_match(mt, pk->dport);
+		break;
+	case FW_M_CTSTATE:
+		t = pk->ct & mt->ctstate ? YES : NO;
+		break;
+	case FW_M_SYN:
+		t = pk->syn ? YES : NO;
+		break;
+	case FW_M_DST_LOCAL:
+		t = pk->dst_local ? YES : NO;
+		break;
+	case FW_M_NFPROTO:
+		t = mt->fam & pk->fam ? YES : NO;
+		break;
+	case FW_M_UNSUPPORTED:
+		break;
+	}
+	return negate(t, mt->neg);
+}
+
+static bool on_peer(const struct fw_match *mt, const struct pkt *pk)
+{
+	return (mt->kind == FW_M_SADDR && pk->var_src) || (mt->kind == FW_M_DADDR && !pk->var_src);
+}
+
+/* Why a match could not be decided, for the unknown part's message. */
+static char *why_maybe(const struct fw_match *mt, const struct pkt *pk)
+{
+	switch (mt->kind) {
+	case FW_M_IIF:
+		return xasprintf("it matches incoming interface %s, and the incoming interface is not known (--in)",
+				 mt->what ? mt->what : "?");
+	case FW_M_OIF:
+		return xasprintf("it matches outgoing interface %s, and the outgoing interface is not known (--out)",
+				 mt->what ? mt->what : "?");
+	case FW_M_SADDR:
+	case FW_M_DADDR:
+		return xasprintf("the members of set '%s' are not known", mt->set_name ? mt->set_name : "?");
+	case FW_M_SPORT:
+	case FW_M_DPORT:
+		if (mt->set_name && !mt->set)
+			return xasprintf("the members of set '%s' are not known", mt->set_name);
+		return xasprintf("it matches some client ports (%s) only", mt->what ? mt->what : "?");
+	default:
+		return xasprintf("'%s' is not supported", mt->what ? mt->what : "?");
+	}
+}
+
+/*
+ * Split S by the matches of r: *yes gets the peers r surely matches,
+ * *maybe those it may match (with *why), the rest is S minus both.
+ * Returns false when r matches no peer at all (nothing is allocated).
+ */
+static bool rule_split(const struct fw_rule *r, const struct pkt *pk, const struct fw_addrset *S,
+		       struct fw_addrset *yes, struct fw_addrset *maybe, char **why)
+{
+	const struct fw_match *unsure = NULL;
+
+	for (size_t i = 0; i < r->nm; i++) {
+		if (on_peer(&r->m[i], pk)) {
+			if (!(r->m[i].fam & pk->fam))
+				return false;
+			continue;
+		}
+		switch (fixed_match(&r->m[i], pk)) {
+		case NO:
+			return false;
+		case MAYBE:
+			unsure = unsure ? unsure : &r->m[i];
+			break;
+		case YES:
+			break;
+		}
+	}
+	fw_as_copy(yes, S);
+	fw_as_copy(maybe, S);
+	for (size_t i = 0; i < r->nm && !fw_as_empty(maybe); i++) {
+		const struct fw_match *mt = &r->m[i];
+		const struct fw_addrset *as;
+
+		if (!on_peer(mt, pk))
+			continue;
+		if (!(as = match_addrs(mt))) {
+			unsure = unsure ? unsure : mt;
+			fw_as_clear(yes);
+		} else if (mt->neg) {
+			fw_as_remove(yes, as);
+			fw_as_remove(maybe, as);
+		} else {
+			fw_as_restrict(yes, as);
+			fw_as_restrict(maybe, as);
+		}
+	}
+	if (unsure)
+		fw_as_clear(yes);
+	fw_as_remove(maybe, yes);
+	if (!fw_as_empty(maybe))
+		*why = why_maybe(unsure, pk);
+	return true;
+}
+
+/* ---- chains ---- */
+
+static void out_add(struct outs *o, enum okind kind, struct fw_addrset *set,
+		    const struct fw_chain *c, const struct fw_rule *r, char *why)
+{
+	struct out *x;
+
+	if (fw_as_empty(set)) {
+		fw_as_release(set);
+		free(why);
+		return;
+	}
+	ALLOC_GROW(o->v, o->n + 1, o->alloc);
+	x = &o->v[o->n++];
+	x->kind = kind;
+	x->set = *set;
+	x->chain = c;
+	x->rule = r;
+	x->why = why;
+	memset(set, 0, sizeof(*set));
+}
+
+static void outs_release(struct outs *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		fw_as_release(&o->v[i].set);
+		free(o->v[i].why);
+	}
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
+static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
+		       struct fw_addrset *S, int depth, struct outs *o);
+
+/* A jump or goto: run the callee; peers it returns go on (jump) or return (goto). */
+static void call_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
+		       const struct fw_rule *r, struct fw_addrset *matched, int depth,
+		       struct fw_addrset *rest, struct outs *o)
+{
+	struct outs sub = { 0 };
+	const struct fw_chain *callee = &ev->m->chains[r->jump_idx];
+
+	if (depth >= MAX_DEPTH) {
+		out_add(o, O_UNKNOWN, matched, c, r, xstrdup("chain calls nest too deep (a loop?)"));
+		return;
+	}
+	eval_chain(ev, pk, callee, matched, depth + 1, &sub);
+	for (size_t i = 0; i < sub.n; i++) {
+		struct out *x = &sub.v[i];
+
+		if (x->kind == O_RETURN && r->target == FW_T_JUMP)
+			fw_as_merge(rest, &x->set);
+		else
+			out_add(o, x->kind, &x->set, x->chain, x->rule, x->why), x->why = NULL;
+	}
+	outs_release(&sub);
+}
+
+/* Apply r's target to the peers it matched. */
+static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
+			 const struct fw_rule *r, struct fw_addrset *matched, int depth,
+			 struct fw_addrset *rest, struct outs *o)
+{
+	switch (r->target) {
+	case FW_T_NONE:
+		fw_as_merge(rest, matched);
+		fw_as_release(matched);
+		return;
+	case FW_T_ACCEPT:
+		out_add(o, O_ACCEPT, matched, c, r, NULL);
+		return;
+	case FW_T_DROP:
+	case FW_T_REJECT:
+		out_add(o, O_DROP, matched, c, r, NULL);
+		return;
+	case FW_T_RETURN:
+		out_add(o, O_RETURN, matched, c, r, NULL);
+		return;
+	case FW_T_JUMP:
+	case FW_T_GOTO:
+		if (r->jump_idx < 0)
+			break;
+		call_chain(ev, pk, c, r, matched, depth, rest, o);
+		return;
+	case FW_T_DNAT:
+	case FW_T_REDIRECT:
+	case FW_T_SNAT:
+	case FW_T_MASQUERADE:
+		if (c->type != FW_CT_NAT)
+			break;
+		if (r->nat_ambiguous) {
+			out_add(o, O_UNKNOWN, matched, c, r,
+				xstrdup("it translates to a range; the kernel picks one address or port"));
+			return;
+		}
+		out_add(o, O_NAT, matched, c, r, NULL);
+		return;
+	case FW_T_UNSUPPORTED:
+		break;
+	}
+	out_add(o, O_UNKNOWN, matched, c, r,
+		xasprintf("target '%s' is not supported here", r->target_name ? r->target_name : fw_target_name(r->target)));
+}
+
+/*
+ * Evaluate chain c for the peers S (consumed). Outcomes go to o; peers
+ * that fall off the end or hit RETURN come back as O_RETURN.
+ */
+static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
+		       struct fw_addrset *S, int depth, struct outs *o)
+{
+	for (size_t i = 0; i < c->n && !fw_as_empty(S); i++) {
+		const struct fw_rule *r = &c->rules[i];
+		struct fw_addrset yes = FW_ADDRSET_INIT, maybe = FW_ADDRSET_INIT;
+		char *why = NULL;
+
+		if (!rule_split(r, pk, S, &yes, &maybe, &why))
+			continue;
+		fw_as_remove(S, &yes);
+		fw_as_remove(S, &maybe);
+		out_add(o, O_UNKNOWN, &maybe, c, r, why);
+		if (!fw_as_empty(&yes))
+			apply_target(ev, pk, c, r, &yes, depth, S, o);
+		fw_as_release(&yes);
+	}
+	out_add(o, O_RETURN, S, c, NULL, NULL);
+}
+
+/* ---- hooks ---- */
+
+static char *policy_label(const struct fw_chain *c)
+{
+	return xasprintf("%s %s policy %s", c->table, c->name, fw_target_name(c->policy));
+}
+
+static char *out_label(const struct out *x)
+{
+	return x->rule ? fw_rule_label(x->chain, x->rule) : policy_label(x->chain);
+}
+
+static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
+		     const struct flow *f, char *rule, char *why)
+{
+	struct fw_verdict *v = ev->v;
+	struct fw_part *p;
+
+	if (fw_as_empty(set)) {
+		free(rule);
+		free(why);
+		return;
+	}
+	ALLOC_GROW(v->parts, v->n + 1, v->alloc);
+	p = &v->parts[v->n++];
+	memset(p, 0, sizeof(*p));
+	p->outcome = oc;
+	p->stage = ev->stage;
+	fw_as_copy(&p->peers, set);
+	p->rule = rule;
+	p->why = why;
+	if (f) {
+		p->nat = f->natted;
+		p->nat_rule = f->nat_rule ? xstrdup(f->nat_rule) : NULL;
+		p->to_fam = f->pk.fam;
+		p->to = f->bind_dst;
+		p->to_port = f->bind_port;
+	}
+}
+
+static void flow_copy_meta(struct flow *dst, const struct flow *src)
+{
+	*dst = *src;
+	memset(&dst->set, 0, sizeof(dst->set));
+	dst->nat_rule = src->nat_rule ? xstrdup(src->nat_rule) : NULL;
+	dst->accept_rule = src->accept_rule ? xstrdup(src->accept_rule) : NULL;
+}
+
+static void flow_release(struct flow *f)
+{
+	fw_as_release(&f->set);
+	free(f->nat_rule);
+	free(f->accept_rule);
+}
+
+static void flows_release(struct flows *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		flow_release(&fl->v[i]);
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}
+
+static struct flow *flows_add(struct flows *fl, const struct flow *meta, struct fw_addrset *set)
+{
+	struct flow *f;
+
+	ALLOC_GROW(fl->v, fl->n + 1, fl->alloc);
+	f = &fl->v[fl->n++];
+	flow_copy_meta(f, meta);
+	f->set = *set;
+	memset(set, 0, sizeof(*set));
+	return f;
+}
+
+/* The translation r makes of flow f (whose peers are the sources). */
+static void apply_nat(struct ev *ev, struct flow *f, const struct fw_chain *c, const struct fw_rule *r)
+{
+	if (r->target == FW_T_SNAT || r->target == FW_T_MASQUERADE) {
+		f->snatted = true;
+		return;
+	}
+	f->natted = true;
+	f->nat_rule = fw_rule_label(c, r);
+	if (r->target == FW_T_REDIRECT) {
+		f->redirected = true;
+	} else if (r->nat_has_addr) {
+		f->pk.dst = r->nat_addr;
+		f->bind_dst = r->nat_addr;
+	}
+	if (r->nat_port) {
+		f->pk.dport = r->nat_port;
+		f->bind_port = r->nat_port;
+	}
+	f->pk.ct |= FW_CT_DNAT;
+	(void)ev;
+}
+
+static void note_accept(struct flow *f, const struct out *x)
+{
+	if (f->accept_explicit && !x->rule)
+		return;
+	free(f->accept_rule);
+	f->accept_rule = out_label(x);
+	f->accept_explicit = x->rule != NULL;
+}
+
+/* Run one base chain over every flow; survivors go to next. */
+static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, struct flows *next)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		struct flow *f = &fl->v[i];
+		struct outs o = { 0 };
+
+		if (c->type == FW_CT_NAT && (!(f->pk.ct & FW_CT_NEW) || f->natted)) {
+			/* Later packets use the binding the first one made. */
+			flows_add(next, f, &f->set);
+			continue;
+		}
+		eval_chain(ev, &f->pk, c, &f->set, 0, &o);
+		for (size_t k = 0; k < o.n; k++) {
+			struct out *x = &o.v[k];
+			enum okind kind = x->kind;
+			struct flow *nf;
+
+			if (kind == O_RETURN)   /* off the end of a base chain: its policy */
+				kind = c->policy == FW_T_DROP ? O_DROP : O_ACCEPT, x->rule = NULL, x->chain = c;
+			if (kind == O_DROP) {
+				add_part(ev, FW_BLOCKED, &x->set, f, out_label(x), NULL);
+			} else if (kind == O_UNKNOWN) {
+				add_part(ev, FW_UNKNOWN, &x->set, f, out_label(x), x->why);
+				x->why = NULL;
+			} else {
+				nf = flows_add(next, f, &x->set);
+				if (kind == O_NAT)
+					apply_nat(ev, nf, x->chain, x->rule);
+				else if (c->type != FW_CT_NAT)
+					note_accept(nf, x);
+			}
+		}
+		outs_release(&o);
+	}
+	flows_release(fl);
+	*fl = *next;
+	memset(next, 0, sizeof(*next));
+}
+
+static int cmp_prio(const void *a, const void *b)
+{
+	const struct fw_chain *x = *(const struct fw_chain *const *)a, *y = *(const struct fw_chain *const *)b;
+
+	return (x->prio > y->prio) - (x->prio < y->prio);
+}
+
+/* Every base chain of hook h for family fam, in priority order (stable). */
+static void run_hook(struct ev *ev, enum fw_hook h, int fam, struct flows *fl)
+{
+	const struct fw_chain **cs = xcalloc(ev->m->n + 1, sizeof(*cs));
+	struct flows next = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < ev->m->n; i++)
+		if (ev->m->chains[i].hook == h && (ev->m->chains[i].fam & fam))
+			cs[n++] = &ev->m->chains[i];
+	/* qsort is not stable; insertion sort keeps export order on equal priorities. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmp_prio(&cs[j - 1], &cs[j]) > 0; j--) {
+			const struct fw_chain *t = cs[j];
+			cs[j] = cs[j - 1];
+			cs[j - 1] = t;
+		}
+	for (size_t i = 0; i < n && fl->n; i++)
+		run_base(ev, cs[i], fl, &next);
+	free(cs);
+}
+
+static void set_ifaces(struct flows *fl, const char *iif, const char *oif)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		fl->v[i].pk.iif = iif;
+		fl->v[i].pk.oif = oif;
+	}
+}
+
+static bool dst_is_local(const struct ev *ev, const struct flow *f)
+{
+	const struct fw_query *q = ev->q;
+
+	if (f->redirected)
+		return true;
+	if (!f->pk.var_src)
+		return false;
+	if (q->local && fw_as_contains(q->local, f->pk.dst))
+		return true;
+	return q->to_local && f->pk.dst == q->to;
+}
+
+/*
+ * Take flows through the hooks a packet meets: from outside (in on iif)
+ * or from the firewall itself (from_local), to the firewall (decided per
+ * flow after PREROUTING unless known) or through it (out on oif).
+ */
+static void traverse(struct ev *ev, struct flows *fl, bool from_local, const char *iif, const char *oif)
+{
+	struct flows loc = { 0 }, fwd = { 0 };
+	int fam = fl->n ? fl->v[0].pk.fam : FW_V4;
+
+	if (from_local) {
+		set_ifaces(fl, "", oif);
+		run_hook(ev, FW_HOOK_OUTPUT, fam, fl);
+		run_hook(ev, FW_HOOK_POSTROUTING, fam, fl);
+		return;
+	}
+	set_ifaces(fl, iif, "");
+	run_hook(ev, FW_HOOK_PREROUTING, fam, fl);
+	for (size_t i = 0; i < fl->n; i++) {
+		struct flow *f = &fl->v[i];
+
+		if (ev->stage == FW_STAGE_REQUEST)
+			f->local = dst_is_local(ev, f);
+		f->pk.dst_local = f->local;
+		flows_add(f->local ? &loc : &fwd, f, &f->set);
+	}
+	flows_release(fl);
+	set_ifaces(&loc, iif, "");
+	run_hook(ev, FW_HOOK_INPUT, fam, &loc);
+	set_ifaces(&fwd, iif, oif);
+	run_hook(ev, FW_HOOK_FORWARD, fam, &fwd);
+	run_hook(ev, FW_HOOK_POSTROUTING, fam, &fwd);
+	for (size_t i = 0; i < fwd.n; i++)
+		flows_add(&loc, &fwd.v[i], &fwd.v[i].set);
+	flows_release(&fwd);
+	*fl = loc;
+}
+
+/* ---- connections ---- */
+
+static void flows_union(const struct flows *fl, struct fw_addrset *out)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		fw_as_merge(out, &fl->v[i].set);
+}
+
+/*
+ * The replies of request flow f, then (TCP) its later packets: the peers
+ * whose whole connection works end as allowed.
+ */
+static void finish_connection(struct ev *ev, const struct flow *f)
+{
+	const struct fw_query *q = ev->q;
+	struct flows fl = { 0 };
+	struct fw_addrset ok = FW_ADDRSET_INIT;
+	struct flow rf;
+	unsigned ct = FW_CT_ESTABLISHED | (f->natted ? FW_CT_DNAT : 0) | (f->snatted ? FW_CT_SNAT : 0);
+	bool from_local = q->egress ? q->host_local : f->local;
+
+	/* Replies: the peer is now the other end. */
+	flow_copy_meta(&rf, f);
+	rf.pk.var_src = !f->pk.var_src;
+	rf.pk.src = f->pk.dst;
+	rf.pk.dst = f->pk.src;
+	rf.pk.sport = f->pk.dport;
+	rf.pk.dport = f->pk.sport;
+	rf.pk.ct = ct;
+	rf.pk.syn = false;
+	rf.local = q->egress ? q->host_local : false;
+	fw_as_copy(&rf.set, &f->set);
+	ev->stage = FW_STAGE_REPLY;
+	flows_add(&fl, &rf, &rf.set);
+	flow_release(&rf);
+	if (q->egress)
+		traverse(ev, &fl, false, q->out_iface, q->in_iface);
+	else
+		traverse(ev, &fl, from_local, q->out_iface, q->in_iface);
+	flows_union(&fl, &ok);
+	flows_release(&fl);
+
+	if (q->proto == 6 && !fw_as_empty(&ok)) {
+		struct flow ef;
+
+		flow_copy_meta(&ef, f);
+		ef.pk.ct = ct;
+		ef.pk.syn = false;
+		fw_as_copy(&ef.set, &ok);
+		ev->stage = FW_STAGE_ESTABLISHED;
+		flows_add(&fl, &ef, &ef.set);
+		flow_release(&ef);
+		traverse(ev, &fl, q->egress ? q->host_local : false, q->in_iface, q->out_iface);
+		fw_as_clear(&ok);
+		flows_union(&fl, &ok);
+		flows_release(&fl);
+	}
+	ev->stage = FW_STAGE_REQUEST;
+	add_part(ev, FW_ALLOWED, &ok, f, f->accept_rule ? xstrdup(f->accept_rule) : NULL, NULL);
+	fw_as_release(&ok);
+}
+
+static void peers_of(const struct fw_addrset *given, int fam, struct fw_addrset *out)
+{
+	struct fw_addrset u = FW_ADDRSET_INIT;
+
+	fw_as_set_universe(&u, fam);
+	if (given)
+		fw_as_intersect(out, &u, given);
+	else
+		fw_as_copy(out, &u);
+	fw_as_release(&u);
+}
+
+static void connect_all(struct ev *ev)
+{
+	const struct fw_query *q = ev->q;
+	struct flows fl = { 0 };
+	struct flow f0;
+	struct fw_addrset peers = FW_ADDRSET_INIT;
+
+	memset(&f0, 0, sizeof(f0));
+	f0.pk.fam = q->fam;
+	f0.pk.proto = q->proto;
+	f0.pk.ct = FW_CT_NEW;
+	f0.pk.syn = q->proto == 6;
+	f0.pk.dport = q->port;
+	f0.bind_port = q->port;
+	if (q->egress) {
+		f0.pk.src = q->host;
+		f0.local = false;
+		peers_of(q->dests, q->fam, &peers);
+	} else {
+		f0.pk.var_src = true;
+		f0.pk.dst = q->to;
+		f0.bind_dst = q->to;
+		peers_of(q->from, q->fam, &peers);
+	}
+	ev->stage = FW_STAGE_REQUEST;
+	flows_add(&fl, &f0, &peers);
+	traverse(ev, &fl, q->egress && q->host_local, q->in_iface, q->out_iface);
+	for (size_t i = 0; i < fl.n; i++)
+		finish_connection(ev, &fl.v[i]);
+	flows_release(&fl);
+}
+
+/* Hooks we do not evaluate (netdev ingress, ...) decide nothing only when empty. */
+static const struct fw_chain *other_hook(const struct fw_model *m, int fam)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->chains[i].hook == FW_HOOK_OTHER && (m->chains[i].fam & fam) &&
+		    (m->chains[i].n || m->chains[i].policy == FW_T_DROP))
+			return &m->chains[i];
+	return NULL;
+}
+
+static void summarize(struct fw_verdict *v, int fam)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct fw_part *p = &v->parts[i];
+		struct fw_addrset *dst = p->outcome == FW_ALLOWED ? &v->allowed :
+					 p->outcome == FW_BLOCKED ? &v->blocked : &v->unknown;
+
+		fw_as_merge(dst, &p->peers);
+	}
+	v->fam = fam;
+	if (!fw_as_empty(&v->unknown) || v->why)
+		v->verdict = FW_VERDICT_UNKNOWN;
+	else if (fw_as_empty(&v->allowed))
+		v->verdict = FW_VERDICT_BLOCKED;
+	else if (fw_as_empty(&v->blocked))
+		v->verdict = FW_VERDICT_ALLOWED;
+	else
+		v->verdict = FW_VERDICT_PARTIAL;
+}
+
+void fw_reach(const struct fw_model *m, const struct fw_query *q, struct fw_verdict *out)
+{
+	struct ev ev = { .m = m, .q = q, .v = out };
+	const struct fw_chain *oc;
+
+	memset(out, 0, sizeof(*out));
+	if (m->fam && !(m->fam & q->fam)) {
+		struct fw_addrset all = FW_ADDRSET_INIT;
+
+		peers_of(q->egress ? q->dests : q->from, q->fam, &all);
+		add_part(&ev, FW_UNKNOWN, &all, NULL, NULL,
+			 xasprintf("the export holds %s rules only; this traffic is %s",
+				   m->fam == FW_V4 ? "IPv4" : "IPv6", q->fam == FW_V4 ? "IPv4" : "IPv6"));
+		fw_as_release(&all);
+	} else if ((oc = other_hook(m, q->fam))) {
+		struct fw_addrset all = FW_ADDRSET_INIT;
+
+		peers_of(q->egress ? q->dests : q->from, q->fam, &all);
+		add_part(&ev, FW_UNKNOWN, &all, NULL, xasprintf("%s %s", oc->table, oc->name),
+			 xasprintf("chain %s %s is on a hook mxaudit does not evaluate", oc->table, oc->name));
+		fw_as_release(&all);
+	} else {
+		connect_all(&ev);
+	}
+	summarize(out, q->fam);
+}
+
+const char *fw_verdict_name(enum fw_verdict_kind v)
+{
+	static const char *const names[] = { "allowed", "blocked", "partial", "unknown" };
+	return names[v];
+}
+
+const char *fw_outcome_name(enum fw_outcome o)
+{
+	static const char *const names[] = { "allowed", "blocked", "unknown" };
+	return names[o];
+}
+
+const char *fw_stage_name(enum fw_stage s)
+{
+	static const char *const names[] = { "request", "reply", "established" };
+	return names[s];
+}
+
+void fw_verdict_release(struct fw_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		fw_as_release(&v->parts[i].peers);
+		free(v->parts[i].rule);
+		free(v->parts[i].nat_rule);
+		free(v->parts[i].why);
+	}
+	free(v->parts);
+	fw_as_release(&v->allowed);
+	fw_as_release(&v->blocked);
+	fw_as_release(&v->unknown);
+	free(v->why);
+	memset(v, 0, sizeof(*v));
+}
