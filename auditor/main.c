@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	/* Later areas add their rows here. */
 	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV]",
 	  "evaluate SPF for a client address, live or from a snapshot" },
+	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format iptables|nft-json] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
+	  "which sources a firewall export lets reach an address and port" },
 };
 
 static const char global_help[] =
