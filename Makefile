@@ -57,3 +57,7 @@ clean:
 
 .PHONY: all deps clean test demo bench fuzz
 -include auditor/*.d
+
+# The demo: a local NSD, a baseline, a change that breaks an MX host, the diff.
+demo: deps mxaudit
+	@demo/run
