@@ -51,7 +51,20 @@ int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 
-/* main.c: print "usage: mxaudit <usage>" of a command and return 3-style -1. */
+#define MXAUDIT_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	const char *usage;
+	const char *summary;
+};
+
+/* commands.c */
+extern const char global_help[];
+void print_help(FILE *out);
+const struct command *find_command(const char *name);
+/* Print "mxaudit: <message>" and the command's usage line; returns -1. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

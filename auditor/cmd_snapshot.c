@@ -147,13 +147,8 @@ static int run_export_command(const struct firewall_conf *f, char **path)
 	return 0;
 }
 
-/* TEMPORARY until the firewall objects are linked (FW_OBJS); remove then. */
-#pragma weak fw_collect
-
 static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
 {
-	if (cfg->nfirewalls && !fw_collect)
-		return error("firewall collection is not built in");
 	for (size_t i = 0; i < cfg->nfirewalls; i++) {
 		const struct firewall_conf *f = &cfg->firewalls[i];
 		char *tmp = NULL;
