@@ -1,0 +1,24 @@
+# Without --dns-server: find the zone's authoritative servers and ask each.
+# Two NSDs on 127.0.0.1 and 127.0.0.2 are example.com's NS; the second
+# serves an older copy of the zone, which must show as disagreement.
+. "$TOP/tests/lib.sh"
+world_start
+nsd_stop ns
+PORT=$(free_port)
+sed -i 's/^ns1	IN A 192\.0\.2\.53/ns1	IN A 127.0.0.1/; s/^ns2	IN A 198\.51\.100\.53/ns2	IN A 127.0.0.2/' zones/example.com.zone
+mkdir zones2
+cp zones/* zones2/
+sed -i 's/p=reject/p=none/' zones2/example.com.zone
+nsd_start ns 127.0.0.1 "$PORT" "$SCRATCH/zones"
+nsd_start ns2 127.0.0.2 "$PORT" "$SCRATCH/zones2"
+$MXAUDIT init --store st >/dev/null
+
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" -v snapshot
+assert_rc 0 "snapshot with discovery"
+assert_grep "example\.com: authoritative servers 127\.0\.0\.1:$PORT,127\.0\.0\.2:$PORT" err "both authoritative servers are found from the NS records"
+sgit show HEAD:dns/example.com.status >status
+assert_grep "^mx1\.example\.com\.	A	NOERROR	-	127\.0\.0\.1:$PORT,127\.0\.0\.2:$PORT\$" status "names in the zone are asked of every authoritative server"
+assert_grep "^_dmarc\.example\.com\.	TXT	NOERROR	disagree	127\.0\.0\.1:$PORT,127\.0\.0\.2:$PORT	127\.0\.0\.2:$PORT=NOERROR/1\$" status "the server with the old zone disagrees"
+assert_grep "^_spf\.example\.net\.	TXT	NOERROR	-	127\.0\.0\.1:$PORT\$" status "names outside the zone go through the resolver"
+sgit show HEAD:dns/example.com.zone >zone
+assert_grep '^_dmarc\.example\.com\..*p=reject' zone "the first server's answer is kept"
