@@ -30,7 +30,7 @@ static int parse_args(int argc, char **argv, struct spf_opts *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->ip = optarg; break;
 		case 's': o->sender = optarg; break;

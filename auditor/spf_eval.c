@@ -373,8 +373,11 @@ static enum mres mech_mx(struct ev *ev, const struct spf_term *t, const char *ta
 		unsigned pref;
 		char *host;
 
-		if (!rr_mx(r, &pref, &host))
-			sl_push_owned(&hosts, host);
+		if (rr_mx(r, &pref, &host))
+			continue;
+		if (strlen(host) > 1)   /* the root "." of a null MX stays as it is */
+			host[strlen(host) - 1] = '\0';
+		sl_push_owned(&hosts, host);
 	}
 	for (i = 0; i < hosts.n && res == M_NOMATCH; i++) {
 		size_t n;
