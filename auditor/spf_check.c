@@ -123,7 +123,7 @@ static char *norm(const char *name)
 
 /* Follow an include or redirect target. */
 static void walk_target(struct walk *w, const char *domain, const struct spf_term *t,
-			unsigned depth, const char *ev)
+			unsigned depth, bool via_include, const char *ev)
 {
 	char *target;
 
@@ -140,7 +140,7 @@ static void walk_target(struct walk *w, const char *domain, const struct spf_ter
 			     t->text, target);
 		w->lookups = WALK_CAP;
 	} else {
-		walk_domain(w, target, depth + 1, t->kind == SPF_INCLUDE);
+		walk_domain(w, target, depth + 1, via_include || t->kind == SPF_INCLUDE);
 	}
 	free(target);
 }
@@ -181,7 +181,7 @@ static void walk_term(struct walk *w, const char *domain, const struct spf_term 
 	case SPF_INCLUDE:
 	case SPF_REDIRECT:
 		w->lookups++;
-		walk_target(w, domain, t, depth, ev);
+		walk_target(w, domain, t, depth, via_include, ev);
 		return;
 	default:
 		return;
