@@ -62,10 +62,10 @@ void analyze_status(const struct domain_snap *d, const struct analyze_opts *o,
 			continue;
 		ev = lookup_evidence(d, l);
 		findings_add(out, SEV_WARNING, "dns.disagree", l->name, ev,
-			     "authoritative servers give different answers for %s %s%s%s: "
+			     "authoritative servers give different answers for %s %s%s%s%s: "
 			     "senders see one or the other; make every server serve the "
-			     "same zone", l->name, l->type, l->detail ? ": " : "",
-			     l->detail ? l->detail : "");
+			     "same zone", l->name, l->type, l->detail ? " (" : "",
+			     l->detail ? l->detail : "", l->detail ? ")" : "");
 		free(ev);
 	}
 	grouped(d, false, out);
