@@ -144,15 +144,21 @@ static void implicit_mx(const struct domain_snap *d, const char *apex,
 	const struct rr *r;
 	size_t na = dsnap_follow(d, apex, "A", &r, NULL, NULL);
 	size_t n6 = dsnap_follow(d, apex, "AAAA", &r, NULL, NULL);
+	bool asked = dsnap_lookup(d, apex, "A") && dsnap_lookup(d, apex, "AAAA");
 
 	if (na + n6)
 		findings_add(out, SEV_CRITICAL, "mx.implicit", apex, ev,
 			     "no MX record: senders deliver to the domain's own address "
 			     "(implicit MX), usually a web server; publish MX records");
-	else
+	else if (asked)
 		findings_add(out, SEV_CRITICAL, "mx.none", apex, ev,
 			     "no MX record and no address: mail to the domain is "
 			     "undeliverable; publish MX records");
+	else   /* The snapshot does not say whether an implicit MX exists. */
+		findings_add(out, SEV_CRITICAL, "mx.none", apex, ev,
+			     "no MX record: mail goes to the domain's own address if it "
+			     "has one (not collected), usually a web server, or bounces; "
+			     "publish MX records");
 	free(ev);
 }
 

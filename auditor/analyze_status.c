@@ -13,6 +13,17 @@
 
 #define LIST_MAX 6   /* names spelled out in a grouped finding */
 
+/*
+ * Stale means old records stand in for the failed lookup. A failure with
+ * nothing to carry over (flagged stale or not) leaves the data unknown.
+ */
+static bool has_old_data(const struct domain_snap *d, const struct lookup *l)
+{
+	const struct rr *r;
+
+	return l->stale && dsnap_follow(d, l->name, l->type, &r, NULL, NULL) > 0;
+}
+
 static void grouped(const struct domain_snap *d, bool stale, struct findings *out)
 {
 	struct strbuf names = STRBUF_INIT;
@@ -22,7 +33,7 @@ static void grouped(const struct domain_snap *d, bool stale, struct findings *ou
 
 	for (size_t i = 0; i < d->nlk; i++) {
 		const struct lookup *l = &d->lks[i];
-		if (!LK_IS_TEMPORARY(l->state) || l->stale != stale)
+		if (!LK_IS_TEMPORARY(l->state) || has_old_data(d, l) != stale)
 			continue;
 		if (!n++)
 			first = l;
