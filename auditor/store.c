@@ -33,6 +33,7 @@ struct tag_map {
 
 struct store {
 	git_repository *repo;
+	git_odb *odb;
 	char *path;
 	int lock_fd;
 	struct tag_map *tags;   /* loaded on first use by store_log */
@@ -245,6 +246,10 @@ int store_open(const char *path, bool lock, struct store **out)
 	*out = NULL;
 	if ((r = open_repo(path, &s->repo)) < 0 || (r = check_head(s)) < 0)
 		goto out;
+	if (git_repository_odb(&s->odb, s->repo) < 0) {
+		r = git_fail("cannot open the objects of store '%s'", path);
+		goto out;
+	}
 	if (lock) {
 		if ((r = take_lock(s)) < 0)
 			goto out;
@@ -266,6 +271,7 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < s->ntags; i++)
 		free(s->tags[i].name);
 	free(s->tags);
+	git_odb_free(s->odb);
 	git_repository_free(s->repo);
 	free(s->path);
 	free(s);
@@ -576,6 +582,21 @@ int store_ls(struct store *s, const char *id, struct strlist *paths)
 	return r;
 }
 
+/*
+ * Write a blob unless the store has it: most files of a snapshot are
+ * unchanged, and a plain write would touch every existing object file.
+ */
+static int write_blob(struct store *s, const char *text, git_oid *oid)
+{
+	size_t len = strlen(text);
+
+	if (git_odb_hash(oid, text, len, GIT_OBJECT_BLOB) < 0)
+		return -1;
+	if (git_odb_exists(s->odb, oid))
+		return 0;
+	return git_odb_write(oid, s->odb, text, len, GIT_OBJECT_BLOB);
+}
+
 /* Write text as a blob and enter it into tb as name. Takes text. */
 static int tb_add_text(struct store *s, git_treebuilder *tb, const char *dir,
 		       const char *name, char *text)
@@ -585,7 +606,7 @@ static int tb_add_text(struct store *s, git_treebuilder *tb, const char *dir,
 
 	if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/')) {
 		r = error("cannot store '%s/%s': not a valid file name", dir, name);
-	} else if (git_blob_create_from_buffer(&oid, s->repo, text, strlen(text)) < 0) {
+	} else if (write_blob(s, text, &oid) < 0) {
 		r = git_fail("cannot write '%s' to the store", name);
 	} else if (git_treebuilder_insert(NULL, tb, name, &oid, GIT_FILEMODE_BLOB) < 0) {
 		r = git_fail("cannot add '%s' to the snapshot tree", name);

@@ -454,8 +454,11 @@ static void test_scale(void **state)
 	bool changed;
 	size_t n;
 	time_t t0 = time(NULL);
+	/* Under valgrind everything is 50 times slower: check behaviour, not speed. */
+	bool slow = getenv("MXAUDIT_VALGRIND") != NULL;
+	int ndomains = slow ? 2000 : 20000;
 
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0; i < ndomains; i++) {
 		struct domain_snap *d;
 		snprintf(name, sizeof(name), "d%05d.example", i);
 		d = snapshot_add_domain(&s, name);
@@ -483,8 +486,10 @@ static void test_scale(void **state)
 	assert_int_equal(store_log(st, 0, 0, "dns/d00124.example.", &c, &n), 0);
 	assert_int_equal(n, 1);
 	store_commits_free(c, n);
-	assert_true(time(NULL) - t0 < 60);
-	assert_run("40000", "git --git-dir='%s' ls-tree -r --name-only HEAD | wc -l", f->path);
+	if (!slow)
+		assert_true(time(NULL) - t0 < 60);
+	assert_run(slow ? "4000" : "40000",
+		   "git --git-dir='%s' ls-tree -r --name-only HEAD | wc -l", f->path);
 	store_close(st);
 	snapshot_release(&s);
 }
