@@ -63,3 +63,4 @@ demo: deps mxaudit
 	@demo/run
 include fuzz/Makefile.inc
 include bench/spf.mk
+include fuzz/core.mk

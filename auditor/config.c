@@ -262,6 +262,20 @@ static int read_firewalls(struct reader *rd, const struct ynode *list, struct co
 
 int config_load(const char *path, struct config *c)
 {
+	char *buf;
+	size_t len;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (read_file(path, &buf, &len))
+		return -1;
+	r = config_parse(path, buf, len, c);
+	free(buf);
+	return r;
+}
+
+int config_parse(const char *path, const char *buf, size_t len, struct config *c)
+{
 	struct reader rd = { .file = path };
 	struct ynode *root = NULL;
 	const struct ynode *v;
@@ -273,7 +287,7 @@ int config_load(const char *path, struct config *c)
 	c->dkim_warn_bits = 2048;
 	c->dkim_crit_bits = 1024;
 	rd.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-	if (yaml_load_file(path, &root))
+	if (yaml_load_buffer(path, buf, len, &root))
 		goto out;
 	if (!root) {
 		error("%s:1:1: the configuration is empty; it needs 'domains'", path);

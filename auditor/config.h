@@ -5,6 +5,7 @@
 #define MXAUDIT_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "util.h"
 
 struct domain_conf {
@@ -45,6 +46,8 @@ struct config {
 /* config.c */
 /* Load and validate; every error names file:line:column. */
 int config_load(const char *path, struct config *out);
+/* The same from a buffer; path names it in errors and anchors relative paths. */
+int config_parse(const char *path, const char *buf, size_t len, struct config *out);
 const struct domain_conf *config_domain(const struct config *c, const char *name);
 void config_release(struct config *c);
 
