@@ -77,24 +77,48 @@ static char *system_resolver(void)
 	return found;
 }
 
+/* Records are outside data: never send their control bytes to a terminal. */
+static void put_safe(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+}
+
 static void print_text(const struct spf_opts *o, const struct spf_eval *e)
 {
 	printf("%s\n", spf_result_name(e->result));
 	if (verbosity < 1)
 		return;
-	printf("reason: %s\n", e->reason);
+	fputs("reason: ", stdout);
+	put_safe(e->reason);
+	putchar('\n');
 	printf("lookups: %u of %d, void lookups: %u of %d\n", e->lookups, SPF_MAX_LOOKUPS,
 	       e->voids, SPF_MAX_VOIDS);
-	if (e->explanation)
-		printf("explanation: %s\n", e->explanation);
+	if (e->explanation) {
+		fputs("explanation: ", stdout);
+		put_safe(e->explanation);
+		putchar('\n');
+	}
 	printf("trace:\n");
 	for (size_t i = 0; i < e->nstep; i++) {
 		const struct spf_step *s = &e->steps[i];
 
-		printf("  %*s%s: %s", (int)s->depth * 2, "", s->domain, s->term);
-		if (s->lookup)
-			printf(" [%s]", s->lookup);
-		printf(" -> %s (lookups %u, void %u)\n", s->outcome, s->lookups, s->voids);
+		printf("  %*s", (int)s->depth * 2, "");
+		put_safe(s->domain);
+		fputs(": ", stdout);
+		put_safe(s->term);
+		if (s->lookup) {
+			fputs(" [", stdout);
+			put_safe(s->lookup);
+			putchar(']');
+		}
+		fputs(" -> ", stdout);
+		put_safe(s->outcome);
+		printf(" (lookups %u, void %u)\n", s->lookups, s->voids);
 	}
 }
 
@@ -138,7 +162,8 @@ static int print_json(const struct spf_opts *o, const char *source, const char *
 
 static int eval_live(struct cmd_ctx *ctx, const struct spf_query *q, struct spf_eval *e)
 {
-	struct resolver_opts ro = { .timeout_ms = ctx->timeout_ms, .tries = 1,
+	/* tries 0: the resolver's default, as --help describes --timeout. */
+	struct resolver_opts ro = { .timeout_ms = ctx->timeout_ms, .tries = 0,
 				    .max_inflight = 1, .rd = true };
 	struct spf_livedns live;
 	struct spf_dns dns;

@@ -12,6 +12,7 @@ two	IN TXT "v=spf1 +all"
 deep	IN TXT "v=spf1 include:d1.example.net -all"
 d1	IN TXT "v=spf1 include:d2.example.net"
 d2	IN TXT "v=spf1 ip4:192.0.2.99 include:gone.example.net"
+ctl	IN TXT "v=spf1 a\027[2J -all"
 EOF
 world_reload
 
@@ -48,6 +49,10 @@ mx --dns-server "$DNS" -v spf bad.example.net --ip 192.0.2.1
 assert_rc 2 "permerror exits 2"
 assert_eq "$(head -1 out)" "permerror" "a syntax error gives permerror"
 assert_grep '^reason: syntax error at position 8: bad prefix length' out "-v gives the position of the syntax error"
+mx --dns-server "$DNS" -v spf ctl.example.net --ip 192.0.2.1
+assert_eq "$(head -1 out)" "permerror" "a control character gives permerror"
+assert_grep 'a\\x1b\[2J -all' out "-v shows control bytes escaped, never raw"
+assert_no_grep "$(printf '\033')" out "no raw escape byte reaches the terminal"
 mx --dns-server "$DNS" -v spf two.example.net --ip 192.0.2.1
 assert_eq "$(head -1 out)" "permerror" "two SPF records give permerror"
 assert_grep 'has 2 SPF records' out "-v says why"
