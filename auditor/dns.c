@@ -129,38 +129,37 @@ static void collect_answer(const ldns_pkt *pkt, const char *name,
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	struct strlist chain = STRLIST_INIT;
-	size_t alloc = 0, n = ldns_rr_list_rr_count(an);
+	size_t n = ldns_rr_list_rr_count(an), all = 0, keep = 0;
+	struct rr *v = xcalloc(n ? n : 1, sizeof(*v));
 
+	for (size_t i = 0; i < n; i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) != LDNS_RR_TYPE_RRSIG &&
+		    !rr_from_ldns(ldns_rr_list_rr(an, i), &v[all]))
+			all++;
 	sl_push_owned(&chain, name_abs(name));
 	/* Chains are short; a few passes pick up out-of-order CNAMEs. */
 	for (int pass = 0; pass < 8; pass++) {
 		size_t before = chain.n;
-		for (size_t i = 0; i < n; i++) {
-			struct rr r;
-			if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG ||
-			    rr_from_ldns(ldns_rr_list_rr(an, i), &r))
-				continue;
-			if (sl_has(&chain, r.owner) && !strcmp(r.type, "CNAME") &&
-			    !sl_has(&chain, r.rdata))
-				sl_push(&chain, r.rdata);
-			rr_release(&r);
-		}
+		for (size_t i = 0; i < all; i++)
+			if (!strcmp(v[i].type, "CNAME") && sl_has(&chain, v[i].owner) &&
+			    !sl_has(&chain, v[i].rdata))
+				sl_push(&chain, v[i].rdata);
 		if (chain.n == before)
 			break;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct rr r;
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG ||
-		    rr_from_ldns(ldns_rr_list_rr(an, i), &r))
-			continue;
-		if (!sl_has(&chain, r.owner)) {
-			rr_release(&r);
-			continue;
-		}
-		ALLOC_GROW(*rrs, *nrr + 1, alloc);
-		(*rrs)[(*nrr)++] = r;
+	for (size_t i = 0; i < all; i++) {
+		if (sl_has(&chain, v[i].owner))
+			v[keep++] = v[i];
+		else
+			rr_release(&v[i]);
 	}
 	sl_release(&chain);
+	if (!keep) {
+		free(v);
+		v = NULL;
+	}
+	*rrs = v;
+	*nrr = keep;
 }
 
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
