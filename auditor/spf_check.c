@@ -79,7 +79,8 @@ static size_t find_record(const struct domain_snap *d, const char *abs, char **r
 }
 
 /* Count a void lookup of a term's target if the snapshot shows one. */
-static void void_check(struct walk *w, const char *target, const char *type, const char *term)
+static void void_check(struct walk *w, const char *domain, const char *target,
+		       const char *type, const char *term)
 {
 	char *abs = name_abs(target);
 	size_t n;
@@ -87,8 +88,8 @@ static void void_check(struct walk *w, const char *target, const char *type, con
 
 	if ((st == LK_NXDOMAIN || st == LK_NODATA) && was_looked_up(w->d, abs, type)) {
 		w->voids++;
-		sl_push_owned(&w->voided, xasprintf("%s (%s %s %s)", term, type, target,
-						    lookup_state_name(st)));
+		sl_push_owned(&w->voided, xasprintf("'%s' of %s: %s %s %s", term, domain,
+						    type, target, lookup_state_name(st)));
 	}
 	free(abs);
 }
@@ -105,7 +106,7 @@ static void mx_check(struct walk *w, const char *domain, const char *target,
 			     "'%s' resolves %zu MX names, more than %d: permerror",
 			     t->text, n, SPF_MAX_MX_NAMES);
 	free(abs);
-	void_check(w, target, "MX", t->text);
+	void_check(w, domain, target, "MX", t->text);
 }
 
 static void walk_domain(struct walk *w, const char *domain, unsigned depth, bool via_include);
@@ -171,7 +172,7 @@ static void walk_term(struct walk *w, const char *domain, const struct spf_term 
 	case SPF_EXISTS:
 		w->lookups++;
 		if (!strchr(target, '%'))
-			void_check(w, target, "A", t->text);
+			void_check(w, domain, target, "A", t->text);
 		return;
 	case SPF_MX:
 		w->lookups++;
@@ -327,6 +328,19 @@ void spf_analyze(const struct domain_snap *d, struct findings *fs)
 	free(abs);
 }
 
+/* Evidence for a deciding term: the snapshot line of the record holding it. */
+static char *term_evidence(const struct domain_snap *d, const char *term_domain)
+{
+	char *abs = name_abs(term_domain), *rec, *ev = NULL;
+	const struct rr *rr;
+
+	if (find_record(d, abs, &rec, &rr) >= 1 && rr)
+		ev = evidence(d, rr);
+	free(rec);
+	free(abs);
+	return ev;
+}
+
 void spf_check_ips(const struct domain_snap *d, const struct strlist *ips,
 		   struct findings *fs)
 {
@@ -340,18 +354,20 @@ void spf_check_ips(const struct domain_snap *d, const struct strlist *ips,
 		/* A fixed %{t} keeps the result a pure function of the snapshot. */
 		struct spf_query q = { .ip = ips->v[i], .domain = d->name, .now = 1 };
 		struct spf_eval e;
-
-		char *ev;
+		char *ev, *by;
 
 		if (spf_check_host(&dns, &q, &e) == 0 && e.result == SPF_PASS) {
 			spf_eval_release(&e);
 			continue;
 		}
-		ev = e.term ? xasprintf("'%s' in the SPF record of %s", e.term, e.term_domain) : NULL;
+		ev = e.term_domain ? term_evidence(d, e.term_domain) : NULL;
+		by = e.term ? xasprintf(", decided by '%s' in the record of %s", e.term,
+					e.term_domain) : xstrdup("");
 		findings_add(fs, SEV_CRITICAL, "spf.ip-not-authorized", ips->v[i], ev,
-			     "SPF of %s gives %s for sending address %s: %s",
-			     d->name, spf_result_name(e.result), ips->v[i],
+			     "SPF of %s gives %s for sending address %s%s: %s",
+			     d->name, spf_result_name(e.result), ips->v[i], by,
 			     e.reason ? e.reason : "bad address");
+		free(by);
 		free(ev);
 		spf_eval_release(&e);
 	}

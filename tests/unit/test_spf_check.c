@@ -198,7 +198,9 @@ static void test_sending_ips(void **state)
 	assert_int_equal(fs.n, 1);
 	expect("spf.ip-not-authorized", SEV_CRITICAL, "softfail");
 	assert_string_equal(fs.v[0].subject, "203.0.113.5");
-	assert_non_null(strstr(fs.v[0].evidence, "'~all'"));
+	assert_non_null(strstr(fs.v[0].message, "decided by '~all' in the record of example.com"));
+	assert_string_equal(fs.v[0].evidence, "dns/example.com.zone: example.com. 300 IN TXT "
+			    "\"v=spf1 ip4:192.0.2.0/24 include:_spf.example.net ~all\"");
 	spf_check_ips(d, NULL, &fs);
 	assert_int_equal(fs.n, 1);
 	sl_release(&ips);
