@@ -39,7 +39,8 @@ static void names_in(const struct strlist *paths, const char *dir,
 	sl_sort_uniq(out);
 }
 
-static int no_such_domain(const struct strlist *names, const char *domain, const char *rev)
+static int no_such_domain(const struct strlist *names, const char *domain, const char *rev,
+			  bool maybe_rev)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int r;
@@ -48,8 +49,12 @@ static int no_such_domain(const struct strlist *names, const char *domain, const
 		sb_addf(&sb, "%s%s", i ? ", " : "", names->v[i]);
 	if (names->n > LIST_MAX)
 		sb_addf(&sb, " and %zu more", names->n - LIST_MAX);
-	r = error("snapshot '%s' has no domain '%s'; it has: %s", rev, domain,
-		  names->n ? sb.buf : "no domains");
+	if (maybe_rev)
+		r = error("'%s' is neither a revision nor a domain of snapshot '%s'; its domains: %s",
+			  domain, rev, names->n ? sb.buf : "none");
+	else
+		r = error("snapshot '%s' has no domain '%s'; it has: %s", rev, domain,
+			  names->n ? sb.buf : "no domains");
 	sb_release(&sb);
 	return r;
 }
@@ -163,7 +168,7 @@ int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	names_in(&paths, "firewall/", fw_exts, &fws);
 	if (domain) {
 		if (!sl_has(&doms, domain)) {
-			r = no_such_domain(&doms, domain, rev);
+			r = no_such_domain(&doms, domain, rev, argc == 2);
 			goto out;
 		}
 		sl_release(&doms);
