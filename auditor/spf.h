@@ -199,13 +199,19 @@ void spf_snapdns_release(struct spf_snapdns *s);
 
 struct server;
 struct resolver_opts;
-/* Answer lookups live through resolve_one() to one server. */
+/*
+ * Answer lookups live through resolve_one() to one server. After
+ * SPF_TIME_LIMIT seconds every further lookup answers LK_TIMEOUT, so a
+ * slow server ends the evaluation in temperror (RFC 7208 4.6.4).
+ */
+#define SPF_TIME_LIMIT 20
 struct spf_livedns {
 	const struct server *srv;
 	const struct resolver_opts *opts;
 	struct rr *rrs;
 	size_t nrr;
 	unsigned queries;
+	double deadline;     /* CLOCK_MONOTONIC seconds */
 };
 void spf_livedns_init(struct spf_livedns *l, const struct server *srv,
 		      const struct resolver_opts *opts, struct spf_dns *dns);

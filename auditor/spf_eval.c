@@ -21,7 +21,7 @@ struct ev {
 	struct spf_eval *out;
 	struct spf_macro_vars mv;   /* .domain changes per record */
 	char *sender, *local, *sender_dom;
-	bool error_set;             /* out->reason/term name the first error */
+	bool error_set;             /* out->reason holds the first error */
 };
 
 /* An outcome of one mechanism: matched, did not, or an error result. */

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "resolver.h"
 #include "spf.h"
@@ -116,6 +117,14 @@ void spf_snapdns_release(struct spf_snapdns *s)
 	s->name = NULL;
 }
 
+static double now_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static enum lookup_state live_lookup(void *ctx, const char *name, const char *type,
 				     const struct rr **rrs, size_t *n)
 {
@@ -129,6 +138,8 @@ static enum lookup_state live_lookup(void *ctx, const char *name, const char *ty
 	l->nrr = 0;
 	*rrs = NULL;
 	*n = 0;
+	if (now_monotonic() > l->deadline)
+		return LK_TIMEOUT;
 	l->queries++;
 	pn = present_name(name);
 	if (resolve_one(l->srv, l->opts, pn, type, &res) < 0) {
@@ -154,6 +165,7 @@ void spf_livedns_init(struct spf_livedns *l, const struct server *srv,
 	memset(l, 0, sizeof(*l));
 	l->srv = srv;
 	l->opts = opts;
+	l->deadline = now_monotonic() + SPF_TIME_LIMIT;
 	dns->lookup = live_lookup;
 	dns->ctx = l;
 }
