@@ -8,6 +8,7 @@
  * term up to "all". exp does not count; an mx term counts once, its
  * exchanges are a separate limit of 10.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,39 @@ struct walk {
 	unsigned lookups, voids;
 	struct strlist voided;    /* what the void lookups were, for the message */
 };
+
+/*
+ * Add a finding unless the same one is already there: a record reached
+ * along two paths (included twice, say) is still one problem.
+ */
+static void add(struct walk *w, enum severity sev, const char *code, const char *subject,
+		const char *ev, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add(struct walk *w, enum severity sev, const char *code, const char *subject,
+		const char *ev, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < w->fs->n; i++) {
+		const struct finding *f = &w->fs->v[i];
+
+		if (!strcmp(f->code, code) && !strcmp(f->subject, subject) &&
+		    !strcmp(f->message, msg)) {
+			free(msg);
+			return;
+		}
+	}
+	findings_add(w->fs, sev, code, subject, ev, "%s", msg);
+	free(msg);
+}
 
 static char *evidence(const struct domain_snap *d, const struct rr *r)
 {
@@ -102,9 +136,9 @@ static void mx_check(struct walk *w, const char *domain, const char *target,
 	size_t n = dsnap_find(w->d, abs, "MX", &first);
 
 	if (n > SPF_MAX_MX_NAMES)
-		findings_add(w->fs, SEV_CRITICAL, "spf.mx-limit", domain, ev,
-			     "'%s' resolves %zu MX names, more than %d: permerror",
-			     t->text, n, SPF_MAX_MX_NAMES);
+		add(w, SEV_CRITICAL, "spf.mx-limit", domain, ev,
+		    "'%s' resolves %zu MX names, more than %d: permerror",
+		    t->text, n, SPF_MAX_MX_NAMES);
 	free(abs);
 	void_check(w, domain, target, "MX", t->text);
 }
@@ -129,16 +163,16 @@ static void walk_target(struct walk *w, const char *domain, const struct spf_ter
 	char *target;
 
 	if (strchr(t->domain, '%')) {
-		findings_add(w->fs, SEV_INFO, "spf.macro-target", domain, ev,
-			     "'%s' depends on the sender; its lookups are not counted",
-			     t->text);
+		add(w, SEV_INFO, "spf.macro-target", domain, ev,
+		    "'%s' depends on the sender; its lookups are not counted",
+		    t->text);
 		return;
 	}
 	target = norm(t->domain);
 	if (sl_has(&w->stack, target)) {
-		findings_add(w->fs, SEV_CRITICAL, "spf.loop", domain, ev,
-			     "'%s' leads back to %s: the evaluation ends in permerror",
-			     t->text, target);
+		add(w, SEV_CRITICAL, "spf.loop", domain, ev,
+		    "'%s' leads back to %s: the evaluation ends in permerror",
+		    t->text, target);
 		w->lookups = WALK_CAP;
 	} else {
 		walk_domain(w, target, depth + 1, via_include || t->kind == SPF_INCLUDE);
@@ -154,18 +188,18 @@ static void walk_term(struct walk *w, const char *domain, const struct spf_term 
 	switch (t->kind) {
 	case SPF_ALL:
 		if (t->qualifier == '+')
-			findings_add(w->fs, SEV_CRITICAL, "spf.plus-all", domain, ev,
-				     "'%s' authorizes every host on the internet%s", t->text,
-				     depth ? " (reached through include/redirect)" : "");
+			add(w, SEV_CRITICAL, "spf.plus-all", domain, ev,
+			    "'%s' authorizes every host on the internet%s", t->text,
+			    depth ? " (reached through include/redirect)" : "");
 		else if (t->qualifier == '?' && !via_include)
-			findings_add(w->fs, SEV_WARNING, "spf.neutral-all", domain, ev,
-				     "'%s' gives neutral to every other host: no protection",
-				     t->text);
+			add(w, SEV_WARNING, "spf.neutral-all", domain, ev,
+			    "'%s' gives neutral to every other host: no protection",
+			    t->text);
 		return;
 	case SPF_PTR:
-		findings_add(w->fs, SEV_WARNING, "spf.ptr", domain, ev,
-			     "'%s': the ptr mechanism is slow and unreliable (RFC 7208 5.5 says do not use it)",
-			     t->text);
+		add(w, SEV_WARNING, "spf.ptr", domain, ev,
+		    "'%s': the ptr mechanism is slow and unreliable (RFC 7208 5.5 says do not use it)",
+		    t->text);
 		w->lookups++;
 		return;
 	case SPF_A:
@@ -199,20 +233,20 @@ static char *record_of(struct walk *w, const char *domain, bool top, const char 
 	enum lookup_state st = state_of(w->d, abs, "TXT", &n);
 
 	if (found > 1)
-		findings_add(w->fs, SEV_CRITICAL, "spf.multiple", domain, NULL,
-			     "%s has %zu SPF records: every evaluation ends in permerror",
-			     domain, found);
+		add(w, SEV_CRITICAL, "spf.multiple", domain, NULL,
+		    "%s has %zu SPF records: every evaluation ends in permerror",
+		    domain, found);
 	else if (!found && LK_IS_TEMPORARY(st))
-		findings_add(w->fs, SEV_WARNING, "spf.lookup-failed", domain, NULL,
-			     "the TXT lookup of %s failed (%s): its SPF could not be checked",
-			     domain, lookup_state_name(st));
+		add(w, SEV_WARNING, "spf.lookup-failed", domain, NULL,
+		    "the TXT lookup of %s failed (%s): its SPF could not be checked",
+		    domain, lookup_state_name(st));
 	else if (!found && top)
-		findings_add(w->fs, SEV_WARNING, "spf.missing", domain, NULL,
-			     "%s has no SPF record: receivers get none", domain);
+		add(w, SEV_WARNING, "spf.missing", domain, NULL,
+		    "%s has no SPF record: receivers get none", domain);
 	else if (!found)
-		findings_add(w->fs, SEV_CRITICAL, "spf.target-no-record", domain, NULL,
-			     "%s, reached from %s, has no SPF record (%s): permerror",
-			     domain, parent, lookup_state_name(st));
+		add(w, SEV_CRITICAL, "spf.target-no-record", domain, NULL,
+		    "%s, reached from %s, has no SPF record (%s): permerror",
+		    domain, parent, lookup_state_name(st));
 	free(abs);
 	if (found > 1) {
 		free(rec);
@@ -233,9 +267,9 @@ static void walk_domain(struct walk *w, const char *domain, unsigned depth, bool
 		return;
 	ev = evidence(w->d, rr);
 	if (spf_parse(rec, strlen(rec), &r, &err) < 0) {
-		findings_add(w->fs, SEV_CRITICAL, "spf.syntax", domain, ev,
-			     "syntax error at position %zu of the SPF record of %s: %s",
-			     err.pos + 1, domain, err.msg);
+		add(w, SEV_CRITICAL, "spf.syntax", domain, ev,
+		    "syntax error at position %zu of the SPF record of %s: %s",
+		    err.pos + 1, domain, err.msg);
 	} else {
 		sl_push(&w->stack, domain);
 		for (size_t i = 0; i < r.n && w->lookups < WALK_CAP; i++) {

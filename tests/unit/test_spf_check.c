@@ -146,10 +146,16 @@ static void test_loop(void **state)
 
 static void test_all_and_ptr(void **state)
 {
-	spf("example.com.", "v=spf1 ptr include:vendor.example.net ?all");
+	size_t plus = 0;
+
+	/* Included twice, still one problem. */
+	spf("example.com.", "v=spf1 ptr include:vendor.example.net include:vendor.example.net ?all");
 	spf("vendor.example.net.", "v=spf1 +all");
 	analyze();
 	expect("spf.plus-all", SEV_CRITICAL, "+all");
+	for (size_t i = 0; i < fs.n; i++)
+		plus += !strcmp(fs.v[i].code, "spf.plus-all");
+	assert_int_equal(plus, 1);
 	expect("spf.neutral-all", SEV_WARNING, "?all");
 	expect("spf.ptr", SEV_WARNING, "ptr");
 }
