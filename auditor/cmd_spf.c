@@ -2,9 +2,11 @@
  * cmd_spf.c - "mxaudit spf": evaluate SPF for one client address, live
  * or from a stored snapshot, and show how the result came about.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "json.h"
@@ -12,7 +14,6 @@
 #include "spf.h"
 #include "store.h"
 
-#define USAGE "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV]"
 
 struct spf_opts {
 	const char *domain, *ip, *sender, *helo, *at;
@@ -188,6 +189,35 @@ static int eval_live(struct cmd_ctx *ctx, const struct spf_query *q, struct spf_
 	return r;
 }
 
+/*
+ * Does --at name a time ("2026-11-20 14:00", "1 day ago", "@EPOCH",
+ * "yesterday") rather than a revision (id, tag, HEAD~N)?
+ */
+static bool at_is_time(const char *s)
+{
+	return s[0] == '@' || strstr(s, " ago") || !strcmp(s, "now") ||
+	       !strcmp(s, "today") || !strcmp(s, "yesterday") ||
+	       (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+		isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-');
+}
+
+/* The snapshot --at names: 0 with id, 1 if none (message printed), -1. */
+static int resolve_at(struct store *st, const char *at, char id[41])
+{
+	time_t when;
+	int r;
+
+	if (!at_is_time(at))
+		r = store_resolve(st, at, id);
+	else if (when_parse(at, time(NULL), &when) < 0)
+		return -1;
+	else
+		r = store_at(st, when, id);
+	if (r == 1)
+		error("no snapshot at '%s' in the store", at);
+	return r;
+}
+
 static int eval_stored(struct cmd_ctx *ctx, const struct spf_opts *o,
 		       const struct spf_query *q, struct spf_eval *e, char id[41])
 {
@@ -199,11 +229,11 @@ static int eval_stored(struct cmd_ctx *ctx, const struct spf_opts *o,
 
 	if (store_open(ctx->store, false, &st) < 0)
 		return -1;
-	r = store_resolve(st, o->at, id);
-	if (r == 1)
-		r = error("the store '%s' has no snapshot yet", ctx->store);
+	r = resolve_at(st, o->at, id);
 	if (r == 0)
 		r = store_read(st, id, &snap);
+	else
+		r = -1;
 	store_close(st);
 	if (r < 0) {
 		snapshot_release(&snap);

@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "show [REV] [DOMAIN]",
 	  "the content of a snapshot" },
 	/* Later areas add their rows here. */
-	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV]",
+	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN]",
 	  "evaluate SPF for a client address, live or from a snapshot" },
 	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format iptables|nft-json] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
 	  "which sources a firewall export lets reach an address and port" },

@@ -89,3 +89,8 @@ assert_rc 2 "--at fail"
 assert_eq "$(head -1 out)" "fail" "--at fail word"
 mx --store st spf example.com --ip 192.0.2.200 --at no-such-tag
 assert_rc 3 "--at with an unknown revision cannot run"
+mx --store st --format json spf example.com --ip 198.51.100.20 --at '1 minute ago'
+assert_rc 3 "--at a time before the first snapshot cannot run"
+assert_grep "no snapshot at '1 minute ago'" err "and says so"
+mx --store st --format json spf example.com --ip 198.51.100.20 --at now
+assert_eq "$(jq -r '.result + " " + .revision' out)" "pass $(sgit rev-parse HEAD)" "--at WHEN takes the last snapshot at or before it"
