@@ -14,7 +14,6 @@
 #include "spf.h"
 #include "store.h"
 
-
 struct spf_opts {
 	const char *domain, *ip, *sender, *helo, *at;
 };
@@ -89,7 +88,7 @@ static void put_safe(const char *s)
 	}
 }
 
-static void print_text(const struct spf_opts *o, const struct spf_eval *e)
+static void print_text(const struct spf_eval *e)
 {
 	printf("%s\n", spf_result_name(e->result));
 	if (verbosity < 1)
@@ -271,7 +270,7 @@ int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx)
 	if (ctx->format == FMT_JSON)
 		r = print_json(&o, o.at ? "snapshot" : "live", o.at ? id : NULL, &e);
 	else
-		print_text(&o, &e);
+		print_text(&e);
 	if (r == 0)
 		r = exit_code(e.result);
 	spf_eval_release(&e);
