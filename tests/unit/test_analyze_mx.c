@@ -52,6 +52,15 @@ static void test_none(void **state)
 	t_lk(d, APEX, "MX", LK_NXDOMAIN, false);
 	run(false);
 	t_expect("mx.none", SEV_CRITICAL, 1);
+	/* The apex addresses were not collected: no claim that none exist. */
+	assert_non_null(strstr(t_get("mx.none")->message, "not collected"));
+
+	t_lk(d, APEX, "A", LK_NODATA, false);
+	t_lk(d, APEX, "AAAA", LK_NODATA, false);
+	findings_release(&t_fs);
+	run(false);
+	t_expect("mx.none", SEV_CRITICAL, 1);
+	assert_non_null(strstr(t_get("mx.none")->message, "no address"));
 }
 
 static void test_mx_lookup_failed(void **state)

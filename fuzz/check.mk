@@ -1,0 +1,34 @@
+# fuzz/check.mk - libFuzzer targets of the check area: the DMARC parser
+# and the other TXT tag-list analyzers, DKIM tag-lists and keys
+# (OpenSSL), and the policy loader plus evaluation. `make fuzz` runs them
+# FUZZ_SECONDS each (needs `include fuzz/check.mk` in the Makefile);
+# `make -f Makefile -f fuzz/check.mk fuzz-check` runs them alone.
+
+CHECK_FUZZ_BINS := fuzz/bin/fuzz_dmarc fuzz/bin/fuzz_dkim fuzz/bin/fuzz_policy
+CHECK_FUZZ_SRCS := auditor/util.c auditor/finding.c auditor/snapshot.c auditor/snapshot_parse.c \
+                   auditor/stale.c auditor/strmap.c auditor/taglist.c auditor/analyze.c \
+                   auditor/analyze_mx.c auditor/analyze_ptr.c auditor/analyze_dmarc.c \
+                   auditor/analyze_dkim.c auditor/dkim_key.c auditor/analyze_mtasts.c \
+                   auditor/analyze_status.c auditor/policy.c auditor/yamltree.c \
+                   auditor/spf_parse.c auditor/spf_macro.c auditor/spf_eval.c \
+                   auditor/spf_check.c auditor/spf_snapdns.c auditor/dns.c auditor/resolver.c
+CHECK_FUZZ_LIBS := $(shell pkg-config --libs ldns yaml-0.1 openssl 2>/dev/null)
+
+$(CHECK_FUZZ_BINS): fuzz/bin/%: fuzz/%.c fuzz/fuzz_check_common.h $(CHECK_FUZZ_SRCS)
+	@mkdir -p fuzz/bin
+	@echo "  FUZZCC $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags ldns openssl) -o $@ $< \
+		$(CHECK_FUZZ_SRCS) $(CHECK_FUZZ_LIBS)
+
+fuzz-check: $(CHECK_FUZZ_BINS)
+	@for f in $(CHECK_FUZZ_BINS); do \
+		n=$$(basename $$f); seeds=fuzz/corpus/check_$${n#fuzz_}; out=fuzz/bin/corpus-$$n; \
+		mkdir -p $$out; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+			-artifact_prefix=fuzz/bin/ $$out $$seeds >fuzz/bin/$$n.log 2>&1 || \
+			{ tail -40 fuzz/bin/$$n.log; exit 1; }; \
+		echo "$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/bin/$$n.log) executions in $(FUZZ_SECONDS)s, no finding"; \
+	done
+
+fuzz: fuzz-check
+.PHONY: fuzz-check
