@@ -57,7 +57,7 @@ struct dctx {
 	struct collector *c;
 	const struct domain_conf *conf;
 	char *apex;                /* "example.com." */
-	struct strmap reached;     /* "name\ttype" -> struct centry */
+	struct strmap reached;     /* "name\ttype\tpurpose" -> struct centry */
 	size_t pending;            /* waiters not yet answered */
 	unsigned spf_names;
 	struct server **auth;      /* the domain's authoritative servers (discovery) */
@@ -353,13 +353,18 @@ static void request(struct dctx *d, const char *name, const char *type,
 	char *key, *ckey;
 	struct centry *e;
 
-	key = xasprintf("%s\t%s", name, type);
-	if (strmap_get(&d->reached, key)) {   /* already asked for this domain: loops end here */
+	/*
+	 * The same name may be reached for several purposes (mx1's address
+	 * as an MX host and as a PTR target); each purpose is handled once
+	 * per domain, which is also what ends loops.
+	 */
+	key = xasprintf("%s\t%s\t%d", name, type, (int)p);
+	if (strmap_get(&d->reached, key)) {
 		free(key);
 		return;
 	}
 	servers = servers_for(d, name, &nservers, &set);
-	ckey = xasprintf("%s\t%s", key, set);
+	ckey = xasprintf("%s\t%s\t%s", name, type, set);
 	if (!(e = strmap_get(&c->cache, ckey))) {
 		e = xcalloc(1, sizeof(*e));
 		e->name = xstrdup(name);

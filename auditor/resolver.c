@@ -2,12 +2,14 @@
  * resolver.c - many DNS queries in flight from one process.
  *
  * Each submitted lookup is asked of every server in its list; each
- * (lookup, server) pair is a transfer. Transfers wait in a FIFO until a
- * socket slot is free (max_inflight), then go out over UDP with EDNS,
- * move to TCP when the reply is truncated, and are retried on timeout.
- * One poll() loop drives them all, so no lookup waits for another.
- * When every server of a lookup has answered or given up, the answers
- * are compared and the callback runs.
+ * (lookup, server) pair is a transfer. Transfers wait in a FIFO until the
+ * in-flight limit allows them out. UDP goes through one shared socket per
+ * address family, replies matched by query id, source address and
+ * question; a truncated reply moves that transfer to its own TCP
+ * connection. Deadlines sit in a binary heap, so a timeout costs
+ * O(log n) however many queries are in flight, and one poll() over a
+ * handful of sockets drives everything. When every server of a lookup
+ * has answered or given up, the answers are compared and the callback runs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,7 +26,9 @@
 #include "util.h"
 #include "resolver.h"
 
-#define DNS_MAX_UDP 65535
+#define DNS_MAX_MSG   65535
+#define NIDS          65536
+#define UDP_RCVBUF    (8 << 20)
 
 enum xstate { X_QUEUED, X_UDP, X_TCP_CONNECT, X_TCP_WRITE, X_TCP_READ, X_DONE };
 
@@ -35,16 +39,16 @@ struct xfer {
 	struct lookup_job *job;
 	size_t si;                 /* index of the server */
 	enum xstate st;
-	int fd;
 	uint16_t id;
+	bool id_held;              /* byid[id] is this transfer */
 	unsigned tries;
-	uint64_t deadline;         /* ms, monotonic */
-	uint8_t *wire;             /* the query; for TCP prefixed with its length */
+	unsigned gen;              /* bumped on every re-arm; stale timers are skipped */
+	int fd;                    /* TCP only */
+	uint8_t *wire;             /* TCP query, length-prefixed */
 	size_t wlen, woff;
 	uint8_t *rbuf;             /* TCP reply */
 	size_t rlen, rgot;
-	/* outcome */
-	enum lookup_state state;
+	enum lookup_state state;   /* outcome */
 	struct rr *rrs;
 	size_t nrr;
 	struct xfer *next;         /* queue link */
@@ -56,19 +60,32 @@ struct lookup_job {
 	struct server *const *servers;
 	size_t nservers, pending;
 	struct xfer *xfers;
-	bool finishing;            /* queued for job_finish() */
 	resolve_cb cb;
 	void *arg;
+};
+
+struct timer {
+	uint64_t deadline;
+	struct xfer *x;
+	unsigned gen;
 };
 
 struct resolver {
 	struct resolver_opts opts;
 	struct xfer *queue_head, *queue_tail;
-	struct xfer **active;      /* in flight, up to max_inflight */
-	size_t nactive;
+	size_t inflight;
+	int udp4, udp6;                 /* shared sockets, opened on first use */
+	struct xfer **byid;             /* in-flight UDP transfers by query id */
+	struct xfer **tcp;              /* transfers on TCP */
+	size_t ntcp, tcp_alloc;
+	struct timer *heap;
+	size_t nheap, heap_alloc;
 	struct pollfd *pfds;
+	size_t pfd_alloc;
+	struct lookup_job **finished;   /* jobs whose callbacks are due */
+	size_t nfin, fin_alloc;
 	unsigned long sent;
-	uint8_t *udpbuf;
+	uint8_t *buf;
 };
 
 static uint64_t now_ms(void)
@@ -148,10 +165,12 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 	if (!r->opts.tries)
 		r->opts.tries = 3;
 	if (!r->opts.max_inflight)
-		r->opts.max_inflight = 256;
-	r->active = xcalloc(r->opts.max_inflight, sizeof(*r->active));
-	r->pfds = xcalloc(r->opts.max_inflight, sizeof(*r->pfds));
-	r->udpbuf = xmalloc(DNS_MAX_UDP);
+		r->opts.max_inflight = 1000;
+	if (r->opts.max_inflight > NIDS / 2)
+		r->opts.max_inflight = NIDS / 2;   /* leave ids free to pick at random */
+	r->udp4 = r->udp6 = -1;
+	r->byid = xcalloc(NIDS, sizeof(*r->byid));
+	r->buf = xmalloc(DNS_MAX_MSG);
 	return r;
 }
 
@@ -164,9 +183,16 @@ void resolver_free(struct resolver *r)
 {
 	if (!r)
 		return;
-	free(r->active);
+	if (r->udp4 >= 0)
+		close(r->udp4);
+	if (r->udp6 >= 0)
+		close(r->udp6);
+	free(r->byid);
+	free(r->tcp);
+	free(r->heap);
 	free(r->pfds);
-	free(r->udpbuf);
+	free(r->finished);
+	free(r->buf);
 	free(r);
 }
 
@@ -178,6 +204,12 @@ static void enqueue(struct resolver *r, struct xfer *x)
 	else
 		r->queue_head = x;
 	r->queue_tail = x;
+}
+
+static void job_due(struct resolver *r, struct lookup_job *job)
+{
+	ALLOC_GROW(r->finished, r->nfin + 1, r->fin_alloc);
+	r->finished[r->nfin++] = job;
 }
 
 void resolver_submit(struct resolver *r, const char *name, const char *type,
@@ -201,74 +233,160 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 		x->si = i;
 		x->fd = -1;
 		x->st = X_QUEUED;
+		x->state = LK_TIMEOUT;
 		enqueue(r, x);
 	}
-	if (!nservers) {   /* nobody to ask: an immediate timeout, never a removal */
-		struct lookup_result res = { .state = LK_TIMEOUT, .servers = xstrdup("-") };
-		cb(arg, name, type, &res);
-		lookup_result_release(&res);
-		free(job->xfers);
-		free(job->name);
-		free(job->type);
-		free(job);
-	}
+	if (!nservers)   /* nobody to ask: a timeout, never a removal */
+		job_due(r, job);
 }
 
-static void xfer_close(struct xfer *x)
+/* --- timers: a binary min-heap of deadlines --- */
+
+static void heap_push(struct resolver *r, struct xfer *x, uint64_t deadline)
 {
-	if (x->fd >= 0)
-		close(x->fd);
+	size_t i = r->nheap++;
+
+	ALLOC_GROW(r->heap, r->nheap, r->heap_alloc);
+	x->gen++;
+	while (i && r->heap[(i - 1) / 2].deadline > deadline) {
+		r->heap[i] = r->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	r->heap[i] = (struct timer){ deadline, x, x->gen };
+}
+
+static struct timer heap_pop(struct resolver *r)
+{
+	struct timer top = r->heap[0], last = r->heap[--r->nheap];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= r->nheap)
+			break;
+		if (c + 1 < r->nheap && r->heap[c + 1].deadline < r->heap[c].deadline)
+			c++;
+		if (r->heap[c].deadline >= last.deadline)
+			break;
+		r->heap[i] = r->heap[c];
+		i = c;
+	}
+	if (r->nheap)
+		r->heap[i] = last;
+	return top;
+}
+
+/* --- transfers --- */
+
+static void release_id(struct resolver *r, struct xfer *x)
+{
+	if (x->id_held && r->byid[x->id] == x)
+		r->byid[x->id] = NULL;
+	x->id_held = false;
+}
+
+static void drop_tcp(struct resolver *r, struct xfer *x)
+{
+	if (x->fd < 0)
+		return;
+	close(x->fd);
 	x->fd = -1;
+	for (size_t i = 0; i < r->ntcp; i++) {
+		if (r->tcp[i] == x) {
+			r->tcp[i] = r->tcp[--r->ntcp];
+			break;
+		}
+	}
 	free(x->wire);
 	free(x->rbuf);
 	x->wire = x->rbuf = NULL;
 }
 
-static int open_socket(const struct server *s, int type)
+static void xfer_done(struct resolver *r, struct xfer *x, enum lookup_state st)
 {
-	int fd = socket(s->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	release_id(r, x);
+	drop_tcp(r, x);
+	x->st = X_DONE;
+	x->state = st;
+	x->gen++;
+	r->inflight--;
+	if (!--x->job->pending)
+		job_due(r, x->job);
+}
 
-	if (fd < 0)
+static int udp_socket(struct resolver *r, int family)
+{
+	int *fd = family == AF_INET6 ? &r->udp6 : &r->udp4;
+	int size = UDP_RCVBUF;
+
+	if (*fd >= 0)
+		return *fd;
+	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
 		return -1;
-	if (connect(fd, (const struct sockaddr *)&s->addr, s->addrlen) < 0 &&
-	    errno != EINPROGRESS) {
-		close(fd);
-		return -1;
+	/* Many answers arrive at once: a deep receive queue keeps them. */
+	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return *fd;
+}
+
+static bool pick_id(struct resolver *r, struct xfer *x)
+{
+	uint16_t id = random_id();
+
+	for (unsigned i = 0; i < NIDS; i++, id++) {
+		if (!r->byid[id]) {
+			r->byid[id] = x;
+			x->id = id;
+			x->id_held = true;
+			return true;
+		}
 	}
-	return fd;
+	return false;
+}
+
+static bool recursive(const struct resolver *r, const struct xfer *x)
+{
+	return r->opts.rd || x->job->servers[x->si]->recursive;
 }
 
 /* Send (or resend) the query over UDP. Returns 0, or -1 if it cannot go out. */
 static int start_udp(struct resolver *r, struct xfer *x)
 {
-	const struct lookup_job *job = x->job;
+	const struct server *s = x->job->servers[x->si];
+	uint8_t *wire;
+	size_t len;
+	int fd = udp_socket(r, s->addr.ss_family);
 
-	xfer_close(x);
-	x->id = random_id();
-	if (dns_build_query(job->name, job->qtype, x->id,
-			    r->opts.rd || job->servers[x->si]->recursive, &x->wire, &x->wlen))
+	release_id(r, x);
+	if (fd < 0 || !pick_id(r, x))
 		return -1;
-	if ((x->fd = open_socket(job->servers[x->si], SOCK_DGRAM)) < 0 ||
-	    send(x->fd, x->wire, x->wlen, 0) < 0)
+	if (dns_build_query(x->job->name, x->job->qtype, x->id, recursive(r, x), &wire, &len))
 		return -1;
+	/* A send that fails for lack of buffer is a lost packet: the timer retries it. */
+	if (sendto(fd, wire, len, 0, (const struct sockaddr *)&s->addr, s->addrlen) < 0 &&
+	    errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
+		free(wire);
+		return -1;
+	}
+	free(wire);
 	x->st = X_UDP;
 	x->tries++;
-	x->deadline = now_ms() + r->opts.timeout_ms;
 	r->sent++;
+	heap_push(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
-/* The reply was truncated: ask again over TCP, length-prefixed. */
+/* The reply was truncated: ask again over TCP, length-prefixed, on its own connection. */
 static int start_tcp(struct resolver *r, struct xfer *x)
 {
-	const struct lookup_job *job = x->job;
+	const struct server *s = x->job->servers[x->si];
 	uint8_t *q;
 	size_t qlen;
 
-	xfer_close(x);
+	release_id(r, x);
 	x->id = random_id();
-	if (dns_build_query(job->name, job->qtype, x->id,
-			    r->opts.rd || job->servers[x->si]->recursive, &q, &qlen))
+	if (dns_build_query(x->job->name, x->job->qtype, x->id, recursive(r, x), &q, &qlen))
 		return -1;
 	x->wire = xmalloc(qlen + 2);
 	x->wire[0] = (uint8_t)(qlen >> 8);
@@ -276,25 +394,22 @@ static int start_tcp(struct resolver *r, struct xfer *x)
 	memcpy(x->wire + 2, q, qlen);
 	free(q);
 	x->wlen = qlen + 2;
-	x->woff = 0;
-	x->rlen = x->rgot = 0;
-	if ((x->fd = open_socket(job->servers[x->si], SOCK_STREAM)) < 0)
+	x->woff = x->rlen = x->rgot = 0;
+	x->fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (x->fd < 0)
+		return -1;
+	ALLOC_GROW(r->tcp, r->ntcp + 1, r->tcp_alloc);
+	r->tcp[r->ntcp++] = x;
+	if (connect(x->fd, (const struct sockaddr *)&s->addr, s->addrlen) < 0 &&
+	    errno != EINPROGRESS)
 		return -1;
 	x->st = X_TCP_CONNECT;
-	x->deadline = now_ms() + r->opts.timeout_ms;
 	r->sent++;
+	heap_push(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
-static void xfer_done(struct xfer *x, enum lookup_state st)
-{
-	xfer_close(x);
-	x->st = X_DONE;
-	x->state = st;
-	x->job->pending--;
-}
-
-/* Handle a complete reply; returns true when the transfer is finished. */
+/* A complete reply for x. Returns false if it was not x's (keep waiting). */
 static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, size_t len)
 {
 	enum lookup_state st;
@@ -302,41 +417,53 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 
 	if (dns_parse_reply(buf, len, x->id, x->job->name, x->job->qtype, &st,
 			    &x->rrs, &x->nrr, &tc))
-		return false;   /* not our reply (or garbage): keep waiting */
+		return false;
 	if (tc && x->st == X_UDP) {
 		rrs_free(x->rrs, x->nrr);
 		x->rrs = NULL;
 		x->nrr = 0;
 		verbose("%s %s: truncated over UDP, retrying over TCP",
 			x->job->name, x->job->type);
-		if (start_tcp(r, x) == 0)
-			return false;
-		xfer_done(x, LK_SERVFAIL);
+		if (start_tcp(r, x))
+			xfer_done(r, x, LK_SERVFAIL);
 		return true;
 	}
-	xfer_done(x, st);
+	xfer_done(r, x, st);
 	return true;
 }
 
-static bool on_udp(struct resolver *r, struct xfer *x)
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+	return x->sin6_port == y->sin6_port &&
+	       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+}
+
+/* Drain a shared UDP socket; each datagram goes to the transfer its id names. */
+static void on_udp(struct resolver *r, int fd)
 {
 	for (;;) {
-		ssize_t n = recv(x->fd, r->udpbuf, DNS_MAX_UDP, 0);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return false;
-			/* ICMP unreachable and the like: the server is not there. */
-			xfer_done(x, LK_TIMEOUT);
-			return true;
-		}
-		if (take_reply(r, x, r->udpbuf, (size_t)n))
-			return true;
-		if (x->st != X_UDP)
-			return false;   /* moved to TCP */
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(fd, r->buf, DNS_MAX_MSG, 0, (struct sockaddr *)&from, &flen);
+		struct xfer *x;
+
+		if (n < 0)
+			return;   /* EAGAIN; ICMP errors on an unconnected socket are not ours to map */
+		if (n < 2 || !(x = r->byid[(uint16_t)(r->buf[0] << 8 | r->buf[1])]) ||
+		    x->st != X_UDP || !same_addr(&from, &x->job->servers[x->si]->addr))
+			continue;   /* late, spoofed or stray: ignore */
+		take_reply(r, x, r->buf, (size_t)n);
 	}
 }
 
-static bool on_tcp(struct resolver *r, struct xfer *x)
+static void on_tcp(struct resolver *r, struct xfer *x)
 {
 	ssize_t n;
 	int err = 0;
@@ -344,53 +471,55 @@ static bool on_tcp(struct resolver *r, struct xfer *x)
 
 	if (x->st == X_TCP_CONNECT) {
 		if (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
-			xfer_done(x, LK_TIMEOUT);
-			return true;
+			xfer_done(r, x, LK_TIMEOUT);
+			return;
 		}
 		x->st = X_TCP_WRITE;
 	}
 	if (x->st == X_TCP_WRITE) {
 		n = send(x->fd, x->wire + x->woff, x->wlen - x->woff, MSG_NOSIGNAL);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			xfer_done(x, LK_TIMEOUT);
-			return true;
+			xfer_done(r, x, LK_TIMEOUT);
+			return;
 		}
 		if (n > 0 && (x->woff += (size_t)n) == x->wlen)
 			x->st = X_TCP_READ;
-		return false;
+		return;
 	}
 	if (!x->rbuf)
-		x->rbuf = xmalloc(DNS_MAX_UDP + 2);
+		x->rbuf = xmalloc(DNS_MAX_MSG + 2);
 	n = recv(x->fd, x->rbuf + x->rgot, (x->rlen ? x->rlen + 2 : 2) - x->rgot, 0);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return false;
-		xfer_done(x, LK_TIMEOUT);   /* closed before a full answer */
-		return true;
+			return;
+		xfer_done(r, x, LK_TIMEOUT);   /* closed before a full answer */
+		return;
 	}
 	x->rgot += (size_t)n;
 	if (!x->rlen && x->rgot == 2)
 		x->rlen = (size_t)x->rbuf[0] << 8 | x->rbuf[1];
-	if (x->rlen && x->rgot == x->rlen + 2) {
-		if (!take_reply(r, x, x->rbuf + 2, x->rlen))
-			xfer_done(x, LK_SERVFAIL);   /* TCP reply that is not ours */
-		return true;
-	}
-	return false;
+	if (x->rlen && x->rgot == x->rlen + 2 && !take_reply(r, x, x->rbuf + 2, x->rlen))
+		xfer_done(r, x, LK_SERVFAIL);   /* a TCP reply that is not ours */
 }
 
 static void on_timeout(struct resolver *r, struct xfer *x)
 {
-	if (x->tries < r->opts.tries && start_udp(r, x) == 0)
+	if (x->st == X_UDP && x->tries < r->opts.tries && start_udp(r, x) == 0)
 		return;
 	verbose("%s %s: no answer from %s", x->job->name, x->job->type,
 		x->job->servers[x->si]->name);
-	xfer_done(x, LK_TIMEOUT);
+	xfer_done(r, x, LK_TIMEOUT);
 }
 
-static short poll_events(const struct xfer *x)
+static void expire_timers(struct resolver *r)
 {
-	return x->st == X_TCP_CONNECT || x->st == X_TCP_WRITE ? POLLOUT : POLLIN;
+	uint64_t now = now_ms();
+
+	while (r->nheap && r->heap[0].deadline <= now) {
+		struct timer t = heap_pop(r);
+		if (t.gen == t.x->gen && t.x->st != X_DONE && t.x->st != X_QUEUED)
+			on_timeout(r, t.x);
+	}
 }
 
 /* A comparable digest of one server's answer: the state and sorted records, TTLs aside. */
@@ -428,7 +557,7 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 	for (size_t i = 0; i < job->nservers && !primary; i++)
 		if (!LK_IS_TEMPORARY(job->xfers[i].state))
 			primary = &job->xfers[i];
-	if (primary)
+	if (primary && job->nservers > 1)
 		pkey = answer_key(primary);
 	for (size_t i = 0; i < job->nservers; i++) {
 		struct xfer *x = &job->xfers[i];
@@ -441,6 +570,8 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 			continue;
 		}
 		sb_addf(&servers, "%s%s", servers.len ? "," : "", name);
+		if (!pkey)
+			continue;
 		key = answer_key(x);
 		if (strcmp(key, pkey)) {
 			res->disagree = true;
@@ -492,81 +623,83 @@ void lookup_result_release(struct lookup_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* Move queued transfers into free slots. */
+/* Move queued transfers out while the in-flight limit allows. */
 static void fill_slots(struct resolver *r)
 {
-	while (r->queue_head && r->nactive < r->opts.max_inflight) {
+	while (r->queue_head && r->inflight < r->opts.max_inflight) {
 		struct xfer *x = r->queue_head;
 
 		r->queue_head = x->next;
 		if (!r->queue_head)
 			r->queue_tail = NULL;
-		/* No socket, unroutable: no answer. reap() finishes it. */
+		r->inflight++;
 		if (start_udp(r, x))
-			xfer_done(x, LK_TIMEOUT);
-		r->active[r->nactive++] = x;
+			xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
 	}
 }
 
-/*
- * Remove finished transfers from the active set and run the callbacks of
- * lookups whose every server is done. Callbacks may submit more work.
- */
-static void reap(struct resolver *r)
+/* Run the callbacks that are due; they may submit more work. */
+static void finish_jobs(struct resolver *r)
 {
-	size_t j = 0;
-	struct lookup_job **finished = NULL;
-	size_t nfin = 0, alloc = 0;
+	while (r->nfin) {
+		struct lookup_job *job = r->finished[--r->nfin];
+		job_finish(job);
+	}
+}
 
-	for (size_t i = 0; i < r->nactive; i++) {
-		struct xfer *x = r->active[i];
-		if (x->st != X_DONE) {
-			r->active[j++] = x;
+static int wait_events(struct resolver *r)
+{
+	size_t n = 0;
+	int timeout = -1, k;
+
+	ALLOC_GROW(r->pfds, r->ntcp + 2, r->pfd_alloc);
+	if (r->udp4 >= 0)
+		r->pfds[n++] = (struct pollfd){ r->udp4, POLLIN, 0 };
+	if (r->udp6 >= 0)
+		r->pfds[n++] = (struct pollfd){ r->udp6, POLLIN, 0 };
+	for (size_t i = 0; i < r->ntcp; i++) {
+		short ev = r->tcp[i]->st == X_TCP_READ ? POLLIN : POLLOUT;
+		r->pfds[n++] = (struct pollfd){ r->tcp[i]->fd, ev, 0 };
+	}
+	if (r->nheap) {
+		uint64_t now = now_ms();
+		timeout = r->heap[0].deadline > now ? (int)(r->heap[0].deadline - now) : 0;
+	}
+	if ((k = poll(r->pfds, n, timeout)) < 0 && errno != EINTR)
+		return error("poll: %s", strerror(errno));
+	if (k <= 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!r->pfds[i].revents)
+			continue;
+		if (r->pfds[i].fd == r->udp4 || r->pfds[i].fd == r->udp6) {
+			on_udp(r, r->pfds[i].fd);
 			continue;
 		}
-		if (!x->job->pending && !x->job->finishing) {
-			x->job->finishing = true;
-			ALLOC_GROW(finished, nfin + 1, alloc);
-			finished[nfin++] = x->job;
+		/* on_tcp may remove entries from r->tcp: find the transfer by fd. */
+		for (size_t j = 0; j < r->ntcp; j++) {
+			if (r->tcp[j]->fd == r->pfds[i].fd) {
+				on_tcp(r, r->tcp[j]);
+				break;
+			}
 		}
 	}
-	r->nactive = j;
-	for (size_t i = 0; i < nfin; i++)
-		job_finish(finished[i]);
-	free(finished);
+	return 0;
 }
 
 int resolver_run(struct resolver *r)
 {
-	fill_slots(r);
-	reap(r);
-	fill_slots(r);
-	while (r->nactive) {
-		uint64_t now = now_ms(), next = UINT64_MAX;
-		int n;
-
-		for (size_t i = 0; i < r->nactive; i++) {
-			r->pfds[i].fd = r->active[i]->fd;
-			r->pfds[i].events = poll_events(r->active[i]);
-			r->pfds[i].revents = 0;
-			if (r->active[i]->deadline < next)
-				next = r->active[i]->deadline;
-		}
-		n = poll(r->pfds, r->nactive, next > now ? (int)(next - now) : 0);
-		if (n < 0 && errno != EINTR)
-			return error("poll: %s", strerror(errno));
-		now = now_ms();
-		for (size_t i = 0; i < r->nactive; i++) {
-			struct xfer *x = r->active[i];
-			if (r->pfds[i].revents)
-				x->st == X_UDP ? on_udp(r, x) : on_tcp(r, x);
-			if (x->st != X_DONE && x->deadline <= now)
-				on_timeout(r, x);
-		}
-		reap(r);
+	for (;;) {
 		fill_slots(r);
+		finish_jobs(r);
+		if (!r->inflight && !r->queue_head && !r->nfin)
+			return 0;
+		if (!r->inflight)
+			continue;
+		if (wait_events(r))
+			return -1;
+		expire_timers(r);
 	}
-	return 0;
 }
 
 struct one_ctx {
