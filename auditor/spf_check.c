@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "spf.h"
 
@@ -286,12 +287,70 @@ static void walk_domain(struct walk *w, const char *domain, unsigned depth, bool
 	free(rec);
 }
 
+/*
+ * A TXT record that is not SPF but reads like SPF terms ("include:x -all"):
+ * someone split a long record into two RRs instead of two strings, and
+ * receivers ignore the tail.
+ */
+static bool looks_like_spf_tail(const char *txt)
+{
+	static const char *const starts[] = {
+		"include:", "ip4:", "ip6:", "a:", "a/", "mx:", "mx/", "exists:", "ptr",
+		"redirect=", "exp=", "all", "a ", "mx ",
+	};
+	struct spf_record r;
+	struct spf_error err;
+	char *rec;
+	bool ok;
+
+	if (*txt && strchr("+-~?", *txt))
+		txt++;
+	for (size_t i = 0; i < ARRAY_SIZE(starts); i++) {
+		if (strncasecmp(txt, starts[i], strlen(starts[i])))
+			continue;
+		/* It must parse as terms, so prose that happens to start "all" is spared. */
+		rec = xasprintf("v=spf1 %s", txt);
+		ok = spf_parse(rec, strlen(rec), &r, &err) == 0;
+		if (ok)
+			spf_record_release(&r);
+		free(rec);
+		return ok;
+	}
+	return false;
+}
+
+static void split_check(const struct domain_snap *d, const struct rr *rrs, size_t n,
+			struct findings *fs)
+{
+	bool has_spf = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char *txt = rr_txt_join(&rrs[i]);
+
+		has_spf |= txt && spf_is_record(txt, strlen(txt));
+		free(txt);
+	}
+	for (size_t i = 0; has_spf && i < n; i++) {
+		char *txt = rr_txt_join(&rrs[i]), *ev;
+
+		if (txt && !spf_is_record(txt, strlen(txt)) && looks_like_spf_tail(txt)) {
+			ev = evidence(d, &rrs[i]);
+			findings_add(fs, SEV_CRITICAL, "spf.split-record", d->name, ev,
+				     "a TXT record of %s holds SPF terms without 'v=spf1': a record split into two RRs; receivers ignore this part",
+				     d->name);
+			free(ev);
+		}
+		free(txt);
+	}
+}
+
 /* Length advice of RFC 7208 3.3/3.4 and the SPF RR type of 3.1. */
 static void form_checks(const struct domain_snap *d, const char *abs, struct findings *fs)
 {
 	const struct rr *first;
 	size_t n = dsnap_find(d, abs, "TXT", &first);
 
+	split_check(d, first, n, fs);
 	for (size_t i = 0; i < n; i++) {
 		struct strlist sl = STRLIST_INIT;
 		size_t total = 0, longest = 0;

@@ -178,6 +178,21 @@ static void test_form(void **state)
 	expect("spf.rr-type", SEV_WARNING, "obsolete");
 }
 
+static void test_split_record(void **state)
+{
+	spf("example.com.", "v=spf1 ip4:192.0.2.0/24");
+	spf("example.com.", "include:_spf.example.net -all");
+	spf("example.com.", "all our mail is signed");
+	spf("_spf.example.net.", "v=spf1 -all");
+	analyze();
+	expect("spf.split-record", SEV_CRITICAL, "split into two RRs");
+	assert_non_null(strstr(find("spf.split-record")->evidence, "include:_spf.example.net -all"));
+	/* The prose record is not taken for SPF terms. */
+	for (size_t i = 0, k = 0; i < fs.n; i++)
+		if (!strcmp(fs.v[i].code, "spf.split-record"))
+			assert_int_equal(++k, 1);
+}
+
 static void test_missing_and_failed(void **state)
 {
 	analyze();
@@ -220,7 +235,8 @@ int main(void)
 		T(test_clean), T(test_lookup_counts), T(test_lookup_near),
 		T(test_redirect_ignored_with_all), T(test_multiple_and_syntax),
 		T(test_missing_targets_and_voids), T(test_loop), T(test_all_and_ptr),
-		T(test_form), T(test_missing_and_failed), T(test_sending_ips),
+		T(test_form), T(test_split_record), T(test_missing_and_failed),
+		T(test_sending_ips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
