@@ -3,7 +3,8 @@
 
   spfdns.py SUITE.yml --list
       print one line per test, tab-separated:
-      DOC-INDEX NAME HELO HOST MAILFROM RESULTS (results comma-separated)
+      DOC-INDEX NAME HELO HOST MAILFROM RESULTS EXPLANATION
+      (results comma-separated; explanation empty if the test gives none)
   spfdns.py SUITE.yml --serve PORT [--pidfile FILE]
       serve document i's zonedata on 127.0.0.1:(PORT + i), over UDP
 
@@ -184,7 +185,8 @@ def main():
             for name, t in d['tests'].items():
                 res = t['result'] if isinstance(t['result'], list) else [t['result']]
                 print('\t'.join([str(i), name, str(t.get('helo', '')), str(t['host']),
-                                 str(t.get('mailfrom', '')), ','.join(res)]))
+                                 str(t.get('mailfrom', '')), ','.join(res),
+                                 str(t.get('explanation', ''))]))
     elif sys.argv[2] == '--serve':
         pidfile = None
         if '--pidfile' in sys.argv:
