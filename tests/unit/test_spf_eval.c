@@ -188,6 +188,23 @@ static void test_sender_macros(void **state)
 	assert_int_equal(run("192.0.2.1", ""), SPF_PASS);
 }
 
+/* The snapshot answers through CNAMEs, and a lookup never made is NXDOMAIN. */
+static void test_snapshot_answers(void **state)
+{
+	txt("example.com.", "v=spf1 include:alias.example.com a:www.example.com a:never.example.com -all");
+	rr("alias.example.com.", "CNAME", "spf.vendor.example.");
+	txt("spf.vendor.example.", "v=spf1 ip4:198.51.100.0/24 -all");
+	rr("www.example.com.", "CNAME", "web.example.net.");
+	rr("web.example.net.", "A", "192.0.2.80");
+	assert_int_equal(run("198.51.100.9", NULL), SPF_PASS);
+	assert_string_equal(e.term, "include:alias.example.com");
+	assert_int_equal(run("192.0.2.80", NULL), SPF_PASS);
+	assert_string_equal(e.term, "a:www.example.com");
+	assert_int_equal(run("192.0.2.81", NULL), SPF_FAIL);
+	assert_int_equal(e.voids, 1);
+	assert_non_null(strstr(e.steps[e.nstep - 2].lookup, "never.example.com: NXDOMAIN"));
+}
+
 static void test_syntax_error(void **state)
 {
 	txt("example.com.", "v=spf1 ip4:192.0.2.1 -all moo");
@@ -214,7 +231,8 @@ int main(void)
 		T(test_basic_results), T(test_none_and_multiple), T(test_include_mapping),
 		T(test_redirect_and_exp), T(test_lookup_limit), T(test_void_limit),
 		T(test_temperror), T(test_mx), T(test_mx_limit), T(test_ptr_and_p),
-		T(test_sender_macros), T(test_syntax_error), T(test_bad_ip),
+		T(test_sender_macros), T(test_snapshot_answers), T(test_syntax_error),
+		T(test_bad_ip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
