@@ -198,8 +198,10 @@ static int add_addrs(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool 
 		int f;
 
 		if (fw_cidr_parse(w, &rg, &f) || (fam && f != fam)) {
+			int ret = perr(p, "expected an address or network, not", w);
+
 			free(copy);
-			return perr(p, "expected an address or network, not", w);
+			return ret;
 		}
 		fam = f;
 		fw_as_add(&mt->addrs, rg.lo, rg.hi);
@@ -341,8 +343,10 @@ static int add_ctstate(struct ipt *p, struct fw_rule *r, bool neg, const char *l
 			if (!strcasecmp(states[i].name, w))
 				bit = states[i].bit;
 		if (!bit) {
+			int ret = perr(p, "expected a conntrack state, not", w);
+
 			free(copy);
-			return perr(p, "expected a conntrack state, not", w);
+			return ret;
 		}
 		mt->ctstate |= bit;
 	}
