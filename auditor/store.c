@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "store.h"
 
@@ -34,6 +36,7 @@ struct tag_map {
 struct store {
 	git_repository *repo;
 	git_odb *odb;
+	git_odb_backend *mempack;  /* new objects gather here, then go to disk as one pack */
 	char *path;
 	int lock_fd;
 	struct tag_map *tags;   /* loaded on first use by store_log */
@@ -712,6 +715,68 @@ static int head_commit(struct store *s, git_commit **out)
 	return 0;
 }
 
+/*
+ * A snapshot of thousands of domains is thousands of new blobs. Written
+ * loose, each is a file; gathered in memory and written as one pack
+ * (then indexed), they cost one file. The branch moves only after the
+ * pack is on disk, so a run killed at any point leaves the old snapshot.
+ */
+static int mempack_attach(struct store *s)
+{
+	if (s->mempack)
+		return 0;
+	if (git_mempack_new(&s->mempack) < 0)
+		return git_fail("cannot prepare writing to '%s'", s->path);
+	/* The highest priority makes it the backend that receives writes. */
+	if (git_odb_add_backend(s->odb, s->mempack, 999) < 0) {
+		s->mempack->free(s->mempack);
+		s->mempack = NULL;
+		return git_fail("cannot prepare writing to '%s'", s->path);
+	}
+	return 0;
+}
+
+static int mempack_flush(struct store *s)
+{
+	git_buf pack = GIT_BUF_INIT;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats = { 0 };
+	int r = 0;
+
+	if (git_mempack_dump(&pack, s->repo, s->mempack) < 0 ||
+	    git_odb_write_pack(&wp, s->odb, NULL, NULL) < 0 ||
+	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 ||
+	    wp->commit(wp, &stats) < 0)
+		r = git_fail("cannot write the snapshot's objects to '%s'", s->path);
+	if (wp)
+		wp->free(wp);
+	git_buf_dispose(&pack);
+	git_mempack_reset(s->mempack);
+	return r;
+}
+
+/* Move HEAD's branch to id, only if it still points at parent. */
+static int move_branch(struct store *s, const git_oid *id, git_commit *parent)
+{
+	git_reference *head = NULL, *ref = NULL;
+	const char *branch = "refs/heads/main";
+	int r;
+
+	if (git_reference_lookup(&head, s->repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		branch = git_reference_symbolic_target(head);
+	if (parent)
+		r = git_reference_create_matching(&ref, s->repo, branch, id, 1,
+						  git_commit_id(parent), "mxaudit: snapshot");
+	else
+		r = git_reference_create(&ref, s->repo, branch, id, 0, "mxaudit: snapshot");
+	if (r < 0)
+		r = git_fail("cannot move the branch of '%s' to the new snapshot", s->path);
+	git_reference_free(ref);
+	git_reference_free(head);
+	return r;
+}
+
 static int write_commit(struct store *s, const git_oid *tree_id, git_commit *parent,
 			const char *message, git_oid *out)
 {
@@ -727,12 +792,13 @@ static int write_commit(struct store *s, const git_oid *tree_id, git_commit *par
 		git_fail("cannot prepare the commit in '%s'", s->path);
 		goto out;
 	}
-	/* Moves HEAD's branch only if it still points at parent. */
-	if (git_commit_create(out, s->repo, "HEAD", sig, sig, NULL, msg.ptr, tree,
+	if (git_commit_create(out, s->repo, NULL, sig, sig, NULL, msg.ptr, tree,
 			      parent ? 1 : 0, parents) < 0) {
 		git_fail("cannot commit the snapshot to '%s'", s->path);
 		goto out;
 	}
+	if (mempack_flush(s) < 0 || move_branch(s, out, parent) < 0)
+		goto out;
 	r = 0;
 out:
 	git_buf_dispose(&msg);
@@ -750,7 +816,8 @@ int store_commit(struct store *s, const struct snapshot *snap,
 
 	*changed = false;
 	id[0] = '\0';
-	if ((r = build_tree(s, snap, &tree_id)) < 0 || (r = head_commit(s, &head)) < 0)
+	if ((r = mempack_attach(s)) < 0 || (r = build_tree(s, snap, &tree_id)) < 0 ||
+	    (r = head_commit(s, &head)) < 0)
 		goto out;
 	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head))) {
 		git_oid_tostr(id, 41, git_commit_id(head));
@@ -761,6 +828,8 @@ int store_commit(struct store *s, const struct snapshot *snap,
 	git_oid_tostr(id, 41, &commit_id);
 	*changed = true;
 out:
+	if (s->mempack)
+		git_mempack_reset(s->mempack);   /* nothing unwritten outlives the call */
 	git_commit_free(head);
 	return r;
 }
