@@ -198,7 +198,13 @@ void analyze_dkim_selector(const struct domain_snap *d, const char *sel,
 	memset(st, 0, sizeof(*st));
 	if (!n) {
 		/* A failed lookup says nothing about the key: analyze_status reports it. */
-		if (out && !lookup_unknown(d, owner, "TXT") && !lookup_unknown(d, final, "TXT"))
+		if (!out || lookup_unknown(d, owner, "TXT") || lookup_unknown(d, final, "TXT"))
+			goto out;
+		if (!cname && !dsnap_lookup(d, owner, "TXT"))
+			findings_add(out, SEV_INFO, "dkim.not-collected", owner, NULL,
+				     "selector %s: this snapshot holds no lookup for it (it "
+				     "was taken before the selector was configured?)", sel);
+		else
 			selector_missing(d, owner, final, cname, out);
 		goto out;
 	}
@@ -222,10 +228,36 @@ out:
 	free(owner);
 }
 
+/*
+ * The selectors to check: the configured ones, and those the snapshot
+ * holds (configured when it was taken), so checking an old snapshot, or
+ * one without the configuration, still covers them.
+ */
+static void selectors(const struct domain_snap *d, const struct analyze_opts *o,
+		      struct strlist *out)
+{
+	char *suffix = xasprintf("._domainkey.%s.", d->name);
+	size_t sl = strlen(suffix);
+
+	for (size_t i = 0; o->dkim_selectors && i < o->dkim_selectors->n; i++)
+		sl_push(out, o->dkim_selectors->v[i]);
+	for (size_t i = 0; i < d->nlk; i++) {
+		const char *n = d->lks[i].name;
+		size_t len = strlen(n);
+		if (len > sl && !strcmp(n + len - sl, suffix) && !strcmp(d->lks[i].type, "TXT"))
+			sl_push_owned(out, xstrndup(n, len - sl));
+	}
+	sl_sort_uniq(out);
+	free(suffix);
+}
+
 void analyze_dkim(const struct domain_snap *d, const struct analyze_opts *o,
 		  struct findings *out)
 {
-	if (!o->dkim_selectors || !o->dkim_selectors->n) {
+	struct strlist sels = STRLIST_INIT;
+
+	selectors(d, o, &sels);
+	if (!sels.n) {
 		char *apex = name_abs(d->name);
 		findings_add(out, SEV_INFO, "dkim.no-selectors", apex, NULL,
 			     "DKIM not checked: selectors cannot be listed from DNS; "
@@ -233,6 +265,7 @@ void analyze_dkim(const struct domain_snap *d, const struct analyze_opts *o,
 		free(apex);
 		return;
 	}
-	for (size_t i = 0; i < o->dkim_selectors->n; i++)
-		analyze_dkim_selector(d, o->dkim_selectors->v[i], o, out, NULL);
+	for (size_t i = 0; i < sels.n; i++)
+		analyze_dkim_selector(d, sels.v[i], o, out, NULL);
+	sl_release(&sels);
 }

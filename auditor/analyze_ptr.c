@@ -72,7 +72,15 @@ static void check_addr(const struct domain_snap *d, const struct addr_role *a,
 		goto out;
 	if (!(n = dsnap_find(d, rev, "PTR", &r))) {
 		const struct lookup *l = dsnap_lookup(d, rev, "PTR");
-		ev = l ? lookup_evidence(d, l) : xasprintf("dns/%s.zone: no PTR at %s", d->name, rev);
+		if (!l) {
+			/* Configured after this snapshot was taken: nothing to judge. */
+			findings_add(out, SEV_INFO, "ptr.not-collected", a->addr, NULL,
+				     "%s %s: this snapshot holds no reverse lookup for it%s",
+				     role, a->addr, a->sending ? " (it was taken before the "
+				     "address was configured?)" : "");
+			goto out;
+		}
+		ev = lookup_evidence(d, l);
 		findings_add(out, sev, "ptr.missing", a->addr, ev,
 			     "%s %s%s%s has no PTR record: receivers such as Gmail reject "
 			     "its mail (550 5.7.25); ask the address owner for a PTR "

@@ -185,6 +185,25 @@ static void test_multiple(void **state)
 	t_expect("dkim.revoked", SEV_CRITICAL, 1);
 }
 
+static void test_selectors_from_snapshot(void **state)
+{
+	struct domain_snap *d = t_domain("example.com");
+	struct analyze_opts o;
+
+	/* No configuration: the selectors the snapshot looked up are checked. */
+	t_lk(d, "old._domainkey.example.com.", "TXT", LK_NXDOMAIN, false);
+	t_opts(&o);
+	analyze_dkim(d, &o, &t_fs);
+	t_expect("dkim.missing", SEV_CRITICAL, 1);
+	t_expect("dkim.no-selectors", -1, 0);
+
+	/* Configured now, absent from an older snapshot: no claim. */
+	findings_release(&t_fs);
+	run();
+	t_expect("dkim.not-collected", SEV_INFO, 1);
+	t_expect("dkim.missing", SEV_CRITICAL, 1);
+}
+
 static void test_no_selectors(void **state)
 {
 	struct analyze_opts o;
@@ -234,6 +253,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unknown, teardown),
 		cmocka_unit_test_teardown(test_cname, teardown),
 		cmocka_unit_test_teardown(test_multiple, teardown),
+		cmocka_unit_test_teardown(test_selectors_from_snapshot, teardown),
 		cmocka_unit_test_teardown(test_no_selectors, teardown),
 		cmocka_unit_test_teardown(test_state, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),

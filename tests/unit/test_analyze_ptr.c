@@ -66,8 +66,16 @@ static void test_mx_missing(void **state)
 
 static void test_sending_missing(void **state)
 {
-	base();
+	struct domain_snap *d = base();
+
 	sl_push(&ips, "151.101.1.1");
+	run(false);
+	/* No lookup recorded: the snapshot predates the address. */
+	t_expect("ptr.not-collected", SEV_INFO, 1);
+	t_expect("ptr.missing", -1, 0);
+
+	t_lk(d, "1.1.101.151.in-addr.arpa.", "PTR", LK_NXDOMAIN, false);
+	findings_release(&t_fs);
 	run(false);
 	t_expect("ptr.missing", SEV_CRITICAL, 1);
 }
@@ -91,6 +99,7 @@ static void test_sending_is_mx(void **state)
 	/* An address that both receives and sends: the sending rule wins. */
 	t_rr(d, "example.com.", "MX", "10 mx1.example.com.");
 	t_rr(d, "mx1.example.com.", "A", "93.184.215.14");
+	t_lk(d, "14.215.184.93.in-addr.arpa.", "PTR", LK_NODATA, false);
 	sl_push(&ips, "93.184.215.14");
 	run(false);
 	t_expect("ptr.missing", SEV_CRITICAL, 1);
@@ -131,6 +140,7 @@ static void test_special_skipped(void **state)
 
 	t_rr(d, "example.com.", "MX", "10 mx1.example.com.");
 	t_rr(d, "mx1.example.com.", "A", "192.0.2.25");
+	t_lk(d, "25.2.0.192.in-addr.arpa.", "PTR", LK_NXDOMAIN, false);
 	run(false);
 	assert_int_equal(t_fs.n, 0);
 	run(true);   /* in a lab documentation addresses stand for real ones */
