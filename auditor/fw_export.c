@@ -34,52 +34,59 @@ const char *fw_detect_format(const char *text)
 	return NULL;
 }
 
-/* Copy one iptables line without counters and with secret values masked. */
+/* Is word w (n bytes) one of the options whose value is a secret? */
+static bool is_secret_opt(const char *w, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(secret_opts); i++)
+		if (n == strlen(secret_opts[i]) && !strncmp(w, secret_opts[i], n))
+			return true;
+	return false;
+}
+
+/*
+ * Copy one iptables line without counters ("[pkts:bytes] -A ...",
+ * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked.
+ */
 static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len)
 {
-	const char *end = line + len, *p = line;
+	char *copy = xstrndup(line, len), *p = copy, *br;
+	bool mask_next = false;
 
-	if (*p == '[' && memchr(p, ']', len)) {       /* "[pkts:bytes] -A ..." */
-		p = (const char *)memchr(p, ']', len) + 1;
-		while (p < end && *p == ' ')
-			p++;
+	if (*p == '[' && (br = strchr(p, ']')))
+		p = br + 1 + strspn(br + 1, " ");
+	if (*p == ':' && (br = strchr(p, '['))) {
+		while (br > p && br[-1] == ' ')
+			br--;
+		*br = '\0';
 	}
-	if (*p == ':') {                                  /* ":CHAIN POLICY [p:b]" */
-		const char *br = memchr(p, '[', (size_t)(end - p));
-		if (br) {
-			while (br > p && br[-1] == ' ')
-				br--;
-			end = br;
-		}
-	}
-	while (p < end) {
-		size_t n = strcspn(p, " ");
-		bool secret = false;
+	while (*p) {
+		size_t n = strcspn(p, " "), sp;
 
-		if ((size_t)(end - p) < n)
-			n = (size_t)(end - p);
-		for (size_t i = 0; i < ARRAY_SIZE(secret_opts); i++)
-			secret |= n == strlen(secret_opts[i]) && !strncmp(p, secret_opts[i], n);
-		if (n == 2 && !strncmp(p, "-c", 2) && sb->len) {   /* "-c PKTS BYTES" of -S -v */
-			p += n + (p + n < end);
-			for (int k = 0; k < 2; k++) {
+		if (n == 2 && !strncmp(p, "-c", 2) && p != copy) {
+			/* Skip "-c PKTS BYTES" and the spaces after each word. */
+			for (int k = 0; k < 3 && *p; k++) {
 				p += strcspn(p, " ");
-				p += p < end;
+				p += strspn(p, " ");
 			}
 			continue;
 		}
-		sb_add(sb, p, n);
-		p += n;
-		if (secret && p < end) {
-			sb_adds(sb, " \"*****\"");
-			p++;
-			p += *p == '"' ? strcspn(p + 1, "\"") + 2 : strcspn(p, " ");
+		if (mask_next) {
+			sb_adds(sb, "\"*****\"");
+			mask_next = false;
+			if (*p == '"' && strchr(p + 1, '"'))
+				n = (size_t)(strchr(p + 1, '"') - p) + 1;
+		} else {
+			sb_add(sb, p, n);
+			mask_next = is_secret_opt(p, n);
 		}
-		while (p < end && *p == ' ')
-			sb_addc(sb, *p++);
+		p += n;
+		sp = strspn(p, " ");
+		sb_add(sb, p, sp);
+		p += sp;
 	}
 	while (sb->len && sb->buf[sb->len - 1] == ' ')
 		sb->buf[--sb->len] = '\0';
+	free(copy);
 }
 
 static bool volatile_comment(const char *line)

@@ -295,11 +295,14 @@ static void render_target(struct strbuf *sb, const struct fw_rule *r)
 static char *render_rule(const struct fw_rule *r)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *out;
 
 	for (size_t i = 0; i < r->nm; i++)
 		render_match(&sb, &r->m[i]);
 	render_target(&sb, r);
-	return sb.len ? xstrdup(sb.buf + 1) : (sb_release(&sb), xstrdup("(any)"));
+	out = xstrdup(sb.len ? sb.buf + 1 : "(any)");   /* drop the leading space */
+	sb_release(&sb);
+	return out;
 }
 
 char *fw_rule_render(const struct fw_rule *r)

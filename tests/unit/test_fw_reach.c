@@ -1,0 +1,314 @@
+/*
+ * test_fw_reach.c - reachability semantics that the namespace tests do
+ * not reach: unknown interfaces and matches, IPv6, egress, ipset, goto,
+ * DNAT ranges, and fw_collect()'s snapshot files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fw.h"
+
+struct answer {
+	struct fw_model m;
+	struct fw_verdict v;
+};
+
+/* Ask "tcp/port to `to` from every address" of an iptables text. */
+static void ask(struct answer *a, const char *format, const char *text, const char *to,
+		unsigned port, const char *in, const char *out)
+{
+	struct fw_query q = { 0 };
+
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(fw_model_parse(&a->m, format, "t", text, NULL, NULL), 0);
+	assert_int_equal(fw_ip_parse(to, &q.to, &q.fam), 0);
+	q.proto = 6;
+	q.port = (uint16_t)port;
+	q.in_iface = in;
+	q.out_iface = out;
+	q.to_local = true;
+	fw_reach(&a->m, &q, &a->v);
+}
+
+static void answer_release(struct answer *a)
+{
+	fw_verdict_release(&a->v);
+	fw_model_release(&a->m);
+}
+
+static void assert_cidrs(const struct fw_addrset *s, int fam, const char *expect)
+{
+	char *j = fw_as_join(s, fam);
+
+	assert_string_equal(j, expect);
+	free(j);
+}
+
+/* Find the part with this outcome and stage; fail if none. */
+static const struct fw_part *part(const struct fw_verdict *v, enum fw_outcome o, enum fw_stage st)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->parts[i].outcome == o && v->parts[i].stage == st)
+			return &v->parts[i];
+	fail_msg("no %s part at stage %s", fw_outcome_name(o), fw_stage_name(st));
+	return NULL;
+}
+
+static const char fwd[] =
+	"*nat\n:PREROUTING ACCEPT [0:0]\n"
+	"-A PREROUTING -i eth0 -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\n"
+	"COMMIT\n*filter\n:FORWARD DROP [0:0]\n"
+	"-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+	"-A FORWARD -s 198.51.100.0/28 -j DROP\n"
+	"-A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+
+static void test_partial(void **state)
+{
+	struct answer a;
+	const struct fw_part *p;
+
+	ask(&a, "iptables", fwd, "203.0.113.10", 25, "eth0", "eth1");
+	assert_int_equal(a.v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&a.v.blocked, FW_V4, "198.51.100.0/28");
+	p = part(&a.v, FW_ALLOWED, FW_STAGE_REQUEST);
+	assert_string_equal(p->rule, "filter FORWARD #3: -A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT");
+	assert_true(p->nat);
+	assert_int_equal(p->to_port, 25);
+	p = part(&a.v, FW_BLOCKED, FW_STAGE_REQUEST);
+	assert_string_equal(p->rule, "filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
+	answer_release(&a);
+}
+
+/* No --in: the DNAT rule's -i eth0 cannot be decided, so all is unknown, naming it. */
+static void test_unknown_interface(void **state)
+{
+	struct answer a;
+	const struct fw_part *p;
+
+	ask(&a, "iptables", fwd, "203.0.113.10", 25, NULL, "eth1");
+	assert_int_equal(a.v.verdict, FW_VERDICT_UNKNOWN);
+	p = part(&a.v, FW_UNKNOWN, FW_STAGE_REQUEST);
+	assert_cidrs(&p->peers, FW_V4, "0.0.0.0/0");
+	assert_non_null(strstr(p->rule, "nat PREROUTING #1"));
+	assert_non_null(strstr(p->why, "incoming interface eth0"));
+	answer_release(&a);
+	/* The wrong interface given: no DNAT, the firewall itself is reached. */
+	ask(&a, "iptables", fwd, "203.0.113.10", 25, "eth9", "eth1");
+	assert_int_equal(a.v.verdict, FW_VERDICT_ALLOWED);
+	assert_false(part(&a.v, FW_ALLOWED, FW_STAGE_REQUEST)->nat);
+	answer_release(&a);
+}
+
+/* An unsupported match makes only the traffic it could affect unknown. */
+static void test_unsupported_scoped(void **state)
+{
+	static const char text[] =
+		"*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n"
+		"-A INPUT -s 198.51.100.0/24 -m recent --rcheck --seconds 60 -j DROP\n"
+		"-A INPUT -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct answer a;
+	const struct fw_part *p;
+
+	ask(&a, "iptables", text, "203.0.113.10", 25, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_UNKNOWN);
+	assert_cidrs(&a.v.unknown, FW_V4, "198.51.100.0/24");
+	p = part(&a.v, FW_UNKNOWN, FW_STAGE_REQUEST);
+	assert_non_null(strstr(p->why, "-m recent"));
+	assert_non_null(strstr(p->rule, "filter INPUT #2"));
+	assert_false(fw_as_empty(&a.v.allowed));
+	answer_release(&a);
+}
+
+/* Replies: FORWARD DROP without an ESTABLISHED rule blocks at the reply stage. */
+static void test_reply_dropped(void **state)
+{
+	static const char text[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct answer a;
+
+	ask(&a, "iptables", text, "203.0.113.10", 25, "eth0", "eth1");
+	assert_int_equal(a.v.verdict, FW_VERDICT_BLOCKED);
+	assert_string_equal(part(&a.v, FW_BLOCKED, FW_STAGE_REPLY)->rule, "filter FORWARD policy DROP");
+	answer_release(&a);
+}
+
+/* --syn: the first packet matches, later ones (ACK) do not. */
+static void test_syn_only(void **state)
+{
+	static const char text[] =
+		"*filter\n:INPUT DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		"-A INPUT -p tcp --dport 25 --syn -j ACCEPT\nCOMMIT\n";
+	struct answer a;
+
+	ask(&a, "iptables", text, "203.0.113.10", 25, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_BLOCKED);
+	part(&a.v, FW_BLOCKED, FW_STAGE_ESTABLISHED);
+	answer_release(&a);
+}
+
+static void test_ipv6(void **state)
+{
+	static const char text[] =
+		"# Generated by ip6tables-save v1.8.9\n*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A INPUT ! -s 2001:db8:bad::/48 -p tcp -m tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct answer a;
+
+	ask(&a, "iptables", text, "2001:db8::25", 25, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&a.v.blocked, FW_V6, "2001:db8:bad::/48");
+	answer_release(&a);
+	/* IPv4 traffic against an ip6tables export: unknown, not "no rules". */
+	ask(&a, "iptables", text, "203.0.113.10", 25, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_UNKNOWN);
+	answer_release(&a);
+}
+
+/* Egress: may 192.0.2.25 send tcp/25 out, to which destinations. */
+static void test_egress(void **state)
+{
+	static const char text[] =
+		"*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n"
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A FORWARD -i eth1 -o eth0 -d 203.0.113.0/24 -j REJECT\n"
+		"-A FORWARD -i eth1 -o eth0 -s 192.0.2.25 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_verdict v;
+	struct fw_query q = { 0 };
+	int fam;
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	q.egress = true;
+	assert_int_equal(fw_ip_parse("192.0.2.25", &q.host, &fam), 0);
+	q.fam = fam;
+	q.proto = 6;
+	q.port = 25;
+	q.in_iface = "eth1";
+	q.out_iface = "eth0";
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&v.blocked, FW_V4, "203.0.113.0/24");
+	fw_verdict_release(&v);
+	q.port = 53;
+	q.proto = 17;
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_BLOCKED);
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+}
+
+/* nft: goto returns to the base chain's end; DNAT to a range is unknown. */
+static void test_nft_goto_and_range(void **state)
+{
+	static const char text[] =
+		"{\"nftables\": ["
+		"{\"chain\": {\"family\": \"ip\", \"table\": \"n\", \"name\": \"pre\", \"type\": \"nat\", \"hook\": \"prerouting\", \"prio\": -100, \"policy\": \"accept\"}},"
+		"{\"rule\": {\"family\": \"ip\", \"table\": \"n\", \"chain\": \"pre\", \"expr\": ["
+		"{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}, \"right\": 587}},"
+		"{\"dnat\": {\"addr\": {\"range\": [\"192.0.2.25\", \"192.0.2.26\"]}}}]}},"
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"f\", \"name\": \"in\", \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"drop\"}},"
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"f\", \"name\": \"smtp\"}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"in\", \"expr\": ["
+		"{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": [\"established\", \"related\"]}}, {\"accept\": null}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"in\", \"expr\": [{\"goto\": {\"target\": \"smtp\"}}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"in\", \"expr\": [{\"accept\": null}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"smtp\", \"expr\": ["
+		"{\"match\": {\"op\": \"!=\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}, \"right\": {\"prefix\": {\"addr\": \"198.51.100.0\", \"len\": 24}}}},"
+		"{\"return\": null}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"smtp\", \"expr\": [{\"accept\": null}]}}"
+		"]}";
+	struct answer a;
+
+	ask(&a, "nft-json", text, "203.0.113.10", 25, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&a.v.allowed, FW_V4, "198.51.100.0/24");
+	/* Returned from a goto: the base chain ends, its policy drops. */
+	assert_string_equal(part(&a.v, FW_BLOCKED, FW_STAGE_REQUEST)->rule, "inet f in policy DROP");
+	answer_release(&a);
+	ask(&a, "nft-json", text, "203.0.113.10", 587, "eth0", NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_UNKNOWN);
+	assert_non_null(strstr(part(&a.v, FW_UNKNOWN, FW_STAGE_REQUEST)->why, "range"));
+	answer_release(&a);
+}
+
+/* ipset members decide; without the ipset file the set's match is unknown. */
+static void test_ipset_reach(void **state)
+{
+	static const char text[] =
+		"*filter\n:INPUT DROP [0:0]\n-A INPUT -m state --state ESTABLISHED -j ACCEPT\n"
+		"-A INPUT -p tcp --dport 25 -m set --match-set relays src -j ACCEPT\nCOMMIT\n";
+	static const char ipset[] = "create relays hash:net family inet\nadd relays 198.51.100.0/24\n";
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_verdict v;
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .to_local = true };
+
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, "s", ipset), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&v.allowed, FW_V4, "198.51.100.0/24");
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_UNKNOWN);
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+}
+
+/* fw_collect: the snapshot files, and the model rebuilt from them. */
+static void test_collect(void **state)
+{
+	char path[] = "/tmp/fwcollectXXXXXX";
+	int fd = mkstemp(path);
+	struct fw_snap fs = { 0 };
+	struct fw_model m = FW_MODEL_INIT;
+	char *again;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, fwd, strlen(fwd)), (ssize_t)strlen(fwd));
+	close(fd);
+	assert_int_equal(fw_collect("edge", "iptables", path, NULL, &fs), 0);
+	unlink(path);
+	assert_string_equal(fs.name, "edge");
+	assert_null(strstr(fs.export_text, "[0:0]"));
+	assert_non_null(strstr(fs.rules_text, "filter FORWARD #2: -s 198.51.100.0/28 -j DROP\n"));
+	assert_int_equal(fw_model_from_snap(&fs, &m), 0);
+	again = fw_model_rules_text(&m);
+	assert_string_equal(again, fs.rules_text);
+	free(again);
+	fw_model_release(&m);
+	free(fs.name);
+	free(fs.format);
+	free(fs.export_text);
+	free(fs.rules_text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_unknown_interface),
+		cmocka_unit_test(test_unsupported_scoped),
+		cmocka_unit_test(test_reply_dropped),
+		cmocka_unit_test(test_syn_only),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_egress),
+		cmocka_unit_test(test_nft_goto_and_range),
+		cmocka_unit_test(test_ipset_reach),
+		cmocka_unit_test(test_collect),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
