@@ -235,7 +235,8 @@ static void redundancy(const struct domain_snap *d, const char *apex,
 	findings_add(out, SEV_INFO, "mx.no-redundancy", apex, ev,
 		     "%s: all mail goes to one address, %s; a second MX on another "
 		     "address keeps mail queued elsewhere during an outage",
-		     nhost > 1 ? "every MX target has the same address" : "a single MX target",
+		     nhost > 1 ? "every usable MX target has the same address"
+			       : "a single MX target",
 		     usable->v[0]);
 	free(ev);
 }
