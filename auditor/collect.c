@@ -46,6 +46,7 @@ struct waiter {
 /* One name/type asked of one set of servers, shared by every domain that reaches it. */
 struct centry {
 	char *name, *type;
+	size_t refs;               /* domains' reached entries naming it */
 	bool done;
 	struct lookup_result res;
 	struct waiter *waiters;
@@ -373,6 +374,7 @@ static void request(struct dctx *d, const char *name, const char *type,
 		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
 	}
 	strmap_put(&d->reached, key, e);
+	e->refs++;
 	free(key);
 	free(ckey);
 	if (e->done) {
@@ -422,10 +424,15 @@ static void domain_start(struct dctx *d)
 	domain_settled(d);
 }
 
+/*
+ * Copy one reached entry into the domain's snapshot. The last domain to
+ * copy an entry frees its records, so the cache and the snapshot are not
+ * both whole in memory at once.
+ */
 static void add_entry(const char *key, void *val, void *arg)
 {
 	struct domain_snap *ds = arg;
-	const struct centry *e = val;
+	struct centry *e = val;
 	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);
 
 	l->disagree = e->res.disagree;
@@ -436,6 +443,8 @@ static void add_entry(const char *key, void *val, void *arg)
 		const struct rr *r = &e->res.rrs[i];
 		dsnap_add_rr(ds, r->owner, r->ttl, r->type, r->rdata);
 	}
+	if (!--e->refs)
+		lookup_result_release(&e->res);
 }
 
 static void free_entry(const char *key, void *val, void *arg)
@@ -630,6 +639,7 @@ static void build_snapshot(struct collector *c, const struct snapshot *prev,
 
 		strmap_each(&d->reached, add_entry, ds);
 		dsnap_sort(ds);
+		strmap_release(&d->reached);
 		for (size_t j = 0; j < ds->nlk; j++)
 			st->disagree += ds->lks[j].disagree;
 		st->stale += dsnap_carry_stale(ds, prev ? snapshot_domain(prev, ds->name) : NULL);

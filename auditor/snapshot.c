@@ -42,22 +42,32 @@ struct domain_snap *snapshot_add_domain(struct snapshot *s, const char *name)
 	ALLOC_GROW(s->domains, s->n + 1, s->alloc);
 	d = &s->domains[s->n++];
 	memset(d, 0, sizeof(*d));
+	s->sorted = false;
 	d->name = str_lower(xstrdup(name));
 	return d;
-}
-
-struct domain_snap *snapshot_domain(const struct snapshot *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcasecmp(s->domains[i].name, name))
-			return &s->domains[i];
-	return NULL;
 }
 
 static int dsnap_name_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct domain_snap *)a)->name,
 		      ((const struct domain_snap *)b)->name);
+}
+
+struct domain_snap *snapshot_domain(const struct snapshot *s, const char *name)
+{
+	struct domain_snap key = { 0 }, *d;
+
+	if (!s->sorted) {
+		for (size_t i = 0; i < s->n; i++)
+			if (!strcasecmp(s->domains[i].name, name))
+				return &s->domains[i];
+		return NULL;
+	}
+	/* Names are stored lower case; thousands of domains need the bisection. */
+	key.name = str_lower(xstrdup(name));
+	d = s->n ? bsearch(&key, s->domains, s->n, sizeof(*s->domains), dsnap_name_cmp) : NULL;
+	free(key.name);
+	return d;
 }
 
 static int fw_name_cmp(const void *a, const void *b)
@@ -73,6 +83,7 @@ void snapshot_sort(struct snapshot *s)
 		qsort(s->fws, s->nfw, sizeof(*s->fws), fw_name_cmp);
 	for (size_t i = 0; i < s->n; i++)
 		dsnap_sort(&s->domains[i]);
+	s->sorted = true;
 }
 
 static void lookup_release(struct lookup *l)

@@ -67,6 +67,7 @@ struct snapshot {
 	size_t n, alloc;
 	struct fw_snap *fws;           /* sorted by name */
 	size_t nfw, fw_alloc;
+	bool sorted;                   /* domains in name order: lookups bisect */
 };
 
 /* snapshot.c */
