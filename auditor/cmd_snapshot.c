@@ -108,6 +108,8 @@ static int print_result(const struct cmd_ctx *ctx, bool changed, const char *id,
 		jset(o, "changes", a);
 		jset_int(o, "stale_lookups", (long long)st->stale);
 		jset_int(o, "queries", (long long)st->queries);
+		jset_int(o, "lookups", (long long)st->lookups);
+		jset_int(o, "collect_ms", (long long)(st->seconds * 1000));
 		jset_str(o, "tag", tag);
 		free(summary);
 		jprint(stdout, o);

@@ -37,6 +37,10 @@ struct store {
 	git_repository *repo;
 	git_odb *odb;
 	git_odb_backend *mempack;  /* new objects gather here, then go to disk as one pack */
+	struct {                   /* the two revisions store_read_file() read last */
+		char *rev;         /* (diff reads two, alternately) ... */
+		git_tree *tree;    /* ... and their trees, kept for the next file */
+	} trees[2];
 	char *path;
 	int lock_fd;
 	struct tag_map *tags;   /* loaded on first use by store_log */
@@ -244,6 +248,13 @@ int store_open(const char *path, bool lock, struct store **out)
 	git_libgit2_init();
 	/* We write objects and reference them at once: skip the checks. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	/*
+	 * A snapshot's dns/ tree lists every domain: megabytes at scale. Let
+	 * libgit2 keep such trees in its object cache instead of reading and
+	 * hashing them again for every file looked up in them.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
 	s->path = xstrdup(path);
 	s->lock_fd = -1;
 	*out = NULL;
@@ -265,6 +276,8 @@ out:
 	return r;
 }
 
+static void forget_trees(struct store *s);
+
 void store_close(struct store *s)
 {
 	if (!s)
@@ -274,6 +287,7 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < s->ntags; i++)
 		free(s->tags[i].name);
 	free(s->tags);
+	forget_trees(s);
 	git_odb_free(s->odb);
 	git_repository_free(s->repo);
 	free(s->path);
@@ -365,6 +379,43 @@ static int blob_text(struct store *s, const git_oid *oid, const char *path, char
 	return 0;
 }
 
+/*
+ * Reading many files of one snapshot (diff, check) must not resolve the
+ * revision and parse a tree of thousands of entries for each file.
+ */
+static void forget_trees(struct store *s)
+{
+	for (int i = 0; i < 2; i++) {
+		git_tree_free(s->trees[i].tree);
+		free(s->trees[i].rev);
+		s->trees[i].tree = NULL;
+		s->trees[i].rev = NULL;
+	}
+}
+
+static int cached_tree(struct store *s, const char *rev, git_tree **out)
+{
+	const char *key = rev ? rev : "HEAD";
+	int r;
+
+	for (int i = 0; i < 2; i++) {
+		if (s->trees[i].rev && !strcmp(s->trees[i].rev, key)) {
+			*out = s->trees[i].tree;
+			return 0;
+		}
+	}
+	/* Evict the older entry; slot 0 is the newest. */
+	git_tree_free(s->trees[1].tree);
+	free(s->trees[1].rev);
+	s->trees[1] = s->trees[0];
+	s->trees[0].rev = NULL;
+	if ((r = commit_tree(s, rev, &s->trees[0].tree)) < 0)
+		return r;
+	s->trees[0].rev = xstrdup(key);
+	*out = s->trees[0].tree;
+	return 0;
+}
+
 int store_read_file(struct store *s, const char *id, const char *path, char **out)
 {
 	git_tree *t = NULL;
@@ -372,7 +423,7 @@ int store_read_file(struct store *s, const char *id, const char *path, char **ou
 	int r;
 
 	*out = NULL;
-	if ((r = commit_tree(s, id, &t)) < 0)
+	if ((r = cached_tree(s, id, &t)) < 0)
 		return r;
 	r = git_tree_entry_bypath(&e, t, path);
 	if (r == GIT_ENOTFOUND) {
@@ -384,7 +435,6 @@ int store_read_file(struct store *s, const char *id, const char *path, char **ou
 		r = blob_text(s, git_tree_entry_id(e), path, out);
 	}
 	git_tree_entry_free(e);
-	git_tree_free(t);
 	return r;
 }
 
@@ -827,6 +877,7 @@ int store_commit(struct store *s, const struct snapshot *snap,
 		goto out;
 	git_oid_tostr(id, 41, &commit_id);
 	*changed = true;
+	forget_trees(s);              /* HEAD moved: forget what it meant */
 out:
 	if (s->mempack)
 		git_mempack_reset(s->mempack);   /* nothing unwritten outlives the call */

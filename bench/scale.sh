@@ -1,0 +1,93 @@
+#!/bin/sh
+# bench/scale.sh [N] - mxaudit at scale: N (default 10000) synthetic domains
+# served by NSD on loopback. Prints queries, wall time, queries per second
+# and the ratio to dnsperf's rate against the same server and query mix,
+# peak RSS, and check/diff/no-change runs as ratios to named references.
+# Timing lives here only; make test has no timed assertion.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-10000}
+mx="$top/mxaudit"
+work="$top/bench/out"
+rm -rf "$work"
+mkdir -p "$work/nsd"
+cd "$work"
+
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l | awk '{ printf "%.2f", $1 }'; }
+ratio() { echo "$1 / $2" | bc -l | awk '{ printf "%.2f", $1 }'; }
+peak() { awk '{ print $2 }' "$1"; }   # from /usr/bin/time -f '%e %M'
+
+port=20000
+while ss -Hlntu | awk '{print $5}' | grep -q ":$port\$"; do port=$((port + 1)); done
+start_nsd() {
+	{
+		printf 'server:\n  ip-address: 127.0.0.1@%s\n  username: ""\n  chroot: ""\n  database: ""\n' "$port"
+		printf '  zonesdir: "%s"\n  pidfile: "%s/nsd/pid"\n  xfrdfile: "%s/nsd/xfrd"\n' "$1" "$work" "$work"
+		printf '  zonelistfile: "%s/nsd/zl"\n  logfile: "%s/nsd/log"\n' "$work" "$work"
+		printf '  server-count: 1\n  rrl-ratelimit: 0\nremote-control:\n  control-enable: no\n'
+		for z in "$1"/*.zone; do
+			printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$(basename "$z" .zone)" "$z"
+		done
+	} >"$work/nsd/nsd.conf"
+	nsd -c "$work/nsd/nsd.conf"
+	until drill -p "$port" @127.0.0.1 bench.example SOA >/dev/null 2>&1; do sleep 0.2; done
+}
+stop_nsd() { kill "$(cat "$work/nsd/pid")" 2>/dev/null || true; sleep 0.5; }
+trap stop_nsd EXIT
+
+echo "bench: building a world of $n domains"
+sh "$top/bench/world.sh" "$work/before" "$n"
+sh "$top/bench/world.sh" "$work/after" "$n" $((n / 100))
+cp "$work/before/mxaudit.yaml" "$work/mxaudit.yaml"
+start_nsd "$work/before/zones"
+"$mx" init --store st >/dev/null
+MX="$mx -c $work/mxaudit.yaml --store st --dns-server 127.0.0.1:$port"
+
+# 1. The first snapshot: every query, every file.
+/usr/bin/time -o t.snap -f '%e %M' $MX --format json snapshot >snap.json
+queries=$(sed -n 's/.*"queries": \([0-9]*\).*/\1/p' snap.json)
+collect_ms=$(sed -n 's/.*"collect_ms": \([0-9]*\).*/\1/p' snap.json)
+wall=$(awk '{ print $1 }' t.snap)
+
+# 2. dnsperf against the same server with the same queries (every lookup the snapshot made).
+git --git-dir=st archive HEAD dns | tar -x
+cat dns/*.status | awk -F'\t' '!/^;/ && !seen[$1 " " $2]++ { print $1, $2 }' >queries.txt
+dnsperf -s 127.0.0.1 -p "$port" -d queries.txt -l 10 -q 1000 -c 1 >dnsperf.txt 2>&1
+dqps=$(awk '/Queries per second/ { print $4 }' dnsperf.txt)
+
+cqps=$(echo "$queries * 1000 / $collect_ms" | bc -l | awk '{ printf "%.0f", $1 }')
+wqps=$(echo "$queries / $wall" | bc -l | awk '{ printf "%.0f", $1 }')
+
+# 3. check of the snapshot, against reading every file of it with git.
+t0=$(now); $mx --store st -c "$work/mxaudit.yaml" check >/dev/null 2>&1 || true; t1=$(now)
+t2=$(now); git --git-dir=st archive HEAD | tar -t >/dev/null; t3=$(now)
+check=$(secs "$t0" "$t1"); ref_check=$(secs "$t2" "$t3")
+
+# 4. A run with no change, against dnsperf asking the same queries.
+/usr/bin/time -o t.same -f '%e %M' $MX snapshot >/dev/null 2>&1 || true
+same=$(awk '{ print $1 }' t.same)
+ref_same=$(echo "$queries / $dqps" | bc -l | awk '{ printf "%.2f", $1 }')
+
+# 5. 1% of the domains change their second MX host; diff the two snapshots.
+stop_nsd
+start_nsd "$work/after/zones"
+/usr/bin/time -o t.snap2 -f '%e %M' $MX snapshot >/dev/null 2>&1 || true
+t0=$(now); $mx --store st diff HEAD~1 HEAD >diff.txt; t1=$(now)
+t2=$(now); git --git-dir=st diff --stat HEAD~1 HEAD >/dev/null; t3=$(now)
+diff=$(secs "$t0" "$t1"); ref_diff=$(secs "$t2" "$t3")
+rss=$(cat t.snap t.same t.snap2 | awk '$2 > m { m = $2 } END { printf "%.0f", m / 1024 }')
+
+cat <<REPORT
+
+mxaudit scale benchmark: $n domains, NSD on 127.0.0.1 ($(nproc) cores)
+  queries made                      $queries
+  collection                        $(echo "$collect_ms / 1000" | bc -l | awk '{ printf "%.2f", $1 }') s, $cqps queries/s
+  whole snapshot (collect + commit) $wall s, $wqps queries/s
+  dnsperf, same server and queries  $dqps queries/s
+  ratio collection / dnsperf        $(ratio "$cqps" "$dqps")   (target >= 0.80)
+  peak RSS                          $rss MB   (target < 300)
+  check                             $check s = $(ratio "$check" "$ref_check") x reading the snapshot with git archive ($ref_check s)
+  diff, 1% of domains changed       $diff s = $(ratio "$diff" "$ref_diff") x git diff --stat ($ref_diff s)   (target <= 2)
+  snapshot with no change           $same s = $(ratio "$same" "$ref_same") x dnsperf asking the same queries ($ref_same s)
+REPORT
