@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "util.h"
+#include "finding.h"
 #include "snapshot.h"
 
 __extension__ typedef unsigned __int128 fw_u128;
@@ -297,6 +298,27 @@ const char *fw_verdict_name(enum fw_verdict_kind v);
 const char *fw_outcome_name(enum fw_outcome o);
 const char *fw_stage_name(enum fw_stage s);
 void fw_verdict_release(struct fw_verdict *v);
+
+/* ---- fw_findings.c: the firewall links of the mail path, as findings ---- */
+
+/*
+ * Inbound: does q (q->to, q->port, q->proto; sources q->from or all)
+ * reach expect ("IP" or "IP:PORT", port defaulting to q->port) from every
+ * source? Adds one finding per broken part, naming the link (inbound.no-dnat,
+ * inbound.dnat-wrong-target, inbound.blocked, inbound.reply-blocked,
+ * inbound.unknown), the sources, the deciding rule as evidence and the
+ * snapshot file firewall/<fw_name>.rules. Nothing is added when all is well.
+ * Returns -1 only when expect is not an address.
+ */
+int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		     const char *expect, struct findings *out);
+/*
+ * Egress from q->host (q->fam, q->in_iface/out_iface, q->host_local;
+ * destinations q->dests or all): tcp/25, udp/53 and tcp/53 out. Adds
+ * egress.smtp-blocked, egress.dns-blocked or egress.unknown findings.
+ */
+void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		     struct findings *out);
 
 /* ---- fw_export.c: snapshot files ---- */
 

@@ -642,8 +642,8 @@ static int parse_chain_line(struct ipt *p, const char *line)
 	int r = 0;
 
 	if (tokenize(p, line + 1, &t))
-		return -1;
-	if (t.n < 2)
+		r = -1;
+	else if (t.n < 2)
 		r = perr(p, "expected ':CHAIN POLICY', not", line);
 	else if (!define_chain(p, p->table, t.v[0], strcmp(t.v[1], "-") ? t.v[1] : NULL))
 		r = -1;

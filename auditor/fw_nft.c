@@ -374,7 +374,10 @@ static void nat_stmt(struct fw_rule *r, enum fw_tkind kind, const json_t *v)
 	const json_t *addr = json_object_get(v, "addr"), *port = json_object_get(v, "port");
 
 	r->target = kind;
+	free(r->target_name);
 	r->target_name = xstrdup(fw_target_name(kind));
+	r->nat_has_addr = false;
+	r->nat_port = 0;
 	if (json_is_string(addr)) {
 		if (fw_ip_parse(json_string_value(addr), &r->nat_addr, &r->nat_fam))
 			r->target = FW_T_UNSUPPORTED;   /* a map or expression: not modelled */

@@ -296,6 +296,88 @@ static void test_collect(void **state)
 	free(fs.rules_text);
 }
 
+static const struct finding *find_code(const struct findings *fs, const char *code)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].code, code))
+			return &fs->v[i];
+	fail_msg("no finding %s", code);
+	return NULL;
+}
+
+/* Each broken link of the inbound path is its own finding code. */
+static void test_inbound_findings(void **state)
+{
+	static const char wrong_host[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -i eth0 -p tcp --dport 25 -j DNAT --to-destination 192.0.2.26\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n";
+	static const char no_reply[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	static const char no_dnat[] = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	const struct finding *f;
+
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", fwd, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
+	f = find_code(&fs, "inbound.blocked");
+	assert_int_equal(f->sev, SEV_CRITICAL);
+	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.10:25");
+	assert_non_null(strstr(f->message, "198.51.100.0/28"));
+	assert_non_null(strstr(f->message, "firewall/edge.rules"));
+	assert_string_equal(f->evidence, "filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
+	assert_int_equal(fs.n, 1);
+	findings_release(&fs);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", wrong_host, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25", &fs), 0);
+	f = find_code(&fs, "inbound.dnat-wrong-target");
+	assert_non_null(strstr(f->message, "192.0.2.26:25"));
+	assert_non_null(strstr(f->message, "every source"));
+	findings_release(&fs);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", no_reply, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
+	find_code(&fs, "inbound.reply-blocked");
+	findings_release(&fs);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", no_dnat, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
+	find_code(&fs, "inbound.no-dnat");
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "mail", &fs), -1);
+	findings_release(&fs);
+	fw_model_release(&m);
+}
+
+static void test_egress_findings(void **state)
+{
+	static const char text[] =
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A FORWARD -s 192.0.2.25 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct fw_query q = { .in_iface = "eth1", .out_iface = "eth0" };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+
+	assert_int_equal(fw_ip_parse("192.0.2.25", &q.host, &q.fam), 0);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	fw_check_egress(&m, "edge", &q, &fs);
+	assert_int_equal(fs.n, 2);   /* udp/53 and tcp/53; tcp/25 is fine */
+	assert_string_equal(fs.v[0].code, "egress.dns-blocked");
+	assert_string_equal(fs.v[1].subject, "edge: tcp/53 from 192.0.2.25");
+	findings_release(&fs);
+	fw_model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_nft_goto_and_range),
 		cmocka_unit_test(test_ipset_reach),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_inbound_findings),
+		cmocka_unit_test(test_egress_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
