@@ -89,6 +89,40 @@ static void test_parse_errors(void **state)
 	parse_err("", 0);
 }
 
+static void test_taglist(void **state)
+{
+	struct taglist tl;
+	const char *msg;
+	size_t pos;
+
+	assert_int_equal(taglist_parse(" a = 1 2 ;;b=;c_9=x;", false, &tl, &pos, &msg), 0);
+	assert_int_equal(tl.n, 3);
+	assert_string_equal(tl.v[0].value, "1 2");   /* inner blanks kept, outer trimmed */
+	assert_int_equal(tl.v[0].vpos, 5);
+	assert_string_equal(tl.v[1].value, "");
+	assert_non_null(taglist_get(&tl, "c_9", false));
+	assert_null(taglist_get(&tl, "C_9", false));
+	assert_non_null(taglist_get(&tl, "C_9", true));
+	taglist_release(&tl);
+
+	assert_int_equal(taglist_parse("a=1; A=2", true, &tl, &pos, &msg), -1);
+	assert_int_equal(pos, 5);
+	assert_int_equal(taglist_parse("a=1; A=2", false, &tl, &pos, &msg), 0);
+	taglist_release(&tl);
+	assert_int_equal(taglist_parse("a=\xc3\xa9", false, &tl, &pos, &msg), -1);
+	assert_int_equal(pos, 2);
+	assert_int_equal(taglist_parse("9a=1", false, &tl, &pos, &msg), -1);
+	assert_int_equal(pos, 0);
+	assert_int_equal(taglist_parse("", false, &tl, &pos, &msg), 0);
+	assert_int_equal(tl.n, 0);
+
+	assert_true(taglist_is_version("v=DMARC1", "DMARC1"));
+	assert_true(taglist_is_version(" v = DMARC1 ; p=none", "DMARC1"));
+	assert_false(taglist_is_version("v=DMARC10", "DMARC1"));
+	assert_false(taglist_is_version("v=dmarc1", "DMARC1"));
+	assert_false(taglist_is_version("p=none; v=DMARC1", "DMARC1"));
+}
+
 static void test_good(void **state)
 {
 	struct domain_snap *d = with("\"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"");
@@ -287,6 +321,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_parse, t_teardown),
 		cmocka_unit_test_teardown(test_parse_errors, t_teardown),
+		cmocka_unit_test_teardown(test_taglist, t_teardown),
 		cmocka_unit_test_teardown(test_good, t_teardown),
 		cmocka_unit_test_teardown(test_missing, t_teardown),
 		cmocka_unit_test_teardown(test_unknown, t_teardown),
