@@ -1,9 +1,10 @@
 /*
  * cmd_check.c - `mxaudit check [REV] [--live] [--at WHEN] [--policy FILE]...
- * [--fail-on warning|critical]`: the findings of one snapshot (default the
- * latest; --live collects into memory and commits nothing), after
- * policies, grouped by domain. Exit 0 OK, 1 warning, 2 critical, 3 could
- * not run.
+ * [--zone DOMAIN=FILE]... [--fail-on warning|critical]`: the findings of
+ * one snapshot (default the latest; --live collects into memory and
+ * commits nothing), after policies, grouped by domain. --zone swaps in
+ * proposed records to ask "what would this change break?". Exit 0 OK,
+ * 1 warning, 2 critical, 3 could not run.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "policy.h"
 #include "report.h"
+#include "resolver.h"
 #include "store.h"
 
 struct check_opts {
@@ -27,6 +29,7 @@ struct check_opts {
 	bool live;
 	enum severity fail_on;
 	struct strlist policy_files;
+	struct strlist zones;      /* "DOMAIN=FILE" */
 };
 
 static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct check_opts *o)
@@ -36,6 +39,7 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 		{ "at", required_argument, NULL, 'a' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fail-on", required_argument, NULL, 'f' },
+		{ "zone", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -47,6 +51,10 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 			o->at = optarg;
 		else if (c == 'p')
 			sl_push(&o->policy_files, optarg);
+		else if (c == 'z' && strchr(optarg, '=') > optarg)
+			sl_push(&o->zones, optarg);
+		else if (c == 'z')
+			return usage_error("check", "--zone: expected DOMAIN=FILE, got '%s'", optarg);
 		else if (c == 'f' && !strcmp(optarg, "warning"))
 			o->fail_on = SEV_WARNING;
 		else if (c == 'f' && !strcmp(optarg, "critical"))
@@ -141,6 +149,38 @@ static int live_snapshot(const struct cmd_ctx *ctx, const struct config *cfg,
 	return r;
 }
 
+/*
+ * Replace a domain's records with a proposed set in canonical zone syntax
+ * (absolute names, one record a line, as in dns/<domain>.zone). How each
+ * lookup ended is kept: a record dropped from the file then reads as
+ * answered with no data, which is what the change would do.
+ */
+static int apply_zone(struct snapshot *snap, const char *spec, char **label)
+{
+	const char *eq = strchr(spec, '='), *file = eq + 1;
+	char *domain = str_lower(xstrndup(spec, (size_t)(eq - spec)));
+	struct domain_snap *d = snapshot_domain(snap, domain), tmp = { 0 };
+	char *text = NULL, *l;
+	int r = -1;
+
+	if (!d)
+		error("--zone: '%s' is not a domain of the snapshot", domain);
+	else if (!read_file(file, &text, NULL) && !dsnap_parse_zone(&tmp, file, text)) {
+		rrs_free(d->rrs, d->nrr);
+		d->rrs = tmp.rrs, d->nrr = tmp.nrr, d->rr_alloc = tmp.rr_alloc;
+		tmp.rrs = NULL, tmp.nrr = 0;
+		l = xasprintf("%s, with %s's records from %s", *label, domain, file);
+		free(*label);
+		*label = l;
+		r = 0;
+	}
+	rrs_free(tmp.rrs, tmp.nrr);
+	free(tmp.lks);
+	free(text);
+	free(domain);
+	return r;
+}
+
 /* Findings for one domain: analyzers, policy checks, then policy rules. */
 static void check_domain(const struct domain_snap *d, const struct config *cfg,
 			 const struct policy_set *ps, time_t now, struct domain_report *dr)
@@ -218,6 +258,9 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	if (o.live ? live_snapshot(ctx, &cfg, &snap, &rep.label)
 		   : stored_snapshot(ctx, &o, &snap, &rep.label))
 		goto out;
+	for (size_t i = 0; i < o.zones.n; i++)
+		if (apply_zone(&snap, o.zones.v[i], &rep.label))
+			goto out;
 	warn_uncovered(&ps, &snap);
 	for (size_t i = 0; i < snap.n; i++)
 		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, now,
@@ -231,6 +274,7 @@ out:
 	snapshot_release(&snap);
 	policy_set_release(&ps);
 	sl_release(&o.policy_files);
+	sl_release(&o.zones);
 	if (have_cfg)
 		config_release(&cfg);
 	return r;

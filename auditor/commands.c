@@ -24,7 +24,7 @@ static const struct command commands[] = {
 	  "evaluate SPF for a client address, live or from a snapshot" },
 	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format iptables|nft-json] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
 	  "which sources a firewall export lets reach an address and port" },
-	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--format text|json|markdown] [--fail-on warning|critical]",
+	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--format text|json|markdown] [--fail-on warning|critical]",
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
 };
 

@@ -122,6 +122,22 @@ assert_rc 3 "bad --fail-on"
 mx --store st check HEAD~1 extra
 assert_rc 3 "extra argument"
 
+# What would a change break? Proposed records for one domain, in the
+# canonical zone syntax of the snapshot files.
+git --git-dir=st show HEAD:dns/single.example.zone | grep -v '	MX	' >proposed.zone
+mx -c single.yaml --store st check --zone single.example=proposed.zone
+assert_rc 2 "--zone: removing the MX is critical"
+assert_grep "^  critical +mx\.none  single\.example\.$" out "the proposed records are judged"
+assert_grep "with single\.example's records from proposed\.zone" out "the report says which records were swapped in"
+mx -c single.yaml --store st check --zone nosuch.example=proposed.zone
+assert_rc 3 "--zone for a domain not in the snapshot"
+printf 'garbage\n' >bad.zone
+mx -c single.yaml --store st check --zone single.example=bad.zone
+assert_rc 3 "--zone with a malformed file"
+assert_grep "bad\.zone:1: " err "names file:line"
+mx -c single.yaml --store st check --zone proposed.zone
+assert_rc 3 "--zone needs DOMAIN=FILE"
+
 # An older snapshot by revision, and --live.
 mx --store st check HEAD~1
 assert_rc 2 "REV checks an older snapshot"
