@@ -42,7 +42,8 @@ struct xfer {
 	uint16_t id;
 	bool id_held;              /* byid[id] is this transfer */
 	unsigned tries;
-	unsigned gen;              /* bumped on every re-arm; stale timers are skipped */
+	uint64_t deadline;         /* ms, monotonic */
+	size_t heap_idx;           /* place in the timer heap, or NOT_IN_HEAP */
 	int fd;                    /* TCP only */
 	uint8_t *wire;             /* TCP query, length-prefixed */
 	size_t wlen, woff;
@@ -64,12 +65,6 @@ struct lookup_job {
 	void *arg;
 };
 
-struct timer {
-	uint64_t deadline;
-	struct xfer *x;
-	unsigned gen;
-};
-
 struct resolver {
 	struct resolver_opts opts;
 	struct xfer *queue_head, *queue_tail;
@@ -78,7 +73,7 @@ struct resolver {
 	struct xfer **byid;             /* in-flight UDP transfers by query id */
 	struct xfer **tcp;              /* transfers on TCP */
 	size_t ntcp, tcp_alloc;
-	struct timer *heap;
+	struct xfer **heap;             /* deadlines, earliest first */
 	size_t nheap, heap_alloc;
 	struct pollfd *pfds;
 	size_t pfd_alloc;
@@ -234,46 +229,80 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 		x->fd = -1;
 		x->st = X_QUEUED;
 		x->state = LK_TIMEOUT;
+		x->heap_idx = SIZE_MAX;
 		enqueue(r, x);
 	}
 	if (!nservers)   /* nobody to ask: a timeout, never a removal */
 		job_due(r, job);
 }
 
-/* --- timers: a binary min-heap of deadlines --- */
+/*
+ * --- timers: a binary min-heap of transfers by deadline ---
+ * Each transfer waits on at most one deadline and knows its place in the
+ * heap, so a finished transfer leaves it at once (its memory may go).
+ */
 
-static void heap_push(struct resolver *r, struct xfer *x, uint64_t deadline)
+#define NOT_IN_HEAP SIZE_MAX
+
+static void heap_set(struct resolver *r, size_t i, struct xfer *x)
 {
-	size_t i = r->nheap++;
-
-	ALLOC_GROW(r->heap, r->nheap, r->heap_alloc);
-	x->gen++;
-	while (i && r->heap[(i - 1) / 2].deadline > deadline) {
-		r->heap[i] = r->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	r->heap[i] = (struct timer){ deadline, x, x->gen };
+	r->heap[i] = x;
+	x->heap_idx = i;
 }
 
-static struct timer heap_pop(struct resolver *r)
+static void sift_up(struct resolver *r, size_t i)
 {
-	struct timer top = r->heap[0], last = r->heap[--r->nheap];
-	size_t i = 0;
+	struct xfer *x = r->heap[i];
+
+	while (i && r->heap[(i - 1) / 2]->deadline > x->deadline) {
+		heap_set(r, i, r->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(r, i, x);
+}
+
+static void sift_down(struct resolver *r, size_t i)
+{
+	struct xfer *x = r->heap[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 		if (c >= r->nheap)
 			break;
-		if (c + 1 < r->nheap && r->heap[c + 1].deadline < r->heap[c].deadline)
+		if (c + 1 < r->nheap && r->heap[c + 1]->deadline < r->heap[c]->deadline)
 			c++;
-		if (r->heap[c].deadline >= last.deadline)
+		if (r->heap[c]->deadline >= x->deadline)
 			break;
-		r->heap[i] = r->heap[c];
+		heap_set(r, i, r->heap[c]);
 		i = c;
 	}
-	if (r->nheap)
-		r->heap[i] = last;
-	return top;
+	heap_set(r, i, x);
+}
+
+static void heap_remove(struct resolver *r, struct xfer *x)
+{
+	size_t i = x->heap_idx;
+	struct xfer *last;
+
+	if (i == NOT_IN_HEAP)
+		return;
+	x->heap_idx = NOT_IN_HEAP;
+	last = r->heap[--r->nheap];
+	if (i == r->nheap)
+		return;
+	heap_set(r, i, last);
+	sift_up(r, i);
+	sift_down(r, last->heap_idx);
+}
+
+static void arm(struct resolver *r, struct xfer *x, uint64_t deadline)
+{
+	heap_remove(r, x);
+	x->deadline = deadline;
+	ALLOC_GROW(r->heap, r->nheap + 1, r->heap_alloc);
+	r->heap[r->nheap] = x;
+	x->heap_idx = r->nheap++;
+	sift_up(r, x->heap_idx);
 }
 
 /* --- transfers --- */
@@ -306,9 +335,9 @@ static void xfer_done(struct resolver *r, struct xfer *x, enum lookup_state st)
 {
 	release_id(r, x);
 	drop_tcp(r, x);
+	heap_remove(r, x);
 	x->st = X_DONE;
 	x->state = st;
-	x->gen++;
 	r->inflight--;
 	if (!--x->job->pending)
 		job_due(r, x->job);
@@ -373,7 +402,7 @@ static int start_udp(struct resolver *r, struct xfer *x)
 	x->st = X_UDP;
 	x->tries++;
 	r->sent++;
-	heap_push(r, x, now_ms() + r->opts.timeout_ms);
+	arm(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
@@ -405,7 +434,7 @@ static int start_tcp(struct resolver *r, struct xfer *x)
 		return -1;
 	x->st = X_TCP_CONNECT;
 	r->sent++;
-	heap_push(r, x, now_ms() + r->opts.timeout_ms);
+	arm(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
@@ -515,10 +544,10 @@ static void expire_timers(struct resolver *r)
 {
 	uint64_t now = now_ms();
 
-	while (r->nheap && r->heap[0].deadline <= now) {
-		struct timer t = heap_pop(r);
-		if (t.gen == t.x->gen && t.x->st != X_DONE && t.x->st != X_QUEUED)
-			on_timeout(r, t.x);
+	while (r->nheap && r->heap[0]->deadline <= now) {
+		struct xfer *x = r->heap[0];
+		heap_remove(r, x);
+		on_timeout(r, x);
 	}
 }
 
@@ -663,7 +692,7 @@ static int wait_events(struct resolver *r)
 	}
 	if (r->nheap) {
 		uint64_t now = now_ms();
-		timeout = r->heap[0].deadline > now ? (int)(r->heap[0].deadline - now) : 0;
+		timeout = r->heap[0]->deadline > now ? (int)(r->heap[0]->deadline - now) : 0;
 	}
 	if ((k = poll(r->pfds, n, timeout)) < 0 && errno != EINTR)
 		return error("poll: %s", strerror(errno));
