@@ -228,16 +228,49 @@ static char *common_reaches(const struct fw_verdict *v, const struct fw_query *q
 	return first;
 }
 
+struct label {
+	const char *s;
+	size_t idx;
+};
+
+static int cmp_idx(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The deciding rules, each once, in the order the parts first name them. */
 static void collect_rules(const struct fw_verdict *v, struct strlist *rules)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		const struct fw_part *p = &v->parts[i];
+	struct label *all = xcalloc(2 * v->n + 1, sizeof(*all));
+	bool *keep = xcalloc(2 * v->n + 1, sizeof(*keep));
+	size_t n = 0;
 
-		if (p->nat_rule && !sl_has(rules, p->nat_rule))
-			sl_push(rules, p->nat_rule);
-		if (p->rule && !sl_has(rules, p->rule))
-			sl_push(rules, p->rule);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->parts[i].nat_rule)
+			all[n].s = v->parts[i].nat_rule, all[n].idx = n, n++;
+		if (v->parts[i].rule)
+			all[n].s = v->parts[i].rule, all[n].idx = n, n++;
 	}
+	qsort(all, n, sizeof(*all), cmp_label);
+	for (size_t i = 0; i < n; i++)
+		if (!i || strcmp(all[i - 1].s, all[i].s))
+			keep[all[i].idx] = true;   /* the first of a run of equal labels */
+	qsort(all, n, sizeof(*all), cmp_idx);
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			sl_push(rules, all[i].s);
+	free(keep);
+	free(all);
 }
 
 static json_t *cidr_array(const struct fw_addrset *s, int fam)

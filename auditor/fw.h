@@ -74,6 +74,32 @@ void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out);
 char *fw_as_join(const struct fw_addrset *s, int fam);
 void fw_as_clear(struct fw_addrset *s);
 void fw_as_release(struct fw_addrset *s);
+/* Append from's ranges unsorted; fw_as_normalize() sorts and merges them after. */
+void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from);
+void fw_as_normalize(struct fw_addrset *s);
+
+/*
+ * A set that only shrinks: a base minus removed pieces kept in sorted
+ * levels (merged like a binary counter), so taking many small pieces out
+ * of a large set costs O(log n) each instead of a copy of the set. What
+ * is removed must be inside the set.
+ */
+struct fw_count {
+	fw_u128 lo;
+	int carry;
+};
+struct fw_shrinking {
+	struct fw_addrset base;
+	struct fw_addrset *lv;
+	size_t nlv, lv_alloc;
+	struct fw_count left;         /* addresses still in the set */
+};
+void fw_sh_init(struct fw_shrinking *s, struct fw_addrset *base);   /* takes base */
+bool fw_sh_empty(const struct fw_shrinking *s);
+void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struct fw_addrset *out);
+void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r);
+void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out);  /* a copy */
+void fw_sh_release(struct fw_shrinking *s);
 
 /* ---- the model (fw_model.c) ---- */
 

@@ -385,3 +385,147 @@ char *fw_as_join(const struct fw_addrset *s, int fam)
 		sb_adds(&sb, "");
 	return sb_detach(&sb);
 }
+
+/* ---- bulk building ---- */
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct fw_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from)
+{
+	ALLOC_GROW(s->v, s->n + from->n, s->alloc);
+	if (from->n)
+		memcpy(s->v + s->n, from->v, from->n * sizeof(*from->v));
+	s->n += from->n;
+}
+
+void fw_as_normalize(struct fw_addrset *s)
+{
+	size_t n = s->n;
+
+	qsort(s->v, n, sizeof(*s->v), cmp_range);
+	s->n = 0;
+	for (size_t i = 0; i < n; i++)
+		push_after(s, s->v[i].lo, s->v[i].hi);
+}
+
+/* ---- shrinking sets: many small removals from one large set ---- */
+
+/* out += the parts of s inside a, found by binary search (s large, a small). */
+static void clip_into(const struct fw_addrset *s, const struct fw_addrset *a, struct fw_addrset *out)
+{
+	for (size_t k = 0; k < a->n; k++) {
+		size_t lo = 0, hi = s->n;
+
+		while (lo < hi) {   /* first range of s ending at or after a's start */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s->v[mid].hi < a->v[k].lo)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < s->n && s->v[i].lo <= a->v[k].hi; i++) {
+			fw_u128 l = s->v[i].lo > a->v[k].lo ? s->v[i].lo : a->v[k].lo;
+			fw_u128 h = s->v[i].hi < a->v[k].hi ? s->v[i].hi : a->v[k].hi;
+
+			ALLOC_GROW(out->v, out->n + 1, out->alloc);
+			out->v[out->n].lo = l;
+			out->v[out->n].hi = h;
+			out->n++;
+		}
+	}
+}
+
+/* Count addresses with a carry, since all of IPv6 is 2^128. */
+static void count_add(struct fw_count *c, const struct fw_addrset *s, bool sub)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		fw_u128 d = s->v[i].hi - s->v[i].lo, old = c->lo;
+
+		if (sub) {
+			c->lo -= d;
+			c->carry -= c->lo > old;
+			old = c->lo;
+			c->lo -= 1;
+			c->carry -= c->lo > old;
+		} else {
+			c->lo += d;
+			c->carry += c->lo < old;
+			old = c->lo;
+			c->lo += 1;
+			c->carry += c->lo < old;
+		}
+	}
+}
+
+void fw_sh_init(struct fw_shrinking *s, struct fw_addrset *base)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = *base;
+	memset(base, 0, sizeof(*base));
+	count_add(&s->left, &s->base, false);
+}
+
+bool fw_sh_empty(const struct fw_shrinking *s)
+{
+	return s->left.lo == 0 && s->left.carry == 0;
+}
+
+void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struct fw_addrset *out)
+{
+	struct fw_addrset gone = FW_ADDRSET_INIT;
+
+	fw_as_clear(out);
+	clip_into(&s->base, a, out);
+	for (size_t i = 0; i < s->nlv; i++)
+		clip_into(&s->lv[i], a, &gone);
+	if (gone.n) {
+		fw_as_normalize(&gone);
+		fw_as_remove(out, &gone);
+	}
+	fw_as_release(&gone);
+}
+
+/* Remove r (a subset of s): a new level, merged while it outgrows the one before. */
+void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
+{
+	if (!r->n)
+		return;
+	count_add(&s->left, r, true);
+	ALLOC_GROW(s->lv, s->nlv + 1, s->lv_alloc);
+	memset(&s->lv[s->nlv], 0, sizeof(s->lv[0]));
+	fw_as_copy(&s->lv[s->nlv++], r);
+	while (s->nlv >= 2 && s->lv[s->nlv - 1].n >= s->lv[s->nlv - 2].n) {
+		fw_as_merge(&s->lv[s->nlv - 2], &s->lv[s->nlv - 1]);
+		fw_as_release(&s->lv[--s->nlv]);
+	}
+}
+
+void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out)
+{
+	struct fw_addrset gone = FW_ADDRSET_INIT;
+
+	for (size_t i = 0; i < s->nlv; i++) {
+		fw_as_append_raw(&gone, &s->lv[i]);
+		fw_as_release(&s->lv[i]);
+	}
+	s->nlv = 0;
+	fw_as_normalize(&gone);
+	fw_as_remove(&s->base, &gone);   /* compact: later queries are cheaper */
+	fw_as_release(&gone);
+	fw_as_copy(out, &s->base);
+}
+
+void fw_sh_release(struct fw_shrinking *s)
+{
+	fw_as_release(&s->base);
+	for (size_t i = 0; i < s->nlv; i++)
+		fw_as_release(&s->lv[i]);
+	free(s->lv);
+	memset(s, 0, sizeof(*s));
+}

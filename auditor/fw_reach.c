@@ -230,11 +230,41 @@ static char *why_maybe(const struct fw_match *mt, const struct pkt *pk)
 }
 
 /*
+ * The peers of S that r's peer-address matches select, before negations:
+ * the intersection of its positive matches, found by binary search in
+ * the (large, shrinking) S; or all of S when r has none.
+ */
+static void peer_candidates(const struct fw_rule *r, const struct pkt *pk,
+			    struct fw_shrinking *S, struct fw_addrset *out)
+{
+	struct fw_addrset pos = FW_ADDRSET_INIT;
+	bool have = false;
+
+	for (size_t i = 0; i < r->nm; i++) {
+		const struct fw_match *mt = &r->m[i];
+		const struct fw_addrset *as;
+
+		if (!on_peer(mt, pk) || mt->neg || !(as = match_addrs(mt)))
+			continue;
+		if (have)
+			fw_as_restrict(&pos, as);
+		else
+			fw_as_copy(&pos, as);
+		have = true;
+	}
+	if (have)
+		fw_sh_query(S, &pos, out);
+	else
+		fw_sh_current(S, out);
+	fw_as_release(&pos);
+}
+
+/*
  * Split S by the matches of r: *yes gets the peers r surely matches,
- * *maybe those it may match (with *why), the rest is S minus both.
+ * *maybe those it may match (with *why). Neither is removed from S.
  * Returns false when r matches no peer at all (nothing is allocated).
  */
-static bool rule_split(const struct fw_rule *r, const struct pkt *pk, const struct fw_addrset *S,
+static bool rule_split(const struct fw_rule *r, const struct pkt *pk, struct fw_shrinking *S,
 		       struct fw_addrset *yes, struct fw_addrset *maybe, char **why)
 {
 	const struct fw_match *unsure = NULL;
@@ -255,30 +285,24 @@ static bool rule_split(const struct fw_rule *r, const struct pkt *pk, const stru
 			break;
 		}
 	}
-	fw_as_copy(yes, S);
-	fw_as_copy(maybe, S);
-	for (size_t i = 0; i < r->nm && !fw_as_empty(maybe); i++) {
+	peer_candidates(r, pk, S, yes);
+	for (size_t i = 0; i < r->nm && !fw_as_empty(yes); i++) {
 		const struct fw_match *mt = &r->m[i];
 		const struct fw_addrset *as;
 
 		if (!on_peer(mt, pk))
 			continue;
-		if (!(as = match_addrs(mt))) {
+		if (!(as = match_addrs(mt)))
 			unsure = unsure ? unsure : mt;
-			fw_as_clear(yes);
-		} else if (mt->neg) {
+		else if (mt->neg)
 			fw_as_remove(yes, as);
-			fw_as_remove(maybe, as);
-		} else {
-			fw_as_restrict(yes, as);
-			fw_as_restrict(maybe, as);
-		}
 	}
-	if (unsure)
-		fw_as_clear(yes);
-	fw_as_remove(maybe, yes);
-	if (!fw_as_empty(maybe))
-		*why = why_maybe(unsure, pk);
+	if (unsure) {   /* an undecided match: what would match is only "maybe" */
+		*maybe = *yes;
+		memset(yes, 0, sizeof(*yes));
+		if (!fw_as_empty(maybe))
+			*why = why_maybe(unsure, pk);
+	}
 	return true;
 }
 
@@ -317,10 +341,10 @@ static void outs_release(struct outs *o)
 static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       struct fw_addrset *S, int depth, struct outs *o);
 
-/* A jump or goto: run the callee; peers it returns go on (jump) or return (goto). */
+/* A jump or goto: run the callee; peers it returns go on (jump, into cont) or return (goto). */
 static void call_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       const struct fw_rule *r, struct fw_addrset *matched, int depth,
-		       struct fw_addrset *rest, struct outs *o)
+		       struct fw_addrset *cont, struct outs *o)
 {
 	struct outs sub = { 0 };
 	const struct fw_chain *callee = &ev->m->chains[r->jump_idx];
@@ -334,21 +358,21 @@ static void call_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 		struct out *x = &sub.v[i];
 
 		if (x->kind == O_RETURN && r->target == FW_T_JUMP)
-			fw_as_merge(rest, &x->set);
+			fw_as_merge(cont, &x->set);
 		else
 			out_add(o, x->kind, &x->set, x->chain, x->rule, x->why), x->why = NULL;
 	}
 	outs_release(&sub);
 }
 
-/* Apply r's target to the peers it matched. */
+/* Apply r's target to the peers it matched (consumed); those that go on to the next rule go to cont. */
 static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 			 const struct fw_rule *r, struct fw_addrset *matched, int depth,
-			 struct fw_addrset *rest, struct outs *o)
+			 struct fw_addrset *cont, struct outs *o)
 {
 	switch (r->target) {
 	case FW_T_NONE:
-		fw_as_merge(rest, matched);
+		fw_as_merge(cont, matched);
 		fw_as_release(matched);
 		return;
 	case FW_T_ACCEPT:
@@ -365,7 +389,7 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 	case FW_T_GOTO:
 		if (r->jump_idx < 0)
 			break;
-		call_chain(ev, pk, c, r, matched, depth, rest, o);
+		call_chain(ev, pk, c, r, matched, depth, cont, o);
 		return;
 	case FW_T_DNAT:
 	case FW_T_REDIRECT:
@@ -389,26 +413,39 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 
 /*
  * Evaluate chain c for the peers S (consumed). Outcomes go to o; peers
- * that fall off the end or hit RETURN come back as O_RETURN.
+ * that fall off the end or hit RETURN come back as O_RETURN. S shrinks
+ * rule by rule; a rule's peers leave it unless its target lets them go on.
  */
 static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       struct fw_addrset *S, int depth, struct outs *o)
 {
-	for (size_t i = 0; i < c->n && !fw_as_empty(S); i++) {
+	struct fw_shrinking left;
+	struct fw_addrset rest = FW_ADDRSET_INIT;
+
+	fw_sh_init(&left, S);
+	for (size_t i = 0; i < c->n && !fw_sh_empty(&left); i++) {
 		const struct fw_rule *r = &c->rules[i];
 		struct fw_addrset yes = FW_ADDRSET_INIT, maybe = FW_ADDRSET_INIT;
+		struct fw_addrset gone = FW_ADDRSET_INIT, cont = FW_ADDRSET_INIT;
 		char *why = NULL;
 
-		if (!rule_split(r, pk, S, &yes, &maybe, &why))
+		if (!rule_split(r, pk, &left, &yes, &maybe, &why))
 			continue;
-		fw_as_remove(S, &yes);
-		fw_as_remove(S, &maybe);
+		fw_sh_remove(&left, &maybe);
 		out_add(o, O_UNKNOWN, &maybe, c, r, why);
-		if (!fw_as_empty(&yes))
-			apply_target(ev, pk, c, r, &yes, depth, S, o);
+		if (!fw_as_empty(&yes)) {
+			fw_as_copy(&gone, &yes);
+			apply_target(ev, pk, c, r, &yes, depth, &cont, o);
+			fw_as_remove(&gone, &cont);
+			fw_sh_remove(&left, &gone);
+		}
 		fw_as_release(&yes);
+		fw_as_release(&gone);
+		fw_as_release(&cont);
 	}
-	out_add(o, O_RETURN, S, c, NULL, NULL);
+	fw_sh_current(&left, &rest);
+	fw_sh_release(&left);
+	out_add(o, O_RETURN, &rest, c, NULL, NULL);
 }
 
 /* ---- hooks ---- */
@@ -769,8 +806,11 @@ static void summarize(struct fw_verdict *v, int fam)
 		struct fw_addrset *dst = p->outcome == FW_ALLOWED ? &v->allowed :
 					 p->outcome == FW_BLOCKED ? &v->blocked : &v->unknown;
 
-		fw_as_merge(dst, &p->peers);
+		fw_as_append_raw(dst, &p->peers);   /* one sort at the end, not a merge per part */
 	}
+	fw_as_normalize(&v->allowed);
+	fw_as_normalize(&v->blocked);
+	fw_as_normalize(&v->unknown);
 	v->fam = fam;
 	if (!fw_as_empty(&v->unknown) || v->why)
 		v->verdict = FW_VERDICT_UNKNOWN;

@@ -85,8 +85,11 @@ listen() {
 probe() {
 	if [ "$2" = tcp ]; then
 		r=$(in_ns $INET socat -T2 STDIO TCP4:$PUB:$3,bind="$1",connect-timeout=2 </dev/null 2>/dev/null)
-	else
-		r=$(echo q | in_ns $INET socat -T2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
+	else   # a datagram may be lost to socat's forking listener: one retry
+		for try in 1 2; do
+			r=$(echo q | in_ns $INET socat -T2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
+			[ -n "$r" ] && break
+		done
 	fi
 	r=$(echo "$r" | tr ' ' ':')
 	echo "${r:-none}"
