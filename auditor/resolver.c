@@ -29,6 +29,7 @@
 #define DNS_MAX_MSG   65535
 #define NIDS          65536
 #define UDP_RCVBUF    (8 << 20)
+#define BATCH         32   /* datagrams per sendmmsg()/recvmmsg() */
 
 enum xstate { X_QUEUED, X_UDP, X_TCP_CONNECT, X_TCP_WRITE, X_TCP_READ, X_DONE };
 
@@ -80,7 +81,18 @@ struct resolver {
 	struct lookup_job **finished;   /* jobs whose callbacks are due */
 	size_t nfin, fin_alloc;
 	unsigned long sent;
-	uint8_t *buf;
+	uint8_t *buf;                   /* TCP and single reads */
+	/* Queries waiting for one sendmmsg(), all on the socket out_fd. */
+	struct mmsghdr out[BATCH];
+	struct iovec out_iov[BATCH];
+	uint8_t *out_wire[BATCH];
+	size_t nout;
+	int out_fd;
+	/* Replies read by one recvmmsg(). */
+	struct mmsghdr in[BATCH];
+	struct iovec in_iov[BATCH];
+	struct sockaddr_storage in_from[BATCH];
+	uint8_t *in_buf;
 };
 
 static uint64_t now_ms(void)
@@ -166,6 +178,8 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 	r->udp4 = r->udp6 = -1;
 	r->byid = xcalloc(NIDS, sizeof(*r->byid));
 	r->buf = xmalloc(DNS_MAX_MSG);
+	r->in_buf = xmalloc((size_t)BATCH * DNS_MAX_MSG);
+	r->out_fd = -1;
 	return r;
 }
 
@@ -188,6 +202,9 @@ void resolver_free(struct resolver *r)
 	free(r->pfds);
 	free(r->finished);
 	free(r->buf);
+	free(r->in_buf);
+	for (size_t i = 0; i < r->nout; i++)
+		free(r->out_wire[i]);
 	free(r);
 }
 
@@ -379,7 +396,48 @@ static bool recursive(const struct resolver *r, const struct xfer *x)
 	return r->opts.rd || x->job->servers[x->si]->recursive;
 }
 
-/* Send (or resend) the query over UDP. Returns 0, or -1 if it cannot go out. */
+/*
+ * Send the queries gathered for one socket with one system call. A
+ * datagram the kernel would not take is a lost packet: its timer
+ * retries it, as for any loss on the way.
+ */
+static void flush_sends(struct resolver *r)
+{
+	size_t done = 0;
+
+	while (done < r->nout) {
+		int n = sendmmsg(r->out_fd, r->out + done, (unsigned)(r->nout - done), 0);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		done += (size_t)n;
+	}
+	for (size_t i = 0; i < r->nout; i++)
+		free(r->out_wire[i]);
+	r->nout = 0;
+}
+
+static void queue_send(struct resolver *r, int fd, const struct server *s,
+		       uint8_t *wire, size_t len)
+{
+	struct mmsghdr *m;
+
+	if (r->nout && (r->out_fd != fd || r->nout == BATCH))
+		flush_sends(r);
+	r->out_fd = fd;
+	r->out_wire[r->nout] = wire;
+	r->out_iov[r->nout] = (struct iovec){ wire, len };
+	m = &r->out[r->nout++];
+	memset(m, 0, sizeof(*m));
+	m->msg_hdr.msg_name = (void *)&s->addr;
+	m->msg_hdr.msg_namelen = s->addrlen;
+	m->msg_hdr.msg_iov = &r->out_iov[r->nout - 1];
+	m->msg_hdr.msg_iovlen = 1;
+}
+
+/* Queue the query (again) over UDP. Returns 0, or -1 if it cannot go out. */
 static int start_udp(struct resolver *r, struct xfer *x)
 {
 	const struct server *s = x->job->servers[x->si];
@@ -392,13 +450,7 @@ static int start_udp(struct resolver *r, struct xfer *x)
 		return -1;
 	if (dns_build_query(x->job->name, x->job->qtype, x->id, recursive(r, x), &wire, &len))
 		return -1;
-	/* A send that fails for lack of buffer is a lost packet: the timer retries it. */
-	if (sendto(fd, wire, len, 0, (const struct sockaddr *)&s->addr, s->addrlen) < 0 &&
-	    errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
-		free(wire);
-		return -1;
-	}
-	free(wire);
+	queue_send(r, fd, s, wire, len);
 	x->st = X_UDP;
 	x->tries++;
 	r->sent++;
@@ -474,21 +526,39 @@ static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_st
 	       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
 }
 
-/* Drain a shared UDP socket; each datagram goes to the transfer its id names. */
+/* One datagram: it goes to the transfer its id names, if it came from that server. */
+static void udp_reply(struct resolver *r, const uint8_t *buf, size_t n,
+		      const struct sockaddr_storage *from)
+{
+	struct xfer *x;
+
+	if (n < 2 || !(x = r->byid[(uint16_t)(buf[0] << 8 | buf[1])]) ||
+	    x->st != X_UDP || !same_addr(from, &x->job->servers[x->si]->addr))
+		return;   /* late, spoofed or stray: ignore */
+	take_reply(r, x, buf, n);
+}
+
+/* Drain a shared UDP socket, many datagrams per system call. */
 static void on_udp(struct resolver *r, int fd)
 {
 	for (;;) {
-		struct sockaddr_storage from;
-		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(fd, r->buf, DNS_MAX_MSG, 0, (struct sockaddr *)&from, &flen);
-		struct xfer *x;
+		int n;
 
-		if (n < 0)
+		for (int i = 0; i < BATCH; i++) {
+			r->in_iov[i] = (struct iovec){ r->in_buf + (size_t)i * DNS_MAX_MSG, DNS_MAX_MSG };
+			memset(&r->in[i], 0, sizeof(r->in[i]));
+			r->in[i].msg_hdr.msg_name = &r->in_from[i];
+			r->in[i].msg_hdr.msg_namelen = sizeof(r->in_from[i]);
+			r->in[i].msg_hdr.msg_iov = &r->in_iov[i];
+			r->in[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, r->in, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;   /* EAGAIN; ICMP errors on an unconnected socket are not ours to map */
-		if (n < 2 || !(x = r->byid[(uint16_t)(r->buf[0] << 8 | r->buf[1])]) ||
-		    x->st != X_UDP || !same_addr(&from, &x->job->servers[x->si]->addr))
-			continue;   /* late, spoofed or stray: ignore */
-		take_reply(r, x, r->buf, (size_t)n);
+		for (int i = 0; i < n; i++)
+			udp_reply(r, r->in_iov[i].iov_base, r->in[i].msg_len, &r->in_from[i]);
+		if (n < BATCH)
+			return;
 	}
 }
 
@@ -549,6 +619,7 @@ static void expire_timers(struct resolver *r)
 		heap_remove(r, x);
 		on_timeout(r, x);
 	}
+	flush_sends(r);
 }
 
 /* A comparable digest of one server's answer: the state and sorted records, TTLs aside. */
@@ -665,6 +736,7 @@ static void fill_slots(struct resolver *r)
 		if (start_udp(r, x))
 			xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
 	}
+	flush_sends(r);
 }
 
 /* Run the callbacks that are due; they may submit more work. */
