@@ -12,6 +12,11 @@
 #   + 198.51.100.{1,14,20,200}/32
 #                           eth1 192.0.2.1/24 ------------- eth0 192.0.2.25/24, .26
 #
+# IPv6 runs alongside: internet 2001:db8:1::50/64 with sources
+# 2001:db8:bad::1 and 2001:db8:feed::1, firewall 2001:db8:1::10/64 and
+# 2001:db8:25::1/64, mail host 2001:db8:25::25/64. Egress probes go the
+# other way: from the mail host to listeners on the internet side.
+#
 # Every listener answers with its own "ADDRESS:PORT", so a probe shows
 # where it ended: the mail host, the wrong host, or the firewall itself.
 . "$TOP/tests/lib.sh"
@@ -30,7 +35,9 @@ done
 FX="$FIXTURES/fw"
 INET=mxi$$ FW=mxf$$ MAIL=mxm$$
 SOURCES="198.51.100.1 198.51.100.14 198.51.100.20 198.51.100.200 203.0.113.50"
-PUB=203.0.113.10
+SOURCES6="2001:db8:bad::1 2001:db8:feed::1 2001:db8:1::50"
+DESTS="198.51.100.1 198.51.100.20 203.0.113.50"
+PUB=203.0.113.10 PUB6=2001:db8:1::10
 
 # Stop what runs inside our own namespaces (the listeners), then remove them.
 cleanup() {
@@ -69,7 +76,18 @@ setup() {
 	in_ns $MAIL ip addr add 192.0.2.25/24 dev eth0
 	in_ns $MAIL ip addr add 192.0.2.26/24 dev eth0
 	in_ns $MAIL ip route add default via 192.0.2.1
-	sleep 1   # let duplicate address detection and neighbours settle
+	in_ns $INET ip -6 addr add 2001:db8:1::50/64 dev eth0 nodad
+	in_ns $INET ip -6 addr add 2001:db8:bad::1/128 dev eth0 nodad
+	in_ns $INET ip -6 addr add 2001:db8:feed::1/128 dev eth0 nodad
+	in_ns $INET ip -6 route add default via $PUB6
+	in_ns $FW ip -6 addr add $PUB6/64 dev eth0 nodad
+	in_ns $FW ip -6 addr add 2001:db8:25::1/64 dev eth1 nodad
+	in_ns $FW ip -6 route add 2001:db8:bad::/48 via 2001:db8:1::50
+	in_ns $FW ip -6 route add 2001:db8:feed::/48 via 2001:db8:1::50
+	in_ns $FW sysctl -qw net.ipv6.conf.all.forwarding=1
+	in_ns $MAIL ip -6 addr add 2001:db8:25::25/64 dev eth0 nodad
+	in_ns $MAIL ip -6 route add default via 2001:db8:25::1
+	sleep 1   # let neighbours settle
 }
 
 # listen NS ADDR: tcp 25 465 587 993 2525 and udp 53, each answering
@@ -81,6 +99,11 @@ listen() {
 	ip netns exec "$1" socat UDP4-RECVFROM:53,bind="$2",reuseaddr,fork SYSTEM:"echo $2 53" 2>/dev/null &
 }
 
+# listen6 NS ADDR: tcp 25, answering "[ADDR]:25".
+listen6() {
+	ip netns exec "$1" socat TCP6-LISTEN:25,bind="[$2]",reuseaddr,fork SYSTEM:"echo [$2] 25" 2>/dev/null &
+}
+
 # probe SRC PROTO PORT: print what answered, or "none".
 probe() {
 	if [ "$2" = tcp ]; then
@@ -88,6 +111,27 @@ probe() {
 	else   # a datagram may be lost to socat's forking listener: one retry
 		for try in 1 2; do
 			r=$(echo q | in_ns $INET socat -T2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
+			[ -n "$r" ] && break
+		done
+	fi
+	r=$(echo "$r" | tr ' ' ':')
+	echo "${r:-none}"
+}
+
+# probe6 SRC: tcp/25 to the IPv6 public address.
+probe6() {
+	r=$(in_ns $INET socat -T2 STDIO "TCP6:[$PUB6]:25,bind=[$1],connect-timeout=2" </dev/null 2>/dev/null)
+	r=$(echo "$r" | tr ' ' ':')
+	echo "${r:-none}"
+}
+
+# probe_out DEST PROTO PORT: from the mail host out to DEST.
+probe_out() {
+	if [ "$2" = tcp ]; then
+		r=$(in_ns $MAIL socat -T2 STDIO TCP4:$1:$3,bind=192.0.2.25,connect-timeout=2 </dev/null 2>/dev/null)
+	else
+		for try in 1 2; do
+			r=$(echo q | in_ns $MAIL socat -T2 STDIO UDP4:$1:$3,bind=192.0.2.25 2>/dev/null)
 			[ -n "$r" ] && break
 		done
 	fi
@@ -133,6 +177,44 @@ check() {
 	done
 }
 
+# verdict_of JSON: "reached" for allowed, "none" for blocked, else "unknown(...)".
+verdict_of() {
+	v=$(sed -n 's/^  "verdict": "\(.*\)",$/\1/p' "$1")
+	case "$v" in
+	allowed) echo reached ;;
+	blocked) echo none ;;
+	*) echo "unknown($v: $(head -c 200 pred.err))" ;;
+	esac
+}
+
+# check_egress NAME EXPORT PROTO:PORT...: from the mail host to every DEST.
+check_egress() {
+	name=$1 exp=$2
+	shift 2
+	for pp in "$@"; do
+		proto=${pp%%:*} port=${pp#*:}
+		for d in $DESTS; do
+			k=$(probe_out "$d" "$proto" "$port")
+			case "$k" in none) ;; "$d:$port") k=reached ;; *) k="wrong($k)" ;; esac
+			$MXAUDIT reach --firewall "$exp" --from-host 192.0.2.25 --to "$d/32:$port/$proto" \
+				--in eth1 --out eth0 --json >pred.json 2>pred.err
+			assert_eq "$(verdict_of pred.json)" "$k" "$name: $proto/$port out to $d: mxaudit says what the kernel did ($k)"
+		done
+	done
+}
+
+# check6 NAME EXPORT: tcp/25 to the IPv6 public address from every IPv6 source.
+check6() {
+	for s in $SOURCES6; do
+		k=$(probe6 "$s")
+		$MXAUDIT reach --firewall "$2" --to "[$PUB6]:25/tcp" --from "$s/128" \
+			--in eth0 --out eth1 --json >pred.json 2>pred.err
+		m=$(verdict_of pred.json)
+		[ "$m" = reached ] && m=$(sed -n 's/^  "reaches": "\(.*\)",$/\1/p' pred.json)
+		assert_eq "$m" "$k" "$1: tcp/25 from $s: mxaudit says what the kernel did ($k)"
+	done
+}
+
 load_ipt() {
 	in_ns $FW nft flush ruleset
 	in_ns $FW iptables-nft-restore <"$FX/$1" || { notok "$1: iptables-nft-restore failed"; return 1; }
@@ -152,6 +234,9 @@ fi
 listen $MAIL 192.0.2.25
 listen $MAIL 192.0.2.26
 listen $FW $PUB
+for d in $DESTS; do listen $INET "$d"; done
+listen6 $MAIL 2001:db8:25::25
+listen6 $FW $PUB6
 sleep 0.5
 
 # Sanity: with no rules the mail host is not reached (no port-forward)
@@ -178,3 +263,14 @@ load_ipt k07-userchain.rules &&
 	check k07-S k07.S tcp:25
 
 load_nft k09-two-chains.nft && check k09-nft k09-two-chains.nft.json tcp:25 tcp:587
+
+load_ipt k12-egress.rules && check_egress k12-egress k12-egress.rules.save tcp:25 udp:53
+
+# IPv6: ip6tables-nft-restore, exported with ip6tables-nft-save.
+in_ns $FW nft flush ruleset
+if in_ns $FW ip6tables-nft-restore <"$FX/k13-ipv6.rules"; then
+	in_ns $FW ip6tables-nft-save >k13.save
+	check6 k13-ipv6 k13.save
+else
+	notok "k13-ipv6.rules: ip6tables-nft-restore failed"
+fi
