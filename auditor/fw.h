@@ -76,6 +76,7 @@ void fw_as_clear(struct fw_addrset *s);
 void fw_as_release(struct fw_addrset *s);
 /* Append from's ranges unsorted; fw_as_normalize() sorts and merges them after. */
 void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from);
+void fw_as_add_raw(struct fw_addrset *s, fw_u128 lo, fw_u128 hi);
 void fw_as_normalize(struct fw_addrset *s);
 
 /*
@@ -90,8 +91,9 @@ struct fw_count {
 };
 struct fw_shrinking {
 	struct fw_addrset base;
-	struct fw_addrset *lv;
+	struct fw_addrset *lv;        /* sorted levels of removed pieces */
 	size_t nlv, lv_alloc;
+	struct fw_addrset pend;       /* the newest removals, unsorted, < 64 */
 	struct fw_count left;         /* addresses still in the set */
 };
 void fw_sh_init(struct fw_shrinking *s, struct fw_addrset *base);   /* takes base */

@@ -143,6 +143,10 @@ static void push_after(struct fw_addrset *s, fw_u128 lo, fw_u128 hi)
 			s->v[s->n - 1].hi = hi;
 		return;
 	}
+	if (!s->alloc) {   /* most sets are one range: no room for 16 */
+		s->alloc = 1;
+		s->v = xmalloc(sizeof(*s->v));
+	}
 	ALLOC_GROW(s->v, s->n + 1, s->alloc);
 	s->v[s->n].lo = lo;
 	s->v[s->n].hi = hi;
@@ -403,6 +407,14 @@ void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from)
 	s->n += from->n;
 }
 
+void fw_as_add_raw(struct fw_addrset *s, fw_u128 lo, fw_u128 hi)
+{
+	ALLOC_GROW(s->v, s->n + 1, s->alloc);
+	s->v[s->n].lo = lo;
+	s->v[s->n].hi = hi;
+	s->n++;
+}
+
 void fw_as_normalize(struct fw_addrset *s)
 {
 	size_t n = s->n;
@@ -482,8 +494,18 @@ void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struc
 
 	fw_as_clear(out);
 	clip_into(&s->base, a, out);
+	if (!out->n)
+		return;
 	for (size_t i = 0; i < s->nlv; i++)
 		clip_into(&s->lv[i], a, &gone);
+	for (size_t i = 0; i < s->pend.n; i++)   /* small and unsorted: scan it */
+		for (size_t k = 0; k < a->n; k++) {
+			fw_u128 l = s->pend.v[i].lo > a->v[k].lo ? s->pend.v[i].lo : a->v[k].lo;
+			fw_u128 h = s->pend.v[i].hi < a->v[k].hi ? s->pend.v[i].hi : a->v[k].hi;
+
+			if (l <= h)
+				fw_as_add_raw(&gone, l, h);
+		}
 	if (gone.n) {
 		fw_as_normalize(&gone);
 		fw_as_remove(out, &gone);
@@ -497,9 +519,13 @@ void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
 	if (!r->n)
 		return;
 	count_add(&s->left, r, true);
+	fw_as_append_raw(&s->pend, r);
+	if (s->pend.n < 64)
+		return;
+	fw_as_normalize(&s->pend);
 	ALLOC_GROW(s->lv, s->nlv + 1, s->lv_alloc);
-	memset(&s->lv[s->nlv], 0, sizeof(s->lv[0]));
-	fw_as_copy(&s->lv[s->nlv++], r);
+	s->lv[s->nlv++] = s->pend;
+	memset(&s->pend, 0, sizeof(s->pend));
 	while (s->nlv >= 2 && s->lv[s->nlv - 1].n >= s->lv[s->nlv - 2].n) {
 		fw_as_merge(&s->lv[s->nlv - 2], &s->lv[s->nlv - 1]);
 		fw_as_release(&s->lv[--s->nlv]);
@@ -515,6 +541,8 @@ void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out)
 		fw_as_release(&s->lv[i]);
 	}
 	s->nlv = 0;
+	fw_as_append_raw(&gone, &s->pend);
+	fw_as_clear(&s->pend);
 	fw_as_normalize(&gone);
 	fw_as_remove(&s->base, &gone);   /* compact: later queries are cheaper */
 	fw_as_release(&gone);
@@ -527,5 +555,6 @@ void fw_sh_release(struct fw_shrinking *s)
 	for (size_t i = 0; i < s->nlv; i++)
 		fw_as_release(&s->lv[i]);
 	free(s->lv);
+	fw_as_release(&s->pend);
 	memset(s, 0, sizeof(*s));
 }

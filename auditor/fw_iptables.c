@@ -66,6 +66,7 @@ struct ipt {
 struct toks {
 	char **v;
 	size_t n, alloc;
+	char *buf;                /* the words point into it */
 };
 
 static int perr(struct ipt *p, const char *fmt, const char *arg)
@@ -81,10 +82,14 @@ static const struct builtin *find_builtin(const char *table, const char *chain)
 	return NULL;
 }
 
-/* Split a line into words; double and single quotes group, backslash escapes. */
-static int tokenize(struct ipt *p, const char *s, struct toks *t)
+/*
+ * Split a line into words; double and single quotes group, backslash
+ * escapes. The words point into one copy of the line, unescaped in
+ * place (a word never grows), so a line costs two allocations.
+ */
+static int tokenize(struct ipt *p, const char *line, struct toks *t)
 {
-	struct strbuf w = STRBUF_INIT;
+	char *s = t->buf = xstrdup(line), *w;
 
 	while (*s) {
 		char q = 0;
@@ -93,8 +98,8 @@ static int tokenize(struct ipt *p, const char *s, struct toks *t)
 			s++;
 		if (!*s)
 			break;
-		sb_reset(&w);
-		sb_adds(&w, "");
+		ALLOC_GROW(t->v, t->n + 1, t->alloc);
+		t->v[t->n++] = w = s;
 		while (*s && (q || !isspace((unsigned char)*s))) {
 			if (!q && (*s == '"' || *s == '\'')) {
 				q = *s++;
@@ -102,27 +107,24 @@ static int tokenize(struct ipt *p, const char *s, struct toks *t)
 				q = 0;
 				s++;
 			} else if (*s == '\\' && s[1] && q != '\'') {
-				sb_addc(&w, s[1]);
+				*w++ = s[1];
 				s += 2;
 			} else {
-				sb_addc(&w, *s++);
+				*w++ = *s++;
 			}
 		}
-		if (q) {
-			sb_release(&w);
+		if (q)
 			return perr(p, "unterminated quote in", "line");
-		}
-		ALLOC_GROW(t->v, t->n + 1, t->alloc);
-		t->v[t->n++] = xstrdup(w.buf);
+		if (*s)
+			s++;   /* the space after the word: *w may be it */
+		*w = '\0';
 	}
-	sb_release(&w);
 	return 0;
 }
 
 static void toks_release(struct toks *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i]);
+	free(t->buf);
 	free(t->v);
 }
 
