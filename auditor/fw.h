@@ -128,6 +128,12 @@ enum fw_ctype { FW_CT_FILTER, FW_CT_NAT, FW_CT_ROUTE };
 #define FW_CT_SNAT        0x20
 #define FW_CT_DNAT        0x40
 
+/* Address types of addrtype --dst-type and nft fib daddr type. */
+#define FW_AT_LOCAL     0x01
+#define FW_AT_UNICAST   0x02
+#define FW_AT_MULTICAST 0x04
+#define FW_AT_BROADCAST 0x08
+
 enum fw_mkind {
 	FW_M_SADDR, FW_M_DADDR,   /* addrs, or a named set (set_name) */
 	FW_M_IIF, FW_M_OIF,       /* names; "eth+" (iptables) and "eth*" (nft) are prefixes */
@@ -135,7 +141,7 @@ enum fw_mkind {
 	FW_M_SPORT, FW_M_DPORT,   /* ports */
 	FW_M_CTSTATE,             /* ctstate bits */
 	FW_M_SYN,                 /* tcp SYN set, ACK/RST/FIN clear */
-	FW_M_DST_LOCAL,           /* addrtype --dst-type LOCAL, fib daddr type local */
+	FW_M_DST_TYPE,            /* addrtype --dst-type, fib daddr type: addrtypes bits */
 	FW_M_NFPROTO,             /* family bits (nft meta nfproto / inet tables) */
 	FW_M_UNSUPPORTED,         /* anything else: may or may not match */
 };
@@ -156,6 +162,7 @@ struct fw_match {
 	struct strlist names;
 	uint8_t protos[32];
 	unsigned ctstate;
+	unsigned addrtypes;           /* FW_AT_* */
 	char *what;                   /* the match as written, for messages */
 };
 

@@ -483,6 +483,32 @@ static size_t skip_module(struct toks *t, size_t i, struct strbuf *what)
 	return i;
 }
 
+/* "LOCAL,MULTICAST" as FW_AT_* bits; 0 if any type is one we do not model. */
+static unsigned addrtypes(const char *list)
+{
+	static const struct { const char *name; unsigned bit; } types[] = {
+		{ "LOCAL", FW_AT_LOCAL }, { "UNICAST", FW_AT_UNICAST },
+		{ "MULTICAST", FW_AT_MULTICAST }, { "BROADCAST", FW_AT_BROADCAST },
+	};
+	char *copy = xstrdup(list), *save = NULL;
+	unsigned bits = 0;
+
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		unsigned bit = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+			if (!strcmp(types[i].name, w))
+				bit = types[i].bit;
+		if (!bit) {
+			bits = 0;
+			break;
+		}
+		bits |= bit;
+	}
+	free(copy);
+	return bits;
+}
+
 static const char *const known_modules[] = {
 	"tcp", "udp", "multiport", "conntrack", "state", "comment", "set", "iprange", "addrtype",
 };
@@ -544,8 +570,11 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		ret = parse_nat_spec(p, r, v, false);
 	} else if (is_any(o, "--to-ports", "--to-port", NULL)) {
 		ret = parse_nat_spec(p, r, v, true);
-	} else if (is_any(o, "--dst-type", NULL, NULL) && !strcmp(v, "LOCAL")) {
-		fw_rule_add_match(r, FW_M_DST_LOCAL, neg)->what = xstrdup("--dst-type LOCAL");
+	} else if (is_any(o, "--dst-type", NULL, NULL) && addrtypes(v)) {
+		struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
+
+		mt->addrtypes = addrtypes(v);
+		mt->what = xasprintf("--dst-type %s", v);
 	} else if (is_any(o, "--match-set", "--set", NULL)) {
 		const char *dir = *i + 2 < t->n ? t->v[*i + 2] : "";
 		struct fw_match *mt;

@@ -243,8 +243,14 @@ static void render_match(struct strbuf *sb, const struct fw_match *mt)
 	case FW_M_SYN:
 		sb_adds(sb, " --syn");
 		break;
-	case FW_M_DST_LOCAL:
-		sb_adds(sb, " --dst-type LOCAL");
+	case FW_M_DST_TYPE:
+		sb_adds(sb, " --dst-type");
+		for (unsigned b = 0, first = 1; b < 4; b++)
+			if (mt->addrtypes & (1u << b)) {
+				static const char *const n[] = { "LOCAL", "UNICAST", "MULTICAST", "BROADCAST" };
+				sb_addf(sb, "%s%s", first ? " " : ",", n[b]);
+				first = 0;
+			}
 		break;
 	case FW_M_NFPROTO:
 		sb_addf(sb, " --family %s", mt->fam == FW_V4 ? "ipv4" : mt->fam == FW_V6 ? "ipv6" : "any");

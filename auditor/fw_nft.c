@@ -361,7 +361,10 @@ static void match_expr(struct fw_rule *r, const json_t *mt)
 		   json_array_size(json_object_get(x, "flags")) == 1 &&
 		   !strcmp(json_string_value(json_array_get(json_object_get(x, "flags"), 0)) ?: "", "daddr") &&
 		   !strcmp(json_string_value(right) ?: "", "local")) {
-		fw_rule_add_match(r, FW_M_DST_LOCAL, neg)->what = dump(mt);
+		struct fw_match *m2 = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
+
+		m2->addrtypes = FW_AT_LOCAL;
+		m2->what = dump(mt);
 	} else {
 		unsupported(r, mt);
 	}

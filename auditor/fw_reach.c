@@ -143,6 +143,32 @@ static const struct fw_addrset *match_addrs(const struct fw_match *mt)
 	return &mt->addrs;
 }
 
+/*
+ * The type of the destination. A
+ * broadcast address is only 255.255.255.255 here: a subnet's directed
+ * broadcast needs the netmask, and a mail server's address never is one.
+ */
+static enum tri dst_type_match(unsigned types, const struct pkt *pk)
+{
+	unsigned have;
+	bool mcast, bcast;
+
+	if (!pk->var_src) {
+		/* The peer is the destination: never the firewall itself; a
+		 * connection's peer (replies) is unicast; egress peers may be anything. */
+		if (!(types & ~FW_AT_LOCAL))
+			return NO;
+		if (!(pk->ct & FW_CT_NEW))
+			return types & FW_AT_UNICAST ? YES : NO;
+		return MAYBE;
+	}
+	mcast = pk->fam == FW_V4 ? ((pk->dst >> 28) & 0xf) == 0xe : (pk->dst >> 120) == 0xff;
+	bcast = pk->fam == FW_V4 && (pk->dst & 0xffffffffu) == 0xffffffffu;
+	have = (pk->dst_local ? FW_AT_LOCAL : 0) | (mcast ? FW_AT_MULTICAST : 0) |
+	       (bcast ? FW_AT_BROADCAST : 0) | (!mcast && !bcast ? FW_AT_UNICAST : 0);
+	return types & have ? YES : NO;
+}
+
 static enum tri negate(enum tri t, bool neg)
 {
 	if (!neg || t == MAYBE)
@@ -189,8 +215,8 @@ static enum tri fixed_match(const struct fw_match *mt, const struct pkt *pk)
 	case FW_M_SYN:
 		t = pk->syn ? YES : NO;
 		break;
-	case FW_M_DST_LOCAL:
-		t = pk->dst_local ? YES : NO;
+	case FW_M_DST_TYPE:
+		t = dst_type_match(mt->addrtypes, pk);
 		break;
 	case FW_M_NFPROTO:
 		t = mt->fam & pk->fam ? YES : NO;
@@ -269,6 +295,9 @@ static bool rule_split(const struct fw_rule *r, const struct pkt *pk, struct fw_
 {
 	const struct fw_match *unsure = NULL;
 
+	/* A rule without a verdict (LOG, counters, marks) decides nothing, whatever it matches. */
+	if (r->target == FW_T_NONE)
+		return false;
 	for (size_t i = 0; i < r->nm; i++) {
 		if (on_peer(&r->m[i], pk)) {
 			if (!(r->m[i].fam & pk->fam))

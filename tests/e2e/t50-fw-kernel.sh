@@ -245,7 +245,7 @@ in_ns $FW nft flush ruleset
 assert_eq "$(probe 203.0.113.50 tcp 25)" "$PUB:25" "topology: the firewall answers on $PUB:25 without rules"
 
 for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-host \
-	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp; do
+	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw; do
 	load_ipt $f.rules || continue
 	case $f in
 	k01*) check $f $f.rules.save tcp:25 tcp:465 ;;
@@ -253,6 +253,7 @@ for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-
 	k08*) check $f $f.rules.save tcp:25 tcp:465 tcp:587 tcp:993 tcp:2525 ;;
 	k10*) check $f $f.rules.save tcp:25 udp:53 ;;
 	k11*) check $f $f.rules.save udp:53 ;;
+	k14*) check $f $f.rules.save tcp:25 tcp:587 ;;
 	*) check $f $f.rules.save tcp:25 ;;
 	esac
 done
