@@ -2,6 +2,7 @@
  * cmd_snapshot.c - collect every configured domain and commit what changed.
  */
 #include <getopt.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,6 +179,14 @@ static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
 	return 0;
 }
 
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int parse_options(int argc, char **argv, const char **tag, const char **note)
 {
 	static const struct option opts[] = {
@@ -211,6 +220,7 @@ int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx)
 	char head[41], id[41];
 	char *message = NULL;
 	bool have_prev = false, changed = false;
+	double t0 = seconds(), t1, t2, t3;
 	int r = -1;
 
 	if (parse_options(argc, argv, &tag, &note) || config_load(ctx->config, &cfg))
@@ -229,14 +239,19 @@ int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx)
 		have_prev = true;
 	}
 	r = -1;
+	t1 = seconds();
 	if (collect_snapshot_stats(&cfg, ctx, have_prev ? &prev : NULL, &cur, &stats) ||
 	    collect_firewalls(&cfg, &cur))
 		goto out;
+	t2 = seconds();
 	summarize(have_prev ? &prev : NULL, &cur, &ch);
 	message = commit_message(have_prev ? &prev : NULL, &cur, &ch, note, &stats);
+	t3 = seconds();
 	if (store_commit(st, &cur, message, &changed, id) < 0 ||
 	    (tag && store_tag(st, tag, id) < 0))
 		goto out;
+	verbose("timing: read last snapshot %.2fs, collect %.2fs, compare %.2fs, store %.2fs",
+		t1 - t0, t2 - t1, t3 - t2, seconds() - t3);
 	print_result(ctx, changed, id, message, &ch, &stats, tag);
 	if (stats.stale)
 		warning("%lu lookups failed (timeout or server failure); their last good data is kept and marked stale",

@@ -344,6 +344,25 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	}
 }
 
+/* "a\tb\tc": cache keys are built for every request, so no printf here. */
+static char *join3(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = xmalloc(la + lb + lc + 3);
+
+	memcpy(s, a, la);
+	s[la] = '\t';
+	memcpy(s + la + 1, b, lb);
+	s[la + 1 + lb] = '\t';
+	memcpy(s + la + lb + 2, c, lc + 1);
+	return s;
+}
+
+static const char *const purpose_tag[] = {
+	[P_PLAIN] = "plain", [P_MX] = "mx", [P_MXADDR] = "mxaddr", [P_PTR] = "ptr",
+	[P_SPF] = "spf", [P_SPFMX] = "spfmx", [P_DMARC] = "dmarc",
+};
+
 static void request(struct dctx *d, const char *name, const char *type,
 		    enum purpose p, int depth)
 {
@@ -359,13 +378,13 @@ static void request(struct dctx *d, const char *name, const char *type,
 	 * as an MX host and as a PTR target); each purpose is handled once
 	 * per domain, which is also what ends loops.
 	 */
-	key = xasprintf("%s\t%s\t%d", name, type, (int)p);
+	key = join3(name, type, purpose_tag[p]);
 	if (strmap_get(&d->reached, key)) {
 		free(key);
 		return;
 	}
 	servers = servers_for(d, name, &nservers, &set);
-	ckey = xasprintf("%s\t%s\t%s", name, type, set);
+	ckey = join3(name, type, set);
 	if (!(e = strmap_get(&c->cache, ckey))) {
 		e = xcalloc(1, sizeof(*e));
 		e->name = xstrdup(name);

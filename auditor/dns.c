@@ -74,36 +74,33 @@ int dns_build_query(const char *name, int qtype, uint16_t id, bool rd,
 	return 0;
 }
 
-/* Fill out from an ldns record in canonical form. */
-static int rr_from_ldns(const ldns_rr *in, struct rr *out)
+/*
+ * Fill out from an ldns record, put in canonical form in place (the
+ * caller owns rr and is done with it). buf is scratch space, reused
+ * across the records of a reply.
+ */
+static int rr_from_ldns(ldns_rr *rr, ldns_buffer *buf, struct rr *out)
 {
-	ldns_rr *rr = ldns_rr_clone(in);
-	ldns_buffer *buf = ldns_buffer_new(256);
-	char tbuf[16], *owner;
-	int r = -1;
+	char tbuf[16];
 
-	if (!rr || !buf)
-		goto out;
 	ldns_rr2canonical(rr);
-	if (!(owner = ldns_rdf2str(ldns_rr_owner(rr))))
-		goto out;
+	ldns_buffer_clear(buf);
+	if (ldns_rdf2buffer_str_dname(buf, ldns_rr_owner(rr)) != LDNS_STATUS_OK)
+		return -1;
+	out->owner = str_lower(xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf)));
+	ldns_buffer_clear(buf);
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 		if (i)
-			ldns_buffer_printf(buf, " ");
+			ldns_buffer_write_u8(buf, ' ');
 		if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK) {
-			free(owner);
-			goto out;
+			free(out->owner);
+			return -1;
 		}
 	}
-	out->owner = str_lower(owner);
 	out->ttl = ldns_rr_ttl(rr);
 	out->type = xstrdup(dns_type_name(ldns_rr_get_type(rr), tbuf));
 	out->rdata = xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf));
-	r = 0;
-out:
-	ldns_buffer_free(buf);
-	ldns_rr_free(rr);
-	return r;
+	return 0;
 }
 
 void rr_release(struct rr *r)
@@ -140,18 +137,20 @@ static bool question_matches(const ldns_pkt *pkt, const char *name, int qtype)
  * Keep the answer records that belong to the query: at qname, or at a
  * name a CNAME in the chain points to. Anything else is not ours to trust.
  */
-static void collect_answer(const ldns_pkt *pkt, const char *name,
+static void collect_answer(ldns_pkt *pkt, const char *name,
 			   struct rr **rrs, size_t *nrr)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	struct strlist chain = STRLIST_INIT;
 	size_t n = ldns_rr_list_rr_count(an), all = 0, keep = 0;
 	struct rr *v = xcalloc(n ? n : 1, sizeof(*v));
+	ldns_buffer *buf = ldns_buffer_new(512);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; buf && i < n; i++)
 		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) != LDNS_RR_TYPE_RRSIG &&
-		    !rr_from_ldns(ldns_rr_list_rr(an, i), &v[all]))
+		    !rr_from_ldns(ldns_rr_list_rr(an, i), buf, &v[all]))
 			all++;
+	ldns_buffer_free(buf);
 	sl_push_owned(&chain, name_abs(name));
 	/* Chains are short; a few passes pick up out-of-order CNAMEs. */
 	for (int pass = 0; pass < 8; pass++) {
@@ -212,11 +211,15 @@ int dns_canonical_rr(const char *text, struct rr *out)
 {
 	ldns_rr *rr = NULL;
 	ldns_status st = ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL);
+	ldns_buffer *buf = ldns_buffer_new(512);
 	int r;
 
-	if (st != LDNS_STATUS_OK)
+	if (st != LDNS_STATUS_OK) {
+		ldns_buffer_free(buf);
 		return error("'%s': %s", text, ldns_get_errorstr_by_id(st));
-	r = rr_from_ldns(rr, out);
+	}
+	r = buf ? rr_from_ldns(rr, buf, out) : -1;
+	ldns_buffer_free(buf);
 	ldns_rr_free(rr);
 	return r ? error("'%s': cannot print the record", text) : 0;
 }

@@ -657,7 +657,17 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 	for (size_t i = 0; i < job->nservers && !primary; i++)
 		if (!LK_IS_TEMPORARY(job->xfers[i].state))
 			primary = &job->xfers[i];
-	if (primary && job->nservers > 1)
+	if (job->nservers == 1) {   /* the common case: nothing to compare */
+		struct xfer *x = &job->xfers[0];
+		res->state = x->state;
+		res->rrs = x->rrs;
+		res->nrr = x->nrr;
+		x->rrs = NULL;
+		x->nrr = 0;
+		res->servers = xstrdup(LK_IS_TEMPORARY(x->state) ? "-" : job->servers[0]->name);
+		return;
+	}
+	if (primary)
 		pkey = answer_key(primary);
 	for (size_t i = 0; i < job->nservers; i++) {
 		struct xfer *x = &job->xfers[i];

@@ -645,7 +645,8 @@ static int write_blob(struct store *s, const char *text, git_oid *oid)
 
 	if (git_odb_hash(oid, text, len, GIT_OBJECT_BLOB) < 0)
 		return -1;
-	if (git_odb_exists(s->odb, oid))
+	/* A miss must not rescan the pack directory: most blobs are new. */
+	if (git_odb_exists_ext(s->odb, oid, GIT_ODB_LOOKUP_NO_REFRESH))
 		return 0;
 	return git_odb_write(oid, s->odb, text, len, GIT_OBJECT_BLOB);
 }
