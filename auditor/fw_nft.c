@@ -459,13 +459,70 @@ static void statement(struct fw_rule *r, const json_t *e)
 	}
 }
 
+/* The anonymous verdict map of a rule's statements, if it has one: {"vmap":{"key":K,"data":{"set":[...]}}}. */
+static const json_t *anon_vmap(const json_t *expr, size_t *at)
+{
+	const json_t *e, *data;
+	size_t i;
+
+	json_array_foreach(expr, i, e) {
+		const json_t *vm = json_object_get(e, "vmap");
+
+		if (!vm)
+			continue;
+		data = json_object_get(json_object_get(vm, "data"), "set");
+		if (!json_is_array(data) || !json_object_get(vm, "key"))
+			return NULL;
+		*at = i;
+		return vm;
+	}
+	return NULL;
+}
+
+/* One rule from expr; with a vmap element, the vmap becomes "key == element; verdict". */
+static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos, const json_t *expr,
+				size_t vmap_at, const json_t *key, const json_t *elem)
+{
+	struct fw_rule *r = fw_chain_add_rule(c);
+	const json_t *e;
+	size_t i;
+
+	r->line = line;
+	r->pos = pos;
+	json_array_foreach(expr, i, e) {
+		json_t *m;
+
+		if (!elem || i != vmap_at) {
+			statement(r, e);
+			continue;
+		}
+		if (!json_is_array(elem) || json_array_size(elem) != 2) {
+			unsupported(r, e);
+			continue;
+		}
+		m = json_pack("{s:{s:s,s:O,s:O}}", "match", "op", "==", "left", key,
+			      "right", json_array_get(elem, 0));
+		if (m)
+			statement(r, m);
+		json_decref(m);
+		statement(r, json_array_get(elem, 1));
+	}
+	r->text = fw_rule_render(r);
+	return r;
+}
+
+/*
+ * A rule. A verdict map ({established : accept, invalid : drop}) expands
+ * to one rule per element, all with the rule's position: the elements of
+ * a map never overlap, so their order does not matter.
+ */
 static int add_rule(struct nft *p, const json_t *o)
 {
 	char *tk = table_key(jstr_of(o, "family"), jstr_of(o, "table"));
 	struct fw_chain *c = fw_model_chain(p->m, tk, jstr_of(o, "chain"));
-	const json_t *expr = json_object_get(o, "expr"), *e;
-	struct fw_rule *r;
-	size_t i;
+	const json_t *expr = json_object_get(o, "expr"), *vm, *el;
+	size_t at = 0, i;
+	unsigned pos;
 
 	free(tk);
 	if (!family_bits(jstr_of(o, "family")) && strcmp(jstr_of(o, "family"), "netdev"))
@@ -474,11 +531,13 @@ static int add_rule(struct nft *p, const json_t *o)
 		return nerr(p, "rule for a chain that was not listed before it");
 	if (!json_is_array(expr))
 		return nerr(p, "rule without an expr array");
-	r = fw_chain_add_rule(c);
-	r->line = p->index;
-	json_array_foreach(expr, i, e)
-		statement(r, e);
-	r->text = fw_rule_render(r);
+	pos = c->n ? c->rules[c->n - 1].pos + 1 : 1;
+	if (!(vm = anon_vmap(expr, &at))) {
+		one_rule(c, p->index, pos, expr, 0, NULL, NULL);
+		return 0;
+	}
+	json_array_foreach(json_object_get(json_object_get(vm, "data"), "set"), i, el)
+		one_rule(c, p->index, pos, expr, at, json_object_get(vm, "key"), el);
 	return 0;
 }
 

@@ -75,6 +75,7 @@ struct ev {
 	const struct fw_query *q;
 	struct fw_verdict *v;
 	enum fw_stage stage;
+	enum fw_ctype base_type;   /* of the base chain being run: user chains act as it */
 };
 
 /* ---- single matches ---- */
@@ -424,7 +425,7 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 	case FW_T_REDIRECT:
 	case FW_T_SNAT:
 	case FW_T_MASQUERADE:
-		if (c->type != FW_CT_NAT)
+		if (ev->base_type != FW_CT_NAT)
 			break;
 		if (r->nat_ambiguous) {
 			out_add(o, O_UNKNOWN, matched, c, r,
@@ -596,6 +597,7 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 			flows_add(next, f, &f->set);
 			continue;
 		}
+		ev->base_type = c->type;
 		eval_chain(ev, &f->pk, c, &f->set, 0, &o);
 		for (size_t k = 0; k < o.n; k++) {
 			struct out *x = &o.v[k];
@@ -808,6 +810,8 @@ static void connect_all(struct ev *ev)
 		f0.pk.var_src = true;
 		f0.pk.dst = q->to;
 		f0.bind_dst = q->to;
+		/* addrtype --dst-type LOCAL in PREROUTING sees the address before NAT. */
+		f0.pk.dst_local = q->to_local || (q->local && fw_as_contains(q->local, q->to));
 		peers_of(q->from, q->fam, &peers);
 	}
 	ev->stage = FW_STAGE_REQUEST;

@@ -109,7 +109,7 @@ probe() {
 	if [ "$2" = tcp ]; then
 		r=$(in_ns $INET socat -T2 STDIO TCP4:$PUB:$3,bind="$1",connect-timeout=2 </dev/null 2>/dev/null)
 	else   # a datagram may be lost to socat's forking listener: one retry
-		for try in 1 2; do
+		for try in 1 2 3; do
 			r=$(echo q | in_ns $INET socat -T2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
 			[ -n "$r" ] && break
 		done
@@ -130,7 +130,7 @@ probe_out() {
 	if [ "$2" = tcp ]; then
 		r=$(in_ns $MAIL socat -T2 STDIO TCP4:$1:$3,bind=192.0.2.25,connect-timeout=2 </dev/null 2>/dev/null)
 	else
-		for try in 1 2; do
+		for try in 1 2 3; do
 			r=$(echo q | in_ns $MAIL socat -T2 STDIO UDP4:$1:$3,bind=192.0.2.25 2>/dev/null)
 			[ -n "$r" ] && break
 		done
@@ -245,7 +245,7 @@ in_ns $FW nft flush ruleset
 assert_eq "$(probe 203.0.113.50 tcp 25)" "$PUB:25" "topology: the firewall answers on $PUB:25 without rules"
 
 for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-host \
-	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw; do
+	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw k15-docker k16-portmap; do
 	load_ipt $f.rules || continue
 	case $f in
 	k01*) check $f $f.rules.save tcp:25 tcp:465 ;;
@@ -254,6 +254,7 @@ for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-
 	k10*) check $f $f.rules.save tcp:25 udp:53 ;;
 	k11*) check $f $f.rules.save udp:53 ;;
 	k14*) check $f $f.rules.save tcp:25 tcp:587 ;;
+	k16*) check $f $f.rules.save tcp:25 tcp:587 tcp:465 ;;
 	*) check $f $f.rules.save tcp:25 ;;
 	esac
 done
@@ -264,6 +265,7 @@ load_ipt k07-userchain.rules &&
 	check k07-S k07.S tcp:25
 
 load_nft k09-two-chains.nft && check k09-nft k09-two-chains.nft.json tcp:25 tcp:587
+load_nft k17-nft-host.nft && check k17-nft k17-nft-host.nft.json tcp:25 tcp:465 tcp:587
 
 load_ipt k12-egress.rules && check_egress k12-egress k12-egress.rules.save tcp:25 udp:53
 
