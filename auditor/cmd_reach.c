@@ -155,6 +155,9 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 			fc = &o->cfg.firewalls[i];
 	if (!fc)
 		return error("--firewall: '%s' is neither a file nor a configured firewall", o->file);
+	if (!fc->file)
+		return error("firewall '%s' is collected by a command; save its output and give --firewall FILE",
+			     fc->name);
 	o->file = fc->file;
 	o->format = o->format ? o->format : fc->format;
 	o->ipset = o->ipset ? o->ipset : fc->ipset_file;
@@ -329,6 +332,34 @@ static int print_json(const struct fw_verdict *v, const struct fw_query *q)
 	return r;
 }
 
+/*
+ * Peers for people: "198.51.100.0/28", or "every address but 198.51.100.0/28"
+ * when saying what is missing is shorter than listing what is there.
+ */
+static char *peers_text(const struct fw_addrset *s, const struct fw_query *q)
+{
+	const struct fw_addrset *asked = q->egress ? q->dests : q->from;
+	struct fw_addrset all = FW_ADDRSET_INIT, rest = FW_ADDRSET_INIT;
+	char *text;
+
+	fw_as_set_universe(&all, q->fam);
+	if (asked)
+		fw_as_restrict(&all, asked);
+	fw_as_subtract(&rest, &all, s);
+	if (fw_as_empty(&rest))
+		text = xstrdup(asked ? "every address asked about" : "every address");
+	else if (rest.n < s->n || (rest.n == s->n && rest.n > 1)) {
+		char *but = fw_as_join(&rest, q->fam);
+		text = xasprintf("every address%s but %s", asked ? " asked about" : "", but);
+		free(but);
+	} else {
+		text = fw_as_join(s, q->fam);
+	}
+	fw_as_release(&all);
+	fw_as_release(&rest);
+	return text;
+}
+
 static void print_text(const struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
 		       const char *host)
 {
@@ -341,7 +372,7 @@ static void print_text(const struct fw_verdict *v, const struct fw_query *q, con
 		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct fw_part *p = &v->parts[i];
-		char *peers = fw_as_join(&p->peers, q->fam), *to = part_reaches(p, q);
+		char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q);
 
 		printf("  %s %s %s", fw_outcome_name(p->outcome), side, peers);
 		if (p->outcome == FW_ALLOWED && to)

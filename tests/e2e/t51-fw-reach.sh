@@ -18,7 +18,9 @@ assert_grep '"nat PREROUTING #1: -A PREROUTING -i eth0 ' out "k01: names the DNA
 
 mx reach --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --from 203.0.113.0/24 --in eth0 --out eth1
 assert_rc 0 "k01 from 203.0.113.0/24: allowed"
-assert_grep '^  allowed from 203.0.113.0/24, reaches 192.0.2.25:25$' out "k01: text names sources and target"
+assert_grep '^  allowed from every address asked about, reaches 192.0.2.25:25$' out "k01: text names sources and target"
+mx reach --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --in eth0 --out eth1
+assert_grep '^  allowed from every address but 198.51.100.0/28, reaches 192.0.2.25:25$' out "k01: text says what is missing when that is shorter"
 
 mx --format json reach --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --from 198.51.100.0/28 --in eth0 --out eth1
 assert_rc 2 "k01 from the /28: blocked"
@@ -82,3 +84,20 @@ assert_grep "bad.json:2:" err "bad JSON: file:line"
 mx reach --firewall "$FX/k01-basic.rules" --to 203.0.113.10/tcp
 assert_rc 3 "bad --to: exit 3"
 assert_grep "expected IP:PORT/tcp" err "bad --to: says what is expected"
+
+# --firewall NAME of the configuration: its file, format and interfaces.
+cp "$FX/k01-basic.rules" edge.rules
+cat >mxaudit.yaml <<EOC
+domains:
+  - name: example.com
+firewalls:
+  - name: edge
+    format: iptables
+    file: edge.rules
+    public_ips: [203.0.113.10]
+    outside_ifaces: [eth0]
+    inside_ifaces: [eth1]
+EOC
+mx -c mxaudit.yaml reach --firewall edge --to 203.0.113.10:25/tcp --from 198.51.100.0/24
+assert_rc 1 "configured firewall: partial, with the configured interfaces"
+assert_grep 'blocked from 198.51.100.0/28' out "configured firewall: the /28 is blocked"
