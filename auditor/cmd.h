@@ -24,6 +24,7 @@ enum out_format {
 	FMT_TEXT,
 	FMT_JSON,
 	FMT_MARKDOWN,
+	FMT_NAGIOS,     /* one status line with perfdata (diff, drift, check) */
 };
 
 /* Global options, accepted before or after the command name. */

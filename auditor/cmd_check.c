@@ -213,9 +213,13 @@ static void warn_uncovered(const struct policy_set *ps, const struct snapshot *s
 					"was not checked", ps->v[i].file, ps->v[i].domains.v[k]);
 }
 
-static int print_report(const struct cmd_ctx *ctx, const struct check_report *rep)
+static int print_report(const struct cmd_ctx *ctx, const struct check_report *rep,
+			int status)
 {
 	switch (ctx->format) {
+	case FMT_NAGIOS:
+		report_nagios(stdout, rep, status);
+		return 0;
 	case FMT_JSON:
 		return report_json(stdout, rep);
 	case FMT_MARKDOWN:
@@ -266,7 +270,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, now,
 			     report_add(&rep, snap.domains[i].name));
 	report_sort(&rep);
-	if (print_report(ctx, &rep) < 0)
+	if (print_report(ctx, &rep, exit_code(&rep, o.fail_on)) < 0)
 		goto out;
 	r = exit_code(&rep, o.fail_on);
 out:

@@ -40,7 +40,7 @@ const char global_help[] =
 	"                         servers (default: first nameserver in /etc/resolv.conf)\n"
 	"  --auth-port PORT       port of authoritative servers (default 53)\n"
 	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
-	"  --format text|json     output format (some commands: markdown)\n"
+	"  --format text|json     output format (some commands: markdown, nagios)\n"
 	"  -q, --quiet            only errors\n"
 	"  -v, --verbose          more detail; repeat for more\n"
 	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"

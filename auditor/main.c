@@ -33,8 +33,10 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 		ctx->format = FMT_JSON;
 	else if (!strcmp(s, "markdown"))
 		ctx->format = FMT_MARKDOWN;
+	else if (!strcmp(s, "nagios"))
+		ctx->format = FMT_NAGIOS;
 	else
-		return error("--format: '%s' is not text, json or markdown", s);
+		return error("--format: '%s' is not text, json, markdown or nagios", s);
 	ctx->format_given = true;
 	return 0;
 }

@@ -35,5 +35,7 @@ void report_release(struct check_report *r);
 void report_text(FILE *out, const struct check_report *r, bool color);
 int report_json(FILE *out, const struct check_report *r);
 void report_markdown(FILE *out, const struct check_report *r);
+/* One Nagios status line; status is the command's exit code (0-3). */
+void report_nagios(FILE *out, const struct check_report *r, int status);
 
 #endif
