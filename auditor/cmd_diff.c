@@ -4,14 +4,18 @@
  * firewall's normalized rules.
  *
  * Default: the previous snapshot (HEAD~1) against the latest (HEAD); one
- * argument compares it against HEAD. A successful diff exits 0 whether or
- * not anything changed: judging changes is `mxaudit check`'s job.
+ * argument compares it against HEAD. After the record list comes the
+ * impact (impact.h): the findings the change introduced and resolved,
+ * and what firewall changes do to the mail ports. The exit code is the
+ * worst introduced finding: 0, 1 warning, 2 critical (3: could not run).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "impact.h"
 #include "json.h"
 #include "snapdiff.h"
 #include "store.h"
@@ -300,7 +304,7 @@ static json_t *json_firewall(const struct fw_change *c)
 	return o;
 }
 
-static int print_json(const struct diff_result *res)
+static int print_json(const struct diff_result *res, const struct impact *im)
 {
 	json_t *root = jobj(), *doms = jarr(), *fws = jarr();
 	int r;
@@ -313,6 +317,7 @@ static int print_json(const struct diff_result *res)
 		jpush(fws, json_firewall(&res->fws[i]));
 	jset(root, "domains", doms);
 	jset(root, "firewalls", fws);
+	jset(root, "impact", impact_json(im));
 	r = jprint(stdout, root);
 	jfree(root);
 	return r;
@@ -336,9 +341,91 @@ static int resolve_pair(struct store *s, int argc, char **argv, const char *stor
 	return 0;
 }
 
+/*
+ * The snapshots impact needs. Findings of a domain depend on that domain
+ * only, so the changed domains suffice (a diff of two huge snapshots
+ * reads only what changed); a changed firewall is judged against every
+ * MX address, so then both snapshots are read whole.
+ */
+static int impact_input(struct store *s, const struct diff_result *res,
+			struct snapshot *a, struct snapshot *b, bool *whole)
+{
+	*whole = res->nfws > 0;
+	if (*whole)
+		return (*res->from && store_read(s, res->from, a) < 0) ||
+		       store_read(s, res->to, b) < 0 ? -1 : 0;
+	for (size_t i = 0; i < res->ndoms; i++) {
+		const struct dom_change *c = &res->doms[i];
+		if (c->a.n) {
+			ALLOC_GROW(a->domains, a->n + 1, a->alloc);
+			a->domains[a->n++] = c->a.domains[0];    /* borrowed */
+		}
+		if (c->b.n) {
+			ALLOC_GROW(b->domains, b->n + 1, b->alloc);
+			b->domains[b->n++] = c->b.domains[0];
+		}
+	}
+	a->sorted = b->sorted = true;
+	return 0;
+}
+
+static int compute_impact(struct store *s, const struct cmd_ctx *ctx,
+			  const struct diff_result *res, struct impact *im)
+{
+	struct snapshot a = { 0 }, b = { 0 };
+	struct policy_set ps = POLICY_SET_INIT;
+	struct config cfg;
+	struct impact_opts o = { .now = time(NULL) };
+	bool have_cfg = false, whole = false;
+	int r = -1;
+
+	if (impact_load_config(ctx, false, &cfg, &have_cfg) ||
+	    impact_load_policies(have_cfg ? &cfg : NULL, &ps) ||
+	    impact_input(s, res, &a, &b, &whole))
+		goto out;
+	o.cfg = have_cfg ? &cfg : NULL;
+	o.policies = &ps;
+	impact_compute(*res->from ? &a : NULL, &b, &o, im);
+	r = 0;
+out:
+	if (whole) {
+		snapshot_release(&a);
+		snapshot_release(&b);
+	} else {
+		free(a.domains);
+		free(b.domains);
+	}
+	policy_set_release(&ps);
+	if (have_cfg)
+		config_release(&cfg);
+	return r;
+}
+
+static int print_result(const struct cmd_ctx *ctx, const struct diff_result *res,
+			const struct impact *im)
+{
+	switch (ctx->format) {
+	case FMT_JSON:
+		return print_json(res, im);
+	case FMT_MARKDOWN:
+	case FMT_NAGIOS:
+		return impact_print(stdout, im, ctx->format, *res->from ? res->from : NULL,
+				    res->to, false);
+	case FMT_TEXT:
+		if (verbosity < 0)
+			return 0;
+		print_text(res, ctx->color);
+		if (res->ndoms || res->nfws)
+			impact_print(stdout, im, FMT_TEXT, NULL, NULL, ctx->color);
+		return 0;
+	}
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct diff_result res = { 0 };
+	struct impact im = IMPACT_INIT;
 	struct store_change *ch = NULL;
 	struct store *s = NULL;
 	size_t n = 0;
@@ -353,15 +440,15 @@ int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx)
 		return r;
 	if ((r = resolve_pair(s, argc, argv, ctx->store, &res)) < 0 ||
 	    (r = store_diff(s, *res.from ? res.from : NULL, res.to, &ch, &n)) < 0 ||
-	    (r = collect(s, &res, ch, n)) < 0)
+	    (r = collect(s, &res, ch, n)) < 0 ||
+	    (r = compute_impact(s, ctx, &res, &im)) < 0 ||
+	    (r = print_result(ctx, &res, &im)) < 0)
 		goto out;
-	if (ctx->format == FMT_JSON)
-		r = print_json(&res);
-	else
-		print_text(&res, ctx->color);
+	r = impact_exit_code(&im);
 out:
+	impact_release(&im);
 	store_changes_free(ch, n);
 	result_release(&res);
 	store_close(s);
-	return r < 0 ? r : EXIT_OK;
+	return r;
 }

@@ -1,0 +1,454 @@
+/*
+ * impact.c - introduced and resolved findings between two snapshots,
+ * and which record changes explain them. Pure: see impact.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+#include "analyze.h"
+#include "impact.h"
+#include "snapdiff.h"
+
+/* ---- the findings of one snapshot ---------------------------------- */
+
+static void drop_code(struct findings *fs, const char *code)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		if (strcmp(f->code, code)) {
+			fs->v[k++] = *f;
+			continue;
+		}
+		free(f->code);
+		free(f->subject);
+		free(f->message);
+		free(f->evidence);
+	}
+	fs->n = k;
+}
+
+/*
+ * Impact is matched by code and subject, so a failed lookup needs a
+ * finding of its own, named after the lookup: the analyzers' grouped
+ * dns.stale / dns.unknown would change subject whenever another lookup
+ * fails too. The wording is "cannot resolve", never "removed": the
+ * records of a lookup that failed temporarily are the last good ones.
+ * Critical when the domain's MX cannot be resolved (senders defer
+ * everything), else a warning.
+ */
+static void unresolvable(const struct domain_snap *d, const struct impact_opts *o,
+			 struct findings *fs)
+{
+	char *apex = name_abs(d->name);
+
+	drop_code(fs, "dns.stale");
+	drop_code(fs, "dns.unknown");
+	for (size_t i = 0; i < d->nlk; i++) {
+		const struct lookup *l = &d->lks[i];
+		const struct rr *r;
+		bool mx = !strcmp(l->name, apex) && !strcmp(l->type, "MX");
+		bool old = dsnap_follow(d, l->name, l->type, &r, NULL, NULL) > 0;
+		char *subject, *ev, runs[64] = "";
+
+		if (!LK_IS_TEMPORARY(l->state))
+			continue;
+		if (o->stale_runs > 1)
+			snprintf(runs, sizeof(runs), " in %u consecutive runs", o->stale_runs);
+		subject = xasprintf("%s %s", l->name, l->type);
+		ev = lookup_evidence(d, l);
+		findings_add(fs, mx ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable", subject, ev,
+			     "cannot resolve %s %s (%s)%s; %s", l->name, l->type,
+			     lookup_state_name(l->state), runs,
+			     old ? "the last good records are kept and checked, nothing is "
+				   "reported removed" : "no earlier data: these records are unknown");
+		free(subject);
+		free(ev);
+	}
+	free(apex);
+}
+
+static void domain_findings(const struct domain_snap *d, const struct impact_opts *o,
+			    struct findings *fs)
+{
+	const struct domain_conf *dc = o->cfg ? config_domain(o->cfg, d->name) : NULL;
+	const struct policy_set *ps = o->policies;
+	struct analyze_opts ao;
+
+	analyze_domain(d, dc, o->cfg, fs);
+	analyze_opts_init(&ao, dc, o->cfg);
+	for (size_t i = 0; ps && i < ps->n; i++)
+		if (policy_covers(&ps->v[i], d->name))
+			policy_check(&ps->v[i], d, &ao, fs);
+	unresolvable(d, o, fs);
+	for (size_t i = 0; ps && i < ps->n; i++)
+		if (policy_covers(&ps->v[i], d->name))
+			policy_apply(&ps->v[i], o->now, fs, NULL);
+}
+
+struct impact_item *impact_list_add(struct impact_list *l, const char *scope)
+{
+	struct impact_item *it;
+
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	it = memset(&l->v[l->n++], 0, sizeof(*it));
+	it->scope = xstrdup(scope);
+	return it;
+}
+
+void impact_findings(const struct snapshot *s, const struct impact_opts *o,
+		     struct impact_list *out)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct findings fs = FINDINGS_INIT;
+
+		domain_findings(&s->domains[i], o, &fs);
+		for (size_t k = 0; k < fs.n; k++)
+			impact_list_add(out, s->domains[i].name)->f = fs.v[k];   /* takes the strings */
+		free(fs.v);
+	}
+}
+
+/* ---- introduced and resolved --------------------------------------- */
+
+static bool same(const struct impact_item *x, const struct impact_item *y)
+{
+	return !strcmp(x->scope, y->scope) && !strcmp(x->f.code, y->f.code) &&
+	       !strcmp(x->f.subject, y->f.subject);
+}
+
+static void item_copy(struct impact_list *to, const struct impact_item *it)
+{
+	struct impact_item *c = impact_list_add(to, it->scope);
+
+	c->f.sev = it->f.sev;
+	c->f.code = xstrdup(it->f.code);
+	c->f.subject = xstrdup(it->f.subject);
+	c->f.message = xstrdup(it->f.message);
+	c->f.evidence = it->f.evidence ? xstrdup(it->f.evidence) : NULL;
+}
+
+/* Copy to out every item of x that y has no match for (by scope, code, subject). */
+static void only_in(const struct impact_list *x, const struct impact_list *y,
+		    struct impact_list *out)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		bool found = false;
+		for (size_t k = 0; k < y->n && !found; k++)
+			found = same(&x->v[i], &y->v[k]);
+		if (!found)
+			item_copy(out, &x->v[i]);
+	}
+}
+
+static int item_cmp(const void *va, const void *vb)
+{
+	const struct impact_item *a = va, *b = vb;
+	int c;
+
+	if (a->f.sev != b->f.sev)
+		return a->f.sev > b->f.sev ? -1 : 1;
+	if ((c = strcmp(a->scope, b->scope)) || (c = strcmp(a->f.code, b->f.code)))
+		return c;
+	return strcmp(a->f.subject, b->f.subject);
+}
+
+/* ---- which change explains which finding --------------------------- */
+
+/* The finding family a record belongs to, by where it lives. */
+static const char *record_family(const struct rr *r)
+{
+	if (!strncmp(r->owner, "_dmarc.", 7) || strstr(r->owner, "._report._dmarc."))
+		return "dmarc.";
+	if (strstr(r->owner, "._domainkey."))
+		return "dkim.";
+	if (!strncmp(r->owner, "_mta-sts.", 9))
+		return "mtasts.";
+	if (!strncmp(r->owner, "_smtp._tls.", 11))
+		return "tlsrpt.";
+	if (!strcmp(r->type, "TLSA"))
+		return "tlsa.";
+	if (!strncmp(r->owner, "default._bimi.", 14))
+		return "bimi.";
+	if (!strcmp(r->type, "MX"))
+		return "mx.";
+	if (!strcmp(r->type, "PTR"))
+		return "ptr.";
+	if (!strcmp(r->type, "TXT") && strstr(r->rdata, "v=spf1"))
+		return "spf.";
+	return NULL;
+}
+
+/* Does subject name this record: its owner, its target, or "owner TYPE"? */
+static bool subject_names(const char *subject, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!strcasecmp(subject, name))
+		return true;
+	if (n > 1 && name[n - 1] == '.' && strlen(subject) == n - 1 &&
+	    !strncasecmp(subject, name, n - 1))
+		return true;
+	return !strncasecmp(subject, name, n) && subject[n] == ' ';
+}
+
+static bool rr_explains(const struct rr *r, const char *line, const struct finding *f)
+{
+	const char *fam = record_family(r);
+	const char *target = strrchr(r->rdata, ' ');
+
+	target = target ? target + 1 : r->rdata;
+	if (f->evidence && strstr(f->evidence, line))
+		return true;
+	if (fam && !strncmp(f->code, fam, strlen(fam)))
+		return true;
+	if (subject_names(f->subject, r->owner))
+		return true;
+	return strcmp(r->type, "TXT") && subject_names(f->subject, target);
+}
+
+static void add_change(struct impact *im, const char *scope, char op, char *text)
+{
+	struct impact_change *c;
+
+	ALLOC_GROW(im->changes, im->nchanges + 1, im->changes_alloc);
+	c = &im->changes[im->nchanges++];
+	c->scope = xstrdup(scope);
+	c->op = op;
+	c->text = text;
+}
+
+/* Attach the change to every finding of scope it explains; false if none. */
+static bool attach(struct impact_list *l, const char *scope, const struct rr *r,
+		   const struct lookup *lk, const char *line)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct impact_item *it = &l->v[i];
+		bool hit;
+
+		if (strcmp(it->scope, scope))
+			continue;
+		hit = r ? rr_explains(r, line + 2, &it->f)
+			: subject_names(it->f.subject, lk->name) ||
+			  (it->f.evidence && strstr(it->f.evidence, lk->name) &&
+			   !strncmp(it->f.code, "dns.", 4));
+		if (hit) {
+			sl_push(&it->causes, line);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static void explain(struct impact *im, const char *scope, const struct rr *r,
+		    const struct lookup *lk, char *line)
+{
+	bool a = attach(&im->introduced, scope, r, lk, line);
+	bool b = attach(&im->resolved, scope, r, lk, line);
+
+	if (a || b) {
+		free(line);
+		return;
+	}
+	add_change(im, scope, line[0], xstrdup(line + 2));
+	free(line);
+}
+
+static void explain_rrs(struct impact *im, const char *scope, char op,
+			const struct rr *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *rl = snapdiff_rr_line(v[i]);
+		explain(im, scope, v[i], NULL, xasprintf("%c %s", op, rl));
+		free(rl);
+	}
+}
+
+static void explain_domain(struct impact *im, const char *scope, const struct snapdiff *d)
+{
+	explain_rrs(im, scope, '-', d->removed, d->nremoved);
+	explain_rrs(im, scope, '+', d->added, d->nadded);
+	for (size_t i = 0; i < d->nttl; i++) {
+		const struct rr *f = d->ttl[i].from;
+		add_change(im, scope, '~', xasprintf("%s %s %s: TTL %u -> %u", f->owner, f->type,
+						     f->rdata, f->ttl, d->ttl[i].to->ttl));
+	}
+	for (size_t i = 0; i < d->nstatus; i++) {
+		const struct lookup *t = d->status[i].to;
+		char *what = snapdiff_status_text(&d->status[i]);
+		explain(im, scope, NULL, t, xasprintf("! %s %s: %s", t->name, t->type, what));
+		free(what);
+	}
+}
+
+/* ---- the whole comparison ------------------------------------------ */
+
+static void compare_domains(const struct snapshot *a, const struct snapshot *b,
+			    struct impact *im)
+{
+	struct strlist names = STRLIST_INIT;
+
+	for (size_t i = 0; a && i < a->n; i++)
+		sl_push(&names, a->domains[i].name);
+	for (size_t i = 0; i < b->n; i++)
+		sl_push(&names, b->domains[i].name);
+	sl_sort_uniq(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		const struct domain_snap *da = a ? snapshot_domain(a, names.v[i]) : NULL;
+		const struct domain_snap *db = snapshot_domain(b, names.v[i]);
+		struct snapdiff d = { 0 };
+
+		snapdiff_domain(da, db, &d);
+		if (!snapdiff_empty(&d)) {
+			im->nscopes++;
+			explain_domain(im, names.v[i], &d);
+		}
+		if (!db)
+			add_change(im, names.v[i], '-', xstrdup("domain no longer in the snapshot"));
+		snapdiff_release(&d);
+	}
+	sl_release(&names);
+}
+
+static const struct fw_snap *find_fw(const struct snapshot *s, const char *name)
+{
+	for (size_t i = 0; s && i < s->nfw; i++)
+		if (!strcmp(s->fws[i].name, name))
+			return &s->fws[i];
+	return NULL;
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return !strcmp(x ? x : "", y ? y : "");
+}
+
+static void compare_firewalls(const struct snapshot *a, const struct snapshot *b,
+			      const struct impact_opts *o, struct impact *im)
+{
+	struct strlist names = STRLIST_INIT;
+
+	for (size_t i = 0; a && i < a->nfw; i++)
+		sl_push(&names, a->fws[i].name);
+	for (size_t i = 0; i < b->nfw; i++)
+		sl_push(&names, b->fws[i].name);
+	sl_sort_uniq(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		const struct fw_snap *fa = find_fw(a, names.v[i]), *fb = find_fw(b, names.v[i]);
+		char *scope = xasprintf("firewall %s", names.v[i]);
+		struct snapdiff_line *lines = NULL;
+		size_t n;
+
+		if (fa && fb && same_text(fa->export_text, fb->export_text)) {
+			free(scope);
+			continue;
+		}
+		im->nscopes++;
+		n = snapdiff_lines(fa ? fa->rules_text : NULL, fb ? fb->rules_text : NULL, &lines);
+		for (size_t k = 0; k < n; k++)
+			add_change(im, scope, lines[k].op, xstrndup(lines[k].text, lines[k].len));
+		if (!n)
+			add_change(im, scope, '~', xstrdup("the export changed; its normalized rules did not"));
+		free(lines);
+		impact_firewall(fa, fb, b, o, im);
+		free(scope);
+	}
+	sl_release(&names);
+}
+
+void impact_compute(const struct snapshot *a, const struct snapshot *b,
+		    const struct impact_opts *o, struct impact *out)
+{
+	struct impact_list fa = { 0 }, fb = { 0 };
+
+	if (a)
+		impact_findings(a, o, &fa);
+	impact_findings(b, o, &fb);
+	only_in(&fb, &fa, &out->introduced);
+	only_in(&fa, &fb, &out->resolved);
+	impact_list_release(&fa);
+	impact_list_release(&fb);
+	compare_domains(a, b, out);
+	compare_firewalls(a, b, o, out);
+	qsort(out->introduced.v, out->introduced.n, sizeof(*out->introduced.v), item_cmp);
+	qsort(out->resolved.v, out->resolved.n, sizeof(*out->resolved.v), item_cmp);
+	for (size_t i = 0; i < out->introduced.n; i++)
+		out->counts[out->introduced.v[i].f.sev]++;
+}
+
+enum severity impact_worst(const struct impact *im, bool *any)
+{
+	if (any)
+		*any = im->introduced.n > 0;
+	return im->introduced.n ? im->introduced.v[0].f.sev : SEV_INFO;   /* sorted worst first */
+}
+
+int impact_exit_code(const struct impact *im)
+{
+	return im->counts[SEV_CRITICAL] ? EXIT_CRITICAL :
+	       im->counts[SEV_WARNING] ? EXIT_WARNING : EXIT_OK;
+}
+
+char *impact_summary(const struct impact *im, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < im->introduced.n; i++) {
+		const struct impact_item *it = &im->introduced.v[i];
+		size_t before = sb.len;
+
+		sb_addf(&sb, "%s%s: %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
+			it->f.subject, severity_name(it->f.sev));
+		if (i && sb.len > max) {
+			sb.len = before;
+			sb.buf[before] = '\0';
+			break;
+		}
+	}
+	if (i < im->introduced.n)
+		sb_addf(&sb, ", +%zu more", im->introduced.n - i);
+	return sb.len ? sb_detach(&sb) : NULL;
+}
+
+void impact_list_release(struct impact_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct impact_item *it = &l->v[i];
+		free(it->scope);
+		free(it->f.code);
+		free(it->f.subject);
+		free(it->f.message);
+		free(it->f.evidence);
+		sl_release(&it->causes);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void impact_release(struct impact *im)
+{
+	impact_list_release(&im->introduced);
+	impact_list_release(&im->resolved);
+	for (size_t i = 0; i < im->nchanges; i++) {
+		free(im->changes[i].scope);
+		free(im->changes[i].text);
+	}
+	for (size_t i = 0; i < im->nreach; i++) {
+		struct impact_reach *r = &im->reach[i];
+		free(r->firewall);
+		free(r->to);
+		free(r->before);
+		free(r->after);
+		free(r->nat_before);
+		free(r->nat_after);
+	}
+	free(im->changes);
+	free(im->reach);
+	memset(im, 0, sizeof(*im));
+}

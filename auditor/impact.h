@@ -1,0 +1,140 @@
+/*
+ * impact.h - what a change between two snapshots does to mail flow.
+ *
+ * The analyzers (and policies) run on both snapshots; findings are
+ * matched by scope (domain or firewall), code and subject. What B has
+ * and A has not was introduced by the change, what A has and B has not
+ * was resolved by it, and every record or rule change that explains no
+ * finding is listed as info. Firewall changes are compared by what they
+ * allow: for each mail port (25, 465, 587) of each mail address, the
+ * sources that reach it before and after.
+ *
+ * impact_compute() is pure: no I/O, no clock (the time for policy
+ * expiry is passed in). impact_report.c prints the result.
+ */
+#ifndef MXAUDIT_IMPACT_H
+#define MXAUDIT_IMPACT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "finding.h"
+#include "policy.h"
+#include "snapshot.h"
+
+struct impact_opts {
+	const struct config *cfg;          /* may be NULL: no selectors, IPs, lab */
+	const struct policy_set *policies; /* may be NULL */
+	time_t now;                        /* for policy ignore expiry */
+	/*
+	 * Runs a failure must last before drift reports it (shown in the
+	 * dns.unresolvable message); 0 when unknown (diff of two snapshots).
+	 */
+	unsigned stale_runs;
+};
+
+/* A finding introduced or resolved by the change. */
+struct impact_item {
+	char *scope;               /* "example.com" or "firewall edge" */
+	struct finding f;
+	struct strlist causes;     /* the changes that explain it: "- OWNER TTL IN TYPE RDATA" */
+};
+
+struct impact_list {
+	struct impact_item *v;
+	size_t n, alloc;
+};
+
+/* A record, lookup or rule change that explains no finding: info. */
+struct impact_change {
+	char *scope;
+	char op;                   /* '-' removed, '+' added, '~' TTL, '!' lookup result */
+	char *text;
+};
+
+/* One mail port of one address behind one firewall, before and after. */
+struct impact_reach {
+	char *firewall;
+	char *to;                  /* "203.0.113.25:25/tcp" */
+	char *before, *after;      /* sources allowed: "every source", "no source", CIDRs */
+	char *nat_before, *nat_after;  /* where it is forwarded, or NULL */
+};
+
+struct impact {
+	struct impact_list introduced, resolved;
+	struct impact_change *changes;
+	size_t nchanges, changes_alloc;
+	struct impact_reach *reach;
+	size_t nreach, reach_alloc;
+	size_t counts[3];          /* introduced findings per severity */
+	size_t nscopes;            /* domains and firewalls that changed */
+};
+#define IMPACT_INIT { { NULL, 0, 0 }, { NULL, 0, 0 }, NULL, 0, 0, NULL, 0, 0, { 0, 0, 0 }, 0 }
+
+/* impact.c */
+/*
+ * Every finding of snapshot s (analyzers, policies, stale lookups as
+ * dns.unresolvable), per domain, appended to out with scope set; the
+ * caller releases out with impact_list_release().
+ */
+void impact_findings(const struct snapshot *s, const struct impact_opts *o,
+		     struct impact_list *out);
+/*
+ * The impact of going from a (NULL: nothing, everything is new) to b.
+ * out must be IMPACT_INIT; release it with impact_release().
+ */
+void impact_compute(const struct snapshot *a, const struct snapshot *b,
+		    const struct impact_opts *o, struct impact *out);
+/* Worst introduced severity; *any says whether anything was introduced. */
+enum severity impact_worst(const struct impact *im, bool *any);
+/* Monitoring exit code of the worst introduced finding: 0, 1 or 2. */
+int impact_exit_code(const struct impact *im);
+/*
+ * One line for a commit message: the worst introduced findings,
+ * "example.com: mx.no-address mx2.example.com. [critical], +1 more",
+ * at most max bytes. NULL when nothing was introduced. Caller frees.
+ */
+char *impact_summary(const struct impact *im, size_t max);
+/* Append an empty item (scope copied) to l. */
+struct impact_item *impact_list_add(struct impact_list *l, const char *scope);
+void impact_list_release(struct impact_list *l);
+void impact_release(struct impact *im);
+
+/* impact_fw.c */
+/*
+ * Compare firewall a (NULL: new) and b (NULL: removed) by what they
+ * allow to each mail address and port; appends reach entries and
+ * fw.* findings (introduced) to out. Addresses are the configured
+ * firewall's public_ips, else every MX address of snapshot s.
+ */
+void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
+		     const struct snapshot *s, const struct impact_opts *o,
+		     struct impact *out);
+
+/* impact_report.c */
+/*
+ * Print the impact in a format. from/to label the snapshots ("1a2b3c4d5e6f",
+ * "live"); the text form is the impact section printed after `diff`'s
+ * record list. Returns 0 or -1 (JSON could not be written).
+ */
+int impact_print(FILE *out, const struct impact *im, enum out_format fmt,
+		 const char *from, const char *to, bool color);
+/* The nagios status line: "MXAUDIT CRITICAL - ... | critical=1;;;0 ...". */
+void impact_nagios(FILE *out, const struct impact *im);
+/* The impact as a JSON object (for embedding in diff's and drift's output). */
+struct json_t *impact_json(const struct impact *im);
+
+/* impact_load.c */
+/*
+ * Load the configuration: always when required or given with -c, else
+ * only if the default file exists (*have says which). Errors print.
+ */
+int impact_load_config(const struct cmd_ctx *ctx, bool required, struct config *cfg,
+		       bool *have);
+/* The configuration's policy files (cfg may be NULL: none). */
+int impact_load_policies(const struct config *cfg, struct policy_set *ps);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * impact_report.c - the impact of a change as text, JSON, Markdown (for
+ * change tickets) or one Nagios status line with perfdata.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "impact.h"
+#include "json.h"
+
+static const char *const status_names[] = { "OK", "WARNING", "CRITICAL" };
+
+static const char *sev_color(enum severity s, bool color)
+{
+	if (!color)
+		return "";
+	return s == SEV_CRITICAL ? "\033[1;31m" : s == SEV_WARNING ? "\033[33m" : "\033[36m";
+}
+
+/* "1 critical, 2 warnings introduced; 1 resolved" */
+static void counts_line(FILE *out, const struct impact *im)
+{
+	const size_t *c = im->counts;
+
+	if (!im->introduced.n)
+		fputs("nothing introduced", out);
+	else
+		fprintf(out, "%zu critical, %zu warning%s, %zu info introduced", c[SEV_CRITICAL],
+			c[SEV_WARNING], c[SEV_WARNING] == 1 ? "" : "s", c[SEV_INFO]);
+	fprintf(out, "; %zu resolved; %zu other change%s", im->resolved.n, im->nchanges,
+		im->nchanges == 1 ? "" : "s");
+}
+
+static void text_items(FILE *out, const char *title, const struct impact_list *l, bool color)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "%s:\n", title);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct impact_item *it = &l->v[i];
+		fprintf(out, "  %s%-8s%s %s  %s  [%s]\n", sev_color(it->f.sev, color),
+			severity_name(it->f.sev), color ? "\033[0m" : "", it->f.code,
+			it->f.subject, it->scope);
+		fprintf(out, "           %s\n", it->f.message);
+		for (size_t k = 0; k < it->causes.n; k++)
+			fprintf(out, "           %s %s\n", k ? "       " : "because:", it->causes.v[k]);
+	}
+}
+
+static void text_reach(FILE *out, const struct impact *im)
+{
+	if (!im->nreach)
+		return;
+	fputs("mail ports (sources allowed, before -> after):\n", out);
+	for (size_t i = 0; i < im->nreach; i++) {
+		const struct impact_reach *r = &im->reach[i];
+		fprintf(out, "  firewall %s %s: %s -> %s", r->firewall, r->to, r->before, r->after);
+		if (r->nat_before || r->nat_after)
+			fprintf(out, " (forwarded to %s -> %s)", r->nat_before ? r->nat_before : "-",
+				r->nat_after ? r->nat_after : "-");
+		fputc('\n', out);
+	}
+}
+
+static void print_text(FILE *out, const struct impact *im, bool color)
+{
+	fputs("\nimpact: ", out);
+	counts_line(out, im);
+	fputc('\n', out);
+	text_items(out, "introduced", &im->introduced, color);
+	text_items(out, "resolved", &im->resolved, color);
+	text_reach(out, im);
+	if (im->nchanges)
+		fputs("other changes (info):\n", out);
+	for (size_t i = 0; i < im->nchanges; i++)
+		fprintf(out, "  %s: %c %s\n", im->changes[i].scope, im->changes[i].op,
+			im->changes[i].text);
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static json_t *json_items(const struct impact_list *l)
+{
+	json_t *arr = jarr();
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct impact_item *it = &l->v[i];
+		json_t *o = jobj(), *causes = jarr();
+		jset_str(o, "scope", it->scope);
+		jset_str(o, "severity", severity_name(it->f.sev));
+		jset_str(o, "code", it->f.code);
+		jset_str(o, "subject", it->f.subject);
+		jset_str(o, "message", it->f.message);
+		jset_str(o, "evidence", it->f.evidence);
+		for (size_t k = 0; k < it->causes.n; k++)
+			jpush_str(causes, it->causes.v[k]);
+		jset(o, "causes", causes);
+		jpush(arr, o);
+	}
+	return arr;
+}
+
+json_t *impact_json(const struct impact *im)
+{
+	json_t *o = jobj(), *sum = jobj(), *reach = jarr(), *ch = jarr();
+	bool any;
+	enum severity worst = impact_worst(im, &any);
+
+	jset_str(o, "worst", any ? severity_name(worst) : NULL);
+	jset_int(o, "exit", impact_exit_code(im));
+	jset_int(sum, "critical", (long long)im->counts[SEV_CRITICAL]);
+	jset_int(sum, "warning", (long long)im->counts[SEV_WARNING]);
+	jset_int(sum, "info", (long long)im->counts[SEV_INFO]);
+	jset_int(sum, "resolved", (long long)im->resolved.n);
+	jset_int(sum, "changes", (long long)im->nchanges);
+	jset(o, "summary", sum);
+	jset(o, "introduced", json_items(&im->introduced));
+	jset(o, "resolved", json_items(&im->resolved));
+	for (size_t i = 0; i < im->nreach; i++) {
+		const struct impact_reach *r = &im->reach[i];
+		json_t *x = jobj();
+		jset_str(x, "firewall", r->firewall);
+		jset_str(x, "to", r->to);
+		jset_str(x, "before", r->before);
+		jset_str(x, "after", r->after);
+		jset_str(x, "forwarded_before", r->nat_before);
+		jset_str(x, "forwarded_after", r->nat_after);
+		jpush(reach, x);
+	}
+	jset(o, "reach", reach);
+	for (size_t i = 0; i < im->nchanges; i++) {
+		json_t *x = jobj();
+		char op[2] = { im->changes[i].op, '\0' };
+		jset_str(x, "scope", im->changes[i].scope);
+		jset_str(x, "op", op);
+		jset_str(x, "change", im->changes[i].text);
+		jpush(ch, x);
+	}
+	jset(o, "changes", ch);
+	return o;
+}
+
+static int print_json(FILE *out, const struct impact *im, const char *from, const char *to)
+{
+	json_t *root = jobj();
+	int r;
+
+	jset_str(root, "from", from);
+	jset_str(root, "to", to);
+	jset(root, "impact", impact_json(im));
+	r = jprint(out, root);
+	jfree(root);
+	return r;
+}
+
+/* ---- Markdown ------------------------------------------------------ */
+
+/* A table cell: no newlines, '|' escaped, code in backticks when asked. */
+static void md_cell(FILE *out, const char *s, bool code)
+{
+	fputs(code ? " `" : " ", out);
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", out);
+		else if (*s == '\n')
+			fputc(' ', out);
+		else if (*s == '`' && code)
+			fputc('\'', out);
+		else
+			fputc(*s, out);
+	}
+	fputs(code ? "` |" : " |", out);
+}
+
+static void md_items(FILE *out, const char *title, const struct impact_list *l)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "\n### %s\n\n| Severity | Scope | Code | Subject | Finding | Caused by |\n"
+		     "|---|---|---|---|---|---|\n", title);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct impact_item *it = &l->v[i];
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t k = 0; k < it->causes.n; k++)
+			sb_addf(&sb, "%s%s", k ? "; " : "", it->causes.v[k]);
+		fprintf(out, "| **%s** |", severity_name(it->f.sev));
+		md_cell(out, it->scope, false);
+		md_cell(out, it->f.code, true);
+		md_cell(out, it->f.subject, true);
+		md_cell(out, it->f.message, false);
+		if (sb.len)
+			md_cell(out, sb.buf, true);
+		else
+			md_cell(out, "", false);
+		fputc('\n', out);
+		sb_release(&sb);
+	}
+}
+
+static void print_markdown(FILE *out, const struct impact *im, const char *from, const char *to)
+{
+	fprintf(out, "## mxaudit impact: %s\n\n", status_names[impact_exit_code(im)]);
+	fprintf(out, "Snapshot `%.12s` → `%.12s`: ", from ? from : "(none)", to);
+	counts_line(out, im);
+	fputs(".\n", out);
+	md_items(out, "Introduced", &im->introduced);
+	md_items(out, "Resolved", &im->resolved);
+	if (im->nreach)
+		fputs("\n### Mail ports (sources allowed)\n\n| Firewall | Port | Before | After |\n"
+		      "|---|---|---|---|\n", out);
+	for (size_t i = 0; i < im->nreach; i++) {
+		fputc('|', out);
+		md_cell(out, im->reach[i].firewall, false);
+		md_cell(out, im->reach[i].to, true);
+		md_cell(out, im->reach[i].before, false);
+		md_cell(out, im->reach[i].after, false);
+		fputc('\n', out);
+	}
+	if (im->nchanges)
+		fputs("\n### Other changes (info)\n\n| Scope | Change |\n|---|---|\n", out);
+	for (size_t i = 0; i < im->nchanges; i++) {
+		char *line = xasprintf("%c %s", im->changes[i].op, im->changes[i].text);
+		fputc('|', out);
+		md_cell(out, im->changes[i].scope, false);
+		md_cell(out, line, true);
+		fputc('\n', out);
+		free(line);
+	}
+}
+
+/* ---- Nagios -------------------------------------------------------- */
+
+/*
+ * Monitoring-plugins form: "SERVICE STATUS - text | perfdata", one line;
+ * perfdata 'label'=value;warn;crit;min. The text names the first
+ * introduced findings so the alert says what broke.
+ */
+void impact_nagios(FILE *out, const struct impact *im)
+{
+	const size_t *c = im->counts;
+	size_t shown = im->introduced.n < 3 ? im->introduced.n : 3;
+
+	fprintf(out, "MXAUDIT %s - ", status_names[impact_exit_code(im)]);
+	if (!im->introduced.n)
+		fprintf(out, "no new findings (%zu resolved, %zu other changes)",
+			im->resolved.n, im->nchanges);
+	for (size_t i = 0; i < shown; i++) {
+		const struct impact_item *it = &im->introduced.v[i];
+		fprintf(out, "%s%s %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
+			it->f.subject, severity_name(it->f.sev));
+	}
+	if (im->introduced.n > shown)
+		fprintf(out, ", +%zu more", im->introduced.n - shown);
+	fprintf(out, " | critical=%zu;;1;0 warning=%zu;1;;0 info=%zu;;;0 resolved=%zu;;;0\n",
+		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO], im->resolved.n);
+}
+
+int impact_print(FILE *out, const struct impact *im, enum out_format fmt,
+		 const char *from, const char *to, bool color)
+{
+	switch (fmt) {
+	case FMT_JSON:
+		return print_json(out, im, from, to);
+	case FMT_MARKDOWN:
+		print_markdown(out, im, from, to);
+		return 0;
+	case FMT_NAGIOS:
+		impact_nagios(out, im);
+		return 0;
+	case FMT_TEXT:
+		print_text(out, im, color);
+		return 0;
+	}
+	return 0;
+}
