@@ -419,6 +419,8 @@ void fw_as_normalize(struct fw_addrset *s)
 {
 	size_t n = s->n;
 
+	if (n < 2)
+		return;
 	qsort(s->v, n, sizeof(*s->v), cmp_range);
 	s->n = 0;
 	for (size_t i = 0; i < n; i++)
