@@ -38,6 +38,7 @@ struct cmd_ctx {
 	unsigned timeout_ms;        /* --timeout, per query */
 	enum out_format format;     /* --format */
 	bool format_given;
+	const char *fw_format;      /* --format iptables|nft-json: an export format (reach) */
 	bool color;                 /* stdout is a terminal and NO_COLOR unset */
 };
 

@@ -412,6 +412,7 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	struct fw_verdict v = FW_VERDICT_INIT;
 	int r = -1;
 
+	o.format = ctx->fw_format;   /* the spelling: --format iptables|nft-json */
 	if (parse_args(argc, argv, &o, &q) || from_config(&o, ctx) || load_model(&o, &m))
 		goto out;
 	q.from = o.have_from ? &o.from : NULL;

@@ -35,8 +35,11 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 		ctx->format = FMT_MARKDOWN;
 	else if (!strcmp(s, "nagios"))
 		ctx->format = FMT_NAGIOS;
-	else
-		return error("--format: '%s' is not text, json, markdown or nagios", s);
+	else if (!strcmp(s, "iptables") || !strcmp(s, "nft-json")) {
+		ctx->fw_format = s;   /* an export format: only reach takes it */
+		return 0;
+	} else
+		return error("--format: '%s' is not text, json, markdown, nagios, iptables or nft-json", s);
 	ctx->format_given = true;
 	return 0;
 }
@@ -133,6 +136,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	} else if (!cmd) {
 		print_help(want_help ? stdout : stderr);
 		r = want_help ? 0 : -1;
+	} else if (ctx->fw_format && strcmp(cmd->name, "reach")) {
+		r = error("--format %s names a firewall export format; only 'reach' reads exports",
+			  ctx->fw_format);
 	} else {
 		optind = 1;
 		r = cmd->fn(nrest, rest, ctx);
