@@ -43,6 +43,7 @@ struct flow {
 	struct fw_addrset set;
 	struct pkt pk;
 	bool natted, redirected, snatted, local;
+	unsigned nat_hooks;      /* hooks (bits) where a NAT binding was made */
 	fw_u128 bind_dst;        /* the DNAT binding of the connection */
 	uint16_t bind_port;
 	char *nat_rule;
@@ -94,6 +95,14 @@ static bool iface_match(const struct strlist *names, const char *iface)
 		}
 	}
 	return false;
+}
+
+static bool only_loopback(const struct strlist *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (strcmp(names->v[i], "lo"))
+			return false;
+	return names->n > 0;
 }
 
 static bool ports_have(const struct fw_portrange *p, size_t n, unsigned port)
@@ -200,6 +209,8 @@ static enum tri fixed_match(const struct fw_match *mt, const struct pkt *pk)
 			return NO;   /* no such device at this hook */
 		if (ifc)
 			t = iface_match(&mt->names, ifc) ? YES : NO;
+		else if (only_loopback(&mt->names))
+			t = NO;   /* traffic of remote peers never crosses lo */
 		break;
 	case FW_M_PROTO:
 		t = mt->protos[pk->proto / 8] & (1u << (pk->proto % 8)) ? YES : NO;
@@ -592,7 +603,7 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 		struct flow *f = &fl->v[i];
 		struct outs o = { 0 };
 
-		if (c->type == FW_CT_NAT && (!(f->pk.ct & FW_CT_NEW) || f->natted)) {
+		if (c->type == FW_CT_NAT && (!(f->pk.ct & FW_CT_NEW) || (f->nat_hooks & (1u << c->hook)))) {
 			/* Later packets use the binding the first one made. */
 			flows_add(next, f, &f->set);
 			continue;
@@ -613,8 +624,10 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 				x->why = NULL;
 			} else {
 				nf = flows_add(next, f, &x->set);
-				if (kind == O_NAT)
+				if (kind == O_NAT) {
 					apply_nat(ev, nf, x->chain, x->rule);
+					nf->nat_hooks |= 1u << c->hook;   /* one binding per hook */
+				}
 				else if (c->type != FW_CT_NAT)
 					note_accept(nf, x);
 			}

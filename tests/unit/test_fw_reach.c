@@ -106,6 +106,22 @@ static void test_unknown_interface(void **state)
 	answer_release(&a);
 }
 
+/* "-i lo" needs no --in: remote peers never arrive on the loopback. */
+static void test_loopback_known(void **state)
+{
+	static const char text[] =
+		"*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
+		"-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A INPUT ! -i lo -s 127.0.0.0/8 -j DROP\n"
+		"-A INPUT -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct answer a;
+
+	ask(&a, "iptables", text, "203.0.113.10", 25, NULL, NULL);
+	assert_int_equal(a.v.verdict, FW_VERDICT_PARTIAL);
+	assert_cidrs(&a.v.blocked, FW_V4, "127.0.0.0/8");
+	answer_release(&a);
+}
+
 /* An unsupported match makes only the traffic it could affect unknown. */
 static void test_unsupported_scoped(void **state)
 {
@@ -383,6 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_unknown_interface),
+		cmocka_unit_test(test_loopback_known),
 		cmocka_unit_test(test_unsupported_scoped),
 		cmocka_unit_test(test_reply_dropped),
 		cmocka_unit_test(test_syn_only),
