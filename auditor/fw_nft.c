@@ -305,6 +305,34 @@ static void port_match(struct fw_rule *r, enum fw_mkind kind, bool neg, const js
 	values_match(r, kind, neg, right, e, port_cb, false);
 }
 
+/*
+ * A payload match implies its protocol, as nft adds the dependency
+ * itself: "icmp type echo-request" never matches a tcp packet, so it
+ * must not make tcp traffic unknown.
+ */
+static void implied_dependency(struct fw_rule *r, const char *proto)
+{
+	static const struct { const char *name; unsigned num; int fam; } deps[] = {
+		{ "tcp", 6, 0 }, { "udp", 17, 0 }, { "icmp", 1, FW_V4 }, { "icmpv6", 58, FW_V6 },
+		{ "sctp", 132, 0 }, { "dccp", 33, 0 }, { "udplite", 136, 0 }, { "esp", 50, 0 },
+		{ "ah", 51, 0 }, { "comp", 108, 0 }, { "igmp", 2, FW_V4 },
+	};
+
+	if (!strcmp(proto, "ip") || !strcmp(proto, "ip6")) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = proto[2] ? FW_V6 : FW_V4;
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(deps); i++)
+		if (!strcmp(deps[i].name, proto)) {
+			struct fw_match *mt = fw_rule_add_match(r, FW_M_PROTO, false);
+
+			fw_match_set_proto(mt, deps[i].num);
+			mt->what = xstrdup(proto);
+			if (deps[i].fam)
+				fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = deps[i].fam;
+		}
+}
+
 static void payload_match(struct fw_rule *r, const json_t *pl, bool neg, const json_t *right, const json_t *e)
 {
 	const char *proto = jstr_of(pl, "protocol"), *field = jstr_of(pl, "field");
@@ -321,6 +349,7 @@ static void payload_match(struct fw_rule *r, const json_t *pl, bool neg, const j
 			fw_match_set_proto(fw_rule_add_match(r, FW_M_PROTO, false), proto[0] == 't' ? 6 : 17);
 		port_match(r, field[0] == 'd' ? FW_M_DPORT : FW_M_SPORT, neg, right, e);
 	} else {
+		implied_dependency(r, proto);
 		unsupported(r, e);
 	}
 }

@@ -101,3 +101,11 @@ EOC
 mx -c mxaudit.yaml reach --firewall edge --to 203.0.113.10:25/tcp --from 198.51.100.0/24
 assert_rc 1 "configured firewall: partial, with the configured interfaces"
 assert_grep 'blocked from 198.51.100.0/28' out "configured firewall: the /28 is blocked"
+
+# nft payload matches imply their protocol: icmp rules never touch tcp;
+# an "ip ttl" match really is unknown for IPv4 and does not apply to IPv6.
+mx reach --firewall "$FX/n01-icmp-ttl.json" --to '[2001:db8::1]:25/tcp' --in eth0
+assert_rc 0 "nft icmp/icmpv6 rules do not make tcp unknown"
+mx reach --firewall "$FX/n01-icmp-ttl.json" --to 203.0.113.10:25/tcp --in eth0
+assert_rc 3 "nft ip ttl: unknown for IPv4"
+assert_grep '"field":"ttl"' out "nft ip ttl: names the expression"
