@@ -692,6 +692,16 @@ static const char *line_table(struct ipt *p, struct toks *t, size_t *i)
 	return p->table;
 }
 
+/* The rule as written, without a leading "[pkts:bytes]". */
+static const char *rule_text(const struct toks *t, const char *text)
+{
+	const char *close;
+
+	if (t->n && t->v[0][0] == '[' && *text == '[' && (close = strchr(text, ']')))
+		text = close + 1;
+	return text + strspn(text, " \t");
+}
+
 static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 {
 	size_t i = 0;
@@ -733,8 +743,7 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 		c = define_chain(p, table, name, NULL);
 	if (!c)
 		return perr(p, "rule for a chain that was not declared:", name);
-	return parse_rule(p, c, t, i + 2, text + (t->v[0][0] == '[' ? strcspn(text, "]") + 1 : 0) +
-			  strspn(text + (t->v[0][0] == '[' ? strcspn(text, "]") + 1 : 0), " \t"));
+	return parse_rule(p, c, t, i + 2, rule_text(t, text));
 }
 
 static int parse_line(struct ipt *p, const char *line)
