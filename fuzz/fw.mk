@@ -25,8 +25,12 @@ fuzz-fw: $(FW_FUZZ_BINS)
 		echo "$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/bin/$$n.log) executions in $(FUZZ_SECONDS)s, no finding"; \
 	done
 
-fw-golden: tests/bin/test_fw_parse
+fw-golden: tests/bin/test_fw_parse mxaudit
 	FW_GOLDEN_UPDATE=1 tests/bin/test_fw_parse
+	./mxaudit reach --firewall tests/fixtures/fw/k01-basic.rules --to 203.0.113.10:25/tcp \
+		--in eth0 --out eth1 --json >tests/fixtures/fw/k01-basic.reach.json.ok || test $$? -le 3
+	./mxaudit reach --firewall tests/fixtures/fw/k09-two-chains.json --to 203.0.113.10:587/tcp \
+		--in eth0 --out eth1 --json >tests/fixtures/fw/k09-two-chains.reach.json.ok || test $$? -le 3
 
 fuzz: fuzz-fw
 .PHONY: fuzz-fw fw-golden

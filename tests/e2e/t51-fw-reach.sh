@@ -109,3 +109,9 @@ assert_rc 0 "nft icmp/icmpv6 rules do not make tcp unknown"
 mx reach --firewall "$FX/n01-icmp-ttl.json" --to 203.0.113.10:25/tcp --in eth0
 assert_rc 3 "nft ip ttl: unknown for IPv4"
 assert_grep '"field":"ttl"' out "nft ip ttl: names the expression"
+
+# Golden JSON answers (regenerate on purpose with `make fw-golden`).
+mx reach --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --in eth0 --out eth1 --json
+assert_file_eq "$FX/k01-basic.reach.json.ok" out "golden: k01 JSON answer"
+mx reach --firewall "$FX/k09-two-chains.json" --to 203.0.113.10:587/tcp --in eth0 --out eth1 --json
+assert_file_eq "$FX/k09-two-chains.reach.json.ok" out "golden: k09 nft JSON answer"
