@@ -37,8 +37,9 @@ static void drop_code(struct findings *fs, const char *code)
  * dns.stale / dns.unknown would change subject whenever another lookup
  * fails too. The wording is "cannot resolve", never "removed": the
  * records of a lookup that failed temporarily are the last good ones.
- * Critical when the domain's MX cannot be resolved (senders defer
- * everything), else a warning.
+ * Critical when the domain's MX has failed for the runs drift requires
+ * (senders defer everything); otherwise a warning, as a single failed
+ * run between two stored snapshots may be a blip.
  */
 static void unresolvable(const struct domain_snap *d, const struct impact_opts *o,
 			 struct findings *fs)
@@ -60,11 +61,11 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 			snprintf(runs, sizeof(runs), " in %u consecutive runs", o->stale_runs);
 		subject = xasprintf("%s %s", l->name, l->type);
 		ev = lookup_evidence(d, l);
-		findings_add(fs, mx ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable", subject, ev,
+		findings_add(fs, mx && o->stale_runs ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable", subject, ev,
 			     "cannot resolve %s %s (%s)%s; %s", l->name, l->type,
 			     lookup_state_name(l->state), runs,
-			     old ? "the last good records are kept and checked, nothing is "
-				   "reported removed" : "no earlier data: these records are unknown");
+			     old ? "the last good records are kept and checked (a failed lookup "
+				   "is not a removal)" : "no earlier data: these records are unknown");
 		free(subject);
 		free(ev);
 	}

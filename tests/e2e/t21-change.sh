@@ -16,7 +16,7 @@ sgit log -1 --format=%s >subject
 assert_grep 'example\.com: .*-A mx2\.example\.com\.' subject "commit subject names the removed record"
 
 mx --store st diff
-assert_rc 0 "diff"
+assert_rc 1 "diff exits with the worst introduced finding: mx2 lost its address (warning)"
 assert_grep '^example\.com$' out "diff groups by domain"
 assert_grep '^  - mx2\.example\.com\. 3600 IN A 192\.0\.2\.26$' out "diff shows the removed address"
 assert_grep '^  - _dmarc\.example\.com\. .*p=reject' out "diff shows the old DMARC record"
@@ -24,7 +24,7 @@ assert_grep '^  \+ _dmarc\.example\.com\. .*p=quarantine' out "diff shows the ne
 assert_no_grep 'mx1\.example\.com\. 3600 IN A' out "unchanged records are not listed"
 
 mx --store st diff HEAD~1 CHG-7-post --format json
-assert_rc 0 "diff by tag, json"
+assert_rc 1 "diff by tag, json (worst introduced: warning)"
 assert_grep '"removed"' out "json diff lists removals"
 
 mx --store st log

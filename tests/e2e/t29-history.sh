@@ -51,7 +51,8 @@ $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot --tag base
 assert_rc 0 "first snapshot"
 mx --store st diff
-assert_rc 0 "diff with one snapshot"
+# Against nothing every finding is introduced; the fixture has critical ones.
+assert_rc 2 "diff with one snapshot"
 assert_grep '^snapshot \(none\) -> [0-9a-f]{12}$' out "compares against nothing"
 assert_grep '^example\.com \(new\)$' out "every domain is new"
 assert_no_grep '^  - ' out "and nothing is removed"
@@ -85,7 +86,7 @@ world_reload
 mx --store st --dns-server "$DNS" snapshot --tag after
 assert_rc 0 "second snapshot"
 mx --store st diff base after
-assert_rc 0 "diff of two tags"
+assert_rc 1 "diff of two tags (mx2 lost its address: warning introduced)"
 assert_grep '^  ~ mx1\.example\.com\. A 192\.0\.2\.25: TTL 3600 -> 300$' out "a TTL change is one ~ line"
 assert_grep '^  - mx2\.example\.com\. 3600 IN A 192\.0\.2\.26$' out "the removed address"
 assert_no_grep '^example\.net' out "the unchanged domain is not listed"

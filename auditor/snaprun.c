@@ -1,0 +1,182 @@
+/*
+ * snaprun.c - one collection run, shared by `snapshot` and `drift`: see
+ * snaprun.h. What is collected and how the commit message reads is the
+ * same for both, so `git log` on the store reads the same either way.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "fw.h"
+#include "snapdiff.h"
+#include "snaprun.h"
+
+#define SUMMARY_MAX 160   /* keep `git log --oneline` readable */
+
+/* Per-domain one-line summaries of what changed from prev to cur. */
+void snaprun_changes(const struct snapshot *prev, const struct snapshot *cur,
+		     struct change_lines *out)
+{
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct domain_snap *b = &cur->domains[i];
+		struct snapdiff d = { 0 };
+		char *line;
+
+		out->records += b->nrr;
+		snapdiff_domain(prev ? snapshot_domain(prev, b->name) : NULL, b, &d);
+		if ((line = snapdiff_summary(&d, b->name)))
+			sl_push_owned(&out->lines, line);
+		snapdiff_release(&d);
+	}
+	for (size_t i = 0; prev && i < prev->n; i++)
+		if (!snapshot_domain(cur, prev->domains[i].name))
+			sl_push_owned(&out->lines, xasprintf("%s: no longer watched",
+							      prev->domains[i].name));
+	for (size_t i = 0; i < cur->nfw; i++) {
+		const struct fw_snap *b = &cur->fws[i], *a = NULL;
+		for (size_t j = 0; prev && j < prev->nfw && !a; j++)
+			if (!strcmp(prev->fws[j].name, b->name))
+				a = &prev->fws[j];
+		if (!a)
+			sl_push_owned(&out->lines, xasprintf("firewall %s: new", b->name));
+		else if (strcmp(a->rules_text ? a->rules_text : "", b->rules_text ? b->rules_text : ""))
+			sl_push_owned(&out->lines, xasprintf("firewall %s: rules changed", b->name));
+	}
+}
+
+/* The commit message: an impact summary line first, so `git log` alone reads well. */
+char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
+		      const struct change_lines *ch, const char *first, const char *note,
+		      const struct collect_stats *st, const char *trailers)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (first && prev)
+		sb_adds(&sb, first);
+	else if (!prev)
+		sb_addf(&sb, "baseline: %zu domain%s, %zu records", cur->n,
+			cur->n == 1 ? "" : "s", ch->records);
+	else if (ch->lines.n == 1 && strlen(ch->lines.v[0]) <= SUMMARY_MAX)
+		sb_adds(&sb, ch->lines.v[0]);
+	else if (ch->lines.n == 0)
+		sb_adds(&sb, "no record changed; lookup details changed (servers, agreement)");
+	else {
+		sb_addf(&sb, "%zu domains changed:", ch->lines.n);
+		for (size_t i = 0; i < ch->lines.n; i++) {
+			const char *colon = strchr(ch->lines.v[i], ':');
+			int len = colon ? (int)(colon - ch->lines.v[i]) : (int)strlen(ch->lines.v[i]);
+			if (sb.len + (size_t)len > SUMMARY_MAX) {
+				sb_addf(&sb, " +%zu more", ch->lines.n - i);
+				break;
+			}
+			sb_addf(&sb, "%s %.*s", i ? "," : "", len, ch->lines.v[i]);
+		}
+	}
+	sb_adds(&sb, "\n\n");
+	if (note)
+		sb_addf(&sb, "%s\n\n", note);
+	for (size_t i = 0; i < ch->lines.n; i++)
+		sb_addf(&sb, "%s\n", ch->lines.v[i]);
+	if (st->stale)
+		sb_addf(&sb, "%s%lu lookups failed temporarily; last good data kept (stale)\n",
+			ch->lines.n ? "\n" : "", st->stale);
+	if (trailers)
+		sb_addf(&sb, "\n%s", trailers);
+	return sb_detach(&sb);
+}
+
+/* Run a firewall's export command into a temporary file; the caller unlinks *path. */
+static int run_export_command(const struct firewall_conf *f, char **path)
+{
+	char tmpl[] = "/tmp/mxaudit-export-XXXXXX";
+	int fd = mkstemp(tmpl), rc;
+	char *cmd;
+
+	if (fd < 0)
+		return error("firewall '%s': cannot create a temporary file", f->name);
+	close(fd);
+	cmd = xasprintf("(%s) > '%s'", f->command, tmpl);
+	rc = system(cmd);
+	free(cmd);
+	*path = xstrdup(tmpl);
+	if (rc != 0)
+		return error("firewall '%s': command '%s' failed (status %d)", f->name, f->command, rc);
+	return 0;
+}
+
+static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
+{
+	for (size_t i = 0; i < cfg->nfirewalls; i++) {
+		const struct firewall_conf *f = &cfg->firewalls[i];
+		char *tmp = NULL;
+		struct fw_snap *fs;
+		int r;
+
+		if (f->command && run_export_command(f, &tmp)) {
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		ALLOC_GROW(snap->fws, snap->nfw + 1, snap->fw_alloc);
+		fs = &snap->fws[snap->nfw];
+		memset(fs, 0, sizeof(*fs));
+		r = fw_collect(f->name, f->format, tmp ? tmp : f->file, f->ipset_file, fs);
+		if (tmp)
+			unlink(tmp);
+		free(tmp);
+		if (r)
+			return error("firewall '%s': export not stored; nothing was committed", f->name);
+		snap->nfw++;
+	}
+	snapshot_sort(snap);
+	return 0;
+}
+
+double snaprun_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *cmd)
+{
+	double t0 = snaprun_seconds();
+	int r;
+
+	if (config_load(ctx->config, &run->cfg))
+		return -1;
+	run->have_cfg = true;
+	if (!run->cfg.ndomains && !run->cfg.nfirewalls)
+		return error("%s: nothing to watch: add 'domains' or 'firewalls'", ctx->config);
+	if (store_open(ctx->store, true, &run->st) < 0 ||
+	    (r = store_resolve(run->st, "HEAD", run->head)) < 0)
+		return -1;
+	if (r == 0) {
+		if (store_read(run->st, run->head, &run->prev) < 0)
+			return -1;
+		run->have_prev = true;
+	}
+	run->t_read = snaprun_seconds() - t0;
+	t0 = snaprun_seconds();
+	if (collect_snapshot_stats(&run->cfg, ctx, run->have_prev ? &run->prev : NULL,
+				   &run->cur, &run->stats) ||
+	    collect_firewalls(&run->cfg, &run->cur))
+		return -1;
+	run->t_collect = snaprun_seconds() - t0;
+	return 0;
+}
+
+void snaprun_release(struct snaprun *run)
+{
+	snapshot_release(&run->prev);
+	snapshot_release(&run->cur);
+	store_close(run->st);
+	if (run->have_cfg)
+		config_release(&run->cfg);
+	memset(run, 0, sizeof(*run));
+}
