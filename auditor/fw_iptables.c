@@ -61,6 +61,7 @@ struct ipt {
 	struct strlist pend_chain, pend_pol;  /* -P lines of an -S block */
 	bool last_was_p;
 	int fam;                  /* families seen in addresses */
+	size_t last;              /* index of the chain the last rule went to */
 };
 
 struct toks {
@@ -738,11 +739,15 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 		return define_chain(p, table, name, NULL) ? 0 : -1;
 	if (strcmp(cmd, "-A") && strcmp(cmd, "--append"))
 		return perr(p, "expected -A, -P or -N, not", cmd);
-	c = fw_model_chain(p->m, table, name);
+	/* Exports append to one chain for long runs: try the last one first. */
+	c = p->last < p->m->n && !strcmp(p->m->chains[p->last].name, name) &&
+	    !strcmp(p->m->chains[p->last].table, table) ? &p->m->chains[p->last] :
+	    fw_model_chain(p->m, table, name);
 	if (!c && find_builtin(table, name))
 		c = define_chain(p, table, name, NULL);
 	if (!c)
 		return perr(p, "rule for a chain that was not declared:", name);
+	p->last = (size_t)(c - p->m->chains);
 	return parse_rule(p, c, t, i + 2, rule_text(t, text));
 }
 

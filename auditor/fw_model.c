@@ -80,6 +80,10 @@ struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool n
 {
 	struct fw_match *mt;
 
+	if (!r->m_alloc) {   /* rules have a few matches: 16 would cost 100,000-rule exports 300 MB */
+		r->m_alloc = 4;
+		r->m = xmalloc(r->m_alloc * sizeof(*r->m));
+	}
 	ALLOC_GROW(r->m, r->nm + 1, r->m_alloc);
 	mt = &r->m[r->nm++];
 	memset(mt, 0, sizeof(*mt));
