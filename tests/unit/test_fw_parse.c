@@ -169,6 +169,33 @@ static void test_nft_json(void **state)
 	fw_model_release(&m);
 }
 
+/* A verdict map becomes one rule per element, all at the rule's position. */
+static void test_nft_vmap(void **state)
+{
+	static const char text[] =
+		"{\"nftables\": ["
+		"{\"chain\": {\"family\": \"inet\", \"table\": \"f\", \"name\": \"in\", \"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"drop\"}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"in\", \"expr\": [{\"vmap\": {\"key\": {\"ct\": {\"key\": \"state\"}},"
+		" \"data\": {\"set\": [[\"established\", {\"accept\": null}], [\"invalid\", {\"drop\": null}]]}}}]}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"f\", \"chain\": \"in\", \"expr\": [{\"match\": {\"op\": \"==\","
+		" \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": \"type\"}}, \"right\": \"echo-request\"}}, {\"accept\": null}]}}"
+		"]}";
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_chain *c;
+
+	assert_int_equal(fw_model_parse(&m, "nft-json", "v.json", text, NULL, NULL), 0);
+	c = fw_model_chain(&m, "inet f", "in");
+	assert_int_equal(c->n, 3);
+	assert_int_equal(c->rules[0].pos, 1);
+	assert_int_equal(c->rules[1].pos, 1);
+	assert_int_equal(c->rules[2].pos, 2);
+	assert_string_equal(c->rules[0].text, "--ctstate ESTABLISHED -j ACCEPT");
+	assert_string_equal(c->rules[1].text, "--ctstate INVALID -j DROP");
+	/* icmp type implies icmp on IPv4: the rule cannot match tcp. */
+	assert_int_equal(c->rules[2].m[0].kind, FW_M_PROTO);
+	fw_model_release(&m);
+}
+
 /* The stored export loses counters, dates and handles, and parses again the same. */
 static void test_export_clean(void **state)
 {
@@ -271,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_iptables_S),
 		cmocka_unit_test(test_errors_name_line),
 		cmocka_unit_test(test_nft_json),
+		cmocka_unit_test(test_nft_vmap),
 		cmocka_unit_test(test_export_clean),
 		cmocka_unit_test(test_ipset),
 		cmocka_unit_test(test_rules_golden),
