@@ -70,9 +70,18 @@ struct toks {
 	char *buf;                /* the words point into it */
 };
 
+/* An error at the current line; arg is quoted, shortened and made printable. */
 static int perr(struct ipt *p, const char *fmt, const char *arg)
 {
-	return error("%s:%u: %s '%s'", p->file, p->line, fmt, arg);
+	char shown[64];
+	size_t n = 0;
+
+	for (; *arg && n + 4 < sizeof(shown); arg++)
+		shown[n++] = *arg >= 0x20 && *arg < 0x7f ? *arg : '?';
+	if (*arg)
+		shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
+	shown[n] = '\0';
+	return error("%s:%u: %s '%s'", p->file, p->line, fmt, shown);
 }
 
 static const struct builtin *find_builtin(const char *table, const char *chain)
