@@ -677,6 +677,8 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 
 	ro.timeout_ms = ctx->timeout_ms ? ctx->timeout_ms : cfg->timeout_ms;
 	ro.max_inflight = cfg->max_inflight;
+	ro.server_inflight = cfg->server_inflight;
+	ro.server_qps = cfg->server_qps;
 	c.r = resolver_new(&ro);
 	c.auth_port = ctx->auth_port ? ctx->auth_port : 53;
 	c.progress = isatty(STDERR_FILENO) && verbosity >= 0 && cfg->ndomains > 1;

@@ -36,8 +36,11 @@ static const struct field top_fields[] = {
 	{ "resolver", F_STR, offsetof(struct config, resolver), false },
 	{ "timeout", F_SECONDS, offsetof(struct config, timeout_ms), false },
 	{ "max_inflight", F_UINT, offsetof(struct config, max_inflight), false },
+	{ "server_max_inflight", F_UINT, offsetof(struct config, server_inflight), false },
+	{ "server_qps", F_UINT, offsetof(struct config, server_qps), false },
 	{ "dkim_warn_bits", F_UINT, offsetof(struct config, dkim_warn_bits), false },
 	{ "dkim_crit_bits", F_UINT, offsetof(struct config, dkim_crit_bits), false },
+	{ "stale_runs", F_UINT, offsetof(struct config, stale_runs), false },
 	{ "domains", F_NESTED, 0, false },
 	{ "firewalls", F_NESTED, 0, false },
 };
@@ -286,6 +289,7 @@ int config_parse(const char *path, const char *buf, size_t len, struct config *c
 	c->path = xstrdup(path);
 	c->dkim_warn_bits = 2048;
 	c->dkim_crit_bits = 1024;
+	c->stale_runs = 2;
 	rd.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 	if (yaml_load_buffer(path, buf, len, &root))
 		goto out;

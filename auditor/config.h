@@ -36,7 +36,10 @@ struct config {
 	char *resolver;
 	unsigned timeout_ms;          /* 0 = not set */
 	unsigned max_inflight;        /* 0 = not set */
+	unsigned server_inflight;     /* per server; 0 = not set */
+	unsigned server_qps;          /* per server; 0 = no limit */
 	unsigned dkim_warn_bits, dkim_crit_bits;  /* 2048, 1024 */
+	unsigned stale_runs;          /* drift: runs a lookup must fail before it is a finding (2) */
 	struct domain_conf *domains;
 	size_t ndomains, domains_alloc;
 	struct firewall_conf *firewalls;

@@ -54,6 +54,21 @@ struct xfer {
 	struct rr *rrs;
 	size_t nrr;
 	struct xfer *next;         /* queue link */
+	struct pace *pace;         /* its server's queue and limits */
+};
+
+/*
+ * Per server: the transfers waiting for it and what it may take now.
+ * Servers are served round-robin, each within its own in-flight cap and
+ * (optionally) query rate, so one slow or rate-limiting server neither
+ * starves the others nor gets flooded.
+ */
+struct pace {
+	const struct server *srv;
+	struct xfer *head, *tail;
+	size_t inflight;
+	double tokens;             /* queries that may go now, when rate-limited */
+	uint64_t refilled;         /* ms of the last refill */
 };
 
 struct lookup_job {
@@ -68,7 +83,10 @@ struct lookup_job {
 
 struct resolver {
 	struct resolver_opts opts;
-	struct xfer *queue_head, *queue_tail;
+	struct pace **paces;            /* one per server seen, in order of first use */
+	size_t npaces, paces_alloc;
+	size_t queued;                  /* transfers waiting in the paces */
+	uint64_t next_refill;           /* when a rate-limited server may send again, or 0 */
 	size_t inflight;
 	int udp4, udp6;                 /* shared sockets, opened on first use */
 	struct xfer **byid;             /* in-flight UDP transfers by query id */
@@ -173,6 +191,8 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 		r->opts.tries = 3;
 	if (!r->opts.max_inflight)
 		r->opts.max_inflight = 1000;
+	if (!r->opts.server_inflight || r->opts.server_inflight > r->opts.max_inflight)
+		r->opts.server_inflight = r->opts.max_inflight;
 	if (r->opts.max_inflight > NIDS / 2)
 		r->opts.max_inflight = NIDS / 2;   /* leave ids free to pick at random */
 	r->udp4 = r->udp6 = -1;
@@ -201,6 +221,9 @@ void resolver_free(struct resolver *r)
 	free(r->heap);
 	free(r->pfds);
 	free(r->finished);
+	for (size_t i = 0; i < r->npaces; i++)
+		free(r->paces[i]);
+	free(r->paces);
 	free(r->buf);
 	free(r->in_buf);
 	for (size_t i = 0; i < r->nout; i++)
@@ -208,14 +231,34 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
+/* The pace of server srv, made on first use. Few servers: a linear scan is fine. */
+static struct pace *pace_of(struct resolver *r, const struct server *srv)
+{
+	struct pace *p;
+
+	for (size_t i = r->npaces; i-- > 0;)
+		if (r->paces[i]->srv == srv)
+			return r->paces[i];
+	p = xcalloc(1, sizeof(*p));
+	p->srv = srv;
+	p->tokens = r->opts.server_qps ? r->opts.server_qps / 10.0 + 1 : 0;
+	p->refilled = now_ms();
+	ALLOC_GROW(r->paces, r->npaces + 1, r->paces_alloc);
+	r->paces[r->npaces++] = p;
+	return p;
+}
+
 static void enqueue(struct resolver *r, struct xfer *x)
 {
+	struct pace *p = x->pace;
+
 	x->next = NULL;
-	if (r->queue_tail)
-		r->queue_tail->next = x;
+	if (p->tail)
+		p->tail->next = x;
 	else
-		r->queue_head = x;
-	r->queue_tail = x;
+		p->head = x;
+	p->tail = x;
+	r->queued++;
 }
 
 static void job_due(struct resolver *r, struct lookup_job *job)
@@ -247,6 +290,7 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 		x->st = X_QUEUED;
 		x->state = LK_TIMEOUT;
 		x->heap_idx = SIZE_MAX;
+		x->pace = pace_of(r, servers[i]);
 		enqueue(r, x);
 	}
 	if (!nservers)   /* nobody to ask: a timeout, never a removal */
@@ -356,6 +400,7 @@ static void xfer_done(struct resolver *r, struct xfer *x, enum lookup_state st)
 	x->st = X_DONE;
 	x->state = st;
 	r->inflight--;
+	x->pace->inflight--;
 	if (!--x->job->pending)
 		job_due(r, x->job);
 }
@@ -733,18 +778,62 @@ void lookup_result_release(struct lookup_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* Move queued transfers out while the in-flight limit allows. */
+/* Whether p may be sent another query now; notes when it may, if not. */
+static bool pace_ready(struct resolver *r, struct pace *p, uint64_t now)
+{
+	double rate = r->opts.server_qps, burst = rate / 10.0 + 1;
+	uint64_t at;
+
+	if (!p->head || p->inflight >= r->opts.server_inflight)
+		return false;
+	if (!rate)
+		return true;
+	p->tokens += (double)(now - p->refilled) * rate / 1000.0;
+	if (p->tokens > burst)
+		p->tokens = burst;
+	p->refilled = now;
+	if (p->tokens >= 1)
+		return true;
+	at = now + (uint64_t)((1 - p->tokens) * 1000.0 / rate) + 1;
+	if (!r->next_refill || at < r->next_refill)
+		r->next_refill = at;
+	return false;
+}
+
+static void start_one(struct resolver *r, struct pace *p)
+{
+	struct xfer *x = p->head;
+
+	p->head = x->next;
+	if (!p->head)
+		p->tail = NULL;
+	r->queued--;
+	r->inflight++;
+	p->inflight++;
+	if (r->opts.server_qps)
+		p->tokens -= 1;
+	if (start_udp(r, x))
+		xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
+}
+
+/*
+ * Send what the limits allow: one query per ready server per round, so
+ * servers take turns, until the total in-flight limit is reached.
+ */
 static void fill_slots(struct resolver *r)
 {
-	while (r->queue_head && r->inflight < r->opts.max_inflight) {
-		struct xfer *x = r->queue_head;
+	uint64_t now = now_ms();
+	bool sent = true;
 
-		r->queue_head = x->next;
-		if (!r->queue_head)
-			r->queue_tail = NULL;
-		r->inflight++;
-		if (start_udp(r, x))
-			xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
+	r->next_refill = 0;
+	while (sent && r->queued && r->inflight < r->opts.max_inflight) {
+		sent = false;
+		for (size_t i = 0; i < r->npaces && r->inflight < r->opts.max_inflight; i++) {
+			if (pace_ready(r, r->paces[i], now)) {
+				start_one(r, r->paces[i]);
+				sent = true;
+			}
+		}
 	}
 	flush_sends(r);
 }
@@ -772,9 +861,11 @@ static int wait_events(struct resolver *r)
 		short ev = r->tcp[i]->st == X_TCP_READ ? POLLIN : POLLOUT;
 		r->pfds[n++] = (struct pollfd){ r->tcp[i]->fd, ev, 0 };
 	}
-	if (r->nheap) {
-		uint64_t now = now_ms();
-		timeout = r->heap[0]->deadline > now ? (int)(r->heap[0]->deadline - now) : 0;
+	if (r->nheap || r->next_refill) {
+		uint64_t now = now_ms(), at = r->nheap ? r->heap[0]->deadline : UINT64_MAX;
+		if (r->next_refill && r->next_refill < at)
+			at = r->next_refill;
+		timeout = at > now ? (int)(at - now) : 0;
 	}
 	if ((k = poll(r->pfds, n, timeout)) < 0 && errno != EINTR)
 		return error("poll: %s", strerror(errno));
@@ -803,9 +894,9 @@ int resolver_run(struct resolver *r)
 	for (;;) {
 		fill_slots(r);
 		finish_jobs(r);
-		if (!r->inflight && !r->queue_head && !r->nfin)
+		if (!r->inflight && !r->queued && !r->nfin)
 			return 0;
-		if (!r->inflight)
+		if (!r->inflight && !r->next_refill)
 			continue;
 		if (wait_events(r))
 			return -1;

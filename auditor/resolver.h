@@ -60,7 +60,9 @@ void server_release(struct server *s);
 struct resolver_opts {
 	unsigned timeout_ms;   /* per try */
 	unsigned tries;        /* per server */
-	unsigned max_inflight; /* sockets open at once */
+	unsigned max_inflight; /* queries in flight at once (default 1000) */
+	unsigned server_inflight; /* ... of which to one server (default: all) */
+	unsigned server_qps;   /* queries per second to one server (0: no limit) */
 	bool rd;               /* set RD (asking a recursive resolver) */
 };
 
