@@ -52,6 +52,8 @@ int cmd_show(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx);
 
 #define MXAUDIT_VERSION "0.1.0"
 

@@ -13,8 +13,8 @@ static const struct command commands[] = {
 	  "create the snapshot store (a git repository)" },
 	{ "snapshot", cmd_snapshot, "snapshot [--tag NAME] [-m MSG]",
 	  "collect every configured domain and commit what changed" },
-	{ "diff", cmd_diff, "diff [A [B]]",
-	  "record-level changes between two snapshots" },
+	{ "diff", cmd_diff, "diff [A [B]] [--format text|json|markdown|nagios]",
+	  "what changed between two snapshots and what it does to mail flow" },
 	{ "log", cmd_log, "log [--since WHEN] [--until WHEN] [DOMAIN]",
 	  "snapshots that changed something, newest first" },
 	{ "show", cmd_show, "show [REV] [DOMAIN]",
@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	  "which sources a firewall export lets reach an address and port" },
 	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--format text|json|markdown] [--fail-on warning|critical]",
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
+	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]] [--format text|json|markdown|nagios]",
+	  "for cron: collect, commit only a change, exit with its worst impact" },
 };
 
 const char global_help[] =

@@ -11,6 +11,10 @@
 #include "impact.h"
 #include "snapdiff.h"
 
+#define UNRESOLVABLE_LIST 6   /* failed lookups spelled out in one finding */
+
+static void impact_list_release_items(struct impact_list *l);
+
 /* ---- the findings of one snapshot ---------------------------------- */
 
 static void drop_code(struct findings *fs, const char *code)
@@ -32,43 +36,63 @@ static void drop_code(struct findings *fs, const char *code)
 }
 
 /*
- * Impact is matched by code and subject, so a failed lookup needs a
- * finding of its own, named after the lookup: the analyzers' grouped
- * dns.stale / dns.unknown would change subject whenever another lookup
- * fails too. The wording is "cannot resolve", never "removed": the
- * records of a lookup that failed temporarily are the last good ones.
- * Critical when the domain's MX has failed for the runs drift requires
- * (senders defer everything); otherwise a warning, as a single failed
- * run between two stored snapshots may be a blip.
+ * Impact is matched by code and subject, so failed lookups need findings
+ * with stable subjects: the analyzers' dns.stale / dns.unknown name the
+ * first failed lookup, which changes as other lookups fail too. So: one
+ * dns.unresolvable for the domain's MX lookup ("example.com. MX"), and
+ * one for every other failed lookup of the domain (subject the domain).
+ * The wording is "cannot resolve", never "removed": the records of a
+ * lookup that failed temporarily are the last good ones. The MX is
+ * critical when it has failed for the runs drift requires (senders defer
+ * everything); otherwise a warning, as one failed run between two
+ * stored snapshots may be a blip.
  */
 static void unresolvable(const struct domain_snap *d, const struct impact_opts *o,
 			 struct findings *fs)
 {
-	char *apex = name_abs(d->name);
+	char *apex = name_abs(d->name), runs[64] = "";
+	struct strbuf names = STRBUF_INIT;
+	const struct lookup *first = NULL;
+	size_t n = 0;
 
 	drop_code(fs, "dns.stale");
 	drop_code(fs, "dns.unknown");
+	if (o->stale_runs > 1)
+		snprintf(runs, sizeof(runs), " in %u consecutive runs", o->stale_runs);
 	for (size_t i = 0; i < d->nlk; i++) {
 		const struct lookup *l = &d->lks[i];
-		const struct rr *r;
 		bool mx = !strcmp(l->name, apex) && !strcmp(l->type, "MX");
-		bool old = dsnap_follow(d, l->name, l->type, &r, NULL, NULL) > 0;
-		char *subject, *ev, runs[64] = "";
+		char *ev, *subject;
 
 		if (!LK_IS_TEMPORARY(l->state))
 			continue;
-		if (o->stale_runs > 1)
-			snprintf(runs, sizeof(runs), " in %u consecutive runs", o->stale_runs);
-		subject = xasprintf("%s %s", l->name, l->type);
+		if (!mx) {
+			if (n++ < UNRESOLVABLE_LIST)
+				sb_addf(&names, "%s%s %s (%s)", n > 1 ? ", " : "", l->name, l->type,
+					lookup_state_name(l->state));
+			first = first ? first : l;
+			continue;
+		}
 		ev = lookup_evidence(d, l);
-		findings_add(fs, mx && o->stale_runs ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable", subject, ev,
-			     "cannot resolve %s %s (%s)%s; %s", l->name, l->type,
-			     lookup_state_name(l->state), runs,
-			     old ? "the last good records are kept and checked (a failed lookup "
-				   "is not a removal)" : "no earlier data: these records are unknown");
+		subject = xasprintf("%s MX", apex);
+		findings_add(fs, o->stale_runs ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable",
+			     subject, ev, "cannot resolve %s MX (%s)%s: senders defer mail; the "
+			     "last good records are kept and checked (a failed lookup is not a "
+			     "removal)", apex, lookup_state_name(l->state), runs);
 		free(subject);
 		free(ev);
 	}
+	if (n) {
+		char *ev = lookup_evidence(d, first);
+		if (n > UNRESOLVABLE_LIST)
+			sb_addf(&names, " and %zu more", n - UNRESOLVABLE_LIST);
+		findings_add(fs, SEV_WARNING, "dns.unresolvable", apex, ev,
+			     "cannot resolve %zu lookup%s%s: %s; the last good records are kept "
+			     "and checked, and what was never seen is unknown, not absent",
+			     n, n == 1 ? "" : "s", runs, names.buf);
+		free(ev);
+	}
+	sb_release(&names);
 	free(apex);
 }
 
@@ -157,6 +181,50 @@ static int item_cmp(const void *va, const void *vb)
 	return strcmp(a->f.subject, b->f.subject);
 }
 
+/*
+ * A finding can come and go only because a lookup it depends on failed
+ * with nothing to carry over: the analyzers never judge unknown data.
+ * Such a finding is not introduced (or resolved) by a change, it was
+ * unseen: it moves to the info changes, so a server coming back after
+ * an outage does not alert about what was there all along.
+ */
+static bool unseen(const struct snapshot *s, const struct impact_item *it)
+{
+	const struct domain_snap *d = s ? snapshot_domain(s, it->scope) : NULL;
+
+	for (size_t i = 0; d && i < d->nlk; i++) {
+		const struct lookup *l = &d->lks[i];
+		const struct rr *r;
+		if (!LK_IS_TEMPORARY(l->state) || dsnap_follow(d, l->name, l->type, &r, NULL, NULL))
+			continue;
+		if (strstr(it->f.subject, l->name) || strstr(it->f.message, l->name) ||
+		    (it->f.evidence && strstr(it->f.evidence, l->name)))
+			return strcmp(it->f.code, "dns.unresolvable") != 0;
+	}
+	return false;
+}
+
+static void add_change(struct impact *im, const char *scope, char op, char *text);
+
+static void move_unseen(struct impact_list *l, const struct snapshot *other,
+			const char *why, struct impact *im)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct impact_item *it = &l->v[i];
+		struct impact_list one = { it, 1, 1 };
+		if (!unseen(other, it)) {
+			l->v[k++] = *it;
+			continue;
+		}
+		add_change(im, it->scope, '!', xasprintf("%s: %s %s [%s]", why, it->f.code,
+							   it->f.subject, severity_name(it->f.sev)));
+		impact_list_release_items(&one);
+	}
+	l->n = k;
+}
+
 /* ---- which change explains which finding --------------------------- */
 
 /* The finding family a record belongs to, by where it lives. */
@@ -211,6 +279,19 @@ static bool rr_explains(const struct rr *r, const char *line, const struct findi
 	return strcmp(r->type, "TXT") && subject_names(f->subject, target);
 }
 
+/* The lookup itself ("name TYPE"), or the name a non-dns finding is about. */
+static bool lookup_explains(const struct lookup *lk, const struct finding *f)
+{
+	char *key = xasprintf("%s %s", lk->name, lk->type);
+	size_t n = strlen(lk->name);
+	bool hit = !strcasecmp(f->subject, key) || strstr(f->message, key) ||
+		   (strncmp(f->code, "dns.", 4) && (!strcasecmp(f->subject, lk->name) ||
+		    (strlen(f->subject) == n - 1 && !strncasecmp(f->subject, lk->name, n - 1))));
+
+	free(key);
+	return hit;
+}
+
 static void add_change(struct impact *im, const char *scope, char op, char *text)
 {
 	struct impact_change *c;
@@ -234,10 +315,7 @@ static bool attach(struct impact_list *l, const char *scope, const struct rr *r,
 
 		if (strcmp(it->scope, scope))
 			continue;
-		hit = r ? rr_explains(r, line + 2, &it->f)
-			: subject_names(it->f.subject, lk->name) ||
-			  (it->f.evidence && strstr(it->f.evidence, lk->name) &&
-			   !strncmp(it->f.code, "dns.", 4));
+		hit = r ? rr_explains(r, line + 2, &it->f) : lookup_explains(lk, &it->f);
 		if (hit) {
 			sl_push(&it->causes, line);
 			any = true;
@@ -372,6 +450,8 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	impact_findings(b, o, &fb);
 	only_in(&fb, &fa, &out->introduced);
 	only_in(&fa, &fb, &out->resolved);
+	move_unseen(&out->introduced, a, "seen again now that lookups answer", out);
+	move_unseen(&out->resolved, b, "not seen while lookups fail", out);
 	impact_list_release(&fa);
 	impact_list_release(&fb);
 	compare_domains(a, b, out);
@@ -417,7 +497,7 @@ char *impact_summary(const struct impact *im, size_t max)
 	return sb.len ? sb_detach(&sb) : NULL;
 }
 
-void impact_list_release(struct impact_list *l)
+static void impact_list_release_items(struct impact_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		struct impact_item *it = &l->v[i];
@@ -428,6 +508,11 @@ void impact_list_release(struct impact_list *l)
 		free(it->f.evidence);
 		sl_release(&it->causes);
 	}
+}
+
+void impact_list_release(struct impact_list *l)
+{
+	impact_list_release_items(l);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

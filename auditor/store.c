@@ -1293,3 +1293,57 @@ int store_at(struct store *s, time_t when, char id[41])
 		return 1;
 	return r < 0 ? -1 : 0;
 }
+
+/* ---- push (drift --push) ------------------------------------------- */
+
+/* libgit2 reports a rejected ref here, not as an error of git_remote_push. */
+static int push_status(const char *refname, const char *status, void *data)
+{
+	if (status) {
+		error("push: '%s' was rejected: %s", refname, status);
+		*(int *)data = -1;
+	}
+	return 0;
+}
+
+static void push_specs(git_repository *repo, const char *branch, struct strlist *specs)
+{
+	git_strarray tags = { 0 };
+
+	sl_push_owned(specs, xasprintf("refs/heads/main:refs/heads/%s", branch));
+	if (git_tag_list(&tags, repo) < 0)
+		return;
+	for (size_t i = 0; i < tags.count; i++)
+		sl_push_owned(specs, xasprintf("refs/tags/%s:refs/tags/%s",
+					       tags.strings[i], tags.strings[i]));
+	git_strarray_dispose(&tags);
+}
+
+int store_push(struct store *s, const char *remote, const char *branch)
+{
+	git_remote *rm = NULL;
+	git_push_options opts;
+	struct strlist specs = STRLIST_INIT;
+	git_strarray arr;
+	int rejected = 0, r = -1;
+
+	if (git_remote_lookup(&rm, s->repo, remote) < 0 &&
+	    git_remote_create_anonymous(&rm, s->repo, remote) < 0) {
+		git_fail("push: '%s' is neither a remote of the store nor a URL", remote);
+		goto out;
+	}
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	opts.callbacks.push_update_reference = push_status;
+	opts.callbacks.payload = &rejected;
+	push_specs(s->repo, branch ? branch : "main", &specs);
+	arr.strings = specs.v;
+	arr.count = specs.n;
+	if (git_remote_push(rm, &arr, &opts) < 0)
+		git_fail("push to '%s' failed", remote);
+	else
+		r = rejected;
+out:
+	sl_release(&specs);
+	git_remote_free(rm);
+	return r;
+}

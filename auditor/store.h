@@ -83,6 +83,13 @@ void store_commits_free(struct store_commit *c, size_t n);
 /* The commit at or before a time ("--at"), 1 if none. */
 int store_at(struct store *s, time_t when, char id[41]);
 
+/*
+ * Push the store's branch (to refs/heads/<branch>, default main) and its
+ * tags to remote: a remote configured in the store, or a URL or path.
+ * Fails on rejection (e.g. not a fast-forward). Returns 0 or -1.
+ */
+int store_push(struct store *s, const char *remote, const char *branch);
+
 /* when.c: parse "2026-11-20 14:00", "1 day ago", "yesterday", "@EPOCH", ... */
 int when_parse(const char *s, time_t now, time_t *out);
 
