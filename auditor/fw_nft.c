@@ -253,6 +253,37 @@ static int ct_cb(const json_t *v, void *ctx)
 	return -1;
 }
 
+/* ct status: only the NAT bits are modelled (the packet's DNAT/SNAT virtual states). */
+static int ct_status_cb(const json_t *v, void *ctx)
+{
+	struct fw_match *mt = ctx;
+	const char *s = json_string_value(v);
+
+	if (s && !strcmp(s, "dnat"))
+		mt->ctstate |= FW_CT_DNAT;
+	else if (s && !strcmp(s, "snat"))
+		mt->ctstate |= FW_CT_SNAT;
+	else
+		return -1;
+	return 0;
+}
+
+/* fib daddr type and meta pkttype values as FW_AT_* bits. */
+static int addrtype_cb(const json_t *v, void *ctx)
+{
+	static const struct { const char *name; unsigned bit; } types[] = {
+		{ "local", FW_AT_LOCAL }, { "unicast", FW_AT_UNICAST }, { "host", FW_AT_UNICAST },
+		{ "multicast", FW_AT_MULTICAST }, { "broadcast", FW_AT_BROADCAST },
+	};
+	struct fw_match *mt = ctx;
+	const char *s = json_string_value(v);
+
+	for (size_t i = 0; s && i < ARRAY_SIZE(types); i++)
+		if (!strcmp(types[i].name, s))
+			return mt->addrtypes |= types[i].bit, 0;
+	return -1;
+}
+
 static const char *set_ref(const json_t *right)
 {
 	const char *s = json_string_value(right);
@@ -362,6 +393,8 @@ static void meta_match(struct fw_rule *r, const char *key, bool neg, const json_
 		values_match(r, FW_M_OIF, neg, right, e, iface_cb, true);
 	else if (!strcmp(key, "l4proto"))
 		values_match(r, FW_M_PROTO, neg, right, e, proto_cb, true);
+	else if (!strcmp(key, "pkttype"))   /* our traffic is unicast: "host" */
+		values_match(r, FW_M_DST_TYPE, neg, right, e, addrtype_cb, true);
 	else if (!strcmp(key, "nfproto") && json_is_string(right)) {
 		struct fw_match *mt = fw_rule_add_match(r, FW_M_NFPROTO, neg);
 		mt->fam = !strcmp(json_string_value(right), "ipv4") ? FW_V4 :
@@ -386,14 +419,13 @@ static void match_expr(struct fw_rule *r, const json_t *mt)
 	} else if ((x = json_object_get(left, "ct")) && !strcmp(jstr_of(x, "key"), "state") &&
 		   !json_object_get(x, "dir")) {
 		values_match(r, FW_M_CTSTATE, neg, right, mt, ct_cb, true);
+	} else if ((x = json_object_get(left, "ct")) && !strcmp(jstr_of(x, "key"), "status") &&
+		   !json_object_get(x, "dir")) {
+		values_match(r, FW_M_CTSTATE, neg, right, mt, ct_status_cb, true);
 	} else if ((x = json_object_get(left, "fib")) && !strcmp(jstr_of(x, "result"), "type") &&
 		   json_array_size(json_object_get(x, "flags")) == 1 &&
-		   !strcmp(json_string_value(json_array_get(json_object_get(x, "flags"), 0)) ?: "", "daddr") &&
-		   !strcmp(json_string_value(right) ?: "", "local")) {
-		struct fw_match *m2 = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
-
-		m2->addrtypes = FW_AT_LOCAL;
-		m2->what = dump(mt);
+		   !strcmp(json_string_value(json_array_get(json_object_get(x, "flags"), 0)) ?: "", "daddr")) {
+		values_match(r, FW_M_DST_TYPE, neg, right, mt, addrtype_cb, true);
 	} else {
 		unsupported(r, mt);
 	}

@@ -266,6 +266,7 @@ load_ipt k07-userchain.rules &&
 
 load_nft k09-two-chains.nft && check k09-nft k09-two-chains.nft.json tcp:25 tcp:587
 load_nft k17-nft-host.nft && check k17-nft k17-nft-host.nft.json tcp:25 tcp:465 tcp:587
+load_nft k18-nft-firewalld.nft && check k18-nft k18-nft-firewalld.nft.json tcp:25 tcp:465 tcp:587
 
 load_ipt k12-egress.rules && check_egress k12-egress k12-egress.rules.save tcp:25 udp:53
 
