@@ -303,7 +303,8 @@ static void values_match(struct fw_rule *r, enum fw_mkind kind, bool neg, const 
 	struct port_ctx pc = { mt };
 
 	mt->what = dump(e);
-	if (each_elem(right, cb, by_match ? (void *)mt : (void *)&pc)) {
+	/* Named sets are resolved for addresses and ports only (addr_match, port_match). */
+	if (set_ref(right) || each_elem(right, cb, by_match ? (void *)mt : (void *)&pc)) {
 		mt->kind = FW_M_UNSUPPORTED;
 		mt->neg = false;
 	}
