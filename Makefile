@@ -67,6 +67,7 @@ demo: deps mxaudit
 include fuzz/Makefile.inc
 include bench/spf.mk
 include fuzz/core.mk
+include fuzz/check.mk
 -include fuzz/fw.mk
 
 # The scale benchmark (issue 7): 10,000 domains through NSD, against dnsperf.

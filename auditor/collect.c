@@ -244,11 +244,22 @@ static void handle(struct dctx *d, const struct centry *e, enum purpose p, int d
 
 	if (LK_IS_TEMPORARY(res->state) && !res->nrr)
 		return;
+	/* No MX: mail goes to the domain's own address (RFC 5321 5.1, implicit MX). */
+	if (p == P_MX && res->state == LK_NODATA) {
+		request(d, e->name, "A", P_MXADDR, depth);
+		request(d, e->name, "AAAA", P_MXADDR, depth);
+		return;
+	}
 
 	if (cname) {   /* the target lives elsewhere: follow it for the same purpose */
 		if (depth < CHAIN_MAX)
 			request(d, cname, e->type, p, depth + 1);
 		return;
+	}
+	/* No MX: senders deliver to the domain's own address (RFC 5321 5.1), so collect it. */
+	if (p == P_MX && !res->nrr && !LK_IS_TEMPORARY(res->state)) {
+		request(d, e->name, "A", P_MXADDR, depth);
+		request(d, e->name, "AAAA", P_MXADDR, depth);
 	}
 	for (size_t i = 0; i < res->nrr; i++) {
 		const struct rr *r = &res->rrs[i];
