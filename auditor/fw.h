@@ -194,8 +194,7 @@ struct fw_rule {
 	uint16_t nat_port;            /* 0: port unchanged */
 	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
 	char *text;                   /* the rule as written (iptables) or rendered (nft) */
-	char *norm;                   /* the normalized form, for the rules text */
-	unsigned line;                /* line in the export */
+	unsigned line;                /* line in the export (nft JSON: object index) */
 	unsigned pos;                 /* 1-based position in its chain */
 };
 

@@ -384,7 +384,6 @@ static void chain_release(struct fw_chain *c)
 		free(r->m);
 		free(r->target_name);
 		free(r->text);
-		free(r->norm);
 	}
 	free(c->rules);
 	free(c->table);
