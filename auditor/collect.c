@@ -237,6 +237,53 @@ static void dmarc_prefetch(struct dctx *d, const char *rec)
 	free(copy);
 }
 
+/* What one answer record leads to, for the purpose it was asked. */
+static void follow(struct dctx *d, const struct rr *r, enum purpose p, size_t i, int depth)
+{
+	unsigned pref;
+	char *host, *txt;
+
+	switch (p) {
+	case P_MX:
+	case P_SPFMX:
+		if (rr_mx(r, &pref, &host))
+			break;
+		if (strcmp(host, ".") && (p == P_MX || i < SPF_MX_MAX)) {
+			request(d, host, "A", p == P_MX ? P_MXADDR : P_PLAIN, depth);
+			request(d, host, "AAAA", p == P_MX ? P_MXADDR : P_PLAIN, depth);
+			if (p == P_MX) {
+				char *tlsa = xasprintf("_25._tcp.%s", host);
+				request(d, tlsa, "TLSA", P_PLAIN, depth);
+				free(tlsa);
+			}
+		}
+		free(host);
+		break;
+	case P_MXADDR:
+		if ((host = addr_reverse_name(r->rdata))) {
+			request(d, host, "PTR", P_PTR, depth);
+			free(host);
+		}
+		break;
+	case P_PTR:
+		request(d, r->rdata, "A", P_PLAIN, depth);
+		request(d, r->rdata, "AAAA", P_PLAIN, depth);
+		break;
+	case P_SPF:
+	case P_DMARC:
+		if (!(txt = rr_txt_join(r)))
+			break;
+		if (p == P_SPF && is_spf(txt))
+			spf_prefetch(d, r->owner, txt, depth);
+		else if (p == P_DMARC && !strncmp(txt, "v=DMARC1", 8))
+			dmarc_prefetch(d, txt);
+		free(txt);
+		break;
+	case P_PLAIN:
+		break;
+	}
+}
+
 static void handle(struct dctx *d, const struct centry *e, enum purpose p, int depth)
 {
 	const struct lookup_result *res = &e->res;
@@ -244,70 +291,19 @@ static void handle(struct dctx *d, const struct centry *e, enum purpose p, int d
 
 	if (LK_IS_TEMPORARY(res->state) && !res->nrr)
 		return;
-	/* No MX: mail goes to the domain's own address (RFC 5321 5.1, implicit MX). */
-	if (p == P_MX && res->state == LK_NODATA) {
-		request(d, e->name, "A", P_MXADDR, depth);
-		request(d, e->name, "AAAA", P_MXADDR, depth);
-		return;
-	}
-
 	if (cname) {   /* the target lives elsewhere: follow it for the same purpose */
 		if (depth < CHAIN_MAX)
 			request(d, cname, e->type, p, depth + 1);
 		return;
 	}
 	/* No MX: senders deliver to the domain's own address (RFC 5321 5.1), so collect it. */
-	if (p == P_MX && !res->nrr && !LK_IS_TEMPORARY(res->state)) {
+	if (p == P_MX && !res->nrr) {
 		request(d, e->name, "A", P_MXADDR, depth);
 		request(d, e->name, "AAAA", P_MXADDR, depth);
 	}
-	for (size_t i = 0; i < res->nrr; i++) {
-		const struct rr *r = &res->rrs[i];
-		unsigned pref;
-		char *host, *txt;
-
-		if (strcmp(r->type, e->type))
-			continue;
-		switch (p) {
-		case P_MX:
-		case P_SPFMX:
-			if (rr_mx(r, &pref, &host))
-				break;
-			if (strcmp(host, ".") && (p == P_MX || i < SPF_MX_MAX)) {
-				request(d, host, "A", p == P_MX ? P_MXADDR : P_PLAIN, depth);
-				request(d, host, "AAAA", p == P_MX ? P_MXADDR : P_PLAIN, depth);
-				if (p == P_MX) {
-					char *tlsa = xasprintf("_25._tcp.%s", host);
-					request(d, tlsa, "TLSA", P_PLAIN, depth);
-					free(tlsa);
-				}
-			}
-			free(host);
-			break;
-		case P_MXADDR:
-			if ((host = addr_reverse_name(r->rdata))) {
-				request(d, host, "PTR", P_PTR, depth);
-				free(host);
-			}
-			break;
-		case P_PTR:
-			request(d, r->rdata, "A", P_PLAIN, depth);
-			request(d, r->rdata, "AAAA", P_PLAIN, depth);
-			break;
-		case P_SPF:
-		case P_DMARC:
-			if (!(txt = rr_txt_join(r)))
-				break;
-			if (p == P_SPF && is_spf(txt))
-				spf_prefetch(d, r->owner, txt, depth);
-			else if (p == P_DMARC && !strncmp(txt, "v=DMARC1", 8))
-				dmarc_prefetch(d, txt);
-			free(txt);
-			break;
-		case P_PLAIN:
-			break;
-		}
-	}
+	for (size_t i = 0; i < res->nrr; i++)
+		if (!strcmp(res->rrs[i].type, e->type))
+			follow(d, &res->rrs[i], p, i, depth);
 }
 
 static void domain_settled(struct dctx *d)
