@@ -746,7 +746,8 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 	struct fw_addrset ok = FW_ADDRSET_INIT;
 	struct flow rf;
 	unsigned ct = FW_CT_ESTABLISHED | (f->natted ? FW_CT_DNAT : 0) | (f->snatted ? FW_CT_SNAT : 0);
-	bool from_local = q->egress ? q->host_local : f->local;
+	/* The request ended on the firewall itself (INPUT, or a REDIRECT): it answers. */
+	bool from_local = f->local;
 
 	/* Replies: the peer is now the other end. */
 	flow_copy_meta(&rf, f);
@@ -762,10 +763,7 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 	ev->stage = FW_STAGE_REPLY;
 	flows_add(&fl, &rf, &rf.set);
 	flow_release(&rf);
-	if (q->egress)
-		traverse(ev, &fl, false, q->out_iface, q->in_iface);
-	else
-		traverse(ev, &fl, from_local, q->out_iface, q->in_iface);
+	traverse(ev, &fl, from_local, q->out_iface, q->in_iface);
 	flows_union(&fl, &ok);
 	flows_release(&fl);
 
