@@ -338,6 +338,8 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
 	e->done = true;
+	if (w)
+		show_progress(w->d->c, false);   /* domains settle late: show queries as they go */
 	if (LK_IS_TEMPORARY(e->res.state) && w)
 		use_last_good(w->d, e);
 	e->waiters = NULL;

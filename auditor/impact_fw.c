@@ -67,14 +67,14 @@ static char *describe(const struct fw_addrset *s, int fam)
 	return text;
 }
 
-/* Where an allowed request is forwarded to, "192.0.2.25:25", or NULL. */
+/* Where a request is forwarded to, "192.0.2.25:25", or NULL (whether it then passes or not). */
 static char *nat_target(const struct fw_verdict *v)
 {
 	char ip[64];
 
 	for (size_t i = 0; i < v->n; i++) {
 		const struct fw_part *p = &v->parts[i];
-		if (p->outcome != FW_ALLOWED || p->stage != FW_STAGE_REQUEST || !p->nat)
+		if (p->stage != FW_STAGE_REQUEST || !p->nat)
 			continue;
 		fw_ip_format(p->to, p->to_fam, ip, sizeof(ip));
 		return xasprintf(p->to_fam == FW_V6 ? "[%s]:%u" : "%s:%u", ip, p->to_port);
