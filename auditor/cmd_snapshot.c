@@ -10,6 +10,8 @@
 #include "json.h"
 #include "snaprun.h"
 
+#define SHOW_MAX 10   /* changed domains listed by name */
+
 static int print_result(const struct cmd_ctx *ctx, bool changed, const char *id,
 			const char *message, const struct change_lines *ch,
 			const struct collect_stats *st, const char *tag)
@@ -42,8 +44,12 @@ static int print_result(const struct cmd_ctx *ctx, bool changed, const char *id,
 		printf("no change since %.12s; no commit made\n", id);
 	} else {
 		printf("committed %.12s: %.*s\n", id, sumlen, message);
-		for (size_t i = 0; ch->lines.n > 1 && i < ch->lines.n; i++)
+		/* Thousands of domains change at once on a baseline: show a few. */
+		for (size_t i = 0; ch->lines.n > 1 && i < ch->lines.n && i < SHOW_MAX; i++)
 			printf("  %s\n", ch->lines.v[i]);
+		if (ch->lines.n > SHOW_MAX)
+			printf("  ... and %zu more domains ('mxaudit diff' lists them)\n",
+			       ch->lines.n - SHOW_MAX);
 	}
 	if (tag)
 		printf("tagged %.12s as '%s'\n", id, tag);
