@@ -71,6 +71,8 @@ struct collector {
 	struct strmap cache;       /* "name\ttype\tservers" -> struct centry */
 	struct dctx *doms;
 	size_t n, done;
+	size_t started;            /* domains whose walk has begun */
+	size_t backlog_max;        /* start more domains while the resolver has less ahead */
 	struct server *fixed;      /* --dns-server / dns_servers: every query goes here */
 	struct server **fixed_ptrs;
 	size_t nfixed;
@@ -87,6 +89,7 @@ struct collector {
 
 static void request(struct dctx *d, const char *name, const char *type,
 		    enum purpose p, int depth);
+static void feed_domains(struct collector *c);
 
 static double elapsed(const struct collector *c)
 {
@@ -335,11 +338,11 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	struct centry *e = arg;
 	struct waiter *w = e->waiters;
 
+	struct collector *c = w ? w->d->c : NULL;
+
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
 	e->done = true;
-	if (w)
-		show_progress(w->d->c, false);   /* domains settle late: show queries as they go */
 	if (LK_IS_TEMPORARY(e->res.state) && w)
 		use_last_good(w->d, e);
 	e->waiters = NULL;
@@ -350,6 +353,10 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 		domain_settled(w->d);
 		free(w);
 		w = next;
+	}
+	if (c) {
+		show_progress(c, false);
+		feed_domains(c);
 	}
 }
 
@@ -450,6 +457,18 @@ static void domain_start(struct dctx *d)
 	}
 	d->pending--;
 	domain_settled(d);
+}
+
+/*
+ * Start domains while the resolver has little ahead of it. Answers then
+ * lead a started domain to completion before new ones crowd the queue:
+ * domains finish steadily (progress means something) and the work in
+ * memory stays bounded however many domains are configured.
+ */
+static void feed_domains(struct collector *c)
+{
+	while (c->started < c->n && resolver_backlog(c->r) < c->backlog_max)
+		domain_start(&c->doms[c->started++]);
 }
 
 /*
@@ -702,8 +721,8 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	}
 	if (setup_servers(&c, cfg, ctx) || (!c.nfixed && discover(&c)))
 		goto out;
-	for (size_t i = 0; i < c.n; i++)
-		domain_start(&c.doms[i]);
+	c.backlog_max = 2 * (ro.max_inflight ? ro.max_inflight : 1000);
+	feed_domains(&c);
 	if (resolver_run(c.r))
 		goto out;
 	show_progress(&c, true);

@@ -203,6 +203,11 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 	return r;
 }
 
+size_t resolver_backlog(const struct resolver *r)
+{
+	return r->queued + r->inflight;
+}
+
 unsigned long resolver_queries_sent(const struct resolver *r)
 {
 	return r->sent;

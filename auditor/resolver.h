@@ -82,6 +82,8 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 		     resolve_cb cb, void *arg);
 /* Run until no query is left. Returns 0, or -1 on a local failure. */
 int resolver_run(struct resolver *r);
+/* Transfers waiting or in flight: how much work is ahead. */
+size_t resolver_backlog(const struct resolver *r);
 /* Queries sent (every try to every server counts). */
 unsigned long resolver_queries_sent(const struct resolver *r);
 void resolver_free(struct resolver *r);
