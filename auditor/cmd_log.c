@@ -5,7 +5,10 @@
  * Every commit in the store changed something (store_commit makes none
  * otherwise), so this is the store's history, filtered by time and, with
  * DOMAIN, to the commits that changed dns/DOMAIN.zone or .status.
+ * With --record TYPE it is the semantic history of that record type:
+ * old -> new per owner, and the severity of what each change introduced.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +16,9 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "impact.h"
 #include "json.h"
+#include "log_record.h"
 #include "store.h"
 
 #define SHORT_ID 12
@@ -75,11 +80,13 @@ static int print_json(const struct store_commit *c, size_t n)
 	return r;
 }
 
-static int parse_args(int argc, char **argv, time_t *since, time_t *until, const char **domain)
+static int parse_args(int argc, char **argv, time_t *since, time_t *until, const char **domain,
+		      const char **record)
 {
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "record", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	time_t now = time(NULL);
@@ -91,6 +98,10 @@ static int parse_args(int argc, char **argv, time_t *since, time_t *until, const
 			return -1;
 		if (c == 'u' && when_parse(optarg, now, until) < 0)
 			return -1;
+		if (c == 'r' && (!*optarg || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != strlen(optarg)))
+			return usage_error("log", "log: --record: '%s' is not a record type (MX, TXT, A, ...)", optarg);
+		if (c == 'r')
+			*record = optarg;
 		if (c == '?' || c == ':')
 			return usage_error("log", "log: %s '%s'", c == ':' ? "missing value for" :
 					   "unknown option", argv[optind - 1]);
@@ -101,17 +112,99 @@ static int parse_args(int argc, char **argv, time_t *since, time_t *until, const
 	return 0;
 }
 
+/* One commit of the record history, text or into a JSON array. */
+static void record_entry(const struct store_commit *c, const struct strlist *changes,
+			 const struct impact_list *found, json_t *arr)
+{
+	json_t *o, *ch, *fs;
+
+	if (!arr) {
+		print_text(c, 1);
+		for (size_t i = 0; i < changes->n; i++)
+			printf("  %s\n", changes->v[i]);
+		for (size_t i = 0; i < found->n; i++)
+			printf("  introduced %s %s %s\n", severity_name(found->v[i].f.sev),
+			       found->v[i].f.code, found->v[i].f.subject);
+		if (!found->n)
+			printf("  introduced nothing\n");
+		return;
+	}
+	o = jobj(), ch = jarr(), fs = jarr();
+	jset_str(o, "id", c->id);
+	jset_str(o, "summary", c->summary);
+	for (size_t i = 0; i < changes->n; i++)
+		jpush_str(ch, changes->v[i]);
+	for (size_t i = 0; i < found->n; i++) {
+		json_t *f = jobj();
+		jset_str(f, "severity", severity_name(found->v[i].f.sev));
+		jset_str(f, "scope", found->v[i].scope);
+		jset_str(f, "code", found->v[i].f.code);
+		jset_str(f, "subject", found->v[i].f.subject);
+		jpush(fs, f);
+	}
+	jset(o, "changes", ch);
+	jset(o, "introduced", fs);
+	jpush(arr, o);
+}
+
+static int record_history(struct store *s, const struct cmd_ctx *ctx, const struct store_commit *c,
+			  size_t n, const char *type, const char *domain)
+{
+	struct impact_opts io = { .now = time(NULL) };
+	struct policy_set ps = POLICY_SET_INIT;
+	struct config cfg;
+	bool have_cfg = false;
+	json_t *root = jobj(), *arr = ctx->format == FMT_JSON ? jarr() : NULL;
+	int r = -1;
+
+	if (impact_load_config(ctx, false, &cfg, &have_cfg) ||
+	    impact_load_policies(have_cfg ? &cfg : NULL, &ps))
+		goto out;
+	io.cfg = have_cfg ? &cfg : NULL;
+	io.policies = &ps;
+	for (size_t i = 0; i < n; i++) {
+		struct impact_pair p;
+		struct impact im = IMPACT_INIT;
+		struct impact_list found = { 0 };
+		struct strlist changes = STRLIST_INIT;
+		int k = impact_of_commit(s, c[i].id, &io, &p, &im);
+
+		if (k == 0 && log_record_commit(&p, &im, type, domain, &changes, &found) > 0)
+			record_entry(&c[i], &changes, &found, arr);
+		sl_release(&changes);
+		impact_list_release(&found);
+		impact_release(&im);
+		impact_pair_release(&p);
+		if (k < 0)
+			goto out;
+	}
+	r = EXIT_OK;
+	if (arr) {
+		jset(root, "commits", arr);
+		arr = NULL;
+		r = jprint(stdout, root) < 0 ? -1 : EXIT_OK;
+	}
+out:
+	if (arr)
+		jfree(arr);
+	jfree(root);
+	policy_set_release(&ps);
+	if (have_cfg)
+		config_release(&cfg);
+	return r;
+}
+
 int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strlist paths = STRLIST_INIT;
 	struct store_commit *c = NULL;
 	struct store *s = NULL;
 	time_t since = 0, until = 0;
-	const char *domain = NULL;
+	const char *domain = NULL, *record = NULL;
 	size_t n = 0;
 	int r;
 
-	if ((r = parse_args(argc, argv, &since, &until, &domain)) < 0)
+	if ((r = parse_args(argc, argv, &since, &until, &domain, &record)) < 0)
 		return r;
 	if ((r = store_open(ctx->store, false, &s)) < 0)
 		return r;
@@ -127,7 +220,17 @@ int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 	} else {
 		r = store_log(s, since, until, NULL, &c, &n);
 	}
-	if (r >= 0) {
+	if (r >= 0 && record) {
+		char *d = domain ? str_lower(xstrdup(domain)) : NULL;
+		if (d && d[strlen(d) - 1] == '.')
+			d[strlen(d) - 1] = '\0';
+		char *type = xstrdup(record);
+		for (char *t = type; *t; t++)
+			*t = (char)toupper((unsigned char)*t);
+		r = record_history(s, ctx, c, n, type, d);
+		free(type);
+		free(d);
+	} else if (r >= 0) {
 		if (ctx->format == FMT_JSON)
 			r = print_json(c, n) < 0 ? -1 : EXIT_OK;
 		else

@@ -15,7 +15,7 @@ static const struct command commands[] = {
 	  "collect every configured domain and commit what changed" },
 	{ "diff", cmd_diff, "diff [A [B]] [--format text|json|markdown|nagios]",
 	  "what changed between two snapshots and what it does to mail flow" },
-	{ "log", cmd_log, "log [--since WHEN] [--until WHEN] [DOMAIN]",
+	{ "log", cmd_log, "log [--since WHEN] [--until WHEN] [--record TYPE] [DOMAIN]",
 	  "snapshots that changed something, newest first" },
 	{ "show", cmd_show, "show [REV] [DOMAIN]",
 	  "the content of a snapshot" },
@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
 	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]] [--format text|json|markdown|nagios]",
 	  "for cron: collect, commit only a change, exit with its worst impact" },
+	{ "timeline", cmd_timeline, "timeline [--since WHEN] [--until WHEN] [DOMAIN]",
+	  "findings introduced and resolved over time, one line each with the commit" },
 };
 
 const char global_help[] =

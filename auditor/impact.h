@@ -127,6 +127,20 @@ void impact_nagios(FILE *out, const struct impact *im);
 /* The impact as a JSON object (for embedding in diff's and drift's output). */
 struct json_t *impact_json(const struct impact *im);
 
+/* impact_store.c */
+struct store;
+/* The two sides of a stored change, holding what its impact needs. */
+struct impact_pair {
+	struct snapshot a, b;
+	bool have_a;               /* false: b is the first snapshot */
+};
+/* Load from -> to (from NULL or "": nothing before). Release p in any case. */
+int impact_pair_load(struct store *s, const char *from, const char *to, struct impact_pair *p);
+void impact_pair_release(struct impact_pair *p);
+/* The impact of commit id against its parent; p keeps the two sides. */
+int impact_of_commit(struct store *s, const char *id, const struct impact_opts *o,
+		     struct impact_pair *p, struct impact *out);
+
 /* impact_load.c */
 /*
  * Load the configuration: always when required or given with -c, else
