@@ -55,15 +55,31 @@ static long double as_size(const struct fw_addrset *s)
 	return n;
 }
 
+/*
+ * "every source", "no source", the CIDRs, or "every source except
+ * CIDRs" when that is shorter: a port opened to the world minus a block
+ * list reads as the block list.
+ */
 static char *describe(const struct fw_addrset *s, int fam)
 {
-	struct fw_addrset all = FW_ADDRSET_INIT;
-	char *text;
+	struct fw_addrset all = FW_ADDRSET_INIT, rest = FW_ADDRSET_INIT;
+	char *text, *list;
 
 	fw_as_set_universe(&all, fam);
-	text = fw_as_empty(s) ? xstrdup("no source") :
-	       fw_as_equal(s, &all) ? xstrdup("every source") : fw_as_join(s, fam);
+	fw_as_subtract(&rest, &all, s);
+	if (fw_as_empty(s))
+		text = xstrdup("no source");
+	else if (fw_as_empty(&rest))
+		text = xstrdup("every source");
+	else if (rest.n < s->n) {
+		list = fw_as_join(&rest, fam);
+		text = xasprintf("every source except %s", list);
+		free(list);
+	} else {
+		text = fw_as_join(s, fam);
+	}
 	fw_as_release(&all);
+	fw_as_release(&rest);
 	return text;
 }
 
@@ -82,16 +98,12 @@ static char *nat_target(const struct fw_verdict *v)
 	return NULL;
 }
 
-/* The sources allowed through m (NULL: no firewall, every source). */
+/* The sources allowed through m. */
 static void reach(const struct fw_model *m, const struct fw_query *q,
 		  struct fw_addrset *allowed, char **nat, char **rule)
 {
 	struct fw_verdict v = FW_VERDICT_INIT;
 
-	if (!m) {
-		fw_as_set_universe(allowed, q->fam);
-		return;
-	}
 	fw_reach(m, q, &v);
 	fw_as_copy(allowed, &v.allowed);
 	*nat = nat_target(&v);
@@ -116,7 +128,7 @@ static void add_finding(struct impact *im, const struct port_change *c, enum sev
 
 	it->f.sev = sev;
 	it->f.code = xstrdup(code);
-	it->f.subject = xstrdup(c->to);
+	it->f.subject = xasprintf(c->fam == FW_V6 ? "[%s]:%u/tcp" : "%s:%u/tcp", c->to, c->port);
 	it->f.message = message;
 	it->f.evidence = c->rule ? xasprintf("%s: %s", c->scope, c->rule) : NULL;
 }
@@ -244,8 +256,20 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 	struct fw_model *pa, *pb;
 	bool bad = false;
 
+	if (!a || !b)
+		return;        /* a firewall added or removed has no before or after to compare */
 	pa = model(a, &ma, &bad);
 	pb = model(b, &mb, &bad);
+	if (bad) {
+		struct impact_item *it = impact_list_add(&out->introduced, "firewall");
+		free(it->scope);
+		it->scope = xasprintf("firewall %s", name);
+		it->f.sev = SEV_WARNING;
+		it->f.code = xstrdup("fw.unreadable");
+		it->f.subject = xstrdup(name);
+		it->f.message = xstrdup("the stored export cannot be parsed: what the change "
+					"does to the mail ports is unknown");
+	}
 	targets(fc, s, &to);
 	for (size_t i = 0; i < to.n; i++) {
 		struct fw_range r;

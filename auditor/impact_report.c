@@ -56,7 +56,8 @@ static void text_reach(FILE *out, const struct impact *im)
 	for (size_t i = 0; i < im->nreach; i++) {
 		const struct impact_reach *r = &im->reach[i];
 		fprintf(out, "  firewall %s %s: %s -> %s", r->firewall, r->to, r->before, r->after);
-		if (r->nat_before || r->nat_after)
+		if ((r->nat_before || r->nat_after) &&
+		    (!r->nat_before || !r->nat_after || strcmp(r->nat_before, r->nat_after)))
 			fprintf(out, " (forwarded to %s -> %s)", r->nat_before ? r->nat_before : "-",
 				r->nat_after ? r->nat_after : "-");
 		fputc('\n', out);
