@@ -96,7 +96,9 @@ listen() {
 	for port in 25 465 587 993 2525; do
 		ip netns exec "$1" socat TCP4-LISTEN:$port,bind="$2",reuseaddr,fork SYSTEM:"echo $2 $port" 2>/dev/null &
 	done
-	ip netns exec "$1" socat UDP4-RECVFROM:53,bind="$2",reuseaddr,fork SYSTEM:"echo $2 53" 2>/dev/null &
+	# -T1: each forked child ends a second after its answer, so the
+	# listener is back for the next datagram.
+	ip netns exec "$1" socat -T1 UDP4-RECVFROM:53,bind="$2",reuseaddr,fork SYSTEM:"echo $2 53" 2>/dev/null &
 }
 
 # listen6 NS ADDR: tcp 25, answering "[ADDR]:25".
@@ -107,11 +109,12 @@ listen6() {
 # probe SRC PROTO PORT: print what answered, or "none".
 probe() {
 	if [ "$2" = tcp ]; then
-		r=$(in_ns $INET socat -T2 STDIO TCP4:$PUB:$3,bind="$1",connect-timeout=2 </dev/null 2>/dev/null)
-	else   # a datagram may be lost to socat's forking listener: one retry
-		for try in 1 2 3; do
-			r=$(echo q | in_ns $INET socat -T2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
+		r=$(in_ns $INET socat -T2 -t2 STDIO TCP4:$PUB:$3,bind="$1",connect-timeout=2 </dev/null 2>/dev/null)
+	else   # -t2: wait for the answer after our datagram is sent; one retry
+		for try in 1 2; do
+			r=$(echo q | in_ns $INET socat -T2 -t2 STDIO UDP4:$PUB:$3,bind="$1" 2>/dev/null)
 			[ -n "$r" ] && break
+			sleep 1
 		done
 	fi
 	r=$(echo "$r" | tr ' ' ':')
@@ -120,7 +123,7 @@ probe() {
 
 # probe6 SRC: tcp/25 to the IPv6 public address.
 probe6() {
-	r=$(in_ns $INET socat -T2 STDIO "TCP6:[$PUB6]:25,bind=[$1],connect-timeout=2" </dev/null 2>/dev/null)
+	r=$(in_ns $INET socat -T2 -t2 STDIO "TCP6:[$PUB6]:25,bind=[$1],connect-timeout=2" </dev/null 2>/dev/null)
 	r=$(echo "$r" | tr ' ' ':')
 	echo "${r:-none}"
 }
@@ -128,11 +131,12 @@ probe6() {
 # probe_out DEST PROTO PORT: from the mail host out to DEST.
 probe_out() {
 	if [ "$2" = tcp ]; then
-		r=$(in_ns $MAIL socat -T2 STDIO TCP4:$1:$3,bind=192.0.2.25,connect-timeout=2 </dev/null 2>/dev/null)
+		r=$(in_ns $MAIL socat -T2 -t2 STDIO TCP4:$1:$3,bind=192.0.2.25,connect-timeout=2 </dev/null 2>/dev/null)
 	else
-		for try in 1 2 3; do
-			r=$(echo q | in_ns $MAIL socat -T2 STDIO UDP4:$1:$3,bind=192.0.2.25 2>/dev/null)
+		for try in 1 2; do
+			r=$(echo q | in_ns $MAIL socat -T2 -t2 STDIO UDP4:$1:$3,bind=192.0.2.25 2>/dev/null)
 			[ -n "$r" ] && break
+			sleep 1
 		done
 	fi
 	r=$(echo "$r" | tr ' ' ':')
