@@ -34,7 +34,7 @@ FW_OBJS   := fw_addrset.o fw_model.o fw_iptables.o fw_nft.o fw_ipset.o fw_reach.
 CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o
 # Change impact: diff impact, drift, timeline (issue 6)
 IMPACT_OBJS := snaprun.o impact.o impact_fw.o impact_report.o impact_load.o \
-               impact_store.o log_record.o drift_stale.o drift_exec.o cmd_drift.o cmd_timeline.o
+               impact_store.o log_record.o proposed.o drift_stale.o drift_exec.o cmd_drift.o cmd_timeline.o
 
 OBJS := $(addprefix auditor/,$(CORE_OBJS) $(CMD_OBJS) $(SPF_OBJS) $(FW_OBJS) $(CHECK_OBJS) $(IMPACT_OBJS))
 LIB_OBJS := $(filter-out auditor/main.o,$(OBJS))

@@ -3,8 +3,10 @@
  * [--zone DOMAIN=FILE]... [--fail-on warning|critical]`: the findings of
  * one snapshot (default the latest; --live collects into memory and
  * commits nothing), after policies, grouped by domain. --zone swaps in
- * proposed records to ask "what would this change break?". Exit 0 OK,
- * 1 warning, 2 critical, 3 could not run.
+ * proposed records to ask "what would this change break?"; with
+ * --proposed-zone / --proposed-firewall (proposed.c) the report adds what
+ * the change would introduce, and the exit code is its worst finding.
+ * Exit 0 OK, 1 warning, 2 critical, 3 could not run.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "collect.h"
 #include "config.h"
 #include "policy.h"
+#include "proposed.h"
 #include "report.h"
 #include "resolver.h"
 #include "store.h"
@@ -30,6 +33,7 @@ struct check_opts {
 	enum severity fail_on;
 	struct strlist policy_files;
 	struct strlist zones;      /* "DOMAIN=FILE" */
+	struct strlist proposed_zones, proposed_fws;   /* "DOMAIN=FILE", "NAME=FILE" */
 };
 
 static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct check_opts *o)
@@ -40,6 +44,8 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "zone", required_argument, NULL, 'z' },
+		{ "proposed-zone", required_argument, NULL, 'Z' },
+		{ "proposed-firewall", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -55,6 +61,11 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 			sl_push(&o->zones, optarg);
 		else if (c == 'z')
 			return usage_error("check", "--zone: expected DOMAIN=FILE, got '%s'", optarg);
+		else if ((c == 'Z' || c == 'F') && strchr(optarg, '=') > optarg && strchr(optarg, '=')[1])
+			sl_push(c == 'Z' ? &o->proposed_zones : &o->proposed_fws, optarg);
+		else if (c == 'Z' || c == 'F')
+			return usage_error("check", "--proposed-%s: expected %s=FILE, got '%s'",
+					   c == 'Z' ? "zone" : "firewall", c == 'Z' ? "DOMAIN" : "NAME", optarg);
 		else if (c == 'f' && !strcmp(optarg, "warning"))
 			o->fail_on = SEV_WARNING;
 		else if (c == 'f' && !strcmp(optarg, "critical"))
@@ -72,6 +83,8 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 		return usage_error("check", "--live checks the world now; it takes no REV or --at");
 	if (o->rev && o->at)
 		return usage_error("check", "give REV or --at, not both");
+	if (o->live && (o->proposed_zones.n || o->proposed_fws.n))
+		return usage_error("check", "a proposed change is checked against a stored snapshot, not --live");
 	return 0;
 }
 
@@ -181,6 +194,37 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 	return r;
 }
 
+/*
+ * The stored snapshot once more, as it was (orig, for the impact), and
+ * the proposed zone files and firewall exports put into snap.
+ */
+static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
+			  const struct config *cfg, struct snapshot *snap,
+			  struct snapshot *orig, char **label, char **orig_id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *ignored = NULL;
+	int r = -1;
+
+	sb_adds(&sb, *label);
+	if (stored_snapshot(ctx, o, orig, &ignored))
+		goto out;
+	*orig_id = xstrdup(strncmp(ignored, "snapshot ", 9) ? ignored : ignored + 9);
+	for (size_t i = 0; i < o->proposed_zones.n; i++)
+		if (proposed_zone(snap, o->proposed_zones.v[i], &sb))
+			goto out;
+	for (size_t i = 0; i < o->proposed_fws.n; i++)
+		if (proposed_firewall(snap, cfg, o->proposed_fws.v[i], &sb))
+			goto out;
+	free(*label);
+	*label = sb_detach(&sb);
+	r = 0;
+out:
+	free(ignored);
+	sb_release(&sb);
+	return r;
+}
+
 /* Findings for one domain: analyzers, policy checks, then policy rules. */
 static void check_domain(const struct domain_snap *d, const struct config *cfg,
 			 const struct policy_set *ps, time_t now, struct domain_report *dr)
@@ -251,7 +295,9 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct policy_set ps = POLICY_SET_INIT;
 	struct snapshot snap = { 0 };
 	struct check_report rep = CHECK_REPORT_INIT;
-	bool have_cfg = false;
+	struct snapshot orig = { 0 };
+	char *orig_id = NULL;
+	bool have_cfg = false, proposed = false;
 	time_t now = time(NULL);
 	int r = -1;
 
@@ -265,15 +311,29 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < o.zones.n; i++)
 		if (apply_zone(&snap, o.zones.v[i], &rep.label))
 			goto out;
+	if ((proposed = o.proposed_zones.n || o.proposed_fws.n) &&
+	    apply_proposed(ctx, &o, have_cfg ? &cfg : NULL, &snap, &orig, &rep.label, &orig_id))
+		goto out;
 	warn_uncovered(&ps, &snap);
 	for (size_t i = 0; i < snap.n; i++)
 		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, now,
 			     report_add(&rep, snap.domains[i].name));
 	report_sort(&rep);
+	if (proposed) {
+		if ((ctx->format == FMT_TEXT || ctx->format == FMT_MARKDOWN) &&
+		    print_report(ctx, &rep, 0) < 0)
+			goto out;
+		r = proposed_report(ctx, &orig, &snap, have_cfg ? &cfg : NULL, &ps, orig_id);
+		goto out;
+	}
 	if (print_report(ctx, &rep, exit_code(&rep, o.fail_on)) < 0)
 		goto out;
 	r = exit_code(&rep, o.fail_on);
 out:
+	free(orig_id);
+	snapshot_release(&orig);
+	sl_release(&o.proposed_zones);
+	sl_release(&o.proposed_fws);
 	report_release(&rep);
 	snapshot_release(&snap);
 	policy_set_release(&ps);

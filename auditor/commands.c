@@ -24,7 +24,7 @@ static const struct command commands[] = {
 	  "evaluate SPF for a client address, live or from a snapshot" },
 	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format iptables|nft-json] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
 	  "which sources a firewall export lets reach an address and port" },
-	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--format text|json|markdown] [--fail-on warning|critical]",
+	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--proposed-zone DOMAIN=FILE]... [--proposed-firewall NAME=FILE]... [--format text|json|markdown|nagios] [--fail-on warning|critical]",
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
 	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]] [--format text|json|markdown|nagios]",
 	  "for cron: collect, commit only a change, exit with its worst impact" },

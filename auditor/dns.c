@@ -239,3 +239,51 @@ int dns_canonical_rr(const char *text, struct rr *out)
 	ldns_rr_free(rr);
 	return r ? error("'%s': cannot print the record", text) : 0;
 }
+
+/*
+ * A zone file as ldns reads it ($ORIGIN, $TTL, relative names,
+ * parentheses), for `check --proposed-zone`: its records in canonical
+ * form, SOA and DNSSEC signatures left out (snapshots hold neither).
+ */
+int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	ldns_rdf *orig = ldns_dname_new_frm_str(origin);
+	ldns_buffer *buf = ldns_buffer_new(512);
+	ldns_zone *z = NULL;
+	ldns_rr_list *list;
+	ldns_status st;
+	int line = 0, r = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (!f) {
+		error("cannot read '%s'", path);
+		goto out;
+	}
+	st = ldns_zone_new_frm_fp_l(&z, f, orig, 3600, LDNS_RR_CLASS_IN, &line);
+	if (st != LDNS_STATUS_OK) {
+		error("%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
+		goto out;
+	}
+	list = ldns_zone_rrs(z);
+	*out = xcalloc(ldns_rr_list_rr_count(list) + 1, sizeof(**out));
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
+			continue;
+		if (rr_from_ldns(rr, buf, &(*out)[*n]) == 0)
+			(*n)++;
+	}
+	r = 0;
+out:
+	if (f)
+		fclose(f);
+	if (z)
+		ldns_zone_deep_free(z);
+	if (orig)
+		ldns_rdf_deep_free(orig);
+	ldns_buffer_free(buf);
+	return r;
+}

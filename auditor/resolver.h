@@ -49,6 +49,12 @@ int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 		    struct rr **rrs, size_t *nrr, bool *tc);
 /* Canonicalize one record given in zone-file syntax (tests, fixtures). */
 int dns_canonical_rr(const char *text, struct rr *out);
+/*
+ * Read a zone file in the syntax ldns reads, names relative to origin.
+ * *out (free with rrs_free) gets its records, canonical, without SOA
+ * and RRSIG. Errors name file:line. Returns 0 or -1.
+ */
+int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, size_t *n);
 void rr_release(struct rr *r);
 void rrs_free(struct rr *rrs, size_t n);
 
