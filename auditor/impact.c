@@ -139,12 +139,6 @@ void impact_findings(const struct snapshot *s, const struct impact_opts *o,
 
 /* ---- introduced and resolved --------------------------------------- */
 
-static bool same(const struct impact_item *x, const struct impact_item *y)
-{
-	return !strcmp(x->scope, y->scope) && !strcmp(x->f.code, y->f.code) &&
-	       !strcmp(x->f.subject, y->f.subject);
-}
-
 static void item_copy(struct impact_list *to, const struct impact_item *it)
 {
 	struct impact_item *c = impact_list_add(to, it->scope);
@@ -156,17 +150,39 @@ static void item_copy(struct impact_list *to, const struct impact_item *it)
 	c->f.evidence = it->f.evidence ? xstrdup(it->f.evidence) : NULL;
 }
 
-/* Copy to out every item of x that y has no match for (by scope, code, subject). */
+static int key_cmp(const struct impact_item *a, const struct impact_item *b)
+{
+	int c;
+
+	if ((c = strcmp(a->scope, b->scope)) || (c = strcmp(a->f.code, b->f.code)))
+		return c;
+	return strcmp(a->f.subject, b->f.subject);
+}
+
+static int key_cmp_ptr(const void *a, const void *b)
+{
+	return key_cmp(*(const struct impact_item *const *)a, *(const struct impact_item *const *)b);
+}
+
+/*
+ * Copy to out every item of x that y has no match for (by scope, code,
+ * subject). Thousands of domains give tens of thousands of findings on
+ * each side: look them up in a sorted index, not pair by pair.
+ */
 static void only_in(const struct impact_list *x, const struct impact_list *y,
 		    struct impact_list *out)
 {
+	const struct impact_item **idx = xcalloc(y->n ? y->n : 1, sizeof(*idx));
+
+	for (size_t k = 0; k < y->n; k++)
+		idx[k] = &y->v[k];
+	qsort(idx, y->n, sizeof(*idx), key_cmp_ptr);
 	for (size_t i = 0; i < x->n; i++) {
-		bool found = false;
-		for (size_t k = 0; k < y->n && !found; k++)
-			found = same(&x->v[i], &y->v[k]);
-		if (!found)
+		const struct impact_item *key = &x->v[i];
+		if (!y->n || !bsearch(&key, idx, y->n, sizeof(*idx), key_cmp_ptr))
 			item_copy(out, &x->v[i]);
 	}
+	free(idx);
 }
 
 static int item_cmp(const void *va, const void *vb)
