@@ -1296,14 +1296,32 @@ int store_at(struct store *s, time_t when, char id[41])
 
 /* ---- push (drift --push) ------------------------------------------- */
 
+struct push_state {
+	int rejected;
+	int cred_tries;
+};
+
 /* libgit2 reports a rejected ref here, not as an error of git_remote_push. */
 static int push_status(const char *refname, const char *status, void *data)
 {
+	struct push_state *ps = data;
+
 	if (status) {
 		error("push: '%s' was rejected: %s", refname, status);
-		*(int *)data = -1;
+		ps->rejected = -1;
 	}
 	return 0;
+}
+
+/* ssh remotes: the user's agent, once (libgit2 asks again after a failure). */
+static int push_credentials(git_credential **out, const char *url, const char *user,
+			    unsigned int allowed, void *data)
+{
+	struct push_state *ps = data;
+
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || ps->cred_tries++)
+		return GIT_PASSTHROUGH;
+	return git_credential_ssh_key_from_agent(out, user ? user : "git");
 }
 
 static void push_specs(git_repository *repo, const char *branch, struct strlist *specs)
@@ -1325,7 +1343,8 @@ int store_push(struct store *s, const char *remote, const char *branch)
 	git_push_options opts;
 	struct strlist specs = STRLIST_INIT;
 	git_strarray arr;
-	int rejected = 0, r = -1;
+	struct push_state ps = { 0, 0 };
+	int r = -1;
 
 	if (git_remote_lookup(&rm, s->repo, remote) < 0 &&
 	    git_remote_create_anonymous(&rm, s->repo, remote) < 0) {
@@ -1334,14 +1353,15 @@ int store_push(struct store *s, const char *remote, const char *branch)
 	}
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	opts.callbacks.push_update_reference = push_status;
-	opts.callbacks.payload = &rejected;
+	opts.callbacks.credentials = push_credentials;
+	opts.callbacks.payload = &ps;
 	push_specs(s->repo, branch ? branch : "main", &specs);
 	arr.strings = specs.v;
 	arr.count = specs.n;
 	if (git_remote_push(rm, &arr, &opts) < 0)
 		git_fail("push to '%s' failed", remote);
 	else
-		r = rejected;
+		r = ps.rejected;
 out:
 	sl_release(&specs);
 	git_remote_free(rm);

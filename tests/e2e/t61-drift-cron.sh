@@ -93,3 +93,16 @@ printf 'stale_runs: 0\ndomains:\n  - name: example.com\n' >bad.yaml
 mx --store st -c bad.yaml --dns-server "$DNS" drift
 assert_rc 3 "stale_runs 0 is refused"
 assert_grep 'stale_runs must be at least 1' err "with a clear message"
+
+# --- a second site feeding the same central repository ----------------------------
+$MXAUDIT init --store st2 >/dev/null
+mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git"
+assert_rc 3 "a second site pushing to the same branch is rejected (not a fast-forward)"
+assert_grep "rejected|push" err "and says the push failed"
+mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git" --push-branch site2
+assert_rc 0 "nothing new to commit, so nothing pushed"
+sed -i 's/^\(mx1	IN A\).*/\1 192.0.2.28/' zones/example.com.zone
+world_reload
+mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git" --push-branch site2
+assert_eq "$(git --git-dir=central.git rev-parse site2)" "$(git --git-dir=st2 rev-parse HEAD)" "--push-branch: the site has its own branch"
+assert_eq "$(git --git-dir=central.git rev-parse main)" "$(sgit rev-parse HEAD~1)" "the first site's branch is untouched"
