@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "yamltree.h"
+#include "strmap.h"
 #include "config.h"
 
 /* F_NESTED: a list read by its own function (domains, firewalls). */
@@ -201,6 +202,9 @@ static int read_map(struct reader *rd, const struct ynode *map, const char *what
 
 static int read_domains(struct reader *rd, const struct ynode *list, struct config *c)
 {
+	struct strmap seen = STRMAP_INIT;   /* thousands of domains: no pairwise check */
+	int r = -1;
+
 	if (yexpect(rd->file, list, Y_SEQ, "domains"))
 		return -1;
 	for (size_t i = 0; i < list->n; i++) {
@@ -212,13 +216,16 @@ static int read_domains(struct reader *rd, const struct ynode *list, struct conf
 		d->line = list->items[i]->line;
 		if (read_map(rd, list->items[i], "a domain", domain_fields,
 			     ARRAY_SIZE(domain_fields), d))
-			return -1;
-		for (size_t j = 0; j + 1 < c->ndomains; j++)
-			if (!strcmp(c->domains[j].name, d->name))
-				return yerror(rd->file, list->items[i],
-					      "domain '%s' is listed twice", d->name);
+			goto out;
+		if (strmap_put(&seen, d->name, d)) {
+			yerror(rd->file, list->items[i], "domain '%s' is listed twice", d->name);
+			goto out;
+		}
 	}
-	return 0;
+	r = 0;
+out:
+	strmap_release(&seen);
+	return r;
 }
 
 static int check_firewall(struct reader *rd, const struct ynode *at, const struct firewall_conf *f)

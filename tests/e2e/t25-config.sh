@@ -46,3 +46,8 @@ firewalls:
 YAML
 mx -c good.yaml --store st --dns-server 127.0.0.1:9 --timeout 1 snapshot
 assert_no_grep 'good\.yaml' err "the issue's example config is accepted"
+
+printf 'domains:\n  - name: example.com\n  - name: Example.COM.\n' >dup.yaml
+mx -c dup.yaml --store st snapshot
+assert_rc 3 "a domain listed twice"
+assert_grep "dup\.yaml:3:5: domain 'example\.com' is listed twice" err "the second listing is named with its position"
