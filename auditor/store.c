@@ -254,6 +254,11 @@ int store_open(const char *path, bool lock, struct store **out)
 	 * hashing them again for every file looked up in them.
 	 */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
+	/*
+	 * Reads are not re-hashed, as with git itself: zlib's checksum still
+	 * catches damaged objects, and `git fsck` verifies hashes.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)512 << 20);
 	s->path = xstrdup(path);
 	s->lock_fd = -1;
