@@ -18,12 +18,52 @@
 struct nft {
 	struct fw_model *m;
 	const char *file;
+	const char *text;
 	unsigned index;          /* position in the nftables array, for messages */
 };
 
+/*
+ * The line where element index of the top-level "nftables" array starts.
+ * jansson keeps no positions, so errors found after parsing scan the
+ * text again: strings skipped, depth counted. Only called for errors.
+ */
+static unsigned object_line(const char *text, unsigned index)
+{
+	unsigned line = 1, seen = 0;
+	int depth = 0;
+	bool in_str = false, want = false;
+
+	for (const char *s = text; *s; s++) {
+		if (*s == '\n')
+			line++;
+		if (in_str) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_str = false;
+			continue;
+		}
+		if (want && depth == 2 && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
+			if (seen++ == index)
+				return line;
+			want = false;
+		}
+		if (*s == '"')
+			in_str = true;
+		else if (*s == '{' || *s == '[')
+			want = ++depth == 2 && *s == '[';
+		else if (*s == '}' || *s == ']')
+			depth--;
+		else if (*s == ',' && depth == 2)
+			want = true;
+	}
+	return line;
+}
+
 static int nerr(struct nft *p, const char *what)
 {
-	return error("%s: nftables object %u: %s", p->file, p->index, what);
+	return error("%s:%u: nftables object %u: %s", p->file, object_line(p->text, p->index),
+		     p->index, what);
 }
 
 static char *dump(const json_t *j)
@@ -634,7 +674,7 @@ static int add_set(struct nft *p, const json_t *o)
 
 int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text)
 {
-	struct nft p = { .m = m, .file = file };
+	struct nft p = { .m = m, .file = file, .text = text };
 	json_error_t err;
 	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &err), *arr, *o;
 	size_t i;

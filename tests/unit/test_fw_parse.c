@@ -123,7 +123,13 @@ static void test_errors_name_line(void **state)
 	assert_non_null(strstr(e, "bad.rules:3:"));
 	free(e);
 	e = parse_error("nft-json", "{\"nftables\": [{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"expr\": []}}]}");
-	assert_non_null(strstr(e, "bad.rules: nftables object 0: rule for a chain"));
+	assert_non_null(strstr(e, "bad.rules:1: nftables object 0: rule for a chain"));
+	free(e);
+	/* One object a line, as the stored export has it: the line of the object. */
+	e = parse_error("nft-json", "{\"nftables\": [\n{\"metainfo\": {\"x\": \"]\\\"[\"}},\n"
+			"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\"}},\n"
+			"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\"}}\n]}");
+	assert_non_null(strstr(e, "bad.rules:4: nftables object 2: rule without an expr array"));
 	free(e);
 }
 
