@@ -81,6 +81,8 @@ static int parse_args(int argc, char **argv, struct reach_opts *o, struct fw_que
 	static const struct option longopts[] = {
 		{ "firewall", required_argument, NULL, 'f' },
 		{ "fw-format", required_argument, NULL, 'F' },
+		/* The spelling; reaches us only if main.c passes it on (see docs/firewall.md). */
+		{ "format", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 't' },
 		{ "from", required_argument, NULL, 's' },
 		{ "from-host", required_argument, NULL, 'H' },
