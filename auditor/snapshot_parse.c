@@ -63,7 +63,9 @@ static int parse_zone_line(struct domain_snap *d, char *line)
 	return 0;
 }
 
-int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
+/* Feed each line of text to parse_line; the first it rejects is reported. */
+static int parse_lines(struct domain_snap *d, const char *file, const char *text,
+		       int (*parse_line)(struct domain_snap *, char *), const char *expected)
 {
 	struct strbuf line = STRBUF_INIT;
 	unsigned lineno = 0;
@@ -74,14 +76,19 @@ int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
 		lineno++;
 		if (!line.len || line.buf[0] == ';')
 			continue;
-		if (parse_zone_line(d, line.buf)) {
-			r = error("%s:%u: expected 'owner TTL IN TYPE RDATA'", file, lineno);
+		if (parse_line(d, line.buf)) {
+			r = error("%s:%u: expected '%s'", file, lineno, expected);
 			break;
 		}
 	}
 	sb_release(&line);
 	dsnap_sort(d);
 	return r;
+}
+
+int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
+{
+	return parse_lines(d, file, text, parse_zone_line, "owner TTL IN TYPE RDATA");
 }
 
 static int parse_status_line(struct domain_snap *d, char *line)
@@ -106,23 +113,7 @@ static int parse_status_line(struct domain_snap *d, char *line)
 
 int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text)
 {
-	struct strbuf line = STRBUF_INIT;
-	unsigned lineno = 0;
-	int r = 0;
-
-	while (*text) {
-		text = next_line(text, &line);
-		lineno++;
-		if (!line.len || line.buf[0] == ';')
-			continue;
-		if (parse_status_line(d, line.buf)) {
-			r = error("%s:%u: expected 'name TYPE RESULT FLAGS SERVERS'", file, lineno);
-			break;
-		}
-	}
-	sb_release(&line);
-	dsnap_sort(d);
-	return r;
+	return parse_lines(d, file, text, parse_status_line, "name TYPE RESULT FLAGS SERVERS");
 }
 
 /* Decode one character-string at *p (quoted or bare) into out. */
