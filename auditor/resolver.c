@@ -457,12 +457,10 @@ static void flush_sends(struct resolver *r)
 
 	while (done < r->nout) {
 		int n = sendmmsg(r->out_fd, r->out + done, (unsigned)(r->nout - done), 0);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		done += (size_t)n;
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* The datagram at done was refused (no route, no buffer): skip it, send the rest. */
+		done += n > 0 ? (size_t)n : 1;
 	}
 	for (size_t i = 0; i < r->nout; i++)
 		free(r->out_wire[i]);
