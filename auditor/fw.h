@@ -141,6 +141,7 @@ enum fw_mkind {
 	FW_M_SPORT, FW_M_DPORT,   /* ports */
 	FW_M_CTSTATE,             /* ctstate bits */
 	FW_M_SYN,                 /* tcp SYN set, ACK/RST/FIN clear */
+	FW_M_TCPFLAGS,            /* (flags & tcp_mask) == tcp_comp */
 	FW_M_DST_TYPE,            /* addrtype --dst-type, fib daddr type: addrtypes bits */
 	FW_M_NFPROTO,             /* family bits (nft meta nfproto / inet tables) */
 	FW_M_UNSUPPORTED,         /* anything else: may or may not match */
@@ -163,6 +164,7 @@ struct fw_match {
 	uint8_t protos[32];
 	unsigned ctstate;
 	unsigned addrtypes;           /* FW_AT_* */
+	unsigned tcp_mask, tcp_comp;  /* FW_M_TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
 	char *what;                   /* the match as written, for messages */
 };
 

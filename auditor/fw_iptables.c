@@ -519,6 +519,29 @@ static unsigned addrtypes(const char *list)
 	return bits;
 }
 
+/* "SYN,ACK", "ALL", "NONE" as flag bits; above 0xff when a name is unknown. */
+static unsigned tcp_flags(const char *list)
+{
+	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	char *copy = xstrdup(list), *save = NULL;
+	unsigned bits = 0;
+
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		unsigned bit = 0x100;
+
+		if (!strcmp(w, "ALL"))
+			bit = 0xff;
+		else if (!strcmp(w, "NONE"))
+			bit = 0;
+		for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+			if (!strcmp(names[k], w))
+				bit = 1u << k;
+		bits |= bit;
+	}
+	free(copy);
+	return bits;
+}
+
 static const char *const known_modules[] = {
 	"tcp", "udp", "multiport", "conntrack", "state", "comment", "set", "iprange", "addrtype",
 };
@@ -544,6 +567,19 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		neg = !neg;   /* old "-s ! ADDR" form */
 		(*i)++;
 		v = t->v[*i + 1];
+	}
+	if (is_any(o, "--tcp-flags", NULL, NULL) && *i + 2 < t->n) {
+		struct fw_match *mt;
+		unsigned mask = tcp_flags(t->v[*i + 1]), comp = tcp_flags(t->v[*i + 2]);
+
+		if (mask > 0xff || comp > 0xff)
+			return perr(p, "expected TCP flags (SYN,ACK,...), not", mask > 0xff ? t->v[*i + 1] : t->v[*i + 2]);
+		mt = fw_rule_add_match(r, FW_M_TCPFLAGS, neg);
+		mt->tcp_mask = mask;
+		mt->tcp_comp = comp;
+		mt->what = xasprintf("--tcp-flags %s %s", t->v[*i + 1], t->v[*i + 2]);
+		*i += 3;
+		return 0;
 	}
 	if (is_any(o, "--syn", NULL, NULL)) {
 		fw_rule_add_match(r, FW_M_SYN, neg)->what = xstrdup("--syn");

@@ -247,6 +247,9 @@ static void render_match(struct strbuf *sb, const struct fw_match *mt)
 	case FW_M_SYN:
 		sb_adds(sb, " --syn");
 		break;
+	case FW_M_TCPFLAGS:
+		sb_addf(sb, " --tcp-flags 0x%02x 0x%02x", mt->tcp_mask, mt->tcp_comp);
+		break;
 	case FW_M_DST_TYPE:
 		sb_adds(sb, " --dst-type");
 		for (unsigned b = 0, first = 1; b < 4; b++)

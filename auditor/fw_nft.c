@@ -445,6 +445,49 @@ static void meta_match(struct fw_rule *r, const char *key, bool neg, const json_
 		unsupported(r, e);
 }
 
+/* TCP flag names as bits; above 0xff for anything else. */
+static unsigned flag_bits(const json_t *v)
+{
+	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr" };
+	const json_t *x;
+	unsigned bits = 0;
+	size_t i;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			bits |= flag_bits(x);
+		return bits;
+	}
+	if (json_is_object(v) && json_is_array(x = json_object_get(v, "|"))) {
+		json_array_foreach(x, i, v)
+			bits |= flag_bits(v);
+		return bits;
+	}
+	for (size_t k = 0; json_is_string(v) && k < ARRAY_SIZE(names); k++)
+		if (!strcmp(names[k], json_string_value(v)))
+			return 1u << k;
+	return 0x100;
+}
+
+/* "tcp flags & (fin|syn|rst|ack) == syn": {"&": [tcp flags, MASK]} == COMP. */
+static bool tcp_flags_expr(struct fw_rule *r, const json_t *and, bool neg, const char *op,
+			   const json_t *right, const json_t *e)
+{
+	const json_t *pl = json_object_get(json_array_get(and, 0), "payload");
+	unsigned mask = flag_bits(json_array_get(and, 1)), comp = flag_bits(right);
+	struct fw_match *mt;
+
+	if (json_array_size(and) != 2 || !pl || strcmp(jstr_of(pl, "protocol"), "tcp") ||
+	    strcmp(jstr_of(pl, "field"), "flags") || mask > 0xff || comp > 0xff || !strcmp(op, "in"))
+		return false;
+	fw_match_set_proto(fw_rule_add_match(r, FW_M_PROTO, false), 6);
+	mt = fw_rule_add_match(r, FW_M_TCPFLAGS, neg);
+	mt->tcp_mask = mask;
+	mt->tcp_comp = comp;
+	mt->what = dump(e);
+	return true;
+}
+
 static void match_expr(struct fw_rule *r, const json_t *mt)
 {
 	const char *op = jstr_of(mt, "op");
@@ -453,6 +496,8 @@ static void match_expr(struct fw_rule *r, const json_t *mt)
 
 	if ((*op && strcmp(op, "==") && strcmp(op, "!=") && strcmp(op, "in")) || !left || !right) {
 		unsupported(r, mt);
+	} else if ((x = json_object_get(left, "&")) && tcp_flags_expr(r, x, neg, op, right, mt)) {
+		;
 	} else if ((x = json_object_get(left, "payload"))) {
 		payload_match(r, x, neg, right, mt);
 	} else if ((x = json_object_get(left, "meta"))) {

@@ -35,6 +35,8 @@ struct pkt {
 	uint16_t sport, dport;   /* 0: the peer's port, any of 1024-65535 */
 	unsigned ct;             /* conntrack state bits */
 	bool syn;                /* a TCP SYN without ACK */
+	const uint8_t *flags;    /* the TCP flag combinations this stage's packets have */
+	size_t nflags;
 	const char *iif, *oif;   /* NULL: unknown, "": none */
 	bool dst_local;          /* the destination is the firewall itself */
 };
@@ -179,6 +181,16 @@ static enum tri dst_type_match(unsigned types, const struct pkt *pk)
 	return types & have ? YES : NO;
 }
 
+/* The flags of a stage's packets: YES if all match, NO if none, else MAYBE. */
+static enum tri tcp_flags_match(const struct fw_match *mt, const struct pkt *pk)
+{
+	size_t hits = 0;
+
+	for (size_t i = 0; i < pk->nflags; i++)
+		hits += (pk->flags[i] & mt->tcp_mask) == mt->tcp_comp;
+	return !hits ? NO : hits == pk->nflags ? YES : MAYBE;
+}
+
 static enum tri negate(enum tri t, bool neg)
 {
 	if (!neg || t == MAYBE)
@@ -226,6 +238,9 @@ static enum tri fixed_match(const struct fw_match *mt, const struct pkt *pk)
 		break;
 	case FW_M_SYN:
 		t = pk->syn ? YES : NO;
+		break;
+	case FW_M_TCPFLAGS:
+		t = tcp_flags_match(mt, pk);
 		break;
 	case FW_M_DST_TYPE:
 		t = dst_type_match(mt->addrtypes, pk);
@@ -729,6 +744,17 @@ static void traverse(struct ev *ev, struct flows *fl, bool from_local, const cha
 
 /* ---- connections ---- */
 
+/*
+ * TCP flags of each stage (FIN 1, SYN 2, RST 4, PSH 8, ACK 16): the first
+ * packet is a SYN; replies are the SYN-ACK, then ACKs with or without
+ * data and the closing FIN; the client's later packets are the same
+ * without the SYN-ACK. Hardening rules (--tcp-flags ALL NONE, SYN,FIN
+ * SYN,FIN, ...) match none of them.
+ */
+static const uint8_t first_flags[] = { 0x02 };
+static const uint8_t reply_flags[] = { 0x12, 0x10, 0x18, 0x11 };
+static const uint8_t later_flags[] = { 0x10, 0x18, 0x11 };
+
 static void flows_union(const struct flows *fl, struct fw_addrset *out)
 {
 	for (size_t i = 0; i < fl->n; i++)
@@ -758,6 +784,8 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 	rf.pk.dport = f->pk.sport;
 	rf.pk.ct = ct;
 	rf.pk.syn = false;
+	rf.pk.flags = reply_flags;
+	rf.pk.nflags = ARRAY_SIZE(reply_flags);
 	rf.local = q->egress ? q->host_local : false;
 	fw_as_copy(&rf.set, &f->set);
 	ev->stage = FW_STAGE_REPLY;
@@ -773,6 +801,8 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 		flow_copy_meta(&ef, f);
 		ef.pk.ct = ct;
 		ef.pk.syn = false;
+		ef.pk.flags = later_flags;
+		ef.pk.nflags = ARRAY_SIZE(later_flags);
 		fw_as_copy(&ef.set, &ok);
 		ev->stage = FW_STAGE_ESTABLISHED;
 		flows_add(&fl, &ef, &ef.set);
@@ -811,6 +841,8 @@ static void connect_all(struct ev *ev)
 	f0.pk.proto = q->proto;
 	f0.pk.ct = FW_CT_NEW;
 	f0.pk.syn = q->proto == 6;
+	f0.pk.flags = first_flags;
+	f0.pk.nflags = ARRAY_SIZE(first_flags);
 	f0.pk.dport = q->port;
 	f0.bind_port = q->port;
 	if (q->egress) {

@@ -249,7 +249,8 @@ in_ns $FW nft flush ruleset
 assert_eq "$(probe 203.0.113.50 tcp 25)" "$PUB:25" "topology: the firewall answers on $PUB:25 without rules"
 
 for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-host \
-	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw k15-docker k16-portmap; do
+	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw k15-docker k16-portmap \
+	 k19-hardening; do
 	load_ipt $f.rules || continue
 	case $f in
 	k01*) check $f $f.rules.save tcp:25 tcp:465 ;;
@@ -259,6 +260,7 @@ for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-
 	k11*) check $f $f.rules.save udp:53 ;;
 	k14*) check $f $f.rules.save tcp:25 tcp:587 ;;
 	k16*) check $f $f.rules.save tcp:25 tcp:587 tcp:465 ;;
+	k19*) check $f $f.rules.save tcp:25 tcp:465 ;;
 	*) check $f $f.rules.save tcp:25 ;;
 	esac
 done
@@ -271,6 +273,7 @@ load_ipt k07-userchain.rules &&
 load_nft k09-two-chains.nft && check k09-nft k09-two-chains.nft.json tcp:25 tcp:587
 load_nft k17-nft-host.nft && check k17-nft k17-nft-host.nft.json tcp:25 tcp:465 tcp:587
 load_nft k18-nft-firewalld.nft && check k18-nft k18-nft-firewalld.nft.json tcp:25 tcp:465 tcp:587
+load_nft k20-nft-flags.nft && check k20-nft k20-nft-flags.nft.json tcp:25
 
 load_ipt k12-egress.rules && check_egress k12-egress k12-egress.rules.save tcp:25 udp:53
 
