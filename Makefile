@@ -31,7 +31,7 @@ SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_sp
 # Firewalls (issue 5)
 FW_OBJS   := fw_addrset.o fw_model.o fw_iptables.o fw_nft.o fw_ipset.o fw_reach.o fw_export.o fw_findings.o cmd_reach.o
 # Analyzers, policies, check (issue 4)
-CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o
+CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o path.o
 # Change impact: diff impact, drift, timeline (issue 6)
 IMPACT_OBJS := snaprun.o impact.o impact_fw.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_exec.o cmd_drift.o cmd_timeline.o

@@ -25,6 +25,7 @@
 #include "report.h"
 #include "resolver.h"
 #include "store.h"
+#include "path.h"
 
 struct check_opts {
 	const char *rev;
@@ -227,7 +228,8 @@ out:
 
 /* Findings for one domain: analyzers, policy checks, then policy rules. */
 static void check_domain(const struct domain_snap *d, const struct config *cfg,
-			 const struct policy_set *ps, time_t now, struct domain_report *dr)
+			 const struct policy_set *ps, const struct path_fws *fws,
+			 time_t now, struct domain_report *dr)
 {
 	const struct domain_conf *dc = cfg ? config_domain(cfg, d->name) : NULL;
 	struct analyze_opts o;
@@ -237,12 +239,8 @@ static void check_domain(const struct domain_snap *d, const struct config *cfg,
 	for (size_t i = 0; i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &o, &dr->fs);
-	/*
-	 * ==== Firewall path (issue 5) ====
-	 * Inbound-path findings (MX address -> NAT -> filter -> mail host,
-	 * inbound.*) need the snapshot's firewalls and dc->mail_hosts; call
-	 * the firewall area's function here once auditor/fw.h offers one.
-	 */
+	/* The joint inbound path: MX address -> firewall NAT -> filter -> mail host. */
+	analyze_path(d, dc, fws, &dr->fs);
 	for (size_t i = 0; i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_apply(&ps->v[i], now, &dr->fs, &dr->nignored);
@@ -296,6 +294,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct snapshot snap = { 0 };
 	struct check_report rep = CHECK_REPORT_INIT;
 	struct snapshot orig = { 0 };
+	struct path_fws fws = { 0 };
 	char *orig_id = NULL;
 	bool have_cfg = false, proposed = false;
 	time_t now = time(NULL);
@@ -315,8 +314,9 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	    apply_proposed(ctx, &o, have_cfg ? &cfg : NULL, &snap, &orig, &rep.label, &orig_id))
 		goto out;
 	warn_uncovered(&ps, &snap);
+	path_fws_load(have_cfg ? &cfg : NULL, &snap, &fws);
 	for (size_t i = 0; i < snap.n; i++)
-		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, now,
+		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, &fws, now,
 			     report_add(&rep, snap.domains[i].name));
 	report_sort(&rep);
 	if (proposed) {
@@ -330,6 +330,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	r = exit_code(&rep, o.fail_on);
 out:
+	path_fws_release(&fws);
 	free(orig_id);
 	snapshot_release(&orig);
 	sl_release(&o.proposed_zones);

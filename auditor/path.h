@@ -1,0 +1,41 @@
+/*
+ * path.h - the joint inbound mail path: MX host -> A/AAAA -> public IP ->
+ * NAT on the firewall that owns that IP -> filter -> internal mail host,
+ * and the mail hosts' way out (tcp/25, udp+tcp/53).
+ */
+#ifndef MXAUDIT_PATH_H
+#define MXAUDIT_PATH_H
+
+#include "config.h"
+#include "finding.h"
+#include "fw.h"
+#include "snapshot.h"
+
+/* A configured firewall and its model, rebuilt from the snapshot. */
+struct path_fw {
+	const struct firewall_conf *conf;
+	struct fw_model model;
+	bool loaded;                 /* the snapshot holds its export and it parsed */
+	struct fw_addrset local[2];  /* public_ips by family: FW_V4 - 1, FW_V6 - 1 */
+};
+
+struct path_fws {
+	struct path_fw *v;
+	size_t n;
+};
+
+/* path.c */
+/* Rebuild the models of cfg's firewalls from snap (once per check run). */
+void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out);
+void path_fws_release(struct path_fws *fws);
+/*
+ * Findings for one domain's path (pure): for each MX address that is a
+ * public address of a firewall, tcp/25 must reach the domain's
+ * mail_hosts (inbound.*), and the mail hosts must get out (egress.*).
+ * An MX set that no longer points at any firewall is inbound.mx-moved.
+ * Nothing is checked for a domain without mail_hosts.
+ */
+void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
+		  const struct path_fws *fws, struct findings *out);
+
+#endif
