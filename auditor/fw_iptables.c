@@ -507,7 +507,7 @@ static unsigned addrtypes(const char *list)
 		unsigned bit = 0;
 
 		for (size_t i = 0; i < ARRAY_SIZE(types); i++)
-			if (!strcmp(types[i].name, w))
+			if (!strcasecmp(types[i].name, w))
 				bit = types[i].bit;
 		if (!bit) {
 			bits = 0;
@@ -544,6 +544,7 @@ static unsigned tcp_flags(const char *list)
 
 static const char *const known_modules[] = {
 	"tcp", "udp", "multiport", "conntrack", "state", "comment", "set", "iprange", "addrtype",
+	"pkttype",
 };
 
 static bool known_module(const char *name)
@@ -616,6 +617,12 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		ret = parse_nat_spec(p, r, v, false);
 	} else if (is_any(o, "--to-ports", "--to-port", NULL)) {
 		ret = parse_nat_spec(p, r, v, true);
+	} else if (is_any(o, "--pkt-type", NULL, NULL) && addrtypes(v)) {
+		/* Our traffic is unicast: pkttype unicast/broadcast/multicast as address types. */
+		struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
+
+		mt->addrtypes = addrtypes(v);
+		mt->what = xasprintf("--pkt-type %s", v);
 	} else if (is_any(o, "--dst-type", NULL, NULL) && addrtypes(v)) {
 		struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
 
