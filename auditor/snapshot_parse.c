@@ -211,27 +211,37 @@ int rr_mx(const struct rr *r, unsigned *pref, char **host)
 char *name_abs(const char *name)
 {
 	size_t n = strlen(name);
+	char *s;
 
 	while (n && isspace((unsigned char)name[n - 1]))
 		n--;
 	if (n && name[n - 1] == '.')
 		return str_lower(xstrndup(name, n));
-	return str_lower(xasprintf("%.*s.", (int)n, name));
+	s = xmalloc(n + 2);
+	memcpy(s, name, n);
+	s[n] = '.';
+	s[n + 1] = '\0';
+	return str_lower(s);
 }
 
 char *addr_reverse_name(const char *ip)
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char a[16];
-	struct strbuf sb = STRBUF_INIT;
+	char *s, *p;
 
-	if (inet_pton(AF_INET, ip, a) == 1) {
-		sb_addf(&sb, "%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
-	} else if (inet_pton(AF_INET6, ip, a) == 1) {
-		for (int i = 15; i >= 0; i--)
-			sb_addf(&sb, "%x.%x.", a[i] & 0xf, a[i] >> 4);
-		sb_adds(&sb, "ip6.arpa.");
-	} else {
+	if (inet_pton(AF_INET, ip, a) == 1)
+		return xasprintf("%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
+	if (inet_pton(AF_INET6, ip, a) != 1)
 		return NULL;
+	/* 32 nibbles, least significant first, each followed by a dot. */
+	p = s = xmalloc(64 + sizeof("ip6.arpa."));
+	for (int i = 15; i >= 0; i--) {
+		*p++ = hex[a[i] & 0xf];
+		*p++ = '.';
+		*p++ = hex[a[i] >> 4];
+		*p++ = '.';
 	}
-	return sb_detach(&sb);
+	memcpy(p, "ip6.arpa.", sizeof("ip6.arpa."));
+	return s;
 }
