@@ -13,3 +13,10 @@ assert_grep '^80\.2\.0\.192\.in-addr\.arpa\.	PTR	' status "the implicit MX addre
 mx -c nomx.yaml --store st check
 assert_rc 2 "check is critical"
 assert_grep 'critical +mx\.implicit +nomx\.example\.' out "check names the implicit MX"
+
+# A sending IP configured after the snapshot was taken: nothing is
+# concluded about its PTR, and check says so instead of "missing".
+printf 'lab: true\ndomains:\n  - name: nomx.example\n    sending_ips: [203.0.113.77]\n' >later.yaml
+mx -c later.yaml --store st check
+assert_grep 'info +ptr\.not-collected +203\.0\.113\.77' out "an address the snapshot never looked up is ptr.not-collected"
+assert_no_grep 'ptr\.missing' out "and not ptr.missing"
