@@ -1342,6 +1342,33 @@ static void push_specs(git_repository *repo, const char *branch, struct strlist 
 	git_strarray_dispose(&tags);
 }
 
+/*
+ * A remote of the store by name, or a URL or path. url.*.insteadOf is not
+ * applied: libgit2 1.5 leaks the regex match data it uses for it (fixed
+ * upstream in libgit2#6382), and drift runs every few minutes.
+ */
+static int open_remote(git_repository *repo, const char *remote, git_remote **out)
+{
+	git_remote_create_options o;
+	git_config *cfg = NULL;
+	git_buf url = GIT_BUF_INIT;
+	char *key = xasprintf("remote.%s.url", remote);
+	const char *target = remote;
+	int r;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string_buf(&url, cfg, key) == 0)
+		target = url.ptr;
+	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	o.repository = repo;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	r = git_remote_create_with_opts(out, target, &o);
+	git_buf_dispose(&url);
+	git_config_free(cfg);
+	free(key);
+	return r;
+}
+
 int store_push(struct store *s, const char *remote, const char *branch)
 {
 	git_remote *rm = NULL;
@@ -1351,8 +1378,7 @@ int store_push(struct store *s, const char *remote, const char *branch)
 	struct push_state ps = { 0, 0 };
 	int r = -1;
 
-	if (git_remote_lookup(&rm, s->repo, remote) < 0 &&
-	    git_remote_create_anonymous(&rm, s->repo, remote) < 0) {
+	if (open_remote(s->repo, remote, &rm) < 0) {
 		git_fail("push: '%s' is neither a remote of the store nor a URL", remote);
 		goto out;
 	}
