@@ -106,3 +106,10 @@ world_reload
 mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git" --push-branch site2
 assert_eq "$(git --git-dir=central.git rev-parse site2)" "$(git --git-dir=st2 rev-parse HEAD)" "--push-branch: the site has its own branch"
 assert_eq "$(git --git-dir=central.git rev-parse main)" "$(sgit rev-parse HEAD~1)" "the first site's branch is untouched"
+
+# A remote configured in the store, by name; the commits a failed push left behind go too.
+sgit remote add central "$SCRATCH/central.git"
+sed -i 's/^\(mx1	IN A\).*/\1 192.0.2.29/' zones/example.com.zone
+world_reload
+drift -q --push central
+assert_eq "$(git --git-dir=central.git rev-parse main)" "$(sgit rev-parse HEAD)" "--push NAME: a remote of the store"
