@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, time_t *since, time_t *until, const
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 's' && when_parse(optarg, now, since) < 0)
 			return -1;
 		if (c == 'u' && when_parse(optarg, now, until) < 0)

@@ -32,7 +32,7 @@ static int parse_args(int argc, char **argv, struct timeline_opts *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 's' && when_parse(optarg, now, &o->since) < 0)
 			return error("--since: cannot read '%s' as a time", optarg);
 		if (c == 'u' && when_parse(optarg, now, &o->until) < 0)

@@ -79,6 +79,13 @@ mx --store st log --record A --format json
 assert_rc 0 "log --record A, json"
 golden "log-record.json"
 
+mx --store st log example.com --record mx
+assert_rc 0 "log DOMAIN --record type (options after the domain, any case)"
+assert_grep '^  example\.com example\.com\.: \(none\) -> 10 mx1\.example\.com\., 20 mx2\.example\.com\.$' out "old -> new"
+mx --store st timeline example.net
+assert_rc 0 "timeline of a domain with no findings"
+assert_eq "$(wc -c <out | tr -d ' ')" "0" "lists nothing"
+
 # Bad input: exit 3 with a clear message.
 mx --store st diff --format yaml
 assert_rc 3 "unknown format"
