@@ -606,29 +606,58 @@ static void statement(struct fw_rule *r, const json_t *e)
 	}
 }
 
-/* The anonymous verdict map of a rule's statements, if it has one: {"vmap":{"key":K,"data":{"set":[...]}}}. */
-static const json_t *anon_vmap(const json_t *expr, size_t *at)
+/*
+ * The anonymous map of a rule's statements, if it has one: a verdict map
+ * {"vmap":{"key":K,"data":{"set":[...]}}}, or a NAT map
+ * {"dnat":{"addr":{"map":{"key":K,"data":{"set":[...]}}}}}. *nat gets the
+ * NAT statement's name ("dnat", "snat") for the latter.
+ */
+static const json_t *anon_map(const json_t *expr, size_t *at, const char **nat)
 {
-	const json_t *e, *data;
+	static const char *const nats[] = { "dnat", "snat" };
+	const json_t *e, *map;
 	size_t i;
 
 	json_array_foreach(expr, i, e) {
-		const json_t *vm = json_object_get(e, "vmap");
-
-		if (!vm)
+		map = json_object_get(e, "vmap");
+		*nat = NULL;
+		for (size_t k = 0; !map && k < ARRAY_SIZE(nats); k++)
+			if ((map = json_object_get(json_object_get(json_object_get(e, nats[k]), "addr"), "map")))
+				*nat = nats[k];
+		if (!map)
 			continue;
-		data = json_object_get(json_object_get(vm, "data"), "set");
-		if (!json_is_array(data) || !json_object_get(vm, "key"))
+		if (!json_is_array(json_object_get(json_object_get(map, "data"), "set")) ||
+		    !json_object_get(map, "key"))
 			return NULL;
 		*at = i;
-		return vm;
+		return map;
 	}
 	return NULL;
 }
 
-/* One rule from expr; with a vmap element, the vmap becomes "key == element; verdict". */
+/* The NAT statement for one element of a NAT map: data "ADDR" or {"concat":["ADDR", PORT]}. */
+static json_t *nat_of_elem(const char *nat, const json_t *stmt, const json_t *data)
+{
+	const json_t *cc = json_object_get(data, "concat");
+	json_t *args = json_deep_copy(json_object_get(stmt, nat));
+
+	if (!args)
+		return NULL;
+	if (json_is_array(cc) && json_array_size(cc) == 2) {
+		json_object_set(args, "addr", json_array_get(cc, 0));
+		json_object_set(args, "port", json_array_get(cc, 1));
+	} else {
+		json_object_set(args, "addr", (json_t *)data);
+	}
+	return json_pack("{s:o}", nat, args);
+}
+
+/*
+ * One rule from expr; with a map element, the map becomes "key ==
+ * element" and the element's verdict or NAT.
+ */
 static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos, const json_t *expr,
-				size_t vmap_at, const json_t *key, const json_t *elem)
+				size_t map_at, const json_t *key, const json_t *elem, const char *nat)
 {
 	struct fw_rule *r = fw_chain_add_rule(c);
 	const json_t *e;
@@ -637,9 +666,9 @@ static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos,
 	r->line = line;
 	r->pos = pos;
 	json_array_foreach(expr, i, e) {
-		json_t *m;
+		json_t *m, *d;
 
-		if (!elem || i != vmap_at) {
+		if (!elem || i != map_at) {
 			statement(r, e);
 			continue;
 		}
@@ -652,22 +681,31 @@ static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos,
 		if (m)
 			statement(r, m);
 		json_decref(m);
-		statement(r, json_array_get(elem, 1));
+		if (!nat) {
+			statement(r, json_array_get(elem, 1));
+		} else if ((d = nat_of_elem(nat, e, json_array_get(elem, 1)))) {
+			statement(r, d);
+			json_decref(d);
+		} else {
+			unsupported(r, e);
+		}
 	}
 	r->text = fw_rule_render(r);
 	return r;
 }
 
 /*
- * A rule. A verdict map ({established : accept, invalid : drop}) expands
- * to one rule per element, all with the rule's position: the elements of
- * a map never overlap, so their order does not matter.
+ * A rule. A verdict map ({established : accept, invalid : drop}) or a
+ * NAT map (dnat to tcp dport map { 25 : 192.0.2.25 }) expands to one rule
+ * per element, all with the rule's position: the elements of a map never
+ * overlap, so their order does not matter.
  */
 static int add_rule(struct nft *p, const json_t *o)
 {
 	char *tk = table_key(jstr_of(o, "family"), jstr_of(o, "table"));
 	struct fw_chain *c = fw_model_chain(p->m, tk, jstr_of(o, "chain"));
 	const json_t *expr = json_object_get(o, "expr"), *vm, *el;
+	const char *nat = NULL;
 	size_t at = 0, i;
 	unsigned pos;
 
@@ -679,12 +717,12 @@ static int add_rule(struct nft *p, const json_t *o)
 	if (!json_is_array(expr))
 		return nerr(p, "rule without an expr array");
 	pos = c->n ? c->rules[c->n - 1].pos + 1 : 1;
-	if (!(vm = anon_vmap(expr, &at))) {
-		one_rule(c, p->index, pos, expr, 0, NULL, NULL);
+	if (!(vm = anon_map(expr, &at, &nat))) {
+		one_rule(c, p->index, pos, expr, 0, NULL, NULL, NULL);
 		return 0;
 	}
 	json_array_foreach(json_object_get(json_object_get(vm, "data"), "set"), i, el)
-		one_rule(c, p->index, pos, expr, at, json_object_get(vm, "key"), el);
+		one_rule(c, p->index, pos, expr, at, json_object_get(vm, "key"), el, nat);
 	return 0;
 }
 

@@ -96,9 +96,9 @@ listen() {
 	for port in 25 465 587 993 2525; do
 		ip netns exec "$1" socat TCP4-LISTEN:$port,bind="$2",reuseaddr,fork SYSTEM:"echo $2 $port" 2>/dev/null &
 	done
-	# -T1: each forked child ends a second after its answer, so the
-	# listener is back for the next datagram.
-	ip netns exec "$1" socat -T1 UDP4-RECVFROM:53,bind="$2",reuseaddr,fork SYSTEM:"echo $2 53" 2>/dev/null &
+	# UDP4-LISTEN: each forked child is connected to its peer, so a child
+	# that lingers (-T1) never takes another peer's datagram.
+	ip netns exec "$1" socat -T1 UDP4-LISTEN:53,bind="$2",reuseaddr,fork SYSTEM:"echo $2 53" 2>/dev/null &
 }
 
 # listen6 NS ADDR: tcp 25, answering "[ADDR]:25".
@@ -274,6 +274,7 @@ load_nft k09-two-chains.nft && check k09-nft k09-two-chains.nft.json tcp:25 tcp:
 load_nft k17-nft-host.nft && check k17-nft k17-nft-host.nft.json tcp:25 tcp:465 tcp:587
 load_nft k18-nft-firewalld.nft && check k18-nft k18-nft-firewalld.nft.json tcp:25 tcp:465 tcp:587
 load_nft k20-nft-flags.nft && check k20-nft k20-nft-flags.nft.json tcp:25
+load_nft k21-nft-natmap.nft && check k21-nft k21-nft-natmap.nft.json tcp:25 tcp:465 tcp:587
 
 load_ipt k12-egress.rules && check_egress k12-egress k12-egress.rules.save tcp:25 udp:53
 
