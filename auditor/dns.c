@@ -75,6 +75,54 @@ int dns_build_query(const char *name, int qtype, uint16_t id, bool rd,
 }
 
 /*
+ * The types mail DNS reads are printed in their presentation form. Any
+ * other type a server puts in an answer is printed in the generic form
+ * of RFC 3597 (\# length hex): the same bytes give the same text, and
+ * hostile RDATA never reaches a type-specific printer (ldns 1.8.3 aborts
+ * on malformed SVCB parameters).
+ */
+static bool presented(ldns_rr_type t)
+{
+	switch (t) {
+	case LDNS_RR_TYPE_A: case LDNS_RR_TYPE_AAAA: case LDNS_RR_TYPE_MX:
+	case LDNS_RR_TYPE_TXT: case LDNS_RR_TYPE_SPF: case LDNS_RR_TYPE_PTR:
+	case LDNS_RR_TYPE_CNAME: case LDNS_RR_TYPE_NS: case LDNS_RR_TYPE_SOA:
+	case LDNS_RR_TYPE_TLSA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int rdata_text(const ldns_rr *rr, ldns_buffer *buf)
+{
+	ldns_buffer *wire;
+	size_t n;
+
+	if (presented(ldns_rr_get_type(rr))) {
+		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+			if (i)
+				ldns_buffer_write_u8(buf, ' ');
+			if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK)
+				return -1;
+		}
+		return 0;
+	}
+	if (!(wire = ldns_buffer_new(256)))
+		return -1;
+	if (ldns_rr_rdata2buffer_wire(wire, rr) != LDNS_STATUS_OK) {
+		ldns_buffer_free(wire);
+		return -1;
+	}
+	n = ldns_buffer_position(wire);
+	ldns_buffer_printf(buf, "\\# %zu%s", n, n ? " " : "");
+	for (size_t i = 0; i < n; i++)
+		ldns_buffer_printf(buf, "%02x", ldns_buffer_at(wire, i)[0]);
+	ldns_buffer_free(wire);
+	return 0;
+}
+
+/*
  * Fill out from an ldns record, put in canonical form in place (the
  * caller owns rr and is done with it). buf is scratch space, reused
  * across the records of a reply.
@@ -89,13 +137,9 @@ static int rr_from_ldns(ldns_rr *rr, ldns_buffer *buf, struct rr *out)
 		return -1;
 	out->owner = str_lower(xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf)));
 	ldns_buffer_clear(buf);
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		if (i)
-			ldns_buffer_write_u8(buf, ' ');
-		if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK) {
-			free(out->owner);
-			return -1;
-		}
+	if (rdata_text(rr, buf)) {
+		free(out->owner);
+		return -1;
 	}
 	out->ttl = ldns_rr_ttl(rr);
 	out->type = xstrdup(dns_type_name(ldns_rr_get_type(rr), tbuf));

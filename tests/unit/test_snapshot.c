@@ -64,6 +64,20 @@ static void test_canonical_rr(void **state)
 	rr_release(&r2);
 }
 
+/* Types mail DNS does not read print in RFC 3597 form: hostile RDATA never reaches a type printer. */
+static void test_generic_rdata(void **state)
+{
+	struct rr r;
+
+	assert_int_equal(dns_canonical_rr("x.example. 60 IN HTTPS 1 . alpn=h2", &r), 0);
+	assert_string_equal(r.type, "HTTPS");
+	assert_string_equal(r.rdata, "\\# 10 00010000010003026832");
+	rr_release(&r);
+	assert_int_equal(dns_canonical_rr("x.example. 60 IN TLSA 3 1 1 00ff", &r), 0);
+	assert_string_equal(r.rdata, "3 1 1 00ff");   /* TLSA is read: presentation form */
+	rr_release(&r);
+}
+
 static void test_txt_decode(void **state)
 {
 	struct rr r = { "t.", 60, "TXT", "\"v=spf1 \" \"ip4:192.0.2.1\" \"\\\"q\\\" \\065\"" };
@@ -250,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zone_text_canonical),
 		cmocka_unit_test(test_canonical_rr),
+		cmocka_unit_test(test_generic_rdata),
 		cmocka_unit_test(test_txt_decode),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_find),
