@@ -206,6 +206,20 @@ static void render_ctstate(struct strbuf *sb, unsigned st)
 		}
 }
 
+static void render_flags(struct strbuf *sb, unsigned bits)
+{
+	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	bool first = true;
+
+	if (!bits)
+		sb_adds(sb, "NONE");
+	for (unsigned k = 0; k < 8; k++)
+		if (bits & (1u << k)) {
+			sb_addf(sb, "%s%s", first ? "" : ",", names[k]);
+			first = false;
+		}
+}
+
 static void render_match(struct strbuf *sb, const struct fw_match *mt)
 {
 	char *s;
@@ -248,7 +262,10 @@ static void render_match(struct strbuf *sb, const struct fw_match *mt)
 		sb_adds(sb, " --syn");
 		break;
 	case FW_M_TCPFLAGS:
-		sb_addf(sb, " --tcp-flags 0x%02x 0x%02x", mt->tcp_mask, mt->tcp_comp);
+		sb_adds(sb, " --tcp-flags ");
+		render_flags(sb, mt->tcp_mask);
+		sb_addc(sb, ' ');
+		render_flags(sb, mt->tcp_comp);
 		break;
 	case FW_M_DST_TYPE:
 		sb_adds(sb, " --dst-type");
