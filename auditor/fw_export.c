@@ -158,8 +158,20 @@ static char *stored_ipset(const char *text)
 int fw_model_from_snap(const struct fw_snap *fs, struct fw_model *out)
 {
 	char *file = xasprintf("firewall/%s.export", fs->name ? fs->name : "-");
-	char *ipset = strcmp(fs->format, "iptables") ? NULL : stored_ipset(fs->export_text);
-	int r = fw_model_parse(out, fs->format, file, fs->export_text, file, ipset);
+	/* A damaged store may lack the export or the format header: say so, don't crash. */
+	const char *format = fs->format ? fs->format :
+			     fs->export_text ? fw_detect_format(fs->export_text) : NULL;
+	char *ipset = NULL;
+	int r;
+
+	if (!fs->export_text || !format) {
+		r = error("%s: missing or of unknown format in the snapshot", file);
+		free(file);
+		return r;
+	}
+	if (!strcmp(format, "iptables"))
+		ipset = stored_ipset(fs->export_text);
+	r = fw_model_parse(out, format, file, fs->export_text, file, ipset);
 
 	free(ipset);
 	free(file);
