@@ -103,6 +103,8 @@ static int judge(struct snaprun *run, const struct cmd_ctx *ctx, struct impact *
 	if (held)
 		verbose("%zu failed lookups held back until they fail %u runs in a row",
 			held, run->cfg.stale_runs);
+	/* Held back is as if answered: the commit message must not count them stale. */
+	run->stats.stale -= held <= run->stats.stale ? held : run->stats.stale;
 	if (stale_state_save(path, &now))
 		goto out;
 	impact_compute(run->have_prev ? &run->prev : NULL, &run->cur, &o, im);
