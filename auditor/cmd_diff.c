@@ -345,12 +345,13 @@ static int resolve_pair(struct store *s, int argc, char **argv, const char *stor
  * The snapshots impact needs. Findings of a domain depend on that domain
  * only, so the changed domains suffice (a diff of two huge snapshots
  * reads only what changed); a changed firewall is judged against every
- * MX address, so then both snapshots are read whole.
+ * MX address, and configured firewalls are part of each domain's inbound
+ * path, so then both snapshots are read whole.
  */
-static int impact_input(struct store *s, const struct diff_result *res,
+static int impact_input(struct store *s, const struct diff_result *res, bool firewalls,
 			struct snapshot *a, struct snapshot *b, bool *whole)
 {
-	*whole = res->nfws > 0;
+	*whole = res->nfws > 0 || firewalls;
 	if (*whole)
 		return (*res->from && store_read(s, res->from, a) < 0) ||
 		       store_read(s, res->to, b) < 0 ? -1 : 0;
@@ -381,7 +382,7 @@ static int compute_impact(struct store *s, const struct cmd_ctx *ctx,
 
 	if (impact_load_config(ctx, false, &cfg, &have_cfg) ||
 	    impact_load_policies(have_cfg ? &cfg : NULL, &ps) ||
-	    impact_input(s, res, &a, &b, &whole))
+	    impact_input(s, res, have_cfg && cfg.nfirewalls, &a, &b, &whole))
 		goto out;
 	o.cfg = have_cfg ? &cfg : NULL;
 	o.policies = &ps;

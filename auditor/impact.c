@@ -9,6 +9,7 @@
 #include "util.h"
 #include "analyze.h"
 #include "impact.h"
+#include "path.h"
 #include "snapdiff.h"
 
 #define UNRESOLVABLE_LIST 6   /* failed lookups spelled out in one finding */
@@ -97,7 +98,7 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 }
 
 static void domain_findings(const struct domain_snap *d, const struct impact_opts *o,
-			    struct findings *fs)
+			    const struct path_fws *fws, struct findings *fs)
 {
 	const struct domain_conf *dc = o->cfg ? config_domain(o->cfg, d->name) : NULL;
 	const struct policy_set *ps = o->policies;
@@ -108,6 +109,8 @@ static void domain_findings(const struct domain_snap *d, const struct impact_opt
 	for (size_t i = 0; ps && i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &ao, fs);
+	/* The joint inbound path, as check runs it: MX address -> NAT -> filter -> mail host. */
+	analyze_path(d, dc, fws, fs);
 	unresolvable(d, o, fs);
 	for (size_t i = 0; ps && i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
@@ -128,6 +131,9 @@ struct impact_item *impact_list_add(struct impact_list *l, const char *scope)
 static void findings_of(const struct snapshot *s, const struct strlist *only,
 			const struct impact_opts *o, struct impact_list *out)
 {
+	struct path_fws fws = { 0 };
+
+	path_fws_load(o->cfg, s, &fws);
 	for (size_t i = 0; i < s->n; i++) {
 		struct findings fs = FINDINGS_INIT;
 
@@ -135,11 +141,12 @@ static void findings_of(const struct snapshot *s, const struct strlist *only,
 
 		if (only && !bsearch(&name, only->v, only->n, sizeof(*only->v), str_cmp_ptr))
 			continue;
-		domain_findings(&s->domains[i], o, &fs);
+		domain_findings(&s->domains[i], o, &fws, &fs);
 		for (size_t k = 0; k < fs.n; k++)
 			impact_list_add(out, s->domains[i].name)->f = fs.v[k];   /* takes the strings */
 		free(fs.v);
 	}
+	path_fws_release(&fws);
 }
 
 void impact_findings(const struct snapshot *s, const struct impact_opts *o,
@@ -497,16 +504,30 @@ static void compare_firewalls(const struct snapshot *a, const struct snapshot *b
 	sl_release(&names);
 }
 
+static bool firewalls_changed(const struct snapshot *a, const struct snapshot *b)
+{
+	if ((a ? a->nfw : 0) != b->nfw)
+		return true;
+	for (size_t i = 0; i < b->nfw; i++) {
+		const struct fw_snap *fa = find_fw(a, b->fws[i].name);
+		if (!fa || !same_text(fa->export_text, b->fws[i].export_text))
+			return true;
+	}
+	return false;
+}
+
 void impact_compute(const struct snapshot *a, const struct snapshot *b,
 		    const struct impact_opts *o, struct impact *out)
 {
 	struct impact_list fa = { 0 }, fb = { 0 };
 	struct strlist changed = STRLIST_INIT;
+	/* A firewall change can break any domain's inbound path: then analyze them all. */
+	const struct strlist *only = firewalls_changed(a, b) ? NULL : &changed;
 
 	changed_domains(a, b, &changed);
 	if (a)
-		findings_of(a, &changed, o, &fa);
-	findings_of(b, &changed, o, &fb);
+		findings_of(a, only, o, &fa);
+	findings_of(b, only, o, &fb);
 	sl_release(&changed);
 	only_in(&fb, &fa, &out->introduced);
 	only_in(&fa, &fb, &out->resolved);

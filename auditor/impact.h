@@ -134,8 +134,12 @@ struct impact_pair {
 	struct snapshot a, b;
 	bool have_a;               /* false: b is the first snapshot */
 };
-/* Load from -> to (from NULL or "": nothing before). Release p in any case. */
-int impact_pair_load(struct store *s, const char *from, const char *to, struct impact_pair *p);
+/*
+ * Load from -> to (from NULL or "": nothing before); whole reads both
+ * snapshots entirely, not only the changed domains. Release p in any case.
+ */
+int impact_pair_load(struct store *s, const char *from, const char *to, bool whole,
+		     struct impact_pair *p);
 void impact_pair_release(struct impact_pair *p);
 /* The impact of commit id against its parent; p keeps the two sides. */
 int impact_of_commit(struct store *s, const char *id, const struct impact_opts *o,

@@ -2,8 +2,8 @@
  * impact_store.c - the two snapshots the impact of one stored change
  * needs, read from the store: only the domains whose files changed
  * (findings of a domain depend on that domain alone), or both snapshots
- * whole when a firewall changed (firewalls are judged against every MX
- * address). Used by log --record and timeline, which walk many commits.
+ * whole when a firewall changed or firewalls are configured (firewalls
+ * are judged against every MX address and are part of each inbound path). Used by log --record and timeline, which walk many commits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,8 @@ static int load_domain(struct store *s, const char *id, const char *name, struct
 	return r;
 }
 
-int impact_pair_load(struct store *s, const char *from, const char *to, struct impact_pair *p)
+int impact_pair_load(struct store *s, const char *from, const char *to, bool whole,
+		     struct impact_pair *p)
 {
 	struct store_change *ch = NULL;
 	struct strlist doms = STRLIST_INIT;
@@ -66,7 +67,7 @@ int impact_pair_load(struct store *s, const char *from, const char *to, struct i
 	}
 	store_changes_free(ch, n);
 	sl_sort_uniq(&doms);
-	if (fw) {
+	if (fw || whole) {
 		r = (p->have_a && store_read(s, from, &p->a) < 0) || store_read(s, to, &p->b) < 0 ? -1 : 0;
 	} else {
 		for (size_t i = 0; i < doms.n && r >= 0; i++)
@@ -95,7 +96,8 @@ int impact_of_commit(struct store *s, const char *id, const struct impact_opts *
 	if (store_rev_exists(s, rev, parent))
 		parent[0] = '\0';    /* the first snapshot: everything is new */
 	free(rev);
-	if (impact_pair_load(s, parent, id, p) < 0)
+	/* Configured firewalls are part of every domain's inbound path: read them too. */
+	if (impact_pair_load(s, parent, id, o->cfg && o->cfg->nfirewalls, p) < 0)
 		return -1;
 	impact_compute(p->have_a ? &p->a : NULL, &p->b, o, out);
 	return 0;

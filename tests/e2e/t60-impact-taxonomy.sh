@@ -143,3 +143,17 @@ drift --format json
 assert_rc 0 "a TTL change: exit 0"
 json_ttl=$(python3 -c 'import json; d=json.load(open("out")); print(sum(1 for c in d["impact"]["changes"] if c["op"]=="~"))')
 assert_eq "$json_ttl" "1" "the TTL change is an info change"
+
+# --- the joint inbound path: MX address -> NAT -> filter -> mail host ---------
+sed -i 's/^\(    sending_ips: .*\)$/\1\n    mail_hosts: [192.0.2.25:25]/' mxaudit.yaml
+cp "$FIXTURES/zones/"*.zone zones/
+sed -i 's/^mx1	IN A 192.0.2.25/mx1	IN A 203.0.113.25/' $Z
+world_reload
+drift >/dev/null
+drift
+assert_rc 0 "MX on the firewall's address, path configured: settled"
+sed -i 's/--to-destination 192.0.2.25/--to-destination 192.0.2.99/' edge.rules
+drift --format json
+assert_rc 2 "port-forward to the wrong host: drift"
+introduced out inbound.dnat-wrong-target critical "the inbound path names the broken link"
+introduced out fw.nat-changed warning "and the firewall comparison the NAT change"
