@@ -244,6 +244,19 @@ static struct fw_model *model(const struct fw_snap *fs, struct fw_model *m, bool
 	return NULL;
 }
 
+static void unreadable(struct impact *out, const char *name)
+{
+	char *scope = xasprintf("firewall %s", name);
+	struct impact_item *it = impact_list_add(&out->introduced, scope);
+
+	it->f.sev = SEV_WARNING;
+	it->f.code = xstrdup("fw.unreadable");
+	it->f.subject = xstrdup(name);
+	it->f.message = xstrdup("the stored export cannot be parsed: what the change "
+				"does to the mail ports is unknown");
+	free(scope);
+}
+
 void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		     const struct snapshot *s, const struct impact_opts *o,
 		     struct impact *out)
@@ -260,16 +273,8 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		return;        /* a firewall added or removed has no before or after to compare */
 	pa = model(a, &ma, &bad);
 	pb = model(b, &mb, &bad);
-	if (bad) {
-		struct impact_item *it = impact_list_add(&out->introduced, "firewall");
-		free(it->scope);
-		it->scope = xasprintf("firewall %s", name);
-		it->f.sev = SEV_WARNING;
-		it->f.code = xstrdup("fw.unreadable");
-		it->f.subject = xstrdup(name);
-		it->f.message = xstrdup("the stored export cannot be parsed: what the change "
-					"does to the mail ports is unknown");
-	}
+	if (bad)
+		unreadable(out, name);
 	targets(fc, s, &to);
 	for (size_t i = 0; i < to.n; i++) {
 		struct fw_range r;
