@@ -278,6 +278,18 @@ static void test_firewall_by_what_it_allows(void **state)
 	impact_release(&im);
 }
 
+static void test_unreadable_export(void **state)
+{
+	struct impact im = IMPACT_INIT;
+	const struct impact_item *it;
+
+	fw_change(fw_open, "*filter\n-A INPUT -p tcp --dport nope -j ACCEPT\nCOMMIT\n", &im);
+	assert_non_null(it = find(&im.introduced, "fw.unreadable"));
+	assert_int_equal(it->f.sev, SEV_WARNING);
+	assert_int_equal(im.nreach, 0);          /* nothing claimed about reachability */
+	impact_release(&im);
+}
+
 static void test_summary_line(void **state)
 {
 	struct impact im = IMPACT_INIT;
@@ -357,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_failed_lookup_is_unresolvable_never_removed),
 		cmocka_unit_test(test_unseen_is_not_introduced),
 		cmocka_unit_test(test_firewall_by_what_it_allows),
+		cmocka_unit_test(test_unreadable_export),
 		cmocka_unit_test(test_summary_line),
 		cmocka_unit_test(test_drift_holds_back_until_n_runs),
 		cmocka_unit_test(test_state_file_round_trip),
