@@ -16,17 +16,6 @@
 #define SUMMARY_WIDTH 150
 #define LCS_MAX_CELLS (1u << 22)
 
-static int rr_key_cmp(const struct rr *a, const struct rr *b)
-{
-	int c;
-
-	if ((c = strcmp(a->owner, b->owner)))
-		return c;
-	if ((c = strcmp(a->type, b->type)))
-		return c;
-	return strcmp(a->rdata, b->rdata);
-}
-
 static int lk_key_cmp(const struct lookup *a, const struct lookup *b)
 {
 	int c = strcmp(a->name, b->name);
@@ -61,7 +50,7 @@ static void diff_records(const struct domain_snap *a, const struct domain_snap *
 	size_t na = a ? a->nrr : 0, nb = b ? b->nrr : 0, i = 0, j = 0;
 
 	while (i < na || j < nb) {
-		int c = i == na ? 1 : j == nb ? -1 : rr_key_cmp(&a->rrs[i], &b->rrs[j]);
+		int c = i == na ? 1 : j == nb ? -1 : rr_cmp_key(&a->rrs[i], &b->rrs[j]);
 
 		if (c < 0) {
 			if (!stale_in(b, &a->rrs[i]))

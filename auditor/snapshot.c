@@ -151,7 +151,7 @@ struct lookup *dsnap_add_lookup(struct domain_snap *d, const char *name,
 	return l;
 }
 
-static int rr_cmp_key(const struct rr *a, const struct rr *b)
+int rr_cmp_key(const struct rr *a, const struct rr *b)
 {
 	int c;
 

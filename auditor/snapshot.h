@@ -84,6 +84,8 @@ void dsnap_add_rr(struct domain_snap *d, const char *owner, unsigned ttl,
 		  const char *type, const char *rdata);
 struct lookup *dsnap_add_lookup(struct domain_snap *d, const char *name,
 				const char *type, enum lookup_state state);
+/* Canonical record order: owner, type, rdata (TTL aside). */
+int rr_cmp_key(const struct rr *a, const struct rr *b);
 /* Sort and de-duplicate records and lookups into canonical order. */
 void dsnap_sort(struct domain_snap *d);
 
