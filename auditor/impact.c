@@ -407,16 +407,23 @@ static void explain_domain(struct impact *im, const char *scope, const struct sn
  * for both sides), so only these need analyzing: a drift run over
  * thousands of unchanged domains analyzes none of them.
  */
+/* Every domain of a (may be NULL) and b, sorted, once. */
+static void domain_names(const struct snapshot *a, const struct snapshot *b,
+			 struct strlist *names)
+{
+	for (size_t i = 0; a && i < a->n; i++)
+		sl_push(names, a->domains[i].name);
+	for (size_t i = 0; i < b->n; i++)
+		sl_push(names, b->domains[i].name);
+	sl_sort_uniq(names);
+}
+
 static void changed_domains(const struct snapshot *a, const struct snapshot *b,
 			    struct strlist *out)
 {
 	struct strlist names = STRLIST_INIT;
 
-	for (size_t i = 0; a && i < a->n; i++)
-		sl_push(&names, a->domains[i].name);
-	for (size_t i = 0; i < b->n; i++)
-		sl_push(&names, b->domains[i].name);
-	sl_sort_uniq(&names);
+	domain_names(a, b, &names);
 	for (size_t i = 0; i < names.n; i++) {
 		const struct domain_snap *da = a ? snapshot_domain(a, names.v[i]) : NULL;
 		const struct domain_snap *db = snapshot_domain(b, names.v[i]);
@@ -436,11 +443,7 @@ static void compare_domains(const struct snapshot *a, const struct snapshot *b,
 {
 	struct strlist names = STRLIST_INIT;
 
-	for (size_t i = 0; a && i < a->n; i++)
-		sl_push(&names, a->domains[i].name);
-	for (size_t i = 0; i < b->n; i++)
-		sl_push(&names, b->domains[i].name);
-	sl_sort_uniq(&names);
+	domain_names(a, b, &names);
 	for (size_t i = 0; i < names.n; i++) {
 		const struct domain_snap *da = a ? snapshot_domain(a, names.v[i]) : NULL;
 		const struct domain_snap *db = snapshot_domain(b, names.v[i]);
