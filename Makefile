@@ -64,6 +64,12 @@ clean:
 # The demo: a local NSD, a baseline, a change that breaks an MX host, the diff.
 demo: deps mxaudit
 	@demo/run
+# The fuzzers need clang (and its sanitizer runtimes): scripts/deps --dev.
+fuzz: fuzz-deps
+fuzz-deps:
+	@sh scripts/deps --dev
+.PHONY: fuzz-deps
+
 include fuzz/Makefile.inc
 include bench/spf.mk
 include fuzz/core.mk
