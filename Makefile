@@ -65,7 +65,6 @@ clean:
 demo: deps mxaudit
 	@demo/run
 # The fuzzers need clang (and its sanitizer runtimes): scripts/deps --dev.
-fuzz: fuzz-deps
 fuzz-deps:
 	@sh scripts/deps --dev
 .PHONY: fuzz-deps
@@ -82,3 +81,6 @@ bench-scale: mxaudit
 	@sh scripts/deps --bench
 	@sh bench/scale.sh $(BENCH_DOMAINS)
 .PHONY: bench-scale
+
+# Every fuzz target waits for clang to be installed.
+$(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS): | fuzz-deps
