@@ -401,64 +401,84 @@ static void explain_domain(struct impact *im, const char *scope, const struct sn
 
 /* ---- the whole comparison ------------------------------------------ */
 
-/*
- * The domains whose records or lookups differ. A domain's findings depend
- * on that domain alone (and on the configuration and policies, the same
- * for both sides), so only these need analyzing: a drift run over
- * thousands of unchanged domains analyzes none of them.
- */
-/* Every domain of a (may be NULL) and b, sorted, once. */
-static void domain_names(const struct snapshot *a, const struct snapshot *b,
-			 struct strlist *names)
+/* A domain whose records or lookups differ between the two snapshots. */
+struct domain_change {
+	const char *name;          /* borrowed from the snapshots */
+	bool gone;                 /* not in b */
+	struct snapdiff d;
+};
+
+struct domain_changes {
+	struct domain_change *v;
+	size_t n, alloc;
+};
+
+static void add_domain_change(struct domain_changes *out, const struct domain_snap *da,
+			      const struct domain_snap *db)
 {
-	for (size_t i = 0; a && i < a->n; i++)
-		sl_push(names, a->domains[i].name);
+	struct domain_change *c;
+	struct snapdiff d = { 0 };
+
+	snapdiff_domain(da, db, &d);
+	if (da && db && snapdiff_empty(&d)) {
+		snapdiff_release(&d);
+		return;
+	}
+	ALLOC_GROW(out->v, out->n + 1, out->alloc);
+	c = &out->v[out->n++];
+	c->name = db ? db->name : da->name;
+	c->gone = !db;
+	c->d = d;
+}
+
+static int change_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct domain_change *)a)->name,
+		      ((const struct domain_change *)b)->name);
+}
+
+/*
+ * The domains whose records or lookups differ, each diffed once, in name
+ * order (so a gone domain is reported where it sorts). A
+ * domain's findings depend on that domain alone (and on the configuration
+ * and policies, the same for both sides), so only these need analyzing: a
+ * drift run over thousands of unchanged domains analyzes none of them.
+ */
+static void changed_domains(const struct snapshot *a, const struct snapshot *b,
+			    struct domain_changes *out, struct strlist *names)
+{
 	for (size_t i = 0; i < b->n; i++)
-		sl_push(names, b->domains[i].name);
+		add_domain_change(out, a ? snapshot_domain(a, b->domains[i].name) : NULL,
+				  &b->domains[i]);
+	for (size_t i = 0; a && i < a->n; i++)
+		if (!snapshot_domain(b, a->domains[i].name))
+			add_domain_change(out, &a->domains[i], NULL);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), change_name_cmp);
+	for (size_t i = 0; i < out->n; i++)
+		sl_push(names, out->v[i].name);
 	sl_sort_uniq(names);
 }
 
-static void changed_domains(const struct snapshot *a, const struct snapshot *b,
-			    struct strlist *out)
+static void compare_domains(const struct domain_changes *ch, struct impact *im)
 {
-	struct strlist names = STRLIST_INIT;
+	for (size_t i = 0; i < ch->n; i++) {
+		const struct domain_change *c = &ch->v[i];
 
-	domain_names(a, b, &names);
-	for (size_t i = 0; i < names.n; i++) {
-		const struct domain_snap *da = a ? snapshot_domain(a, names.v[i]) : NULL;
-		const struct domain_snap *db = snapshot_domain(b, names.v[i]);
-		struct snapdiff d = { 0 };
-
-		snapdiff_domain(da, db, &d);
-		if (!da || !db || !snapdiff_empty(&d))
-			sl_push(out, names.v[i]);
-		snapdiff_release(&d);
+		if (!snapdiff_empty(&c->d)) {
+			im->nscopes++;
+			explain_domain(im, c->name, &c->d);
+		}
+		if (c->gone)
+			add_change(im, c->name, '-', xstrdup("domain no longer in the snapshot"));
 	}
-	sl_release(&names);
-	sl_sort_uniq(out);
 }
 
-static void compare_domains(const struct snapshot *a, const struct snapshot *b,
-			    struct impact *im)
+static void domain_changes_release(struct domain_changes *ch)
 {
-	struct strlist names = STRLIST_INIT;
-
-	domain_names(a, b, &names);
-	for (size_t i = 0; i < names.n; i++) {
-		const struct domain_snap *da = a ? snapshot_domain(a, names.v[i]) : NULL;
-		const struct domain_snap *db = snapshot_domain(b, names.v[i]);
-		struct snapdiff d = { 0 };
-
-		snapdiff_domain(da, db, &d);
-		if (!snapdiff_empty(&d)) {
-			im->nscopes++;
-			explain_domain(im, names.v[i], &d);
-		}
-		if (!db)
-			add_change(im, names.v[i], '-', xstrdup("domain no longer in the snapshot"));
-		snapdiff_release(&d);
-	}
-	sl_release(&names);
+	for (size_t i = 0; i < ch->n; i++)
+		snapdiff_release(&ch->v[i].d);
+	free(ch->v);
 }
 
 static const struct fw_snap *find_fw(const struct snapshot *s, const char *name)
@@ -523,11 +543,12 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 		    const struct impact_opts *o, struct impact *out)
 {
 	struct impact_list fa = { 0 }, fb = { 0 };
+	struct domain_changes ch = { 0 };
 	struct strlist changed = STRLIST_INIT;
 	/* A firewall change can break any domain's inbound path: then analyze them all. */
 	const struct strlist *only = firewalls_changed(a, b) ? NULL : &changed;
 
-	changed_domains(a, b, &changed);
+	changed_domains(a, b, &ch, &changed);
 	if (a)
 		findings_of(a, only, o, &fa);
 	findings_of(b, only, o, &fb);
@@ -538,7 +559,8 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	move_unseen(&out->resolved, b, "not seen while lookups fail", out);
 	impact_list_release(&fa);
 	impact_list_release(&fb);
-	compare_domains(a, b, out);
+	compare_domains(&ch, out);
+	domain_changes_release(&ch);
 	compare_firewalls(a, b, o, out);
 	qsort(out->introduced.v, out->introduced.n, sizeof(*out->introduced.v), item_cmp);
 	qsort(out->resolved.v, out->resolved.n, sizeof(*out->resolved.v), item_cmp);
