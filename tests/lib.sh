@@ -141,3 +141,21 @@ world_reload() {
 
 # git on the store
 sgit() { git --git-dir="$SCRATCH/st" "$@"; }
+
+# world_start_edge: world_start plus the firewall "edge" (iptables,
+# tests/fixtures/fw/k01-basic.rules copied to ./edge.rules) in the
+# configuration, and an initialized store ./st.
+world_start_edge() {
+	world_start
+	cp "$FIXTURES/fw/k01-basic.rules" edge.rules
+	cat >>"$SCRATCH/mxaudit.yaml" <<-YAML
+	firewalls:
+	  - name: edge
+	    format: iptables
+	    file: edge.rules
+	    public_ips: [203.0.113.25]
+	    outside_ifaces: [eth0]
+	    inside_ifaces: [eth1]
+	YAML
+	$MXAUDIT init --store st >/dev/null
+}

@@ -18,18 +18,7 @@ introduced() {
 	then ok "$4"; else notok "$4"; sed 's/^/#   /' "$1" pyerr | head -40; fi
 }
 
-world_start
-cp "$FIXTURES/fw/k01-basic.rules" edge.rules
-cat >>mxaudit.yaml <<-YAML
-firewalls:
-  - name: edge
-    format: iptables
-    file: edge.rules
-    public_ips: [203.0.113.25]
-    outside_ifaces: [eth0]
-    inside_ifaces: [eth1]
-YAML
-$MXAUDIT init --store st >/dev/null
+world_start_edge
 drift() { mx --store st --dns-server "$DNS" --timeout 1 drift "$@"; }
 drift
 assert_rc 2 "baseline: the fixture's own critical findings count as introduced"

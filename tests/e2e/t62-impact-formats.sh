@@ -27,18 +27,7 @@ golden() {  # NAME : compare ./out, normalized, with $GOLDEN/NAME.ok
 	assert_file_eq "$GOLDEN/$1.ok" "$1.actual" "golden $1"
 }
 
-world_start
-cp "$FIXTURES/fw/k01-basic.rules" edge.rules
-cat >>mxaudit.yaml <<-YAML
-firewalls:
-  - name: edge
-    format: iptables
-    file: edge.rules
-    public_ips: [203.0.113.25]
-    outside_ifaces: [eth0]
-    inside_ifaces: [eth1]
-YAML
-$MXAUDIT init --store st >/dev/null
+world_start_edge
 mx --store st --dns-server "$DNS" drift
 assert_rc 2 "baseline"
 cp -r st base

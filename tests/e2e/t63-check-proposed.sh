@@ -4,18 +4,7 @@
 # Nothing is stored. Also check --at (the snapshot in force at a time).
 . "$TOP/tests/lib.sh"
 
-world_start
-cp "$FIXTURES/fw/k01-basic.rules" edge.rules
-cat >>mxaudit.yaml <<-YAML
-firewalls:
-  - name: edge
-    format: iptables
-    file: edge.rules
-    public_ips: [203.0.113.25]
-    outside_ifaces: [eth0]
-    inside_ifaces: [eth1]
-YAML
-$MXAUDIT init --store st >/dev/null
+world_start_edge
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "baseline snapshot"
 before=$(sgit rev-parse HEAD)
