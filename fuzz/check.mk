@@ -21,14 +21,7 @@ $(CHECK_FUZZ_BINS): fuzz/bin/%: fuzz/%.c fuzz/fuzz_check_common.h $(CHECK_FUZZ_S
 		$(CHECK_FUZZ_SRCS) $(CHECK_FUZZ_LIBS)
 
 fuzz-check: $(CHECK_FUZZ_BINS)
-	@for f in $(CHECK_FUZZ_BINS); do \
-		n=$$(basename $$f); seeds=fuzz/corpus/check_$${n#fuzz_}; out=fuzz/bin/corpus-$$n; \
-		mkdir -p $$out; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-			-artifact_prefix=fuzz/bin/ $$out $$seeds >fuzz/bin/$$n.log 2>&1 || \
-			{ tail -40 fuzz/bin/$$n.log; exit 1; }; \
-		echo "$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/bin/$$n.log) executions in $(FUZZ_SECONDS)s, no finding"; \
-	done
+	@sh fuzz/run $(FUZZ_SECONDS) 4096 $(foreach b,$(CHECK_FUZZ_BINS),$(b):fuzz/corpus/check_$(patsubst fuzz_%,%,$(notdir $(b))))
 
 fuzz: fuzz-check
 .PHONY: fuzz-check

@@ -13,14 +13,7 @@ fuzz/bin/fuzz_dns_reply fuzz/bin/fuzz_snapfiles fuzz/bin/fuzz_config: fuzz/bin/%
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_FUZZ_SRCS) $(CORE_FUZZ_LIBS)
 
 fuzz-core: $(CORE_FUZZ_BINS)
-	@for f in $(CORE_FUZZ_BINS); do \
-		n=$$(basename $$f); seeds=fuzz/corpus/$${n#fuzz_}; out=fuzz/bin/corpus-$$n; \
-		mkdir -p $$out; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-			-artifact_prefix=fuzz/bin/ $$out $$seeds >fuzz/bin/$$n.log 2>&1 || \
-			{ tail -40 fuzz/bin/$$n.log; exit 1; }; \
-		echo "$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/bin/$$n.log) executions in $(FUZZ_SECONDS)s, no finding"; \
-	done
+	@sh fuzz/run $(FUZZ_SECONDS) 4096 $(foreach b,$(CORE_FUZZ_BINS),$(b):fuzz/corpus/$(patsubst fuzz_%,%,$(notdir $(b))))
 
 fuzz: fuzz-core
 .PHONY: fuzz-core

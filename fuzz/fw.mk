@@ -16,14 +16,7 @@ fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft: fuzz/bin/fuzz_%: fuzz/%.c fuzz/f
 		$(FW_FUZZ_SRCS) $(shell pkg-config --libs jansson)
 
 fuzz-fw: $(FW_FUZZ_BINS)
-	@for f in $(FW_FUZZ_BINS); do \
-		n=$$(basename $$f); seeds=fuzz/corpus/$${n#fuzz_}; out=fuzz/bin/corpus-$$n; \
-		mkdir -p $$out; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-			-artifact_prefix=fuzz/bin/ $$out $$seeds >fuzz/bin/$$n.log 2>&1 || \
-			{ tail -40 fuzz/bin/$$n.log; exit 1; }; \
-		echo "$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/bin/$$n.log) executions in $(FUZZ_SECONDS)s, no finding"; \
-	done
+	@sh fuzz/run $(FUZZ_SECONDS) 4096 $(foreach b,$(FW_FUZZ_BINS),$(b):fuzz/corpus/$(patsubst fuzz_%,%,$(notdir $(b))))
 
 fw-golden: tests/bin/test_fw_parse mxaudit
 	FW_GOLDEN_UPDATE=1 tests/bin/test_fw_parse
