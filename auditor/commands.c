@@ -76,11 +76,9 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	const struct command *c = find_command(cmd);
 	va_list ap;
 
-	fputs("mxaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (c)
 		fprintf(stderr, "usage: mxaudit %s\n", c->usage);
 	return -1;

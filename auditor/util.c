@@ -66,15 +66,21 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int verror(const char *fmt, va_list ap)
+{
+	fputs("mxaudit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mxaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
