@@ -78,6 +78,8 @@ void fw_as_release(struct fw_addrset *s);
 void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from);
 void fw_as_add_raw(struct fw_addrset *s, fw_u128 lo, fw_u128 hi);
 void fw_as_normalize(struct fw_addrset *s);
+/* Sort n elements of size bytes by the fw_u128 they start with (stable for n >= 48). */
+void fw_sort_by_lo(void *base, size_t n, size_t size);
 
 /*
  * A set that only shrinks: a base minus removed pieces kept in sorted
@@ -102,6 +104,20 @@ void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struc
 void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r);
 void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out);  /* a copy */
 void fw_sh_release(struct fw_shrinking *s);
+
+/*
+ * fw_firstmatch.c: for a run of rules whose peer addresses are the
+ * ranges r (k: the rule's index; r is sorted in place), the peers of S
+ * each rule matches first. *hit gets S's part that any rule matches;
+ * *pieces (caller frees) the parts by rule, sorted by k, then address,
+ * labelled with the smallest k whose ranges cover them. Returns their count.
+ */
+struct fw_lrange {
+	fw_u128 lo, hi;
+	size_t k;
+};
+size_t fw_first_match(struct fw_lrange *r, size_t n, const struct fw_shrinking *S,
+		      struct fw_addrset *hit, struct fw_lrange **pieces);
 
 /* ---- the model (fw_model.c) ---- */
 
@@ -330,6 +346,8 @@ struct fw_verdict {
  * of the query ends in exactly one of allowed, blocked and unknown.
  */
 void fw_reach(const struct fw_model *m, const struct fw_query *q, struct fw_verdict *out);
+/* Rules in a row that fw_reach() evaluates at once rather than one by one (default 16). */
+extern size_t fw_run_min;
 const char *fw_verdict_name(enum fw_verdict_kind v);
 const char *fw_outcome_name(enum fw_outcome o);
 const char *fw_stage_name(enum fw_stage s);

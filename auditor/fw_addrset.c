@@ -96,10 +96,12 @@ int fw_cidr_parse(const char *s, struct fw_range *out, int *fam)
 	long len;
 	int width;
 	char *end;
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 
-	if ((slash ? (size_t)(slash - s) : strlen(s)) >= sizeof(addr))
+	if (alen >= sizeof(addr))
 		return -1;
-	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	memcpy(addr, s, alen);   /* not snprintf: exports have 100,000 of these */
+	addr[alen] = '\0';
 	if (fw_ip_parse(addr, &ip, fam))
 		return -1;
 	width = *fam == FW_V4 ? 32 : 128;
@@ -392,11 +394,70 @@ char *fw_as_join(const struct fw_addrset *s, int fam)
 
 /* ---- bulk building ---- */
 
-static int cmp_range(const void *a, const void *b)
+static fw_u128 key_at(const unsigned char *p)
 {
-	const struct fw_range *x = a, *y = b;
+	fw_u128 k;
 
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
+	memcpy(&k, p, sizeof(k));
+	return k;
+}
+
+/* Insertion sort by lo, for short arrays of elements of at most 64 bytes. */
+static void sort_short(unsigned char *a, size_t n, size_t size)
+{
+	unsigned char tmp[64];
+
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		memcpy(tmp, a + i * size, size);
+		for (; j > 0 && key_at(a + (j - 1) * size) > key_at(tmp); j--)
+			memcpy(a + j * size, a + (j - 1) * size, size);
+		memcpy(a + j * size, tmp, size);
+	}
+}
+
+/*
+ * LSD radix sort on the bytes where the keys differ: IPv4 addresses
+ * (::ffff:a.b.c.d) differ in four bytes at most, so large sets sort in
+ * four linear passes. qsort's comparisons were a fifth of the time of a
+ * 100,000-rule reachability answer.
+ */
+void fw_sort_by_lo(void *base, size_t n, size_t size)
+{
+	unsigned char *a = base, *b, *src, *dst, *t;
+	fw_u128 first, diff = 0;
+	size_t count[256];
+
+	if (n < 48 && size <= 64) {
+		sort_short(a, n, size);
+		return;
+	}
+	first = key_at(a);
+	for (size_t i = 1; i < n; i++)
+		diff |= key_at(a + i * size) ^ first;
+	src = a;
+	dst = b = xmalloc(n * size);
+	for (int shift = 0; shift < 128; shift += 8) {
+		if (!((diff >> shift) & 0xff))
+			continue;   /* every key has this byte: nothing to sort on */
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(unsigned)(key_at(src + i * size) >> shift) & 0xff]++;
+		for (size_t i = 0, sum = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			memcpy(dst + count[(unsigned)(key_at(src + i * size) >> shift) & 0xff]++ * size,
+			       src + i * size, size);
+		t = src, src = dst, dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * size);
+	free(b);
 }
 
 void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from)
@@ -421,7 +482,7 @@ void fw_as_normalize(struct fw_addrset *s)
 
 	if (n < 2)
 		return;
-	qsort(s->v, n, sizeof(*s->v), cmp_range);
+	fw_sort_by_lo(s->v, n, sizeof(*s->v));
 	s->n = 0;
 	for (size_t i = 0; i < n; i++)
 		push_after(s, s->v[i].lo, s->v[i].hi);

@@ -52,6 +52,13 @@ static const char *const passive_targets[] = {
 	"TOS", "TTL", "HL", "AUDIT", "TRACE", "CHECKSUM", "CONNSECMARK", "SECMARK",
 };
 
+struct toks {
+	char **v;
+	size_t n, alloc;
+	char *buf;                /* the words point into it */
+	size_t buf_alloc;
+};
+
 struct ipt {
 	struct fw_model *m;
 	const char *file;
@@ -62,13 +69,9 @@ struct ipt {
 	bool last_was_p;
 	int fam;                  /* families seen in addresses */
 	size_t last;              /* index of the chain the last rule went to */
+	struct toks toks;         /* the current line's words */
 };
 
-struct toks {
-	char **v;
-	size_t n, alloc;
-	char *buf;                /* the words point into it */
-};
 
 /* An error at the current line; arg is quoted, shortened and made printable. */
 static int perr(struct ipt *p, const char *fmt, const char *arg)
@@ -95,11 +98,17 @@ static const struct builtin *find_builtin(const char *table, const char *chain)
 /*
  * Split a line into words; double and single quotes group, backslash
  * escapes. The words point into one copy of the line, unescaped in
- * place (a word never grows), so a line costs two allocations.
+ * place (a word never grows). t's buffers are reused from line to line:
+ * a 100,000-rule export would otherwise cost 200,000 allocations here.
  */
 static int tokenize(struct ipt *p, const char *line, struct toks *t)
 {
-	char *s = t->buf = xstrdup(line), *w;
+	size_t len = strlen(line);
+	char *s, *w;
+
+	ALLOC_GROW(t->buf, len + 1, t->buf_alloc);
+	s = memcpy(t->buf, line, len + 1);
+	t->n = 0;
 
 	while (*s) {
 		char q = 0;
@@ -136,6 +145,7 @@ static void toks_release(struct toks *t)
 {
 	free(t->buf);
 	free(t->v);
+	memset(t, 0, sizeof(*t));
 }
 
 static struct fw_chain *define_chain(struct ipt *p, const char *table, const char *name,
@@ -201,11 +211,13 @@ static int flush_policies(struct ipt *p)
 static int add_addrs(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool neg, const char *list)
 {
 	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
-	char *copy = xstrdup(list), *save = NULL;
+	/* Most lists are one address: no copy to cut into words. */
+	char *copy = strchr(list, ',') ? xstrdup(list) : NULL, *save = NULL;
 	int fam = 0;
 
 	mt->what = xstrdup(list);
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+	for (char *w = copy ? strtok_r(copy, ",", &save) : (char *)list; w;
+	     w = copy ? strtok_r(NULL, ",", &save) : NULL) {
 		struct fw_range rg;
 		int f;
 
@@ -722,17 +734,13 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 /* ":CHAIN POLICY [p:b]" of the save form. */
 static int parse_chain_line(struct ipt *p, const char *line)
 {
-	struct toks t = { 0 };
-	int r = 0;
+	struct toks *t = &p->toks;
 
-	if (tokenize(p, line + 1, &t))
-		r = -1;
-	else if (t.n < 2)
-		r = perr(p, "expected ':CHAIN POLICY', not", line);
-	else if (!define_chain(p, p->table, t.v[0], strcmp(t.v[1], "-") ? t.v[1] : NULL))
-		r = -1;
-	toks_release(&t);
-	return r;
+	if (tokenize(p, line + 1, t))
+		return -1;
+	if (t->n < 2)
+		return perr(p, "expected ':CHAIN POLICY', not", line);
+	return define_chain(p, p->table, t->v[0], strcmp(t->v[1], "-") ? t->v[1] : NULL) ? 0 : -1;
 }
 
 /* Where a directive's table comes from: "-t T" on the line, else the current one. */
@@ -805,8 +813,6 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 
 static int parse_line(struct ipt *p, const char *line)
 {
-	struct toks t = { 0 };
-	int r;
 
 	if (!*line || *line == '#')
 		return 0;
@@ -826,10 +832,9 @@ static int parse_line(struct ipt *p, const char *line)
 			return perr(p, "chain line outside a table:", line);
 		return parse_chain_line(p, line);
 	}
-	if ((r = tokenize(p, line, &t)) == 0)
-		r = parse_directive(p, &t, line);
-	toks_release(&t);
-	return r;
+	if (tokenize(p, line, &p->toks))
+		return -1;
+	return parse_directive(p, &p->toks, line);
 }
 
 /* Targets that name no chain of their table are targets we do not model. */
@@ -875,6 +880,7 @@ int fw_parse_iptables(struct fw_model *m, const char *file, const char *text)
 	sb_release(&line);
 	sl_release(&p.pend_chain);
 	sl_release(&p.pend_pol);
+	toks_release(&p.toks);
 	if (r)
 		return r;
 	if (p.fam == FW_ANY)

@@ -156,9 +156,23 @@ int fw_model_finish(struct fw_model *m)
 	return 0;
 }
 
+/* Not xasprintf: an answer over a 100,000-rule export labels as many parts. */
 char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r)
 {
-	return xasprintf("%s %s #%u: %s", c->table, c->name, r->pos, r->text ? r->text : "");
+	const char *text = r->text ? r->text : "";
+	size_t lt = strlen(c->table), ln = strlen(c->name), lx = strlen(text);
+	char num[16], *out, *p;
+	int lnum = snprintf(num, sizeof(num), "%u", r->pos);
+
+	p = out = xmalloc(lt + ln + (size_t)lnum + lx + 6);
+	p = mempcpy(p, c->table, lt);
+	*p++ = ' ';
+	p = mempcpy(p, c->name, ln);
+	p = mempcpy(p, " #", 2);
+	p = mempcpy(p, num, (size_t)lnum);
+	p = mempcpy(p, ": ", 2);
+	memcpy(p, text, lx + 1);
+	return out;
 }
 
 static void render_ports(struct strbuf *sb, const struct fw_portrange *p, size_t n)

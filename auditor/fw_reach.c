@@ -467,6 +467,143 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 		xasprintf("target '%s' is not supported here", r->target_name ? r->target_name : fw_target_name(r->target)));
 }
 
+/* One rule over the peers left: what it matches leaves, unless its target lets them go on. */
+static void eval_rule(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
+		      const struct fw_rule *r, struct fw_shrinking *left, int depth, struct outs *o)
+{
+	struct fw_addrset yes = FW_ADDRSET_INIT, maybe = FW_ADDRSET_INIT;
+	struct fw_addrset gone = FW_ADDRSET_INIT, cont = FW_ADDRSET_INIT;
+	char *why = NULL;
+
+	if (!rule_split(r, pk, left, &yes, &maybe, &why))
+		return;
+	fw_sh_remove(left, &maybe);
+	out_add(o, O_UNKNOWN, &maybe, c, r, why);
+	if (!fw_as_empty(&yes)) {
+		fw_as_copy(&gone, &yes);
+		apply_target(ev, pk, c, r, &yes, depth, &cont, o);
+		fw_as_remove(&gone, &cont);
+		fw_sh_remove(left, &gone);
+	}
+	fw_as_release(&yes);
+	fw_as_release(&gone);
+	fw_as_release(&cont);
+}
+
+/* ---- runs: many plain rules in a row, evaluated at once ---- */
+
+/* Runs shorter than this go rule by rule (tests lower it to compare both ways). */
+size_t fw_run_min = 16;
+
+enum member { M_NOOP, M_MEMBER, M_OTHER };
+
+/*
+ * Can r join a run? Members decide by peer address alone (every other
+ * match surely matches, the peer matches are plain address lists) and
+ * end evaluation for what they match. Rules that match nothing (M_NOOP)
+ * do not break a run.
+ */
+static enum member run_member(const struct fw_rule *r, const struct pkt *pk)
+{
+	bool member = r->target == FW_T_ACCEPT || r->target == FW_T_DROP ||
+		      r->target == FW_T_REJECT || r->target == FW_T_RETURN;
+
+	if (r->target == FW_T_NONE)
+		return M_NOOP;
+	for (size_t i = 0; i < r->nm; i++) {
+		const struct fw_match *mt = &r->m[i];
+
+		if (on_peer(mt, pk)) {
+			if (!(mt->fam & pk->fam))
+				return M_NOOP;
+			if (mt->neg || !match_addrs(mt))
+				member = false;
+			continue;
+		}
+		switch (fixed_match(mt, pk)) {
+		case NO:
+			return M_NOOP;
+		case MAYBE:
+			member = false;
+			break;
+		case YES:
+			break;
+		}
+	}
+	return member ? M_MEMBER : M_OTHER;
+}
+
+/* The first rule from i on that is neither a member nor a no-op; *members counts the members before it. */
+static size_t run_end(const struct fw_chain *c, size_t i, const struct pkt *pk, size_t *members)
+{
+	enum member m;
+
+	*members = 0;
+	for (; i < c->n && (m = run_member(&c->rules[i], pk)) != M_OTHER; i++)
+		*members += m == M_MEMBER;
+	return i;
+}
+
+/* The peer addresses member r selects, as ranges labelled k. */
+static void add_member_ranges(const struct fw_rule *r, size_t k, const struct pkt *pk,
+			      struct fw_lrange **v, size_t *n, size_t *alloc)
+{
+	struct fw_addrset pos = FW_ADDRSET_INIT;
+	const struct fw_addrset *sel = NULL;
+
+	for (size_t i = 0; i < r->nm; i++) {
+		if (!on_peer(&r->m[i], pk))
+			continue;
+		if (sel) {   /* several address matches: all must match */
+			if (sel != &pos)
+				fw_as_copy(&pos, sel);
+			fw_as_restrict(&pos, match_addrs(&r->m[i]));
+			sel = &pos;
+		} else {
+			sel = match_addrs(&r->m[i]);
+		}
+	}
+	if (!sel) {
+		fw_as_set_universe(&pos, FW_V6);   /* no address match: every peer */
+		sel = &pos;
+	}
+	ALLOC_GROW(*v, *n + sel->n, *alloc);
+	for (size_t i = 0; i < sel->n; i++, (*n)++) {
+		(*v)[*n].lo = sel->v[i].lo;
+		(*v)[*n].hi = sel->v[i].hi;
+		(*v)[*n].k = k;
+	}
+	fw_as_release(&pos);
+}
+
+/* Rules [from, to) of c, all members or no-ops, over the peers left. */
+static void eval_run(const struct pkt *pk, const struct fw_chain *c, size_t from, size_t to,
+		     struct fw_shrinking *left, struct outs *o)
+{
+	struct fw_lrange *rg = NULL, *pc;
+	struct fw_addrset hit = FW_ADDRSET_INIT;
+	size_t n = 0, alloc = 0, np;
+
+	for (size_t k = from; k < to; k++)
+		if (run_member(&c->rules[k], pk) == M_MEMBER)
+			add_member_ranges(&c->rules[k], k, pk, &rg, &n, &alloc);
+	np = fw_first_match(rg, n, left, &hit, &pc);
+	for (size_t i = 0; i < np;) {
+		const struct fw_rule *r = &c->rules[pc[i].k];
+		struct fw_addrset set = FW_ADDRSET_INIT;
+		size_t k = pc[i].k;
+
+		for (; i < np && pc[i].k == k; i++)
+			fw_as_add(&set, pc[i].lo, pc[i].hi);   /* in order: appends */
+		out_add(o, r->target == FW_T_ACCEPT ? O_ACCEPT : r->target == FW_T_RETURN ? O_RETURN : O_DROP,
+			&set, c, r, NULL);
+	}
+	fw_sh_remove(left, &hit);
+	fw_as_release(&hit);
+	free(pc);
+	free(rg);
+}
+
 /*
  * Evaluate chain c for the peers S (consumed). Outcomes go to o; peers
  * that fall off the end or hit RETURN come back as O_RETURN. S shrinks
@@ -477,27 +614,19 @@ static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 {
 	struct fw_shrinking left;
 	struct fw_addrset rest = FW_ADDRSET_INIT;
+	size_t i = 0;
 
 	fw_sh_init(&left, S);
-	for (size_t i = 0; i < c->n && !fw_sh_empty(&left); i++) {
-		const struct fw_rule *r = &c->rules[i];
-		struct fw_addrset yes = FW_ADDRSET_INIT, maybe = FW_ADDRSET_INIT;
-		struct fw_addrset gone = FW_ADDRSET_INIT, cont = FW_ADDRSET_INIT;
-		char *why = NULL;
+	while (i < c->n && !fw_sh_empty(&left)) {
+		size_t members, end = run_end(c, i, pk, &members);
 
-		if (!rule_split(r, pk, &left, &yes, &maybe, &why))
+		if (members >= fw_run_min && members > 1) {
+			eval_run(pk, c, i, end, &left, o);
+			i = end;
 			continue;
-		fw_sh_remove(&left, &maybe);
-		out_add(o, O_UNKNOWN, &maybe, c, r, why);
-		if (!fw_as_empty(&yes)) {
-			fw_as_copy(&gone, &yes);
-			apply_target(ev, pk, c, r, &yes, depth, &cont, o);
-			fw_as_remove(&gone, &cont);
-			fw_sh_remove(&left, &gone);
 		}
-		fw_as_release(&yes);
-		fw_as_release(&gone);
-		fw_as_release(&cont);
+		for (; i <= end && i < c->n && !fw_sh_empty(&left); i++)
+			eval_rule(ev, pk, c, &c->rules[i], &left, depth, o);
 	}
 	fw_sh_current(&left, &rest);
 	fw_sh_release(&left);
@@ -516,6 +645,7 @@ static char *out_label(const struct out *x)
 	return x->rule ? fw_rule_label(x->chain, x->rule) : policy_label(x->chain);
 }
 
+/* Add a part for the peers set (taken; it is left empty). */
 static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 		     const struct flow *f, char *rule, char *why)
 {
@@ -532,7 +662,8 @@ static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 	memset(p, 0, sizeof(*p));
 	p->outcome = oc;
 	p->stage = ev->stage;
-	fw_as_copy(&p->peers, set);
+	p->peers = *set;   /* taken, not copied: answers can have 100,000 parts */
+	memset(set, 0, sizeof(*set));
 	p->rule = rule;
 	p->why = why;
 	if (f) {

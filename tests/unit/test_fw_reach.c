@@ -394,6 +394,86 @@ static void test_egress_findings(void **state)
 	fw_model_release(&m);
 }
 
+/* ---- runs of rules, evaluated at once, against rule by rule ---- */
+
+static unsigned rnd(unsigned *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return *st;
+}
+
+/* A rule of a blocklist-like chain: overlapping networks, mixed targets, some no-ops and breakers. */
+static void random_rule(struct strbuf *sb, unsigned *st)
+{
+	static const char *const tg[] = { "DROP", "ACCEPT", "RETURN", "REJECT", "LOG", "DROP" };
+	static const unsigned lens[] = { 22, 24, 28, 30, 32, 32, 32, 32 };
+	unsigned k = rnd(st) % 100, len = lens[rnd(st) % 8];
+
+	sb_adds(sb, "-A BL");
+	if (k < 80)
+		sb_addf(sb, " -s %u.%u.%u.%u/%u", rnd(st) % 2 ? 198 : 10, rnd(st) % 2, rnd(st) % 8,
+			rnd(st) % 256, len);
+	else if (k < 84) {   /* a jump, and a negated match: rule by rule, and the peers come back */
+		sb_addf(sb, " ! -s 10.%u.0.0/16 -j SUB\n", rnd(st) % 4);
+		return;
+	}
+	else if (k < 88)
+		sb_addf(sb, " -m iprange --src-range 10.0.0.%u-10.0.3.%u", rnd(st) % 200, rnd(st) % 256);
+	else if (k < 99)
+		sb_adds(sb, " -p tcp -m tcp --dport 443");   /* every source, but not our port: a no-op */
+	if (rnd(st) % 5 == 0)
+		sb_addf(sb, " -p tcp -m tcp --dport %s", rnd(st) % 2 ? "25" : "443");
+	else if (rnd(st) % 10 == 0)
+		sb_adds(sb, " -p udp");
+	sb_addf(sb, " -j %s\n", tg[rnd(st) % ARRAY_SIZE(tg)]);
+}
+
+static void assert_same_verdict(const struct fw_verdict *a, const struct fw_verdict *b)
+{
+	assert_int_equal(a->verdict, b->verdict);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->parts[i].outcome, b->parts[i].outcome);
+		assert_int_equal(a->parts[i].stage, b->parts[i].stage);
+		assert_true(fw_as_equal(&a->parts[i].peers, &b->parts[i].peers));
+		assert_string_equal(a->parts[i].rule ? a->parts[i].rule : "-", b->parts[i].rule ? b->parts[i].rule : "-");
+	}
+	assert_true(fw_as_equal(&a->allowed, &b->allowed));
+	assert_true(fw_as_equal(&a->blocked, &b->blocked));
+	assert_true(fw_as_equal(&a->unknown, &b->unknown));
+}
+
+static void test_runs_match_rule_by_rule(void **state)
+{
+	size_t saved = fw_run_min, split = 0;
+	unsigned st = 2463534242u;
+
+	(void)state;
+	for (int round = 0; round < 60; round++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct answer one, all;
+		size_t n = 20 + rnd(&st) % 400;
+
+		sb_adds(&sb, "*filter\n:INPUT DROP [0:0]\n:BL - [0:0]\n:SUB - [0:0]\n-A SUB -s 10.1.0.0/24 -j DROP\n");
+		for (size_t i = 0; i < n; i++)
+			random_rule(&sb, &st);
+		sb_adds(&sb, "-A INPUT -p tcp -j BL\n-A INPUT -j ACCEPT\nCOMMIT\n");
+		fw_run_min = SIZE_MAX;
+		ask(&one, "iptables", sb.buf, "192.0.2.1", 25, "eth0", NULL);
+		fw_run_min = 2;
+		ask(&all, "iptables", sb.buf, "192.0.2.1", 25, "eth0", NULL);
+		split += one.v.n > 5;
+		assert_same_verdict(&one.v, &all.v);
+		answer_release(&one);
+		answer_release(&all);
+		sb_release(&sb);
+	}
+	fw_run_min = saved;
+	assert_true(split >= 40);   /* most rounds had many rules deciding, not one catch-all */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
 		cmocka_unit_test(test_egress_findings),
+		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
