@@ -334,6 +334,27 @@ static int print_json(const struct fw_verdict *v, const struct fw_query *q)
 	return r;
 }
 
+/* Text answers name at most this many networks a line and list this many parts. */
+#define TEXT_CIDRS 8
+#define TEXT_PARTS 20
+
+/* s's networks, the first TEXT_CIDRS of them and how many more. */
+static char *cidrs_text(const struct fw_addrset *s, int fam)
+{
+	struct strlist l = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = fw_as_cidrs(s, fam, &l, TEXT_CIDRS);
+
+	for (size_t i = 0; i < l.n; i++)
+		sb_addf(&sb, "%s%s", i ? "," : "", l.v[i]);
+	if (n > l.n)
+		sb_addf(&sb, " and %zu more networks", n - l.n);
+	sl_release(&l);
+	if (!sb.buf)
+		sb_adds(&sb, "");
+	return sb_detach(&sb);
+}
+
 /*
  * Peers for people: "198.51.100.0/28", or "every address but 198.51.100.0/28"
  * when saying what is missing is shorter than listing what is there.
@@ -351,21 +372,46 @@ static char *peers_text(const struct fw_addrset *s, const struct fw_query *q)
 	if (fw_as_empty(&rest))
 		text = xstrdup(asked ? "every address asked about" : "every address");
 	else if (rest.n < s->n || (rest.n == s->n && rest.n > 1)) {
-		char *but = fw_as_join(&rest, q->fam);
+		char *but = cidrs_text(&rest, q->fam);
 		text = xasprintf("every address%s but %s", asked ? " asked about" : "", but);
 		free(but);
 	} else {
-		text = fw_as_join(s, q->fam);
+		text = cidrs_text(s, q->fam);
 	}
 	fw_as_release(&all);
 	fw_as_release(&rest);
 	return text;
 }
 
+static void print_part(const struct fw_part *p, const struct fw_query *q)
+{
+	char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q);
+
+	printf("  %s %s %s", fw_outcome_name(p->outcome), q->egress ? "to" : "from", peers);
+	if (p->outcome == FW_ALLOWED && to)
+		printf(", reaches %s", to);
+	else if (p->outcome != FW_ALLOWED)
+		printf(" (%s)", fw_stage_name(p->stage));
+	putchar('\n');
+	if (p->nat_rule)
+		printf("    nat:  %s\n", p->nat_rule);
+	if (p->rule)
+		printf("    rule: %s\n", p->rule);
+	if (p->why)
+		printf("    why:  %s\n", p->why);
+	free(peers);
+	free(to);
+}
+
+/*
+ * The verdict, then its parts: every allowed part, and the first
+ * TEXT_PARTS others; a blocklist of 100,000 rules is a count, not a
+ * screenful per rule (--json lists every part).
+ */
 static void print_text(const struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
 		       const char *host)
 {
-	const char *side = q->egress ? "to" : "from";
+	size_t shown = 0, more[3] = { 0 };
 
 	if (q->egress)
 		printf("%s/%u from %s: %s\n", q->proto == 6 ? "tcp" : "udp", q->port, host,
@@ -374,23 +420,17 @@ static void print_text(const struct fw_verdict *v, const struct fw_query *q, con
 		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct fw_part *p = &v->parts[i];
-		char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q);
 
-		printf("  %s %s %s", fw_outcome_name(p->outcome), side, peers);
-		if (p->outcome == FW_ALLOWED && to)
-			printf(", reaches %s", to);
-		else if (p->outcome != FW_ALLOWED)
-			printf(" (%s)", fw_stage_name(p->stage));
-		putchar('\n');
-		if (p->nat_rule)
-			printf("    nat:  %s\n", p->nat_rule);
-		if (p->rule)
-			printf("    rule: %s\n", p->rule);
-		if (p->why)
-			printf("    why:  %s\n", p->why);
-		free(peers);
-		free(to);
+		if (p->outcome != FW_ALLOWED && shown >= TEXT_PARTS) {
+			more[p->outcome]++;
+			continue;
+		}
+		shown += p->outcome != FW_ALLOWED;
+		print_part(p, q);
 	}
+	if (more[FW_BLOCKED] || more[FW_UNKNOWN])
+		printf("  ... and %zu more blocked and %zu more unknown parts; --json lists them all\n",
+		       more[FW_BLOCKED], more[FW_UNKNOWN]);
 }
 
 static void opts_release(struct reach_opts *o)

@@ -70,6 +70,20 @@ bool fw_as_equal(const struct fw_addrset *a, const struct fw_addrset *b);
 static inline bool fw_as_empty(const struct fw_addrset *s) { return s->n == 0; }
 /* Append the minimal CIDR list covering s, formatted for family fam. */
 void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out);
+/* The same, at most max of them (out may be NULL); returns how many there are in all. */
+size_t fw_as_cidrs(const struct fw_addrset *s, int fam, struct strlist *out, size_t max);
+/* The CIDR list one block at a time, for answers too big for a list of strings. */
+#define FW_CIDR_MAX 64
+struct fw_cidr_iter {
+	const struct fw_addrset *s;
+	int fam;
+	size_t i;
+	fw_u128 lo, hi;          /* what is left of the current range */
+	bool in;
+};
+void fw_cidr_iter_init(struct fw_cidr_iter *it, const struct fw_addrset *s, int fam);
+/* The next block, formatted into buf (FW_CIDR_MAX bytes; NULL: only counted); false at the end. */
+bool fw_cidr_next(struct fw_cidr_iter *it, char *buf, size_t len);
 /* The same, joined with ",", for messages and rules text; caller frees. */
 char *fw_as_join(const struct fw_addrset *s, int fam);
 void fw_as_clear(struct fw_addrset *s);
@@ -181,7 +195,7 @@ struct fw_match {
 	unsigned ctstate;
 	unsigned addrtypes;           /* FW_AT_* */
 	unsigned tcp_mask, tcp_comp;  /* FW_M_TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
-	char *what;                   /* the match as written, for messages */
+	char *what;                   /* the match as written, for messages (not kept for plain address lists) */
 };
 
 enum fw_tkind {
@@ -201,7 +215,7 @@ enum fw_tkind {
 
 struct fw_rule {
 	struct fw_match *m;
-	size_t nm, m_alloc;
+	size_t nm, m_alloc;           /* m_alloc 0 with m set: sealed, in the model's pool */
 	enum fw_tkind target;
 	char *target_name;            /* the jump/goto chain, or the unsupported target */
 	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
@@ -211,7 +225,7 @@ struct fw_rule {
 	fw_u128 nat_addr;
 	uint16_t nat_port;            /* 0: port unchanged */
 	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
-	char *text;                   /* the rule as written (iptables) or rendered (nft) */
+	char *text;                   /* the rule as written (iptables) or rendered (nft); in the model's pool */
 	unsigned line;                /* line in the export (nft JSON: object index) */
 	unsigned pos;                 /* 1-based position in its chain */
 };
@@ -249,6 +263,7 @@ struct fw_model {
 	struct fw_set *sets;
 	size_t nsets, sets_alloc;
 	bool ipset_loaded;            /* an ipset save file was given */
+	struct mempool pool;          /* the rules' text */
 };
 #define FW_MODEL_INIT { 0 }
 
@@ -258,6 +273,12 @@ struct fw_chain *fw_model_chain(struct fw_model *m, const char *table, const cha
 struct fw_chain *fw_model_add_chain(struct fw_model *m, const char *table, const char *name);
 struct fw_rule *fw_chain_add_rule(struct fw_chain *c);
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg);
+/*
+ * A finished rule's matches, their addresses and ports move into the
+ * model's pool: a 100,000-rule export is then a few hundred blocks to
+ * free, not half a million. A sealed rule (m_alloc 0) must not grow.
+ */
+void fw_rule_seal(struct fw_model *m, struct fw_rule *r);
 struct fw_set *fw_model_add_set(struct fw_model *m, const char *table, const char *name);
 void fw_ports_add(struct fw_portrange **v, size_t *n, size_t *alloc, unsigned lo, unsigned hi);
 void fw_match_set_proto(struct fw_match *mt, unsigned proto);
@@ -268,6 +289,8 @@ void fw_match_set_proto(struct fw_match *mt, unsigned proto);
 int fw_model_finish(struct fw_model *m);
 /* "filter FORWARD #3: -A FORWARD ..." for messages; caller frees. */
 char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r);
+/* The same, in a pool. */
+char *fw_rule_label_in(struct mempool *mp, const struct fw_chain *c, const struct fw_rule *r);
 /* The normalized one-line form of a rule; caller frees. */
 char *fw_rule_render(const struct fw_rule *r);
 /* The canonical rules text (firewall/<name>.rules); caller frees. */
@@ -324,7 +347,7 @@ struct fw_part {
 	int to_fam;
 	fw_u128 to;                   /* where the request goes after NAT */
 	uint16_t to_port;
-	char *rule;                   /* the deciding rule, or "filter FORWARD policy DROP" */
+	char *rule;                   /* the deciding rule, or "filter FORWARD policy DROP"; strings of parts live in the verdict's pool */
 	char *nat_rule;               /* the DNAT rule, if any */
 	char *why;                    /* unknown: the reason */
 };
@@ -337,6 +360,7 @@ struct fw_verdict {
 	struct fw_part *parts;
 	size_t n, alloc;
 	struct fw_addrset allowed, blocked, unknown;   /* unions over the parts */
+	struct mempool pool;          /* the parts' rule, nat_rule and why */
 	char *why;                    /* a reason the whole answer is unknown, or NULL */
 };
 #define FW_VERDICT_INIT { 0 }

@@ -309,61 +309,51 @@ bool fw_as_equal(const struct fw_addrset *a, const struct fw_addrset *b)
 /* Number of trailing zero bits of v (128 for 0). */
 static int ctz128(fw_u128 v)
 {
-	int n = 0;
+	uint64_t low = (uint64_t)v, high = (uint64_t)(v >> 64);
 
-	if (!v)
-		return 128;
-	while (!(v & 1)) {
-		v >>= 1;
-		n++;
+	if (low)
+		return __builtin_ctzll(low);
+	return high ? 64 + __builtin_ctzll(high) : 128;
+}
+
+/* "a.b.c.d/len" without printf: answers over big exports format a million of them. */
+static void format_v4(uint32_t ip, int len, char *buf)
+{
+	char *p = buf;
+
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned b = (ip >> shift) & 0xff;
+
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+		*p++ = shift ? '.' : '/';
 	}
-	return n;
+	if (len >= 10)
+		*p++ = (char)('0' + len / 10);
+	*p++ = (char)('0' + len % 10);
+	*p = '\0';
 }
 
-static void push_cidr(struct strlist *out, fw_u128 base, int bits, int fam)
+void fw_cidr_iter_init(struct fw_cidr_iter *it, const struct fw_addrset *s, int fam)
 {
-	char ip[64];
-	int width = fam == FW_V4 ? 32 : 128;
-
-	fw_ip_format(base, fam, ip, sizeof(ip));
-	sl_push_owned(out, xasprintf("%s/%d", ip, width - bits));
+	memset(it, 0, sizeof(*it));
+	it->s = s;
+	it->fam = fam;
 }
 
-/*
- * Split [lo, hi] into the largest aligned blocks, left to right; this is
- * the minimal CIDR cover of a range.
- */
-static void range_to_cidrs(fw_u128 lo, fw_u128 hi, int fam, struct strlist *out)
+/* Load the next range of the set that has addresses of the family, relative to its base. */
+static bool next_range(struct fw_cidr_iter *it)
 {
-	int width = fam == FW_V4 ? 32 : 128;
-	fw_u128 off = fam == FW_V4 ? V4_BASE : 0;
+	fw_u128 off = it->fam == FW_V4 ? V4_BASE : 0;
 
-	lo -= off;
-	hi -= off;
-	for (;;) {
-		int bits = ctz128(lo);
+	while (it->i < it->s->n) {
+		fw_u128 lo = it->s->v[it->i].lo, hi = it->s->v[it->i].hi;
 
-		if (bits > width)
-			bits = width;
-		/* Shrink the block until it ends at or before hi. */
-		while (bits > 0 && (bits >= 128 ? U128_MAX : lo + (((fw_u128)1 << bits) - 1)) > hi)
-			bits--;
-		push_cidr(out, lo + off, bits, fam);
-		if (bits >= 128)
-			return;
-		fw_u128 end = lo + (((fw_u128)1 << bits) - 1);
-		if (end >= hi)
-			return;
-		lo = end + 1;
-	}
-}
-
-void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		fw_u128 lo = s->v[i].lo, hi = s->v[i].hi;
-
-		if (fam == FW_V4) {
+		it->i++;
+		if (it->fam == FW_V4) {
 			struct fw_range u = fw_universe(FW_V4);
 
 			if (hi < u.lo || lo > u.hi)
@@ -371,8 +361,65 @@ void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
 			lo = lo < u.lo ? u.lo : lo;
 			hi = hi > u.hi ? u.hi : hi;
 		}
-		range_to_cidrs(lo, hi, fam, out);
+		it->lo = lo - off;
+		it->hi = hi - off;
+		it->in = true;
+		return true;
 	}
+	return false;
+}
+
+/*
+ * The largest aligned block at the start of the current range, left to
+ * right: this is the minimal CIDR cover of a range.
+ */
+bool fw_cidr_next(struct fw_cidr_iter *it, char *buf, size_t len)
+{
+	int width = it->fam == FW_V4 ? 32 : 128, bits;
+	fw_u128 end;
+
+	if (!it->in && !next_range(it))
+		return false;
+	bits = ctz128(it->lo);
+	if (bits > width)
+		bits = width;
+	/* Shrink the block until it ends at or before hi. */
+	while (bits > 0 && (bits >= 128 ? U128_MAX : it->lo + (((fw_u128)1 << bits) - 1)) > it->hi)
+		bits--;
+	if (buf && it->fam == FW_V4) {
+		format_v4((uint32_t)it->lo, width - bits, buf);
+	} else if (buf) {
+		char ip[64];
+
+		fw_ip_format(it->lo, it->fam, ip, sizeof(ip));
+		snprintf(buf, len, "%s/%d", ip, width - bits);
+	}
+	end = bits >= 128 ? U128_MAX : it->lo + (((fw_u128)1 << bits) - 1);
+	if (end >= it->hi)
+		it->in = false;
+	else
+		it->lo = end + 1;
+	return true;
+}
+
+size_t fw_as_cidrs(const struct fw_addrset *s, int fam, struct strlist *out, size_t max)
+{
+	struct fw_cidr_iter it;
+	char buf[FW_CIDR_MAX];
+	size_t n = 0;
+
+	fw_cidr_iter_init(&it, s, fam);
+	while (fw_cidr_next(&it, out && n < max ? buf : NULL, sizeof(buf))) {
+		if (out && n < max)
+			sl_push(out, buf);
+		n++;
+	}
+	return n;
+}
+
+void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
+{
+	fw_as_cidrs(s, fam, out, SIZE_MAX);
 }
 
 char *fw_as_join(const struct fw_addrset *s, int fam)

@@ -215,7 +215,6 @@ static int add_addrs(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool 
 	char *copy = strchr(list, ',') ? xstrdup(list) : NULL, *save = NULL;
 	int fam = 0;
 
-	mt->what = xstrdup(list);
 	for (char *w = copy ? strtok_r(copy, ",", &save) : (char *)list; w;
 	     w = copy ? strtok_r(NULL, ",", &save) : NULL) {
 		struct fw_range rg;
@@ -456,15 +455,16 @@ static void set_target(struct fw_rule *r, const char *name, bool go)
 	};
 
 	free(r->target_name);
-	r->target_name = xstrdup(name);
+	r->target_name = NULL;
 	r->target = go ? FW_T_GOTO : FW_T_JUMP;   /* a user chain, checked after parsing */
-	if (go)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(targets); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(targets) && !go; i++)
 		if (!strcmp(targets[i].name, name))
 			r->target = targets[i].kind;
-	if (is_passive(name))
+	if (!go && is_passive(name))
 		r->target = FW_T_NONE;
+	/* Built-in targets are named by their kind; keep the name of the others. */
+	if (r->target == FW_T_JUMP || r->target == FW_T_GOTO || r->target == FW_T_NONE)
+		r->target_name = xstrdup(name);
 }
 
 /* ---- rules ---- */
@@ -677,7 +677,7 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 	bool neg = false, after_target = false;
 
 	r->line = p->line;
-	r->text = xstrdup(text);
+	r->text = mp_strdup(&p->m->pool, text);
 	while (i < t->n) {
 		const char *o = t->v[i], *v = i + 1 < t->n ? t->v[i + 1] : NULL;
 
@@ -726,6 +726,7 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 			return -1;
 		neg = false;
 	}
+	fw_rule_seal(p->m, r);
 	return 0;
 }
 

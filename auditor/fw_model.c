@@ -76,12 +76,37 @@ struct fw_rule *fw_chain_add_rule(struct fw_chain *c)
 	return r;
 }
 
+/* A copy of n bytes in the pool; the heap block is freed. */
+static void *to_pool(struct fw_model *m, void *p, size_t n)
+{
+	void *q = n ? memcpy(mp_alloc(&m->pool, n), p, n) : NULL;
+
+	free(p);
+	return q;
+}
+
+void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
+{
+	if (!r->m_alloc)
+		return;
+	for (size_t i = 0; i < r->nm; i++) {
+		struct fw_match *mt = &r->m[i];
+
+		mt->addrs.v = to_pool(m, mt->addrs.v, mt->addrs.n * sizeof(*mt->addrs.v));
+		mt->addrs.alloc = 0;
+		mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
+		mt->ports_alloc = 0;
+	}
+	r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
+	r->m_alloc = 0;
+}
+
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg)
 {
 	struct fw_match *mt;
 
 	if (!r->m_alloc) {   /* rules have a few matches: 16 would cost 100,000-rule exports 300 MB */
-		r->m_alloc = 4;
+		r->m_alloc = 2;
 		r->m = xmalloc(r->m_alloc * sizeof(*r->m));
 	}
 	ALLOC_GROW(r->m, r->nm + 1, r->m_alloc);
@@ -156,15 +181,19 @@ int fw_model_finish(struct fw_model *m)
 	return 0;
 }
 
-/* Not xasprintf: an answer over a 100,000-rule export labels as many parts. */
-char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r)
+/*
+ * The label written into buf (NULL: malloc'd) or a pool. Not xasprintf:
+ * an answer over a 100,000-rule export labels as many parts.
+ */
+static char *rule_label(struct mempool *mp, const struct fw_chain *c, const struct fw_rule *r)
 {
 	const char *text = r->text ? r->text : "";
-	size_t lt = strlen(c->table), ln = strlen(c->name), lx = strlen(text);
+	size_t lt = strlen(c->table), ln = strlen(c->name), lx = strlen(text), len;
 	char num[16], *out, *p;
 	int lnum = snprintf(num, sizeof(num), "%u", r->pos);
 
-	p = out = xmalloc(lt + ln + (size_t)lnum + lx + 6);
+	len = lt + ln + (size_t)lnum + lx + 6;
+	p = out = mp ? mp_alloc(mp, len) : xmalloc(len);
 	p = mempcpy(p, c->table, lt);
 	*p++ = ' ';
 	p = mempcpy(p, c->name, ln);
@@ -173,6 +202,16 @@ char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r)
 	p = mempcpy(p, ": ", 2);
 	memcpy(p, text, lx + 1);
 	return out;
+}
+
+char *fw_rule_label(const struct fw_chain *c, const struct fw_rule *r)
+{
+	return rule_label(NULL, c, r);
+}
+
+char *fw_rule_label_in(struct mempool *mp, const struct fw_chain *c, const struct fw_rule *r)
+{
+	return rule_label(mp, c, r);
 }
 
 static void render_ports(struct strbuf *sb, const struct fw_portrange *p, size_t n)
@@ -399,11 +438,13 @@ char *fw_model_rules_text(const struct fw_model *m)
 	return sb_detach(&sb);
 }
 
-static void match_release(struct fw_match *mt)
+static void match_release(struct fw_match *mt, bool sealed)
 {
-	fw_as_release(&mt->addrs);
+	if (!sealed) {
+		fw_as_release(&mt->addrs);
+		free(mt->ports);
+	}
 	free(mt->set_name);
-	free(mt->ports);
 	sl_release(&mt->names);
 	free(mt->what);
 }
@@ -414,10 +455,10 @@ static void chain_release(struct fw_chain *c)
 		struct fw_rule *r = &c->rules[j];
 
 		for (size_t k = 0; k < r->nm; k++)
-			match_release(&r->m[k]);
-		free(r->m);
+			match_release(&r->m[k], !r->m_alloc);
+		if (r->m_alloc)
+			free(r->m);
 		free(r->target_name);
-		free(r->text);
 	}
 	free(c->rules);
 	free(c->table);
@@ -438,5 +479,6 @@ void fw_model_release(struct fw_model *m)
 	free(m->sets);
 	free(m->format);
 	free(m->file);
+	mp_release(&m->pool);
 	memset(m, 0, sizeof(*m));
 }

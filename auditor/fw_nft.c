@@ -656,10 +656,12 @@ static json_t *nat_of_elem(const char *nat, const json_t *stmt, const json_t *da
  * One rule from expr; with a map element, the map becomes "key ==
  * element" and the element's verdict or NAT.
  */
-static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos, const json_t *expr,
+static struct fw_rule *one_rule(struct nft *p, struct fw_chain *c, unsigned pos, const json_t *expr,
 				size_t map_at, const json_t *key, const json_t *elem, const char *nat)
 {
 	struct fw_rule *r = fw_chain_add_rule(c);
+	unsigned line = p->index;
+	char *rendered;
 	const json_t *e;
 	size_t i;
 
@@ -690,7 +692,10 @@ static struct fw_rule *one_rule(struct fw_chain *c, unsigned line, unsigned pos,
 			unsupported(r, e);
 		}
 	}
-	r->text = fw_rule_render(r);
+	rendered = fw_rule_render(r);
+	r->text = mp_strdup(&p->m->pool, rendered);
+	free(rendered);
+	fw_rule_seal(p->m, r);
 	return r;
 }
 
@@ -718,11 +723,11 @@ static int add_rule(struct nft *p, const json_t *o)
 		return nerr(p, "rule without an expr array");
 	pos = c->n ? c->rules[c->n - 1].pos + 1 : 1;
 	if (!(vm = anon_map(expr, &at, &nat))) {
-		one_rule(c, p->index, pos, expr, 0, NULL, NULL, NULL);
+		one_rule(p, c, pos, expr, 0, NULL, NULL, NULL);
 		return 0;
 	}
 	json_array_foreach(json_object_get(json_object_get(vm, "data"), "set"), i, el)
-		one_rule(c, p->index, pos, expr, at, json_object_get(vm, "key"), el, nat);
+		one_rule(p, c, pos, expr, at, json_object_get(vm, "key"), el, nat);
 	return 0;
 }
 

@@ -79,6 +79,7 @@ struct ev {
 	struct fw_verdict *v;
 	enum fw_stage stage;
 	enum fw_ctype base_type;   /* of the base chain being run: user chains act as it */
+	char *last_nat;            /* the NAT label the last part got, in the answer's pool */
 };
 
 /* ---- single matches ---- */
@@ -645,18 +646,38 @@ static char *out_label(const struct out *x)
 	return x->rule ? fw_rule_label(x->chain, x->rule) : policy_label(x->chain);
 }
 
-/* Add a part for the peers set (taken; it is left empty). */
+/* A string of the answer: moved into its pool (s is freed). */
+static char *in_pool(struct ev *ev, char *s)
+{
+	char *p = s ? mp_strdup(&ev->v->pool, s) : NULL;
+
+	free(s);
+	return p;
+}
+
+/* x's label in the answer's pool: a part per rule of a long chain, so no malloc each. */
+static char *out_label_in(struct ev *ev, const struct out *x)
+{
+	return x->rule ? fw_rule_label_in(&ev->v->pool, x->chain, x->rule) : in_pool(ev, policy_label(x->chain));
+}
+
+/* The flow's NAT rule in the pool; consecutive parts of one flow share one copy. */
+static char *nat_label_in(struct ev *ev, const char *s)
+{
+	if (!ev->last_nat || strcmp(ev->last_nat, s))
+		ev->last_nat = mp_strdup(&ev->v->pool, s);
+	return ev->last_nat;
+}
+
+/* Add a part for the peers set (taken; it is left empty); rule and why are in the answer's pool. */
 static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 		     const struct flow *f, char *rule, char *why)
 {
 	struct fw_verdict *v = ev->v;
 	struct fw_part *p;
 
-	if (fw_as_empty(set)) {
-		free(rule);
-		free(why);
+	if (fw_as_empty(set))
 		return;
-	}
 	ALLOC_GROW(v->parts, v->n + 1, v->alloc);
 	p = &v->parts[v->n++];
 	memset(p, 0, sizeof(*p));
@@ -668,7 +689,7 @@ static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 	p->why = why;
 	if (f) {
 		p->nat = f->natted;
-		p->nat_rule = f->nat_rule ? xstrdup(f->nat_rule) : NULL;
+		p->nat_rule = f->nat_rule ? nat_label_in(ev, f->nat_rule) : NULL;
 		p->to_fam = f->pk.fam;
 		p->to = f->bind_dst;
 		p->to_port = f->bind_port;
@@ -764,9 +785,9 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 			if (kind == O_RETURN)   /* off the end of a base chain: its policy */
 				kind = c->policy == FW_T_DROP ? O_DROP : O_ACCEPT, x->rule = NULL, x->chain = c;
 			if (kind == O_DROP) {
-				add_part(ev, FW_BLOCKED, &x->set, f, out_label(x), NULL);
+				add_part(ev, FW_BLOCKED, &x->set, f, out_label_in(ev, x), NULL);
 			} else if (kind == O_UNKNOWN) {
-				add_part(ev, FW_UNKNOWN, &x->set, f, out_label(x), x->why);
+				add_part(ev, FW_UNKNOWN, &x->set, f, out_label_in(ev, x), in_pool(ev, x->why));
 				x->why = NULL;
 			} else {
 				nf = flows_add(next, f, &x->set);
@@ -944,7 +965,7 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 		flows_release(&fl);
 	}
 	ev->stage = FW_STAGE_REQUEST;
-	add_part(ev, FW_ALLOWED, &ok, f, f->accept_rule ? xstrdup(f->accept_rule) : NULL, NULL);
+	add_part(ev, FW_ALLOWED, &ok, f, f->accept_rule ? mp_strdup(&ev->v->pool, f->accept_rule) : NULL, NULL);
 	fw_as_release(&ok);
 }
 
@@ -1040,15 +1061,16 @@ void fw_reach(const struct fw_model *m, const struct fw_query *q, struct fw_verd
 
 		peers_of(q->egress ? q->dests : q->from, q->fam, &all);
 		add_part(&ev, FW_UNKNOWN, &all, NULL, NULL,
-			 xasprintf("the export holds %s rules only; this traffic is %s",
-				   m->fam == FW_V4 ? "IPv4" : "IPv6", q->fam == FW_V4 ? "IPv4" : "IPv6"));
+			 in_pool(&ev, xasprintf("the export holds %s rules only; this traffic is %s",
+						m->fam == FW_V4 ? "IPv4" : "IPv6", q->fam == FW_V4 ? "IPv4" : "IPv6")));
 		fw_as_release(&all);
 	} else if ((oc = other_hook(m, q->fam))) {
 		struct fw_addrset all = FW_ADDRSET_INIT;
 
 		peers_of(q->egress ? q->dests : q->from, q->fam, &all);
-		add_part(&ev, FW_UNKNOWN, &all, NULL, xasprintf("%s %s", oc->table, oc->name),
-			 xasprintf("chain %s %s is on a hook mxaudit does not evaluate", oc->table, oc->name));
+		add_part(&ev, FW_UNKNOWN, &all, NULL, in_pool(&ev, xasprintf("%s %s", oc->table, oc->name)),
+			 in_pool(&ev, xasprintf("chain %s %s is on a hook mxaudit does not evaluate",
+						oc->table, oc->name)));
 		fw_as_release(&all);
 	} else {
 		connect_all(&ev);
@@ -1076,13 +1098,10 @@ const char *fw_stage_name(enum fw_stage s)
 
 void fw_verdict_release(struct fw_verdict *v)
 {
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = 0; i < v->n; i++)
 		fw_as_release(&v->parts[i].peers);
-		free(v->parts[i].rule);
-		free(v->parts[i].nat_rule);
-		free(v->parts[i].why);
-	}
 	free(v->parts);
+	mp_release(&v->pool);
 	fw_as_release(&v->allowed);
 	fw_as_release(&v->blocked);
 	fw_as_release(&v->unknown);

@@ -2,6 +2,7 @@
  * util.c - allocation, strings and error reporting.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -250,4 +251,67 @@ void sl_release(struct strlist *sl)
 	free(sl->v);
 	sl->v = NULL;
 	sl->n = sl->alloc = 0;
+}
+
+/* ---- mempool ---- */
+
+struct mp_chunk {
+	struct mp_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define MP_CHUNK (64 * 1024)
+
+/* n bytes at a multiple of align (a power of two up to max_align_t's). */
+static void *mp_take(struct mempool *mp, size_t n, size_t align)
+{
+	struct mp_chunk *c = mp->head;
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+
+	if (!c || at > c->size || c->size - at < n) {
+		size_t size = n > MP_CHUNK / 4 ? n : MP_CHUNK;   /* big blocks get a chunk of their own */
+
+		c = xmalloc(sizeof(*c) + size);
+		c->size = size;
+		c->used = at = 0;
+		if (mp->head && size != MP_CHUNK) {   /* and the current chunk stays the one filled */
+			c->next = mp->head->next;
+			mp->head->next = c;
+		} else {
+			c->next = mp->head;
+			mp->head = c;
+		}
+	}
+	c->used = at + n;
+	return (char *)c->data + at;
+}
+
+void *mp_alloc(struct mempool *mp, size_t n)
+{
+	return mp_take(mp, n, _Alignof(max_align_t));
+}
+
+char *mp_strndup(struct mempool *mp, const char *s, size_t n)
+{
+	char *p = mp_take(mp, n + 1, 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *mp_strdup(struct mempool *mp, const char *s)
+{
+	return mp_strndup(mp, s, strlen(s));
+}
+
+void mp_release(struct mempool *mp)
+{
+	while (mp->head) {
+		struct mp_chunk *next = mp->head->next;
+
+		free(mp->head);
+		mp->head = next;
+	}
 }

@@ -69,4 +69,19 @@ bool sl_has(const struct strlist *sl, const char *s);     /* exact match */
 void sl_sort_uniq(struct strlist *sl);
 void sl_release(struct strlist *sl);
 
+/*
+ * mempool: strings and small blocks that live and die together, taken
+ * from large chunks and freed at once. For structures of a hundred
+ * thousand small parts, where malloc and free per part dominate.
+ */
+struct mp_chunk;
+struct mempool {
+	struct mp_chunk *head;
+};
+#define MEMPOOL_INIT { NULL }
+void *mp_alloc(struct mempool *mp, size_t n);   /* aligned for any type */
+char *mp_strndup(struct mempool *mp, const char *s, size_t n);
+char *mp_strdup(struct mempool *mp, const char *s);
+void mp_release(struct mempool *mp);
+
 #endif
