@@ -468,19 +468,15 @@ static void sort_short(unsigned char *a, size_t n, size_t size)
  * LSD radix sort on the bytes where the keys differ: IPv4 addresses
  * (::ffff:a.b.c.d) differ in four bytes at most, so large sets sort in
  * four linear passes. qsort's comparisons were a fifth of the time of a
- * 100,000-rule reachability answer.
+ * 100,000-rule reachability answer. Inlined per element size, so the
+ * copies are moves, not calls.
  */
-void fw_sort_by_lo(void *base, size_t n, size_t size)
+static inline __attribute__((always_inline)) void radix(unsigned char *a, size_t n, const size_t size)
 {
-	unsigned char *a = base, *b, *src, *dst, *t;
-	fw_u128 first, diff = 0;
+	unsigned char *b, *src, *dst, *t;
+	fw_u128 first = key_at(a), diff = 0;
 	size_t count[256];
 
-	if (n < 48 && size <= 64) {
-		sort_short(a, n, size);
-		return;
-	}
-	first = key_at(a);
 	for (size_t i = 1; i < n; i++)
 		diff |= key_at(a + i * size) ^ first;
 	src = a;
@@ -505,6 +501,25 @@ void fw_sort_by_lo(void *base, size_t n, size_t size)
 	if (src != a)
 		memcpy(a, src, n * size);
 	free(b);
+}
+
+void fw_sort_by_lo(void *base, size_t n, size_t size)
+{
+	unsigned char *a = base;
+	size_t i = 1;
+
+	while (i < n && key_at(a + (i - 1) * size) <= key_at(a + i * size))
+		i++;
+	if (i >= n)
+		return;   /* sorted already: sets built in order, a run's hits */
+	if (n < 48 && size <= 64)
+		sort_short(a, n, size);
+	else if (size == sizeof(struct fw_range))
+		radix(a, n, sizeof(struct fw_range));
+	else if (size == sizeof(struct fw_lrange))
+		radix(a, n, sizeof(struct fw_lrange));
+	else
+		radix(a, n, size);
 }
 
 void fw_as_append_raw(struct fw_addrset *s, const struct fw_addrset *from)
