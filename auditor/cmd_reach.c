@@ -254,7 +254,7 @@ static int cmp_label(const void *a, const void *b)
 }
 
 /* The deciding rules, each once, in the order the parts first name them. */
-static void collect_rules(const struct fw_verdict *v, struct strlist *rules)
+static void collect_rules(struct fw_verdict *v, struct strlist *rules)
 {
 	struct label *all = xcalloc(2 * v->n + 1, sizeof(*all));
 	bool *keep = xcalloc(2 * v->n + 1, sizeof(*keep));
@@ -263,8 +263,8 @@ static void collect_rules(const struct fw_verdict *v, struct strlist *rules)
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->parts[i].nat_rule)
 			all[n].s = v->parts[i].nat_rule, all[n].idx = n, n++;
-		if (v->parts[i].rule)
-			all[n].s = v->parts[i].rule, all[n].idx = n, n++;
+		if (fw_part_rule(v, &v->parts[i]))
+			all[n].s = fw_part_rule(v, &v->parts[i]), all[n].idx = n, n++;
 	}
 	qsort(all, n, sizeof(*all), cmp_label);
 	for (size_t i = 0; i < n; i++)
@@ -290,7 +290,7 @@ static json_t *cidr_array(const struct fw_addrset *s, int fam)
 	return a;
 }
 
-static int print_json(const struct fw_verdict *v, const struct fw_query *q)
+static int print_json(struct fw_verdict *v, const struct fw_query *q)
 {
 	json_t *root = jobj(), *parts = jarr(), *rules = jarr();
 	const char *side = q->egress ? "to" : "from";
@@ -311,7 +311,7 @@ static int print_json(const struct fw_verdict *v, const struct fw_query *q)
 		jpush_str(rules, rl.v[i]);
 	jset(root, "rules", rules);
 	for (size_t i = 0; i < v->n; i++) {
-		const struct fw_part *p = &v->parts[i];
+		struct fw_part *p = &v->parts[i];
 		json_t *o = jobj();
 		char *to = p->outcome == FW_ALLOWED || p->nat ? part_reaches(p, q) : NULL;
 
@@ -319,7 +319,7 @@ static int print_json(const struct fw_verdict *v, const struct fw_query *q)
 		jset_str(o, "stage", fw_stage_name(p->stage));
 		jset(o, side, cidr_array(&p->peers, q->fam));
 		jset(o, "reaches", jstr(to));
-		jset(o, "rule", jstr(p->rule));
+		jset(o, "rule", jstr(fw_part_rule(v, p)));
 		jset(o, "dnat", jstr(p->nat_rule));
 		if (p->why)
 			jset_str(o, "why", p->why);
@@ -383,7 +383,7 @@ static char *peers_text(const struct fw_addrset *s, const struct fw_query *q)
 	return text;
 }
 
-static void print_part(const struct fw_part *p, const struct fw_query *q)
+static void print_part(struct fw_verdict *v, struct fw_part *p, const struct fw_query *q)
 {
 	char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q);
 
@@ -395,8 +395,8 @@ static void print_part(const struct fw_part *p, const struct fw_query *q)
 	putchar('\n');
 	if (p->nat_rule)
 		printf("    nat:  %s\n", p->nat_rule);
-	if (p->rule)
-		printf("    rule: %s\n", p->rule);
+	if (fw_part_rule(v, p))
+		printf("    rule: %s\n", fw_part_rule(v, p));
 	if (p->why)
 		printf("    why:  %s\n", p->why);
 	free(peers);
@@ -408,7 +408,7 @@ static void print_part(const struct fw_part *p, const struct fw_query *q)
  * TEXT_PARTS others; a blocklist of 100,000 rules is a count, not a
  * screenful per rule (--json lists every part).
  */
-static void print_text(const struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
+static void print_text(struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
 		       const char *host)
 {
 	size_t shown = 0, more[3] = { 0 };
@@ -419,14 +419,14 @@ static void print_text(const struct fw_verdict *v, const struct fw_query *q, con
 	else
 		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
 	for (size_t i = 0; i < v->n; i++) {
-		const struct fw_part *p = &v->parts[i];
+		struct fw_part *p = &v->parts[i];
 
 		if (p->outcome != FW_ALLOWED && shown >= TEXT_PARTS) {
 			more[p->outcome]++;
 			continue;
 		}
 		shown += p->outcome != FW_ALLOWED;
-		print_part(p, q);
+		print_part(v, p, q);
 	}
 	if (more[FW_BLOCKED] || more[FW_UNKNOWN])
 		printf("  ... and %zu more blocked and %zu more unknown parts; --json lists them all\n",

@@ -347,7 +347,15 @@ struct fw_part {
 	int to_fam;
 	fw_u128 to;                   /* where the request goes after NAT */
 	uint16_t to_port;
-	char *rule;                   /* the deciding rule, or "filter FORWARD policy DROP"; strings of parts live in the verdict's pool */
+	/*
+	 * The deciding rule, "filter FORWARD #3: -A FORWARD ..." or "filter
+	 * FORWARD policy DROP": read it with fw_part_rule(), which formats a
+	 * rule's label on first use (answers over big exports have 100,000
+	 * parts and show few). Strings of parts live in the verdict's pool.
+	 */
+	const struct fw_chain *rule_chain;
+	const struct fw_rule *rule_at;
+	char *label;
 	char *nat_rule;               /* the DNAT rule, if any */
 	char *why;                    /* unknown: the reason */
 };
@@ -370,6 +378,8 @@ struct fw_verdict {
  * of the query ends in exactly one of allowed, blocked and unknown.
  */
 void fw_reach(const struct fw_model *m, const struct fw_query *q, struct fw_verdict *out);
+/* Part p's deciding rule (see struct fw_part), or NULL. The model must still be loaded. */
+const char *fw_part_rule(struct fw_verdict *v, struct fw_part *p);
 /* Rules in a row that fw_reach() evaluates at once rather than one by one (default 16). */
 extern size_t fw_run_min;
 const char *fw_verdict_name(enum fw_verdict_kind v);

@@ -63,11 +63,11 @@ static const char *inbound_code(const struct fw_part *p, fw_u128 ip, uint16_t po
 }
 
 static void inbound_message(struct findings *out, const char *code, const char *subject,
-			    const char *file, const struct fw_part *p, const char *peers,
-			    const char *want, int fam)
+			    const char *file, const struct fw_part *p, const char *rule,
+			    const char *peers, const char *want, int fam)
 {
 	char *got = endpoint(p->to, fam, p->to_port);
-	const char *ev = p->rule ? p->rule : p->nat_rule;
+	const char *ev = rule ? rule : p->nat_rule;
 
 	if (!strcmp(code, "inbound.unknown"))
 		findings_add(out, SEV_WARNING, code, subject, ev,
@@ -124,7 +124,8 @@ int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct
 		if (!code)
 			continue;
 		peers = peers_text(&v.parts[i].peers, fam, q->from);
-		inbound_message(out, code, subject, file, &v.parts[i], peers, want, fam);
+		inbound_message(out, code, subject, file, &v.parts[i], fw_part_rule(&v, &v.parts[i]),
+				peers, want, fam);
 		free(peers);
 	}
 	free(want);
@@ -149,18 +150,18 @@ static void egress_one(const struct fw_model *m, const char *fw_name, const stru
 	fw_ip_format(q.host, q.fam, host, sizeof(host));
 	subject = xasprintf("%s: %s/%u from %s", fw_name, proto == 17 ? "udp" : "tcp", port, host);
 	for (size_t i = 0; i < v.n; i++) {
-		const struct fw_part *p = &v.parts[i];
+		struct fw_part *p = &v.parts[i];
 
 		if (p->outcome == FW_ALLOWED)
 			continue;
 		peers = peers_text(&p->peers, q.fam, q.dests);
 		if (p->outcome == FW_UNKNOWN)
-			findings_add(out, SEV_WARNING, "egress.unknown", subject, p->rule,
+			findings_add(out, SEV_WARNING, "egress.unknown", subject, fw_part_rule(&v, p),
 				     "cannot tell whether %s may send %s/%u to %s: %s (firewall/%s.rules)",
 				     host, proto == 17 ? "udp" : "tcp", port, peers,
 				     p->why ? p->why : "unsupported rule", fw_name);
 		else
-			findings_add(out, SEV_CRITICAL, code, subject, p->rule,
+			findings_add(out, SEV_CRITICAL, code, subject, fw_part_rule(&v, p),
 				     "%s may not send %s/%u to %s (%s stage; firewall/%s.rules)", host,
 				     proto == 17 ? "udp" : "tcp", port, peers, fw_stage_name(p->stage), fw_name);
 		free(peers);

@@ -655,11 +655,6 @@ static char *in_pool(struct ev *ev, char *s)
 	return p;
 }
 
-/* x's label in the answer's pool: a part per rule of a long chain, so no malloc each. */
-static char *out_label_in(struct ev *ev, const struct out *x)
-{
-	return x->rule ? fw_rule_label_in(&ev->v->pool, x->chain, x->rule) : in_pool(ev, policy_label(x->chain));
-}
 
 /* The flow's NAT rule in the pool; consecutive parts of one flow share one copy. */
 static char *nat_label_in(struct ev *ev, const char *s)
@@ -669,15 +664,18 @@ static char *nat_label_in(struct ev *ev, const char *s)
 	return ev->last_nat;
 }
 
-/* Add a part for the peers set (taken; it is left empty); rule and why are in the answer's pool. */
-static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
-		     const struct flow *f, char *rule, char *why)
+/*
+ * Add a part for the peers set (taken; it is left empty); rule and why
+ * are in the answer's pool. Returns the part, or NULL for no peers.
+ */
+static struct fw_part *add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
+				const struct flow *f, char *rule, char *why)
 {
 	struct fw_verdict *v = ev->v;
 	struct fw_part *p;
 
 	if (fw_as_empty(set))
-		return;
+		return NULL;
 	ALLOC_GROW(v->parts, v->n + 1, v->alloc);
 	p = &v->parts[v->n++];
 	memset(p, 0, sizeof(*p));
@@ -685,7 +683,7 @@ static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 	p->stage = ev->stage;
 	p->peers = *set;   /* taken, not copied: answers can have 100,000 parts */
 	memset(set, 0, sizeof(*set));
-	p->rule = rule;
+	p->label = rule;
 	p->why = why;
 	if (f) {
 		p->nat = f->natted;
@@ -694,6 +692,25 @@ static void add_part(struct ev *ev, enum fw_outcome oc, struct fw_addrset *set,
 		p->to = f->bind_dst;
 		p->to_port = f->bind_port;
 	}
+	return p;
+}
+
+/* A part for an outcome of a chain: its rule's label is made when asked for. */
+static void out_part(struct ev *ev, enum fw_outcome oc, struct out *x, const struct flow *f, char *why)
+{
+	struct fw_part *p = add_part(ev, oc, &x->set, f, x->rule ? NULL : in_pool(ev, policy_label(x->chain)), why);
+
+	if (p && x->rule) {
+		p->rule_chain = x->chain;
+		p->rule_at = x->rule;
+	}
+}
+
+const char *fw_part_rule(struct fw_verdict *v, struct fw_part *p)
+{
+	if (!p->label && p->rule_at)
+		p->label = fw_rule_label_in(&v->pool, p->rule_chain, p->rule_at);
+	return p->label;
 }
 
 static void flow_copy_meta(struct flow *dst, const struct flow *src)
@@ -785,9 +802,9 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 			if (kind == O_RETURN)   /* off the end of a base chain: its policy */
 				kind = c->policy == FW_T_DROP ? O_DROP : O_ACCEPT, x->rule = NULL, x->chain = c;
 			if (kind == O_DROP) {
-				add_part(ev, FW_BLOCKED, &x->set, f, out_label_in(ev, x), NULL);
+				out_part(ev, FW_BLOCKED, x, f, NULL);
 			} else if (kind == O_UNKNOWN) {
-				add_part(ev, FW_UNKNOWN, &x->set, f, out_label_in(ev, x), in_pool(ev, x->why));
+				out_part(ev, FW_UNKNOWN, x, f, in_pool(ev, x->why));
 				x->why = NULL;
 			} else {
 				nf = flows_add(next, f, &x->set);

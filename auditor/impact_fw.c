@@ -108,8 +108,8 @@ static void reach(const struct fw_model *m, const struct fw_query *q,
 	fw_as_copy(allowed, &v.allowed);
 	*nat = nat_target(&v);
 	for (size_t i = 0; i < v.n && !*rule; i++)
-		if (v.parts[i].outcome != FW_ALLOWED && v.parts[i].rule)
-			*rule = xstrdup(v.parts[i].rule);
+		if (v.parts[i].outcome != FW_ALLOWED && fw_part_rule(&v, &v.parts[i]))
+			*rule = xstrdup(fw_part_rule(&v, &v.parts[i]));
 	fw_verdict_release(&v);
 }
 
