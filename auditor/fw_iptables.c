@@ -458,13 +458,13 @@ static void set_target(struct fw_rule *r, const char *name, bool go)
 	r->target_name = NULL;
 	r->target = go ? FW_T_GOTO : FW_T_JUMP;   /* a user chain, checked after parsing */
 	for (size_t i = 0; i < ARRAY_SIZE(targets) && !go; i++)
-		if (!strcmp(targets[i].name, name))
+		if (!strcmp(targets[i].name, name)) {
 			r->target = targets[i].kind;
+			return;   /* built-in targets are named by their kind */
+		}
 	if (!go && is_passive(name))
 		r->target = FW_T_NONE;
-	/* Built-in targets are named by their kind; keep the name of the others. */
-	if (r->target == FW_T_JUMP || r->target == FW_T_GOTO || r->target == FW_T_NONE)
-		r->target_name = xstrdup(name);
+	r->target_name = xstrdup(name);
 }
 
 /* ---- rules ---- */

@@ -182,8 +182,8 @@ int fw_model_finish(struct fw_model *m)
 }
 
 /*
- * The label written into buf (NULL: malloc'd) or a pool. Not xasprintf:
- * an answer over a 100,000-rule export labels as many parts.
+ * The label, in pool mp or (mp NULL) malloc'd. Not xasprintf: an answer
+ * over a 100,000-rule export labels as many parts.
  */
 static char *rule_label(struct mempool *mp, const struct fw_chain *c, const struct fw_rule *r)
 {
