@@ -278,15 +278,16 @@ static void collect_rules(struct fw_verdict *v, struct strlist *rules)
 	free(all);
 }
 
+/* One block at a time: an allowed set left by a big blocklist is a million CIDRs. */
 static json_t *cidr_array(const struct fw_addrset *s, int fam)
 {
-	struct strlist l = STRLIST_INIT;
+	struct fw_cidr_iter it;
+	char buf[FW_CIDR_MAX];
 	json_t *a = jarr();
 
-	fw_as_to_cidrs(s, fam, &l);
-	for (size_t i = 0; i < l.n; i++)
-		jpush_str(a, l.v[i]);
-	sl_release(&l);
+	fw_cidr_iter_init(&it, s, fam);
+	while (fw_cidr_next(&it, buf, sizeof(buf)))
+		jpush_str(a, buf);
 	return a;
 }
 
