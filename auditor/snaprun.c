@@ -12,6 +12,7 @@
 #include "fw.h"
 #include "snapdiff.h"
 #include "snaprun.h"
+#include "strmap.h"
 
 #define SUMMARY_MAX 160   /* keep `git log --oneline` readable */
 
@@ -135,6 +136,40 @@ static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
 	return 0;
 }
 
+static void copy_list(struct strlist *to, const struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		sl_push(to, from->v[i]);
+}
+
+/*
+ * Record in each domain the configuration it was collected with, so a
+ * later diff judges this snapshot by it without reading the configuration.
+ */
+static void record_inputs(const struct config *cfg, struct snapshot *snap)
+{
+	struct strmap conf = STRMAP_INIT;
+
+	for (size_t i = 0; i < cfg->ndomains; i++)
+		strmap_put(&conf, cfg->domains[i].name, &cfg->domains[i]);
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct domain_conf *dc = strmap_get(&conf, snap->domains[i].name);
+		struct domain_inputs *in = dsnap_set_inputs(&snap->domains[i]);
+
+		if (dc) {
+			copy_list(&in->dkim_selectors, &dc->dkim_selectors);
+			copy_list(&in->sending_ips, &dc->sending_ips);
+			copy_list(&in->mail_hosts, &dc->mail_hosts);
+		}
+		in->lab = cfg->lab;
+		in->dkim_warn_bits = cfg->dkim_warn_bits ? cfg->dkim_warn_bits : 2048;
+		in->dkim_crit_bits = cfg->dkim_crit_bits ? cfg->dkim_crit_bits : 1024;
+		in->policies = cfg->policies.n > 0;
+		in->firewalls = cfg->nfirewalls > 0;
+	}
+	strmap_release(&conf);
+}
+
 double snaprun_seconds(void)
 {
 	struct timespec ts;
@@ -167,6 +202,7 @@ int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *
 				   &run->cur, &run->stats) ||
 	    collect_firewalls(&run->cfg, &run->cur))
 		return -1;
+	record_inputs(&run->cfg, &run->cur);
 	run->t_collect = snaprun_seconds() - t0;
 	return 0;
 }
