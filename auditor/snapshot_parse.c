@@ -13,15 +13,12 @@
 /* Split off the next whitespace-separated field of *p (modified in place). */
 static char *next_field(char **p, const char *seps)
 {
-	char *s = *p, *start;
+	char *s = *p + strspn(*p, seps), *start;
 
-	while (*s && strchr(seps, *s))
-		s++;
 	if (!*s)
 		return NULL;
 	start = s;
-	while (*s && !strchr(seps, *s))
-		s++;
+	s += strcspn(s, seps);
 	if (*s)
 		*s++ = '\0';
 	*p = s;
