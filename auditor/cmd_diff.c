@@ -71,20 +71,24 @@ static char *stem(const char *path, const char *dir, const char *e1, const char 
 }
 
 /*
- * One file of a changed domain on one side: the text the change carries,
- * else (the file did not change) read it from the store. *out NULL: absent.
+ * One file of a changed domain on one side: the text the change carries
+ * (*text borrows it), else (the file did not change) read from the store
+ * into *owned. *text NULL: absent on that side.
  */
 static int side_text(struct store *s, const char *id, const char *path,
-		     const struct store_change *ch, bool new_side, char **out)
+		     const struct store_change *ch, bool new_side,
+		     const char **text, char **owned)
 {
-	const char *t = ch ? (new_side ? ch->new_text : ch->old_text) : NULL;
+	int r = 0;
 
-	*out = NULL;
-	if (ch) {
-		*out = t ? xstrdup(t) : NULL;
-		return 0;
-	}
-	return *id ? store_read_file(s, id, path, out) : 0;
+	*owned = NULL;
+	if (ch)
+		*text = new_side ? ch->new_text : ch->old_text;
+	else if (*id)
+		r = store_read_file(s, id, path, owned);
+	if (!ch)
+		*text = *owned;
+	return r;
 }
 
 /* Load a domain's zone and status on one side (commit id, "" : none) into snap. */
@@ -92,11 +96,12 @@ static int load_domain(struct store *s, const char *id, const struct dom_files *
 		       bool new_side, struct snapshot *snap)
 {
 	char *zpath = xasprintf("dns/%s.zone", f->name), *spath = xasprintf("dns/%s.status", f->name);
-	char *zone = NULL, *status = NULL;
+	char *zone_read = NULL, *status_read = NULL;
+	const char *zone = NULL, *status = NULL;
 	int r;
 
-	if ((r = side_text(s, id, zpath, f->zone, new_side, &zone)) < 0 ||
-	    (r = side_text(s, id, spath, f->status, new_side, &status)) < 0)
+	if ((r = side_text(s, id, zpath, f->zone, new_side, &zone, &zone_read)) < 0 ||
+	    (r = side_text(s, id, spath, f->status, new_side, &status, &status_read)) < 0)
 		goto out;
 	if (zone || status) {
 		struct domain_snap *d = snapshot_add_domain(snap, f->name);
@@ -105,8 +110,8 @@ static int load_domain(struct store *s, const char *id, const struct dom_files *
 			goto out;
 	}
 out:
-	free(zone);
-	free(status);
+	free(zone_read);
+	free(status_read);
 	free(zpath);
 	free(spath);
 	return r;
