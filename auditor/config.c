@@ -6,9 +6,9 @@
  */
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util.h"
 #include "yamltree.h"
@@ -200,11 +200,9 @@ static int read_map(struct reader *rd, const struct ynode *map, const char *what
 	return 0;
 }
 
+/* Thousands of domains: no pairwise check for duplicates, no linear lookup. */
 static int read_domains(struct reader *rd, const struct ynode *list, struct config *c)
 {
-	struct strmap seen = STRMAP_INIT;   /* thousands of domains: no pairwise check */
-	int r = -1;
-
 	if (yexpect(rd->file, list, Y_SEQ, "domains"))
 		return -1;
 	for (size_t i = 0; i < list->n; i++) {
@@ -216,16 +214,12 @@ static int read_domains(struct reader *rd, const struct ynode *list, struct conf
 		d->line = list->items[i]->line;
 		if (read_map(rd, list->items[i], "a domain", domain_fields,
 			     ARRAY_SIZE(domain_fields), d))
-			goto out;
-		if (strmap_put(&seen, d->name, d)) {
-			yerror(rd->file, list->items[i], "domain '%s' is listed twice", d->name);
-			goto out;
-		}
+			return -1;
+		/* Index + 1, not a pointer: growing domains moves them. */
+		if (strmap_put(&c->by_name, d->name, (void *)(uintptr_t)c->ndomains))
+			return yerror(rd->file, list->items[i], "domain '%s' is listed twice", d->name);
 	}
-	r = 0;
-out:
-	strmap_release(&seen);
-	return r;
+	return 0;
 }
 
 static int check_firewall(struct reader *rd, const struct ynode *at, const struct firewall_conf *f)
@@ -334,10 +328,14 @@ out:
 
 const struct domain_conf *config_domain(const struct config *c, const char *name)
 {
-	for (size_t i = 0; i < c->ndomains; i++)
-		if (!strcasecmp(c->domains[i].name, name))
-			return &c->domains[i];
-	return NULL;
+	uintptr_t k = (uintptr_t)strmap_get(&c->by_name, name);
+
+	if (!k) {          /* names are stored lower case */
+		char *lower = str_lower(xstrdup(name));
+		k = (uintptr_t)strmap_get(&c->by_name, lower);
+		free(lower);
+	}
+	return k ? &c->domains[k - 1] : NULL;
 }
 
 void config_release(struct config *c)
@@ -361,6 +359,7 @@ void config_release(struct config *c)
 		sl_release(&f->inside_ifaces);
 	}
 	free(c->domains);
+	strmap_release(&c->by_name);
 	free(c->firewalls);
 	free(c->path);
 	free(c->resolver);
