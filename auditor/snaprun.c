@@ -16,19 +16,42 @@
 
 #define SUMMARY_MAX 160   /* keep `git log --oneline` readable */
 
+/* "example.com: inputs changed (sending_ips, lab)": only the recorded inputs differ. */
+static char *inputs_line(const struct domain_snap *a, const struct domain_snap *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *key;
+
+	sb_addf(&sb, "%s: inputs changed (", b->name);
+	for (size_t i = 0, n = 0; (key = dsnap_inputs_key(i)); i++) {
+		char *x = dsnap_inputs_value(a->inputs, key), *y = dsnap_inputs_value(b->inputs, key);
+		if (strcmp(x, y))
+			sb_addf(&sb, "%s%s", n++ ? ", " : "", key);
+		free(x);
+		free(y);
+	}
+	sb_addc(&sb, ')');
+	return sb_detach(&sb);
+}
+
 /* Per-domain one-line summaries of what changed from prev to cur. */
 void snaprun_changes(const struct snapshot *prev, const struct snapshot *cur,
 		     struct change_lines *out)
 {
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct domain_snap *b = &cur->domains[i];
+		const struct domain_snap *a = prev ? snapshot_domain(prev, b->name) : NULL;
 		struct snapdiff d = { 0 };
 		char *line;
 
 		out->records += b->nrr;
-		snapdiff_domain(prev ? snapshot_domain(prev, b->name) : NULL, b, &d);
+		snapdiff_domain(a, b, &d);
 		if ((line = snapdiff_summary(&d, b->name)))
 			sl_push_owned(&out->lines, line);
+		else if (a && a->inputs && !dsnap_inputs_equal(a->inputs, b->inputs))
+			sl_push_owned(&out->lines, inputs_line(a, b));
+		else if (a && !a->inputs && b->inputs)
+			out->inputs_recorded++;    /* the first run of a version that records them */
 		snapdiff_release(&d);
 	}
 	for (size_t i = 0; prev && i < prev->n; i++)
@@ -61,6 +84,9 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 			cur->n == 1 ? "" : "s", ch->records);
 	else if (ch->lines.n == 1 && strlen(ch->lines.v[0]) <= SUMMARY_MAX)
 		sb_adds(&sb, ch->lines.v[0]);
+	else if (ch->lines.n == 0 && ch->inputs_recorded)
+		sb_addf(&sb, "recorded the inputs each domain is judged with (%zu domain%s)",
+			ch->inputs_recorded, ch->inputs_recorded == 1 ? "" : "s");
 	else if (ch->lines.n == 0)
 		sb_adds(&sb, "no record changed; lookup details changed (servers, agreement)");
 	else {

@@ -63,3 +63,20 @@ assert_rc 2 "without a configuration the old side is judged with nothing"
 assert_no_grep "192.0.2.77" out "so nothing names the IP only the configuration had"
 assert_grep "critical ptr.mismatch  *203.0.113.10" out \
 	"and the recorded sending IP of the new side is checked (introduced)"
+
+# Commit messages: a change of inputs alone is named as one, and the
+# first run that records inputs on a store without them says so.
+cp away.yaml mxaudit.yaml
+sed -i 's/^\(    sending_ips: .*\)$/\1\n    mail_hosts: [192.0.2.25:25]/' mxaudit.yaml
+snap
+assert_rc 0 "snapshot after adding a mail host"
+assert_eq "$(sgit log -1 --format=%s)" "example.com: inputs changed (mail_hosts)" \
+	"the commit names the input that changed"
+sgit update-ref refs/heads/main old-style
+sed 's/, 192.0.2.77//' away.yaml >mxaudit.yaml
+snap
+assert_rc 0 "the first snapshot on top of one without inputs"
+assert_eq "$(sgit log -1 --format=%s)" "recorded the inputs each domain is judged with (1 domain)" \
+	"says it only recorded the inputs"
+assert_eq "$(sgit rev-parse HEAD^{tree})" "$(sgit rev-parse 'old-style~2^{tree}')" \
+	"and its tree is what a recording run wrote before"
