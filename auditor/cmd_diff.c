@@ -272,7 +272,8 @@ static const struct domain_inputs *inputs_of(const struct snapshot *side)
 static size_t print_inputs(const struct dom_change *c, bool color)
 {
 	const struct domain_inputs *a = inputs_of(&c->a), *b = inputs_of(&c->b);
-	size_t n = 0;
+	struct strlist lines = STRLIST_INIT;
+	size_t n;
 
 	if (!c->a.n || !c->b.n || dsnap_inputs_equal(a, b))
 		return 0;
@@ -281,15 +282,11 @@ static size_t print_inputs(const struct dom_change *c, bool color)
 		       b ? "recorded from this snapshot on" : "no longer recorded");
 		return 1;
 	}
-	for (size_t i = 0; dsnap_inputs_key(i); i++) {
-		char *x = dsnap_inputs_value(a, dsnap_inputs_key(i));
-		char *y = dsnap_inputs_value(b, dsnap_inputs_key(i));
-		if (strcmp(x, y))
-			printf("  %s* %s: %s -> %s%s\n", paint(color, '*'), dsnap_inputs_key(i),
-			       *x ? x : "(none)", *y ? y : "(none)", color ? "\033[0m" : ""), n++;
-		free(x);
-		free(y);
-	}
+	dsnap_inputs_diff(a, b, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		printf("  %s* %s%s\n", paint(color, '*'), lines.v[i], color ? "\033[0m" : "");
+	n = lines.n;
+	sl_release(&lines);
 	return n;
 }
 

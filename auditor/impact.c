@@ -469,15 +469,12 @@ static void add_domain_change(struct domain_changes *out, const struct domain_sn
 /* A changed recorded input as info: "* sending_ips: 192.0.2.1 -> 192.0.2.9". */
 static void explain_inputs(struct impact *im, const struct domain_change *c)
 {
-	for (size_t i = 0; dsnap_inputs_key(i); i++) {
-		char *x = dsnap_inputs_value(c->ia, dsnap_inputs_key(i));
-		char *y = dsnap_inputs_value(c->ib, dsnap_inputs_key(i));
-		if (strcmp(x, y))
-			add_change(im, c->name, '*', xasprintf("%s: %s -> %s", dsnap_inputs_key(i),
-							       *x ? x : "(none)", *y ? y : "(none)"));
-		free(x);
-		free(y);
-	}
+	struct strlist lines = STRLIST_INIT;
+
+	dsnap_inputs_diff(c->ia, c->ib, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		add_change(im, c->name, '*', xstrdup(lines.v[i]));
+	sl_release(&lines);
 }
 
 static int change_name_cmp(const void *a, const void *b)

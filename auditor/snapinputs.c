@@ -108,21 +108,20 @@ void dsnap_inputs_text(const struct domain_inputs *in, struct strbuf *sb)
 	}
 }
 
-char *dsnap_inputs_value(const struct domain_inputs *in, const char *key)
+void dsnap_inputs_diff(const struct domain_inputs *a, const struct domain_inputs *b,
+		       struct strlist *out)
 {
-	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; a && b && i < ARRAY_SIZE(ikeys); i++) {
+		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 
-	for (size_t i = 0; in && i < ARRAY_SIZE(ikeys); i++)
-		if (!strcmp(ikeys[i].key, key)) {
-			value_text(in, &ikeys[i], &sb);
-			return sb_detach(&sb);
-		}
-	return NULL;
-}
-
-const char *dsnap_inputs_key(size_t i)
-{
-	return i < ARRAY_SIZE(ikeys) ? ikeys[i].key : NULL;
+		value_text(a, &ikeys[i], &x);
+		value_text(b, &ikeys[i], &y);
+		if (x.len != y.len || (x.len && memcmp(x.buf, y.buf, x.len)))
+			sl_push_owned(out, xasprintf("%s: %s -> %s", ikeys[i].key,
+						     x.len ? x.buf : "(none)", y.len ? y.buf : "(none)"));
+		sb_release(&x);
+		sb_release(&y);
+	}
 }
 
 static int parse_uint(const char *s, unsigned *out)

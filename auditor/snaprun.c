@@ -20,17 +20,14 @@
 static char *inputs_line(const struct domain_snap *a, const struct domain_snap *b)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *key;
+	struct strlist lines = STRLIST_INIT;
 
+	dsnap_inputs_diff(a->inputs, b->inputs, &lines);
 	sb_addf(&sb, "%s: inputs changed (", b->name);
-	for (size_t i = 0, n = 0; (key = dsnap_inputs_key(i)); i++) {
-		char *x = dsnap_inputs_value(a->inputs, key), *y = dsnap_inputs_value(b->inputs, key);
-		if (strcmp(x, y))
-			sb_addf(&sb, "%s%s", n++ ? ", " : "", key);
-		free(x);
-		free(y);
-	}
+	for (size_t i = 0; i < lines.n; i++)     /* "KEY: OLD -> NEW": the keys only */
+		sb_addf(&sb, "%s%.*s", i ? ", " : "", (int)strcspn(lines.v[i], ":"), lines.v[i]);
 	sb_addc(&sb, ')');
+	sl_release(&lines);
 	return sb_detach(&sb);
 }
 

@@ -150,10 +150,13 @@ void dsnap_inputs_free(struct domain_inputs *in);
 bool dsnap_inputs_equal(const struct domain_inputs *a, const struct domain_inputs *b);
 /* Append the "; input" lines of in (NULL: none) to sb. */
 void dsnap_inputs_text(const struct domain_inputs *in, struct strbuf *sb);
-/* The i-th key in file order ("dkim_selectors", ...), NULL past the last. */
-const char *dsnap_inputs_key(size_t i);
-/* One key's value as written ("s1 s2", "yes"); NULL if in is NULL. Caller frees. */
-char *dsnap_inputs_value(const struct domain_inputs *in, const char *key);
+/*
+ * Append "KEY: OLD -> NEW" to out for each input that differs between a
+ * and b ("sending_ips: 192.0.2.1 -> 192.0.2.1 192.0.2.9"; an empty list
+ * reads "(none)"). Nothing when either is NULL.
+ */
+void dsnap_inputs_diff(const struct domain_inputs *a, const struct domain_inputs *b,
+		       struct strlist *out);
 /*
  * One "; input" line after its "; input<TAB>" (modified in place): sets
  * d->inputs, creating it. Unknown keys are skipped. Returns 0 or -1.

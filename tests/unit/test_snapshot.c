@@ -266,7 +266,8 @@ static void test_inputs_roundtrip(void **state)
 	struct domain_snap *a = snapshot_add_domain(&s, "example.com");
 	struct domain_snap *b = snapshot_add_domain(&s, "example.net");
 	struct domain_inputs *in = dsnap_set_inputs(a);
-	char *t1, *t2, *v;
+	struct strlist diff = STRLIST_INIT;
+	char *t1, *t2;
 
 	sl_push(&in->dkim_selectors, "s1");
 	sl_push(&in->dkim_selectors, "s2");
@@ -287,11 +288,16 @@ static void test_inputs_roundtrip(void **state)
 	assert_int_equal(b->nlk, 1);
 	t2 = dsnap_status_text(b);
 	assert_string_equal(t1, t2);
-	v = dsnap_inputs_value(b->inputs, "sending_ips");
-	assert_string_equal(v, "2001:db8::1");
-	free(v);
 	sl_push(&b->inputs->sending_ips, "192.0.2.9");
+	sl_release(&b->inputs->mail_hosts);
 	assert_false(dsnap_inputs_equal(a->inputs, b->inputs));
+	dsnap_inputs_diff(a->inputs, b->inputs, &diff);
+	assert_int_equal(diff.n, 2);
+	assert_string_equal(diff.v[0], "sending_ips: 2001:db8::1 -> 2001:db8::1 192.0.2.9");
+	assert_string_equal(diff.v[1], "mail_hosts: 192.0.2.25:25 -> (none)");
+	sl_release(&diff);
+	dsnap_inputs_diff(a->inputs, NULL, &diff);
+	assert_int_equal(diff.n, 0);
 	assert_false(dsnap_inputs_equal(a->inputs, NULL));
 	assert_true(dsnap_inputs_equal(NULL, NULL));
 	free(t1);
