@@ -16,7 +16,13 @@
 #include "config.h"
 
 /* F_NESTED: a list read by its own function (domains, firewalls). */
-enum ftype { F_STR, F_PATH, F_STRLIST, F_IPLIST, F_BOOL, F_UINT, F_SECONDS, F_NAME, F_NESTED };
+/*
+ * F_NAMELIST: DNS names (DKIM selectors); F_WORDLIST: no blanks or
+ * control characters (mail hosts). Both are recorded in snapshot files,
+ * one space-separated line each (snapinputs.c).
+ */
+enum ftype { F_STR, F_PATH, F_STRLIST, F_IPLIST, F_NAMELIST, F_WORDLIST, F_BOOL, F_UINT,
+	     F_SECONDS, F_NAME, F_NESTED };
 
 struct field {
 	const char *key;
@@ -48,9 +54,9 @@ static const struct field top_fields[] = {
 
 static const struct field domain_fields[] = {
 	{ "name", F_NAME, offsetof(struct domain_conf, name), true },
-	{ "dkim_selectors", F_STRLIST, offsetof(struct domain_conf, dkim_selectors), false },
+	{ "dkim_selectors", F_NAMELIST, offsetof(struct domain_conf, dkim_selectors), false },
 	{ "sending_ips", F_IPLIST, offsetof(struct domain_conf, sending_ips), false },
-	{ "mail_hosts", F_STRLIST, offsetof(struct domain_conf, mail_hosts), false },
+	{ "mail_hosts", F_WORDLIST, offsetof(struct domain_conf, mail_hosts), false },
 };
 
 static const struct field firewall_fields[] = {
@@ -102,12 +108,34 @@ static void known_keys(const struct field *f, size_t n, struct strbuf *sb)
 		sb_addf(sb, "%s%s", i ? ", " : "", f[i].key);
 }
 
-static int read_strlist(struct reader *rd, const struct ynode *v, const char *key,
-			bool ips, struct strlist *out)
+static bool is_word(const char *s)
 {
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* NULL if item fits the list type, else what it should be. */
+static const char *list_item_error(enum ftype t, const char *item)
+{
+	if (t == F_IPLIST && !valid_ip(item))
+		return "an IP address";
+	if (t == F_NAMELIST && !valid_domain(item))
+		return "a DNS name";
+	if (t == F_WORDLIST && (!*item || !is_word(item)))
+		return "IP[:PORT] without blanks";
+	return NULL;
+}
+
+static int read_strlist(struct reader *rd, const struct ynode *v, const char *key,
+			enum ftype t, struct strlist *out)
+{
+	const char *want;
+
 	if (v->kind == Y_SCALAR) {   /* one value may stand alone */
-		if (ips && !valid_ip(v->scalar))
-			return yerror(rd->file, v, "'%s' is not an IP address", v->scalar);
+		if ((want = list_item_error(t, v->scalar)))
+			return yerror(rd->file, v, "'%s' is not %s", v->scalar, want);
 		sl_push(out, v->scalar);
 		return 0;
 	}
@@ -117,9 +145,8 @@ static int read_strlist(struct reader *rd, const struct ynode *v, const char *ke
 		const struct ynode *it = v->items[i];
 		if (yexpect(rd->file, it, Y_SCALAR, key))
 			return -1;
-		if (ips && !valid_ip(it->scalar))
-			return yerror(rd->file, it, "'%s' in '%s' is not an IP address",
-				      it->scalar, key);
+		if ((want = list_item_error(t, it->scalar)))
+			return yerror(rd->file, it, "'%s' in '%s' is not %s", it->scalar, key, want);
 		sl_push(out, it->scalar);
 	}
 	return 0;
@@ -155,7 +182,9 @@ static int read_field(struct reader *rd, const struct field *f, const struct yno
 		return 0;
 	case F_STRLIST:
 	case F_IPLIST:
-		return read_strlist(rd, v, f->key, f->type == F_IPLIST, (struct strlist *)up);
+	case F_NAMELIST:
+	case F_WORDLIST:
+		return read_strlist(rd, v, f->key, f->type, (struct strlist *)up);
 	case F_BOOL:
 		return yget_bool(rd->file, v, f->key, (bool *)up);
 	case F_UINT:
