@@ -13,17 +13,7 @@
 
 char *reverse_name(const char *addr)
 {
-	uint8_t a[16];
-	struct strbuf sb = STRBUF_INIT;
-
-	if (inet_pton(AF_INET, addr, a) == 1)
-		return xasprintf("%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
-	if (inet_pton(AF_INET6, addr, a) != 1)
-		return NULL;
-	for (int i = 15; i >= 0; i--)
-		sb_addf(&sb, "%x.%x.", a[i] & 0xf, a[i] >> 4);
-	sb_adds(&sb, "ip6.arpa.");
-	return sb_detach(&sb);
+	return addr_reverse_name(addr);   /* one implementation (snapshot_parse.c) */
 }
 
 static bool same_addr(const char *x, const char *y)

@@ -46,58 +46,86 @@ struct diff_result {
 	size_t added, removed;
 };
 
-/* "dns/x.zone" -> "x" if path is dir + name + one of exts, else NULL. */
-static char *stem(const char *path, const char *dir, const char *e1, const char *e2)
+/* A changed domain's two files, as store_diff() gave them (NULL: unchanged). */
+struct dom_files {
+	char *name;
+	const struct store_change *zone, *status;
+};
+
+/* "dns/x.zone" -> "x" if path is dir + name + one of exts (*which: 0 or 1), else NULL. */
+static char *stem(const char *path, const char *dir, const char *e1, const char *e2, int *which)
 {
 	size_t len = strlen(path), dl = strlen(dir);
 	const char *exts[] = { e1, e2 };
 
 	if (strncmp(path, dir, dl))
 		return NULL;
-	for (size_t k = 0; k < 2; k++) {
+	for (int k = 0; k < 2; k++) {
 		size_t el = strlen(exts[k]);
-		if (len > dl + el && !strcmp(path + len - el, exts[k]))
+		if (len > dl + el && !strcmp(path + len - el, exts[k])) {
+			*which = k;
 			return xstrndup(path + dl, len - dl - el);
+		}
 	}
 	return NULL;
 }
 
-/* Load a domain's zone and status at commit id ("" : none) into snap. */
-static int load_domain(struct store *s, const char *id, const char *name, struct snapshot *snap)
+/*
+ * One file of a changed domain on one side: the text the change carries
+ * (*text borrows it), else (the file did not change) read from the store
+ * into *owned. *text NULL: absent on that side.
+ */
+static int side_text(struct store *s, const char *id, const char *path,
+		     const struct store_change *ch, bool new_side,
+		     const char **text, char **owned)
 {
-	char *zpath = xasprintf("dns/%s.zone", name), *spath = xasprintf("dns/%s.status", name);
-	char *zone = NULL, *status = NULL;
 	int r = 0;
 
-	if (*id && ((r = store_read_file(s, id, zpath, &zone)) < 0 ||
-		    (r = store_read_file(s, id, spath, &status)) < 0))
+	*owned = NULL;
+	if (ch)
+		*text = new_side ? ch->new_text : ch->old_text;
+	else if (*id)
+		r = store_read_file(s, id, path, owned);
+	if (!ch)
+		*text = *owned;
+	return r;
+}
+
+/* Load a domain's zone and status on one side (commit id, "" : none) into snap. */
+static int load_domain(struct store *s, const char *id, const struct dom_files *f,
+		       bool new_side, struct snapshot *snap)
+{
+	char *zpath = xasprintf("dns/%s.zone", f->name), *spath = xasprintf("dns/%s.status", f->name);
+	char *zone_read = NULL, *status_read = NULL;
+	const char *zone = NULL, *status = NULL;
+	int r;
+
+	if ((r = side_text(s, id, zpath, f->zone, new_side, &zone, &zone_read)) < 0 ||
+	    (r = side_text(s, id, spath, f->status, new_side, &status, &status_read)) < 0)
 		goto out;
 	if (zone || status) {
-		struct domain_snap *d = snapshot_add_domain(snap, name);
+		struct domain_snap *d = snapshot_add_domain(snap, f->name);
 		if ((zone && (r = dsnap_parse_zone(d, zpath, zone)) < 0) ||
 		    (status && (r = dsnap_parse_status(d, spath, status)) < 0))
 			goto out;
 	}
 out:
-	free(zone);
-	free(status);
+	free(zone_read);
+	free(status_read);
 	free(zpath);
 	free(spath);
 	return r;
 }
 
-static int add_domain(struct store *s, struct diff_result *res, char *name)
+static int add_domain(struct store *s, struct diff_result *res, const struct dom_files *f)
 {
 	struct dom_change *c;
 
-	if (res->ndoms && !strcmp(res->doms[res->ndoms - 1].name, name)) {
-		free(name);       /* its .status after its .zone, or the reverse */
-		return 0;
-	}
 	ALLOC_GROW(res->doms, res->ndoms + 1, res->doms_alloc);
 	c = memset(&res->doms[res->ndoms++], 0, sizeof(*c));
-	c->name = name;
-	if (load_domain(s, res->from, name, &c->a) < 0 || load_domain(s, res->to, name, &c->b) < 0)
+	c->name = xstrdup(f->name);
+	if (load_domain(s, res->from, f, false, &c->a) < 0 ||
+	    load_domain(s, res->to, f, true, &c->b) < 0)
 		return -1;
 	snapdiff_domain(c->a.n ? &c->a.domains[0] : NULL, c->b.n ? &c->b.domains[0] : NULL, &c->d);
 	res->added += c->d.nadded;
@@ -128,24 +156,49 @@ static void add_firewall(struct diff_result *res, char *name, const struct store
 	c->nlines = snapdiff_lines(c->old_rules, c->new_rules, &c->lines);
 }
 
-/* Changed domains in path order: dns/a.zone and dns/a.status may not be adjacent. */
+static int files_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct dom_files *)x)->name, ((const struct dom_files *)y)->name);
+}
+
+/*
+ * Changed domains in name order (dns/a.zone and dns/a.status need not
+ * be adjacent in path order), each with the changes of its two files.
+ */
 static int collect(struct store *s, struct diff_result *res,
 		   const struct store_change *ch, size_t n)
 {
-	struct strlist doms = STRLIST_INIT;
-	int r = 0;
+	struct dom_files *f = NULL;
+	size_t nf = 0, alloc = 0, k = 0;
+	int r = 0, which;
 
 	for (size_t i = 0; i < n; i++) {
 		char *name;
-		if ((name = stem(ch[i].path, "dns/", ".zone", ".status")))
-			sl_push_owned(&doms, name);
-		else if ((name = stem(ch[i].path, "firewall/", ".rules", ".export")))
+		if ((name = stem(ch[i].path, "dns/", ".zone", ".status", &which))) {
+			ALLOC_GROW(f, nf + 1, alloc);
+			f[nf].name = name;
+			f[nf].zone = which ? NULL : &ch[i];
+			f[nf++].status = which ? &ch[i] : NULL;
+		} else if ((name = stem(ch[i].path, "firewall/", ".rules", ".export", &which))) {
 			add_firewall(res, name, &ch[i]);
+		}
 	}
-	sl_sort_uniq(&doms);
-	for (size_t i = 0; i < doms.n && r >= 0; i++)
-		r = add_domain(s, res, xstrdup(doms.v[i]));
-	sl_release(&doms);
+	if (nf)
+		qsort(f, nf, sizeof(*f), files_cmp);
+	for (size_t i = 0; i < nf; i++) {     /* merge a domain's two entries */
+		if (k && !strcmp(f[k - 1].name, f[i].name)) {
+			f[k - 1].zone = f[k - 1].zone ? f[k - 1].zone : f[i].zone;
+			f[k - 1].status = f[k - 1].status ? f[k - 1].status : f[i].status;
+			free(f[i].name);
+		} else {
+			f[k++] = f[i];
+		}
+	}
+	for (size_t i = 0; i < k && r >= 0; i++)
+		r = add_domain(s, res, &f[i]);
+	for (size_t i = 0; i < k; i++)
+		free(f[i].name);
+	free(f);
 	return r;
 }
 
@@ -206,6 +259,37 @@ static void print_domain(const struct dom_change *c, bool color)
 	}
 }
 
+static const struct domain_inputs *inputs_of(const struct snapshot *side)
+{
+	return side->n ? side->domains[0].inputs : NULL;
+}
+
+/*
+ * The recorded inputs that changed, "* sending_ips: 192.0.2.1 -> 192.0.2.9";
+ * returns how many lines it printed. Snapshots from before inputs were
+ * recorded have none: their first successor only starts recording.
+ */
+static size_t print_inputs(const struct dom_change *c, bool color)
+{
+	const struct domain_inputs *a = inputs_of(&c->a), *b = inputs_of(&c->b);
+	struct strlist lines = STRLIST_INIT;
+	size_t n;
+
+	if (!c->a.n || !c->b.n || dsnap_inputs_equal(a, b))
+		return 0;
+	if (!a || !b) {
+		printf("  (the configuration it is judged with is %s)\n",
+		       b ? "recorded from this snapshot on" : "no longer recorded");
+		return 1;
+	}
+	dsnap_inputs_diff(a, b, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		printf("  %s* %s%s\n", paint(color, '*'), lines.v[i], color ? "\033[0m" : "");
+	n = lines.n;
+	sl_release(&lines);
+	return n;
+}
+
 static void print_firewall(const struct fw_change *c, bool color)
 {
 	printf("firewall %s%s\n", c->name, !c->new_rules && !c->export_only ? " (no longer in the snapshot)" :
@@ -225,7 +309,7 @@ static void print_text(const struct diff_result *res, bool color)
 	       SHORT_ID, res->to);
 	for (size_t i = 0; i < res->ndoms; i++) {
 		print_domain(&res->doms[i], color);
-		if (snapdiff_empty(&res->doms[i].d))
+		if (!print_inputs(&res->doms[i], color) && snapdiff_empty(&res->doms[i].d))
 			printf("  (no record or result changed; only lookup details, "
 			       "such as which servers answered)\n");
 		nd++;
@@ -370,6 +454,30 @@ static int impact_input(struct store *s, const struct diff_result *res, bool fir
 	return 0;
 }
 
+/* Whether a snapshot side's domain needs the configuration to be judged. */
+static bool side_needs_config(const struct snapshot *side)
+{
+	const struct domain_inputs *in = side->n ? side->domains[0].inputs : NULL;
+
+	return side->n && (!in || in->policies || in->firewalls);
+}
+
+/*
+ * The changed domains record what they are judged with (snapinputs.c),
+ * so the configuration, thousands of domains long, is read only for what
+ * they do not record: policies, firewall settings, the inputs of
+ * snapshots taken before they were recorded, or when -c names it.
+ */
+static bool needs_config(const struct cmd_ctx *ctx, const struct diff_result *res)
+{
+	if (ctx->config_given || res->nfws)
+		return true;
+	for (size_t i = 0; i < res->ndoms; i++)
+		if (side_needs_config(&res->doms[i].a) || side_needs_config(&res->doms[i].b))
+			return true;
+	return false;
+}
+
 static int compute_impact(struct store *s, const struct cmd_ctx *ctx,
 			  const struct diff_result *res, struct impact *im)
 {
@@ -380,7 +488,7 @@ static int compute_impact(struct store *s, const struct cmd_ctx *ctx,
 	bool have_cfg = false, whole = false;
 	int r = -1;
 
-	if (impact_load_config(ctx, false, &cfg, &have_cfg) ||
+	if ((needs_config(ctx, res) && impact_load_config(ctx, false, &cfg, &have_cfg)) ||
 	    impact_load_policies(have_cfg ? &cfg : NULL, &ps) ||
 	    impact_input(s, res, have_cfg && cfg.nfirewalls, &a, &b, &whole))
 		goto out;

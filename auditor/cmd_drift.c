@@ -189,7 +189,7 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 	struct drift_opts o = { 0 };
 	struct snaprun run = { 0 };
 	struct impact im = IMPACT_INIT;
-	struct change_lines ch = { STRLIST_INIT, 0 };
+	struct change_lines ch = { STRLIST_INIT, 0, 0 };
 	char *first = NULL, *body = NULL, *trail = NULL, *message = NULL, id[41];
 	bool changed = false;
 	int r = -1;

@@ -81,7 +81,7 @@ static int parse_options(int argc, char **argv, const char **tag, const char **n
 int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct snaprun run = { 0 };
-	struct change_lines ch = { STRLIST_INIT, 0 };
+	struct change_lines ch = { STRLIST_INIT, 0, 0 };
 	const char *tag = NULL, *note = NULL;
 	const struct snapshot *prev;
 	char id[41];

@@ -6,9 +6,9 @@
  */
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util.h"
 #include "yamltree.h"
@@ -16,7 +16,13 @@
 #include "config.h"
 
 /* F_NESTED: a list read by its own function (domains, firewalls). */
-enum ftype { F_STR, F_PATH, F_STRLIST, F_IPLIST, F_BOOL, F_UINT, F_SECONDS, F_NAME, F_NESTED };
+/*
+ * F_NAMELIST: DNS names (DKIM selectors); F_WORDLIST: no blanks or
+ * control characters (mail hosts). Both are recorded in snapshot files,
+ * one space-separated line each (snapinputs.c).
+ */
+enum ftype { F_STR, F_PATH, F_STRLIST, F_IPLIST, F_NAMELIST, F_WORDLIST, F_BOOL, F_UINT,
+	     F_SECONDS, F_NAME, F_NESTED };
 
 struct field {
 	const char *key;
@@ -48,9 +54,9 @@ static const struct field top_fields[] = {
 
 static const struct field domain_fields[] = {
 	{ "name", F_NAME, offsetof(struct domain_conf, name), true },
-	{ "dkim_selectors", F_STRLIST, offsetof(struct domain_conf, dkim_selectors), false },
+	{ "dkim_selectors", F_NAMELIST, offsetof(struct domain_conf, dkim_selectors), false },
 	{ "sending_ips", F_IPLIST, offsetof(struct domain_conf, sending_ips), false },
-	{ "mail_hosts", F_STRLIST, offsetof(struct domain_conf, mail_hosts), false },
+	{ "mail_hosts", F_WORDLIST, offsetof(struct domain_conf, mail_hosts), false },
 };
 
 static const struct field firewall_fields[] = {
@@ -102,12 +108,34 @@ static void known_keys(const struct field *f, size_t n, struct strbuf *sb)
 		sb_addf(sb, "%s%s", i ? ", " : "", f[i].key);
 }
 
-static int read_strlist(struct reader *rd, const struct ynode *v, const char *key,
-			bool ips, struct strlist *out)
+static bool is_word(const char *s)
 {
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* NULL if item fits the list type, else what it should be. */
+static const char *list_item_error(enum ftype t, const char *item)
+{
+	if (t == F_IPLIST && !valid_ip(item))
+		return "an IP address";
+	if (t == F_NAMELIST && !valid_domain(item))
+		return "a DNS name";
+	if (t == F_WORDLIST && (!*item || !is_word(item)))
+		return "IP[:PORT] without blanks";
+	return NULL;
+}
+
+static int read_strlist(struct reader *rd, const struct ynode *v, const char *key,
+			enum ftype t, struct strlist *out)
+{
+	const char *want;
+
 	if (v->kind == Y_SCALAR) {   /* one value may stand alone */
-		if (ips && !valid_ip(v->scalar))
-			return yerror(rd->file, v, "'%s' is not an IP address", v->scalar);
+		if ((want = list_item_error(t, v->scalar)))
+			return yerror(rd->file, v, "'%s' is not %s", v->scalar, want);
 		sl_push(out, v->scalar);
 		return 0;
 	}
@@ -117,9 +145,8 @@ static int read_strlist(struct reader *rd, const struct ynode *v, const char *ke
 		const struct ynode *it = v->items[i];
 		if (yexpect(rd->file, it, Y_SCALAR, key))
 			return -1;
-		if (ips && !valid_ip(it->scalar))
-			return yerror(rd->file, it, "'%s' in '%s' is not an IP address",
-				      it->scalar, key);
+		if ((want = list_item_error(t, it->scalar)))
+			return yerror(rd->file, it, "'%s' in '%s' is not %s", it->scalar, key, want);
 		sl_push(out, it->scalar);
 	}
 	return 0;
@@ -155,7 +182,9 @@ static int read_field(struct reader *rd, const struct field *f, const struct yno
 		return 0;
 	case F_STRLIST:
 	case F_IPLIST:
-		return read_strlist(rd, v, f->key, f->type == F_IPLIST, (struct strlist *)up);
+	case F_NAMELIST:
+	case F_WORDLIST:
+		return read_strlist(rd, v, f->key, f->type, (struct strlist *)up);
 	case F_BOOL:
 		return yget_bool(rd->file, v, f->key, (bool *)up);
 	case F_UINT:
@@ -200,11 +229,9 @@ static int read_map(struct reader *rd, const struct ynode *map, const char *what
 	return 0;
 }
 
+/* Thousands of domains: no pairwise check for duplicates, no linear lookup. */
 static int read_domains(struct reader *rd, const struct ynode *list, struct config *c)
 {
-	struct strmap seen = STRMAP_INIT;   /* thousands of domains: no pairwise check */
-	int r = -1;
-
 	if (yexpect(rd->file, list, Y_SEQ, "domains"))
 		return -1;
 	for (size_t i = 0; i < list->n; i++) {
@@ -216,16 +243,12 @@ static int read_domains(struct reader *rd, const struct ynode *list, struct conf
 		d->line = list->items[i]->line;
 		if (read_map(rd, list->items[i], "a domain", domain_fields,
 			     ARRAY_SIZE(domain_fields), d))
-			goto out;
-		if (strmap_put(&seen, d->name, d)) {
-			yerror(rd->file, list->items[i], "domain '%s' is listed twice", d->name);
-			goto out;
-		}
+			return -1;
+		/* Index + 1, not a pointer: growing domains moves them. */
+		if (strmap_put(&c->by_name, d->name, (void *)(uintptr_t)c->ndomains))
+			return yerror(rd->file, list->items[i], "domain '%s' is listed twice", d->name);
 	}
-	r = 0;
-out:
-	strmap_release(&seen);
-	return r;
+	return 0;
 }
 
 static int check_firewall(struct reader *rd, const struct ynode *at, const struct firewall_conf *f)
@@ -334,10 +357,14 @@ out:
 
 const struct domain_conf *config_domain(const struct config *c, const char *name)
 {
-	for (size_t i = 0; i < c->ndomains; i++)
-		if (!strcasecmp(c->domains[i].name, name))
-			return &c->domains[i];
-	return NULL;
+	uintptr_t k = (uintptr_t)strmap_get(&c->by_name, name);
+
+	if (!k) {          /* names are stored lower case */
+		char *lower = str_lower(xstrdup(name));
+		k = (uintptr_t)strmap_get(&c->by_name, lower);
+		free(lower);
+	}
+	return k ? &c->domains[k - 1] : NULL;
 }
 
 void config_release(struct config *c)
@@ -361,6 +388,7 @@ void config_release(struct config *c)
 		sl_release(&f->inside_ifaces);
 	}
 	free(c->domains);
+	strmap_release(&c->by_name);
 	free(c->firewalls);
 	free(c->path);
 	free(c->resolver);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "util.h"
+#include "strmap.h"
 
 struct domain_conf {
 	char *name;                   /* lower case, no final dot */
@@ -42,6 +43,7 @@ struct config {
 	unsigned stale_runs;          /* drift: runs a lookup must fail before it is a finding (2) */
 	struct domain_conf *domains;
 	size_t ndomains, domains_alloc;
+	struct strmap by_name;        /* domain name -> its domain_conf (config_domain) */
 	struct firewall_conf *firewalls;
 	size_t nfirewalls, firewalls_alloc;
 };
@@ -51,6 +53,7 @@ struct config {
 int config_load(const char *path, struct config *out);
 /* The same from a buffer; path names it in errors and anchors relative paths. */
 int config_parse(const char *path, const char *buf, size_t len, struct config *out);
+/* The domain's configuration (name in any case), or NULL. Borrowed. */
 const struct domain_conf *config_domain(const struct config *c, const char *name);
 void config_release(struct config *c);
 

@@ -97,15 +97,45 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 	free(apex);
 }
 
+/*
+ * What d is judged with: the inputs recorded in its snapshot, viewed as
+ * a configuration (the lists are borrowed, not copied), else the
+ * configured ones.
+ */
+static const struct domain_conf *judged_with(const struct domain_snap *d, const struct config *cfg,
+					     struct domain_conf *dc_view, struct config *cfg_view,
+					     const struct config **cfg_out)
+{
+	const struct domain_inputs *in = d->inputs;
+
+	*cfg_out = cfg;
+	if (!in)
+		return cfg ? config_domain(cfg, d->name) : NULL;
+	memset(cfg_view, 0, sizeof(*cfg_view));
+	cfg_view->lab = in->lab;
+	cfg_view->dkim_warn_bits = in->dkim_warn_bits;
+	cfg_view->dkim_crit_bits = in->dkim_crit_bits;
+	*cfg_out = cfg_view;
+	memset(dc_view, 0, sizeof(*dc_view));
+	dc_view->name = d->name;
+	dc_view->dkim_selectors = in->dkim_selectors;
+	dc_view->sending_ips = in->sending_ips;
+	dc_view->mail_hosts = in->mail_hosts;
+	return dc_view;
+}
+
 static void domain_findings(const struct domain_snap *d, const struct impact_opts *o,
 			    const struct path_fws *fws, struct findings *fs)
 {
-	const struct domain_conf *dc = o->cfg ? config_domain(o->cfg, d->name) : NULL;
+	struct domain_conf dc_view;
+	struct config cfg_view;
+	const struct config *cfg;
+	const struct domain_conf *dc = judged_with(d, o->cfg, &dc_view, &cfg_view, &cfg);
 	const struct policy_set *ps = o->policies;
 	struct analyze_opts ao;
 
-	analyze_domain(d, dc, o->cfg, fs);
-	analyze_opts_init(&ao, dc, o->cfg);
+	analyze_domain(d, dc, cfg, fs);
+	analyze_opts_init(&ao, dc, cfg);
 	for (size_t i = 0; ps && i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &ao, fs);
@@ -406,6 +436,7 @@ struct domain_change {
 	const char *name;          /* borrowed from the snapshots */
 	bool gone;                 /* not in b */
 	struct snapdiff d;
+	const struct domain_inputs *ia, *ib;   /* recorded inputs, when they differ */
 };
 
 struct domain_changes {
@@ -420,15 +451,30 @@ static void add_domain_change(struct domain_changes *out, const struct domain_sn
 	struct snapdiff d = { 0 };
 
 	snapdiff_domain(da, db, &d);
-	if (da && db && snapdiff_empty(&d)) {
+	if (da && db && snapdiff_empty(&d) && dsnap_inputs_equal(da->inputs, db->inputs)) {
 		snapdiff_release(&d);
 		return;
 	}
 	ALLOC_GROW(out->v, out->n + 1, out->alloc);
-	c = &out->v[out->n++];
+	c = memset(&out->v[out->n++], 0, sizeof(*c));
 	c->name = db ? db->name : da->name;
 	c->gone = !db;
 	c->d = d;
+	if (da && db && da->inputs && db->inputs && !dsnap_inputs_equal(da->inputs, db->inputs)) {
+		c->ia = da->inputs;
+		c->ib = db->inputs;
+	}
+}
+
+/* A changed recorded input as info: "* sending_ips: 192.0.2.1 -> 192.0.2.9". */
+static void explain_inputs(struct impact *im, const struct domain_change *c)
+{
+	struct strlist lines = STRLIST_INIT;
+
+	dsnap_inputs_diff(c->ia, c->ib, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		add_change(im, c->name, '*', xstrdup(lines.v[i]));
+	sl_release(&lines);
 }
 
 static int change_name_cmp(const void *a, const void *b)
@@ -440,8 +486,9 @@ static int change_name_cmp(const void *a, const void *b)
 /*
  * The domains whose records or lookups differ, each diffed once, in name
  * order (so a gone domain is reported where it sorts). A
- * domain's findings depend on that domain alone (and on the configuration
- * and policies, the same for both sides), so only these need analyzing: a
+ * domain's findings depend on that domain alone (its recorded inputs
+ * included; policies and unrecorded configuration are the same for both
+ * sides), so only these need analyzing: a
  * drift run over thousands of unchanged domains analyzes none of them.
  */
 static void changed_domains(const struct snapshot *a, const struct snapshot *b,
@@ -465,10 +512,12 @@ static void compare_domains(const struct domain_changes *ch, struct impact *im)
 	for (size_t i = 0; i < ch->n; i++) {
 		const struct domain_change *c = &ch->v[i];
 
-		if (!snapdiff_empty(&c->d)) {
+		if (!snapdiff_empty(&c->d) || c->ia) {
 			im->nscopes++;
 			explain_domain(im, c->name, &c->d);
 		}
+		if (c->ia)
+			explain_inputs(im, c);
 		if (c->gone)
 			add_change(im, c->name, '-', xstrdup("domain no longer in the snapshot"));
 	}

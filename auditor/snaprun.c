@@ -12,8 +12,24 @@
 #include "fw.h"
 #include "snapdiff.h"
 #include "snaprun.h"
+#include "strmap.h"
 
 #define SUMMARY_MAX 160   /* keep `git log --oneline` readable */
+
+/* "example.com: inputs changed (sending_ips, lab)": only the recorded inputs differ. */
+static char *inputs_line(const struct domain_snap *a, const struct domain_snap *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strlist lines = STRLIST_INIT;
+
+	dsnap_inputs_diff(a->inputs, b->inputs, &lines);
+	sb_addf(&sb, "%s: inputs changed (", b->name);
+	for (size_t i = 0; i < lines.n; i++)     /* "KEY: OLD -> NEW": the keys only */
+		sb_addf(&sb, "%s%.*s", i ? ", " : "", (int)strcspn(lines.v[i], ":"), lines.v[i]);
+	sb_addc(&sb, ')');
+	sl_release(&lines);
+	return sb_detach(&sb);
+}
 
 /* Per-domain one-line summaries of what changed from prev to cur. */
 void snaprun_changes(const struct snapshot *prev, const struct snapshot *cur,
@@ -21,13 +37,18 @@ void snaprun_changes(const struct snapshot *prev, const struct snapshot *cur,
 {
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct domain_snap *b = &cur->domains[i];
+		const struct domain_snap *a = prev ? snapshot_domain(prev, b->name) : NULL;
 		struct snapdiff d = { 0 };
 		char *line;
 
 		out->records += b->nrr;
-		snapdiff_domain(prev ? snapshot_domain(prev, b->name) : NULL, b, &d);
+		snapdiff_domain(a, b, &d);
 		if ((line = snapdiff_summary(&d, b->name)))
 			sl_push_owned(&out->lines, line);
+		else if (a && a->inputs && !dsnap_inputs_equal(a->inputs, b->inputs))
+			sl_push_owned(&out->lines, inputs_line(a, b));
+		else if (a && !a->inputs && b->inputs)
+			out->inputs_recorded++;    /* the first run of a version that records them */
 		snapdiff_release(&d);
 	}
 	for (size_t i = 0; prev && i < prev->n; i++)
@@ -60,6 +81,9 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 			cur->n == 1 ? "" : "s", ch->records);
 	else if (ch->lines.n == 1 && strlen(ch->lines.v[0]) <= SUMMARY_MAX)
 		sb_adds(&sb, ch->lines.v[0]);
+	else if (ch->lines.n == 0 && ch->inputs_recorded)
+		sb_addf(&sb, "recorded the inputs each domain is judged with (%zu domain%s)",
+			ch->inputs_recorded, ch->inputs_recorded == 1 ? "" : "s");
 	else if (ch->lines.n == 0)
 		sb_adds(&sb, "no record changed; lookup details changed (servers, agreement)");
 	else {
@@ -135,6 +159,40 @@ static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
 	return 0;
 }
 
+static void copy_list(struct strlist *to, const struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		sl_push(to, from->v[i]);
+}
+
+/*
+ * Record in each domain the configuration it was collected with, so a
+ * later diff judges this snapshot by it without reading the configuration.
+ */
+static void record_inputs(const struct config *cfg, struct snapshot *snap)
+{
+	struct strmap conf = STRMAP_INIT;
+
+	for (size_t i = 0; i < cfg->ndomains; i++)
+		strmap_put(&conf, cfg->domains[i].name, &cfg->domains[i]);
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct domain_conf *dc = strmap_get(&conf, snap->domains[i].name);
+		struct domain_inputs *in = dsnap_set_inputs(&snap->domains[i]);
+
+		if (dc) {
+			copy_list(&in->dkim_selectors, &dc->dkim_selectors);
+			copy_list(&in->sending_ips, &dc->sending_ips);
+			copy_list(&in->mail_hosts, &dc->mail_hosts);
+		}
+		in->lab = cfg->lab;
+		in->dkim_warn_bits = cfg->dkim_warn_bits ? cfg->dkim_warn_bits : 2048;
+		in->dkim_crit_bits = cfg->dkim_crit_bits ? cfg->dkim_crit_bits : 1024;
+		in->policies = cfg->policies.n > 0;
+		in->firewalls = cfg->nfirewalls > 0;
+	}
+	strmap_release(&conf);
+}
+
 double snaprun_seconds(void)
 {
 	struct timespec ts;
@@ -167,6 +225,7 @@ int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *
 				   &run->cur, &run->stats) ||
 	    collect_firewalls(&run->cfg, &run->cur))
 		return -1;
+	record_inputs(&run->cfg, &run->cur);
 	run->t_collect = snaprun_seconds() - t0;
 	return 0;
 }

@@ -29,6 +29,7 @@ struct snaprun {
 struct change_lines {
 	struct strlist lines;   /* one per changed domain or firewall */
 	size_t records;         /* records in the new snapshot */
+	size_t inputs_recorded; /* domains whose only change: inputs recorded for the first time */
 };
 
 /* snaprun.c */

@@ -106,6 +106,7 @@ static void dsnap_release(struct domain_snap *d)
 	free(d->rrs);
 	free(d->lks);
 	free(d->name);
+	dsnap_inputs_free(d->inputs);
 }
 
 void snapshot_release(struct snapshot *s)
@@ -273,6 +274,7 @@ char *dsnap_status_text(const struct domain_snap *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	dsnap_inputs_text(d->inputs, &sb);
 	sb_adds(&sb, "; name\ttype\tresult\tflags\tservers\tdisagreement\n");
 	for (size_t i = 0; i < d->nlk; i++) {
 		const struct lookup *l = &d->lks[i];

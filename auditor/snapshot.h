@@ -47,8 +47,24 @@ struct lookup {
 	char *detail;     /* for disagreement: "server=STATE/N" of the odd ones; or NULL */
 };
 
+/*
+ * What a domain was collected and is judged with besides its records:
+ * its configured DKIM selectors, sending IPs and mail hosts, and the
+ * run's lab flag and DKIM key-size limits. Recorded in the .status file
+ * ("; input" lines) so a later diff judges the snapshot as it was taken,
+ * without the configuration. Policies and firewall settings stay in the
+ * configuration; the flags say whether the run had any.
+ */
+struct domain_inputs {
+	struct strlist dkim_selectors, sending_ips, mail_hosts;
+	bool lab;
+	unsigned dkim_warn_bits, dkim_crit_bits;
+	bool policies, firewalls;     /* the run had policies / firewalls configured */
+};
+
 struct domain_snap {
 	char *name;               /* as configured, lower case, no final dot */
+	struct domain_inputs *inputs;  /* NULL: not recorded (snapshots before 0.2) */
 	struct rr *rrs;           /* sorted by owner, type, rdata; unique */
 	size_t nrr, rr_alloc;
 	struct lookup *lks;       /* sorted by name, type */
@@ -99,6 +115,7 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 const struct lookup *dsnap_lookup(const struct domain_snap *d,
 				  const char *name, const char *type);
 
+
 /* Canonical files. The returned text is the caller's to free. */
 char *dsnap_zone_text(const struct domain_snap *d);
 char *dsnap_status_text(const struct domain_snap *d);
@@ -124,5 +141,26 @@ char *rr_txt_join(const struct rr *r);       /* strings joined, NULL if bad */
 int rr_mx(const struct rr *r, unsigned *pref, char **host);    /* host absolute */
 char *name_abs(const char *name);            /* lower case, with final dot */
 char *addr_reverse_name(const char *ip);     /* "10.2.0.192.in-addr.arpa.", NULL if not an IP */
+
+/* snapinputs.c */
+/* Give d a fresh record of inputs (defaults, empty lists) and return it. */
+struct domain_inputs *dsnap_set_inputs(struct domain_snap *d);
+void dsnap_inputs_free(struct domain_inputs *in);
+/* Whether two records hold the same inputs (NULL: none recorded). */
+bool dsnap_inputs_equal(const struct domain_inputs *a, const struct domain_inputs *b);
+/* Append the "; input" lines of in (NULL: none) to sb. */
+void dsnap_inputs_text(const struct domain_inputs *in, struct strbuf *sb);
+/*
+ * Append "KEY: OLD -> NEW" to out for each input that differs between a
+ * and b ("sending_ips: 192.0.2.1 -> 192.0.2.1 192.0.2.9"; an empty list
+ * reads "(none)"). Nothing when either is NULL.
+ */
+void dsnap_inputs_diff(const struct domain_inputs *a, const struct domain_inputs *b,
+		       struct strlist *out);
+/*
+ * One "; input" line after its "; input<TAB>" (modified in place): sets
+ * d->inputs, creating it. Unknown keys are skipped. Returns 0 or -1.
+ */
+int dsnap_parse_input(struct domain_snap *d, char *line);
 
 #endif

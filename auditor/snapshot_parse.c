@@ -13,15 +13,12 @@
 /* Split off the next whitespace-separated field of *p (modified in place). */
 static char *next_field(char **p, const char *seps)
 {
-	char *s = *p, *start;
+	char *s = *p + strspn(*p, seps), *start;
 
-	while (*s && strchr(seps, *s))
-		s++;
 	if (!*s)
 		return NULL;
 	start = s;
-	while (*s && !strchr(seps, *s))
-		s++;
+	s += strcspn(s, seps);
 	if (*s)
 		*s++ = '\0';
 	*p = s;
@@ -63,9 +60,15 @@ static int parse_zone_line(struct domain_snap *d, char *line)
 	return 0;
 }
 
-/* Feed each line of text to parse_line; the first it rejects is reported. */
+#define INPUT_PREFIX "; input\t"
+
+/*
+ * Feed each line of text to parse_line; the first it rejects is reported.
+ * With inputs, "; input" lines are the domain's recorded inputs.
+ */
 static int parse_lines(struct domain_snap *d, const char *file, const char *text,
-		       int (*parse_line)(struct domain_snap *, char *), const char *expected)
+		       int (*parse_line)(struct domain_snap *, char *), const char *expected,
+		       bool inputs)
 {
 	struct strbuf line = STRBUF_INIT;
 	unsigned lineno = 0;
@@ -74,6 +77,15 @@ static int parse_lines(struct domain_snap *d, const char *file, const char *text
 	while (*text) {
 		text = next_line(text, &line);
 		lineno++;
+		if (inputs && !strncmp(line.buf, INPUT_PREFIX, strlen(INPUT_PREFIX))) {
+			if (dsnap_parse_input(d, line.buf + strlen(INPUT_PREFIX))) {
+				r = error("%s:%u: expected '; input KEY VALUE', a list of addresses "
+					  "for sending_ips, yes or no for flags, two numbers for "
+					  "dkim_bits", file, lineno);
+				break;
+			}
+			continue;
+		}
 		if (!line.len || line.buf[0] == ';')
 			continue;
 		if (parse_line(d, line.buf)) {
@@ -88,7 +100,7 @@ static int parse_lines(struct domain_snap *d, const char *file, const char *text
 
 int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
 {
-	return parse_lines(d, file, text, parse_zone_line, "owner TTL IN TYPE RDATA");
+	return parse_lines(d, file, text, parse_zone_line, "owner TTL IN TYPE RDATA", false);
 }
 
 static int parse_status_line(struct domain_snap *d, char *line)
@@ -113,7 +125,8 @@ static int parse_status_line(struct domain_snap *d, char *line)
 
 int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text)
 {
-	return parse_lines(d, file, text, parse_status_line, "name TYPE RESULT FLAGS SERVERS");
+	return parse_lines(d, file, text, parse_status_line, "name TYPE RESULT FLAGS SERVERS",
+			   true);
 }
 
 /* Decode one character-string at *p (quoted or bare) into out. */

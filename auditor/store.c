@@ -255,6 +255,12 @@ int store_open(const char *path, bool lock, struct store **out)
 	 */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
 	/*
+	 * So do commits: the first snapshot's message names every domain
+	 * (a megabyte at scale), and diff resolves the same commit several
+	 * times (its id, its tree, files in it).
+	 */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)64 << 20);
+	/*
 	 * Reads are not re-hashed, as with git itself: zlib's checksum still
 	 * catches damaged objects, and `git fsck` verifies hashes.
 	 */
@@ -934,50 +940,123 @@ out:
 	return r;
 }
 
-static int diff_delta(struct store *s, const git_diff_delta *d, struct store_change *c)
+/*
+ * Comparing two snapshots walks their trees side by side: a subtree with
+ * the same id on both sides is skipped whole, so only changed files are
+ * visited and read. (git_diff_tree_to_tree also builds a path and an
+ * iterator frame for each of the tens of thousands of unchanged files.)
+ */
+struct changes {
+	struct store_change *v;
+	size_t n, alloc;
+};
+
+/* git's tree order: a directory sorts as if its name ended in '/'. */
+static int entry_cmp(const git_tree_entry *x, const git_tree_entry *y)
 {
-	memset(c, 0, sizeof(*c));
-	c->path = xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
-	if (d->status != GIT_DELTA_ADDED && d->old_file.mode != GIT_FILEMODE_UNREADABLE &&
-	    blob_text(s, &d->old_file.id, c->path, &c->old_text) < 0)
-		return -1;
-	if (d->status != GIT_DELTA_DELETED &&
-	    blob_text(s, &d->new_file.id, c->path, &c->new_text) < 0)
-		return -1;
-	return 0;
+	const char *a = git_tree_entry_name(x), *b = git_tree_entry_name(y);
+	size_t la, lb, n;
+	int c = strcmp(a, b), ea, eb;
+
+	if (c == 0 && git_tree_entry_type(x) == git_tree_entry_type(y))
+		return 0;      /* the common case: the same file on both sides */
+	la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	if ((c = memcmp(a, b, n)))
+		return c;
+	ea = n < la ? (unsigned char)a[n] : git_tree_entry_type(x) == GIT_OBJECT_TREE ? '/' : 0;
+	eb = n < lb ? (unsigned char)b[n] : git_tree_entry_type(y) == GIT_OBJECT_TREE ? '/' : 0;
+	return ea - eb;
+}
+
+static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *prefix,
+		      struct changes *out);
+
+/* A subtree of one side, NULL when that side has none. */
+static int side_tree(struct store *s, const git_tree_entry *e, const char *path, git_tree **out)
+{
+	*out = NULL;
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return 0;
+	return git_tree_lookup(out, s->repo, git_tree_entry_id(e)) < 0 ?
+	       git_fail("cannot read '%s'", path) : 0;
+}
+
+/* One name that differs: ea and/or eb (NULL: absent on that side), same type. */
+static int diff_entry(struct store *s, const git_tree_entry *ea, const git_tree_entry *eb,
+		      const char *prefix, struct changes *out)
+{
+	const git_tree_entry *e = eb ? eb : ea;
+	char *path = xasprintf("%s%s", prefix, git_tree_entry_name(e));
+	struct store_change *c;
+	int r = 0;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		git_tree *ta = NULL, *tb = NULL;
+		char *dir = xasprintf("%s/", path);
+		if ((r = side_tree(s, ea, path, &ta)) == 0 && (r = side_tree(s, eb, path, &tb)) == 0)
+			r = diff_trees(s, ta, tb, dir, out);
+		git_tree_free(ta);
+		git_tree_free(tb);
+		free(dir);
+		free(path);
+		return r;
+	}
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		free(path);      /* a submodule: never in a snapshot */
+		return 0;
+	}
+	ALLOC_GROW(out->v, out->n + 1, out->alloc);
+	c = memset(&out->v[out->n++], 0, sizeof(*c));
+	c->path = path;
+	if ((ea && blob_text(s, git_tree_entry_id(ea), path, &c->old_text) < 0) ||
+	    (eb && blob_text(s, git_tree_entry_id(eb), path, &c->new_text) < 0))
+		r = -1;
+	return r;
+}
+
+/* Merge the two sorted entry lists; a or b may be NULL (an empty side). */
+static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *prefix,
+		      struct changes *out)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	int r = 0;
+
+	while (r == 0 && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : entry_cmp(ea, eb);
+
+		if (c == 0 && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb)) {
+			i++, j++;
+			continue;
+		}
+		r = diff_entry(s, c <= 0 ? ea : NULL, c >= 0 ? eb : NULL, prefix, out);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return r;
 }
 
 int store_diff(struct store *s, const char *a, const char *b,
 	       struct store_change **out, size_t *n)
 {
 	git_tree *ta = NULL, *tb = NULL;
-	git_diff *diff = NULL;
-	size_t nd;
+	struct changes ch = { 0 };
 	int r = -1;
 
 	*out = NULL;
 	*n = 0;
-	if ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0)
-		goto out;
-	if (git_diff_tree_to_tree(&diff, s->repo, ta, tb, NULL) < 0) {
-		git_fail("cannot compare snapshots in '%s'", s->path);
+	if ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
+	    diff_trees(s, ta, tb, "", &ch) < 0) {
+		store_changes_free(ch.v, ch.n);
 		goto out;
 	}
-	nd = git_diff_num_deltas(diff);
-	*out = xcalloc(nd, sizeof(**out));
-	for (size_t i = 0; i < nd; i++, (*n)++)
-		if (diff_delta(s, git_diff_get_delta(diff, i), &(*out)[i]) < 0) {
-			(*n)++;
-			goto out;
-		}
+	*out = ch.v;
+	*n = ch.n;
 	r = 0;
 out:
-	if (r < 0) {
-		store_changes_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	git_diff_free(diff);
 	git_tree_free(tb);
 	git_tree_free(ta);
 	return r;

@@ -51,3 +51,13 @@ printf 'domains:\n  - name: example.com\n  - name: Example.COM.\n' >dup.yaml
 mx -c dup.yaml --store st snapshot
 assert_rc 3 "a domain listed twice"
 assert_grep "dup\.yaml:3:5: domain 'example\.com' is listed twice" err "the second listing is named with its position"
+
+# Selectors and mail hosts are recorded in snapshot files, a line each.
+printf 'domains:\n  - name: example.com\n    dkim_selectors: [s1, "s 2"]\n' >sel.yaml
+mx -c sel.yaml --store st snapshot
+assert_rc 3 "a DKIM selector with a blank"
+assert_grep "sel\.yaml:3:26: 's 2' in 'dkim_selectors' is not a DNS name" err "is named with its position"
+printf 'domains:\n  - name: example.com\n    mail_hosts: ["192.0.2.25:25\\tx"]\n' >mh.yaml
+mx -c mh.yaml --store st snapshot
+assert_rc 3 "a mail host with a tab"
+assert_grep "mh\.yaml:3:18: .* in 'mail_hosts' is not IP\[:PORT\] without blanks" err "is named with its position"

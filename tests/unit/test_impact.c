@@ -64,6 +64,14 @@ static const struct impact_item *find(const struct impact_list *l, const char *c
 	return NULL;
 }
 
+static const struct impact_change *find_change(const struct impact *im, char op, const char *text)
+{
+	for (size_t i = 0; i < im->nchanges; i++)
+		if (im->changes[i].op == op && !strcmp(im->changes[i].text, text))
+			return &im->changes[i];
+	return NULL;
+}
+
 /* Documentation addresses stand in for public ones, as in a lab. */
 static struct config lab = { .lab = true };
 
@@ -97,6 +105,42 @@ static void test_mx_address_lost(void **state)
 	snapshot_release(&a);
 	snapshot_release(&b);
 	free(zb);
+}
+
+/*
+ * Each side is judged with the inputs its snapshot recorded, not the
+ * configuration: a sending IP added to the record is checked against SPF.
+ */
+static void test_recorded_inputs_judge_each_side(void **state)
+{
+	struct snapshot a = { 0 }, b = { 0 };
+	struct impact im = IMPACT_INIT;
+	struct impact_opts o = { 0 };         /* no configuration at all */
+	char *sa = xasprintf("; input\tlab\tyes\n%s", status_ok);
+	char *sb = xasprintf("; input\tlab\tno\n; input\tsending_ips\t198.51.100.7\n%s",
+			     status_ok);
+	const struct impact_item *it;
+
+	snap(&a, zone_ok, sa);
+	snap(&b, zone_ok, sb);
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "spf.ip-not-authorized"));
+	assert_string_equal(it->f.subject, "198.51.100.7");
+	/* b is no lab: its documentation addresses are no longer usable MX addresses */
+	assert_non_null(find(&im.introduced, "mx.special-address"));
+	assert_non_null(find_change(&im, '*', "sending_ips: (none) -> 198.51.100.7"));
+	impact_release(&im);
+
+	/* A configuration does not override what a snapshot recorded. */
+	o.cfg = &lab;
+	impact_compute(&b, &a, &o, &im);
+	assert_non_null(find(&im.resolved, "spf.ip-not-authorized"));
+	assert_non_null(find(&im.resolved, "mx.special-address"));
+	impact_release(&im);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	free(sa);
+	free(sb);
 }
 
 static void test_no_change_and_from_nothing(void **state)
@@ -364,6 +408,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mx_address_lost),
+		cmocka_unit_test(test_recorded_inputs_judge_each_side),
 		cmocka_unit_test(test_no_change_and_from_nothing),
 		cmocka_unit_test(test_ttl_is_info),
 		cmocka_unit_test(test_failed_lookup_is_unresolvable_never_removed),

@@ -259,6 +259,77 @@ static void test_reverse_names(void **state)
 	free(n);
 }
 
+/* Recorded inputs: written before the lookups, read back, compared. */
+static void test_inputs_roundtrip(void **state)
+{
+	struct snapshot s = { 0 };
+	struct domain_snap *a = snapshot_add_domain(&s, "example.com");
+	struct domain_snap *b = snapshot_add_domain(&s, "example.net");
+	struct domain_inputs *in = dsnap_set_inputs(a);
+	struct strlist diff = STRLIST_INIT;
+	char *t1, *t2;
+
+	sl_push(&in->dkim_selectors, "s1");
+	sl_push(&in->dkim_selectors, "s2");
+	sl_push(&in->sending_ips, "2001:db8::1");
+	sl_push(&in->mail_hosts, "192.0.2.25:25");
+	in->lab = true;
+	in->dkim_warn_bits = 3072;
+	in->policies = true;
+	dsnap_add_lookup(a, "example.com.", "MX", LK_NOERROR);
+	t1 = dsnap_status_text(a);
+	assert_non_null(strstr(t1, "; input\tdkim_selectors\ts1 s2\n"));
+	assert_non_null(strstr(t1, "; input\tmail_hosts\t192.0.2.25:25\n"));
+	assert_non_null(strstr(t1, "; input\tdkim_bits\t3072 1024\n; input\tpolicies\tyes\n"));
+	assert_true(strstr(t1, "; input") < strstr(t1, "example.com.\tMX"));
+	assert_int_equal(dsnap_parse_status(b, "s", t1), 0);
+	assert_non_null(b->inputs);
+	assert_true(dsnap_inputs_equal(a->inputs, b->inputs));
+	assert_int_equal(b->nlk, 1);
+	t2 = dsnap_status_text(b);
+	assert_string_equal(t1, t2);
+	sl_push(&b->inputs->sending_ips, "192.0.2.9");
+	sl_release(&b->inputs->mail_hosts);
+	assert_false(dsnap_inputs_equal(a->inputs, b->inputs));
+	dsnap_inputs_diff(a->inputs, b->inputs, &diff);
+	assert_int_equal(diff.n, 2);
+	assert_string_equal(diff.v[0], "sending_ips: 2001:db8::1 -> 2001:db8::1 192.0.2.9");
+	assert_string_equal(diff.v[1], "mail_hosts: 192.0.2.25:25 -> (none)");
+	sl_release(&diff);
+	dsnap_inputs_diff(a->inputs, NULL, &diff);
+	assert_int_equal(diff.n, 0);
+	assert_false(dsnap_inputs_equal(a->inputs, NULL));
+	assert_true(dsnap_inputs_equal(NULL, NULL));
+	free(t1);
+	free(t2);
+	snapshot_release(&s);
+}
+
+/* Files written before inputs were recorded have none; bad values are errors. */
+static void test_inputs_old_and_bad(void **state)
+{
+	struct snapshot s = { 0 };
+	struct domain_snap *d = snapshot_add_domain(&s, "example.com");
+
+	assert_int_equal(dsnap_parse_status(d, "s", "; name\ttype\n"
+					    "example.com.\tMX\tNOERROR\t-\t-\n"), 0);
+	assert_null(d->inputs);
+	/* A key from a newer version is skipped; the known ones still count. */
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tfuture\tx y\n"
+					    "; input\tlab\tyes\n"), 0);
+	assert_non_null(d->inputs);
+	assert_true(d->inputs->lab);
+	assert_int_equal(d->inputs->dkim_warn_bits, 2048);
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tsending_ips\t192.0.2.300\n"), -1);
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tlab\tmaybe\n"), -1);
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tdkim_bits\t2048\n"), -1);
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tdkim_bits\t2048 x\n"), -1);
+	assert_int_equal(dsnap_parse_status(d, "s", "; input\tdkim_bits\t1 2 3\n"), -1);
+	/* In a zone file the same line is only a comment. */
+	assert_int_equal(dsnap_parse_zone(d, "z", "; input\tlab\tmaybe\n"), 0);
+	snapshot_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_stale_timeout_keeps_data),
 		cmocka_unit_test(test_stale_twice_and_no_prev),
 		cmocka_unit_test(test_reverse_names),
+		cmocka_unit_test(test_inputs_roundtrip),
+		cmocka_unit_test(test_inputs_old_and_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

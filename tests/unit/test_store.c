@@ -292,6 +292,61 @@ static void test_diff_lists_changed_files(void **state)
 	store_close(st);
 }
 
+/*
+ * Domains and a firewall added, removed and changed at once: the changed
+ * files are exactly those git itself lists, each with the right sides.
+ */
+static void test_diff_agrees_with_git(void **state)
+{
+	struct fx *f = *state;
+	struct snapshot a = { 0 }, b = { 0 };
+	struct store_change *c;
+	struct strbuf paths = STRBUF_INIT;
+	struct store *st;
+	char id1[41], id2[41], *git;
+	bool changed;
+	size_t n;
+
+	make_snap(&a, 0);
+	snapshot_add_domain(&a, "b.example");
+	dsnap_add_lookup(&a.domains[a.n - 1], "b.example.", "MX", LK_NXDOMAIN);
+	snapshot_sort(&a);
+	make_snap(&b, 1);
+	dsnap_add_rr(snapshot_add_domain(&b, "d.example"), "d.example.", 60, "MX", "0 .");
+	free(b.fws[1].name);                   /* "inner" renamed "zinner" */
+	b.fws[1].name = xstrdup("zinner");
+	snapshot_sort(&b);
+	assert_int_equal(store_init(f->path), 0);
+	assert_int_equal(store_open(f->path, true, &st), 0);
+	assert_int_equal(store_commit(st, &a, "a", &changed, id1), 0);
+	assert_int_equal(store_commit(st, &b, "b", &changed, id2), 0);
+	assert_int_equal(store_diff(st, id1, id2, &c, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(&paths, "%s\n", c[i].path);
+		if (strstr(c[i].path, "b.example") || strstr(c[i].path, "/inner.")) {
+			assert_non_null(c[i].old_text);
+			assert_null(c[i].new_text);
+		} else if (strstr(c[i].path, "d.example") || strstr(c[i].path, "zinner")) {
+			assert_null(c[i].old_text);
+			assert_non_null(c[i].new_text);
+		} else {
+			assert_non_null(c[i].old_text);
+			assert_non_null(c[i].new_text);
+			assert_string_not_equal(c[i].old_text, c[i].new_text);
+		}
+	}
+	git = run("git --git-dir='%s' diff --no-renames --name-only %s %s", f->path, id1, id2);
+	paths.buf[--paths.len] = '\0';        /* run() drops the last newline too */
+	assert_string_equal(paths.buf, git);
+	assert_non_null(strstr(paths.buf, "dns/d.example.zone\n"));
+	free(git);
+	sb_release(&paths);
+	store_changes_free(c, n);
+	store_close(st);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
 static void test_log_tags_and_at(void **state)
 {
 	struct fx *f = *state;
@@ -502,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_only_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_lists_changed_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_diff_agrees_with_git, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_tags_and_at, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_corrupt, setup, teardown),
