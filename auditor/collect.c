@@ -50,16 +50,26 @@ struct waiter {
 struct centry {
 	char *name, *type;
 	const char *set;           /* the server set's id (servers_for) */
-	uint64_t hash;             /* of name, type and set: the cache's key */
 	size_t refs;               /* domains' reached entries naming it */
 	bool done;
 	struct lookup_result res;
 	struct waiter *waiters;
 };
 
-/* The cache: name/type/server set -> centry, open addressing on the stored hash. */
+/*
+ * The cache: name/type/server set -> centry, open addressing. A slot
+ * holds the key's hash next to the entry, so probing a slot that is not
+ * the one costs no visit to another entry's memory (the cache holds
+ * every lookup of the run: two cache misses per probe were most of a
+ * request's cost).
+ */
+struct cslot {
+	uint64_t hash;
+	struct centry *e;          /* NULL: free */
+};
+
 struct ctable {
-	struct centry **slot;
+	struct cslot *slot;
 	size_t cap, n;
 };
 
@@ -393,15 +403,15 @@ static uint64_t key_hash(const char *name, const char *type, const char *set)
 	return hash_str(hash_str(hash_str(1469598103934665603ULL, name), type), set);
 }
 
-/* The slot holding name/type/set, or the empty slot where it belongs. */
-static struct centry **ctable_slot(const struct ctable *t, uint64_t h, const char *name,
-				   const char *type, const char *set)
+/* The slot holding name/type/set, or the free slot where it belongs. */
+static struct cslot *ctable_slot(const struct ctable *t, uint64_t h, const char *name,
+				 const char *type, const char *set)
 {
 	size_t i = (size_t)h & (t->cap - 1);
 
-	for (; t->slot[i]; i = (i + 1) & (t->cap - 1)) {
-		const struct centry *e = t->slot[i];
-		if (e->hash == h && !strcmp(e->name, name) && !strcmp(e->type, type) &&
+	for (; t->slot[i].e; i = (i + 1) & (t->cap - 1)) {
+		const struct centry *e = t->slot[i].e;
+		if (t->slot[i].hash == h && !strcmp(e->name, name) && !strcmp(e->type, type) &&
 		    !strcmp(e->set, set))
 			break;
 	}
@@ -418,14 +428,12 @@ static void ctable_reserve(struct ctable *t)
 	t->cap = old.cap ? old.cap * 2 : 1024;
 	t->slot = xcalloc(t->cap, sizeof(*t->slot));
 	for (size_t i = 0; i < old.cap; i++) {
-		struct centry *e = old.slot[i];
-		size_t j;
-		if (!e)
+		size_t j = (size_t)old.slot[i].hash & (t->cap - 1);
+		if (!old.slot[i].e)
 			continue;
-		j = (size_t)e->hash & (t->cap - 1);
-		while (t->slot[j])
+		while (t->slot[j].e)
 			j = (j + 1) & (t->cap - 1);
-		t->slot[j] = e;
+		t->slot[j] = old.slot[i];
 	}
 	free(old.slot);
 }
@@ -460,7 +468,7 @@ static bool reach_add(struct dctx *d, struct centry *e, enum purpose p)
 	return true;
 }
 
-static struct centry *centry_new(const char *name, const char *type, const char *set, uint64_t h)
+static struct centry *centry_new(const char *name, const char *type, const char *set)
 {
 	size_t nlen = strlen(name) + 1, tlen = strlen(type) + 1;
 	struct centry *e = xcalloc(1, sizeof(*e) + nlen + tlen);
@@ -468,7 +476,6 @@ static struct centry *centry_new(const char *name, const char *type, const char 
 	e->name = memcpy((char *)(e + 1), name, nlen);
 	e->type = memcpy(e->name + nlen, type, tlen);
 	e->set = set;
-	e->hash = h;
 	return e;
 }
 
@@ -480,14 +487,15 @@ static void request(struct dctx *d, const char *name, const char *type,
 	const char *set;
 	size_t nservers;
 	uint64_t h;
-	struct centry **slot, *e;
+	struct cslot *slot;
+	struct centry *e;
 
 	servers = servers_for(d, name, &nservers, &set);
 	h = key_hash(name, type, set);
 	ctable_reserve(&c->cache);
 	slot = ctable_slot(&c->cache, h, name, type, set);
-	if (!(e = *slot)) {
-		*slot = e = centry_new(name, type, set, h);
+	if (!(e = slot->e)) {
+		*slot = (struct cslot){ h, e = centry_new(name, type, set) };
 		c->cache.n++;
 		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
 	}
@@ -737,8 +745,8 @@ static int setup_servers(struct collector *c, const struct config *cfg, const st
 static void collector_release(struct collector *c)
 {
 	for (size_t i = 0; i < c->cache.cap; i++)
-		if (c->cache.slot[i])
-			free_entry(c->cache.slot[i]);
+		if (c->cache.slot[i].e)
+			free_entry(c->cache.slot[i].e);
 	free(c->cache.slot);
 	for (size_t i = 0; i < c->n; i++) {
 		struct dctx *d = &c->doms[i];
