@@ -418,14 +418,22 @@ static struct cslot *ctable_slot(const struct ctable *t, uint64_t h, const char 
 	return &t->slot[i];
 }
 
-/* Room for one more entry, the load kept at half at most. */
-static void ctable_reserve(struct ctable *t)
+/*
+ * Room for one more entry, the load kept at half at most. The first
+ * table is sized for what a run of n domains usually asks (mail DNS is
+ * about 20 lookups a domain), so a large run does not rehash its way up.
+ */
+static void ctable_reserve(struct ctable *t, size_t ndomains)
 {
 	struct ctable old = *t;
 
 	if ((t->n + 1) * 2 <= t->cap)
 		return;
-	t->cap = old.cap ? old.cap * 2 : 1024;
+	if (old.cap)
+		t->cap = old.cap * 2;
+	else
+		for (t->cap = 1024; t->cap < 32 * ndomains; t->cap *= 2)
+			;
 	t->slot = xcalloc(t->cap, sizeof(*t->slot));
 	for (size_t i = 0; i < old.cap; i++) {
 		size_t j = (size_t)old.slot[i].hash & (t->cap - 1);
@@ -492,7 +500,7 @@ static void request(struct dctx *d, const char *name, const char *type,
 
 	servers = servers_for(d, name, &nservers, &set);
 	h = key_hash(name, type, set);
-	ctable_reserve(&c->cache);
+	ctable_reserve(&c->cache, c->n);
 	slot = ctable_slot(&c->cache, h, name, type, set);
 	if (!(e = slot->e)) {
 		*slot = (struct cslot){ h, e = centry_new(name, type, set) };

@@ -20,8 +20,18 @@
 
 int dns_type_code(const char *mnemonic)
 {
-	ldns_rr_type t = ldns_get_rr_type_by_name(mnemonic);
+	/* The types collection asks, before ldns's scan of its whole type table. */
+	static const struct { const char *name; int code; } common[] = {
+		{ "A", LDNS_RR_TYPE_A }, { "AAAA", LDNS_RR_TYPE_AAAA }, { "MX", LDNS_RR_TYPE_MX },
+		{ "TXT", LDNS_RR_TYPE_TXT }, { "PTR", LDNS_RR_TYPE_PTR }, { "TLSA", LDNS_RR_TYPE_TLSA },
+		{ "NS", LDNS_RR_TYPE_NS }, { "SPF", LDNS_RR_TYPE_SPF }, { "CNAME", LDNS_RR_TYPE_CNAME },
+	};
+	ldns_rr_type t;
 
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
+		if (!strcmp(mnemonic, common[i].name))
+			return common[i].code;
+	t = ldns_get_rr_type_by_name(mnemonic);
 	if (!t && strncasecmp(mnemonic, "TYPE", 4))
 		return -1;
 	return (int)t;
