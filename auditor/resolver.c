@@ -98,6 +98,8 @@ struct resolver {
 	uint64_t next_refill;           /* when a rate-limited server may send again, or 0 */
 	size_t inflight;
 	int udp4, udp6;                 /* shared sockets, opened on first use */
+	int conn;                       /* connected to the only server, or -1 */
+	bool conn_tried;
 	struct xfer **byid;             /* in-flight UDP transfers by query id */
 	struct xfer **tcp;              /* transfers on TCP */
 	size_t ntcp, tcp_alloc;
@@ -215,7 +217,7 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 		r->opts.server_inflight = r->opts.max_inflight;
 	if (r->opts.max_inflight > NIDS / 2)
 		r->opts.max_inflight = NIDS / 2;   /* leave ids free to pick at random */
-	r->udp4 = r->udp6 = -1;
+	r->udp4 = r->udp6 = r->conn = -1;
 	r->byid = xcalloc(NIDS, sizeof(*r->byid));
 	r->buf = xmalloc(DNS_MAX_MSG);
 	r->in_buf = xmalloc((size_t)BATCH * DNS_MAX_MSG);
@@ -241,6 +243,8 @@ void resolver_free(struct resolver *r)
 		close(r->udp4);
 	if (r->udp6 >= 0)
 		close(r->udp6);
+	if (r->conn >= 0)
+		close(r->conn);
 	free(r->byid);
 	free(r->tcp);
 	free(r->heap);
@@ -429,19 +433,49 @@ static void xfer_done(struct resolver *r, struct xfer *x, enum lookup_state st)
 		job_due(r, x->job);
 }
 
-static int udp_socket(struct resolver *r, int family)
+static int new_udp_socket(int family)
 {
-	int *fd = family == AF_INET6 ? &r->udp6 : &r->udp4;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int size = UDP_RCVBUF;
 
-	if (*fd >= 0)
-		return *fd;
-	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
+	if (fd < 0)
 		return -1;
 	/* Many answers arrive at once: a deep receive queue keeps them. */
-	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return fd;
+}
+
+/*
+ * The socket to send a query to s on; *connected says it is connected to
+ * s (send without an address). While the resolver knows one server only
+ * (--dns-server, resolve_one), that is a socket connected to it: the
+ * kernel then skips a route lookup and address checks per datagram, a
+ * measurable part of sending at scale. Once a second server appears,
+ * every query goes out on the shared socket of its family, so batches
+ * are not split between sockets; the connected one is still read for
+ * the answers it has coming.
+ */
+static int udp_socket(struct resolver *r, const struct server *s, bool *connected)
+{
+	int family = s->addr.ss_family;
+	int *fd = family == AF_INET6 ? &r->udp6 : &r->udp4;
+
+	*connected = false;
+	if (r->npaces == 1 && !r->conn_tried) {
+		r->conn_tried = true;
+		r->conn = new_udp_socket(family);
+		if (r->conn >= 0 && connect(r->conn, (const struct sockaddr *)&s->addr, s->addrlen) < 0) {
+			close(r->conn);
+			r->conn = -1;
+		}
+	}
+	if (r->npaces == 1 && r->conn >= 0) {
+		*connected = true;
+		return r->conn;
+	}
+	if (*fd < 0)
+		*fd = new_udp_socket(family);
 	return *fd;
 }
 
@@ -476,7 +510,12 @@ static void flush_sends(struct resolver *r)
 
 	while (done < r->nout) {
 		int n = sendmmsg(r->out_fd, r->out + done, (unsigned)(r->nout - done), 0);
-		if (n < 0 && errno == EINTR)
+		/*
+		 * ECONNREFUSED on the connected socket reports an ICMP error
+		 * that an earlier query drew, not this datagram; reporting
+		 * cleared it, so send again.
+		 */
+		if (n < 0 && (errno == EINTR || errno == ECONNREFUSED))
 			continue;
 		/* The datagram at done was refused (no route, no buffer): skip it, send the rest. */
 		done += n > 0 ? (size_t)n : 1;
@@ -509,8 +548,8 @@ static size_t query_for(const struct lookup_job *job, uint16_t id, bool rd, uint
 }
 
 /* Queue x's query for the next sendmmsg() on fd. */
-static void queue_send(struct resolver *r, int fd, const struct server *s, const struct xfer *x,
-		       bool rd)
+static void queue_send(struct resolver *r, int fd, bool connected, const struct server *s,
+		       const struct xfer *x, bool rd)
 {
 	struct mmsghdr *m;
 	uint8_t *wire;
@@ -524,8 +563,10 @@ static void queue_send(struct resolver *r, int fd, const struct server *s, const
 	r->out_iov[r->nout] = (struct iovec){ wire, len };
 	m = &r->out[r->nout++];
 	memset(m, 0, sizeof(*m));
-	m->msg_hdr.msg_name = (void *)&s->addr;
-	m->msg_hdr.msg_namelen = s->addrlen;
+	if (!connected) {
+		m->msg_hdr.msg_name = (void *)&s->addr;
+		m->msg_hdr.msg_namelen = s->addrlen;
+	}
 	m->msg_hdr.msg_iov = &r->out_iov[r->nout - 1];
 	m->msg_hdr.msg_iovlen = 1;
 }
@@ -534,12 +575,13 @@ static void queue_send(struct resolver *r, int fd, const struct server *s, const
 static int start_udp(struct resolver *r, struct xfer *x)
 {
 	const struct server *s = x->job->servers[x->si];
-	int fd = udp_socket(r, s->addr.ss_family);
+	bool connected;
+	int fd = udp_socket(r, s, &connected);
 
 	release_id(r, x);
 	if (fd < 0 || job_query(x->job) || !pick_id(r, x))
 		return -1;
-	queue_send(r, fd, s, x, recursive(r, x));
+	queue_send(r, fd, connected, s, x, recursive(r, x));
 	x->st = X_UDP;
 	x->tries++;
 	r->sent++;
@@ -641,7 +683,7 @@ static void on_udp(struct resolver *r, int fd)
 		}
 		n = recvmmsg(fd, r->in, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;   /* EAGAIN; ICMP errors on an unconnected socket are not ours to map */
+			return;   /* EAGAIN; ICMP errors (ECONNREFUSED) are not mapped: a timeout follows */
 		for (int i = 0; i < n; i++)
 			udp_reply(r, r->in_iov[i].iov_base, r->in[i].msg_len, &r->in_from[i]);
 		if (n < BATCH)
@@ -892,11 +934,13 @@ static int wait_events(struct resolver *r)
 	size_t n = 0;
 	int timeout = -1, k;
 
-	ALLOC_GROW(r->pfds, r->ntcp + 2, r->pfd_alloc);
+	ALLOC_GROW(r->pfds, r->ntcp + 3, r->pfd_alloc);
 	if (r->udp4 >= 0)
 		r->pfds[n++] = (struct pollfd){ r->udp4, POLLIN, 0 };
 	if (r->udp6 >= 0)
 		r->pfds[n++] = (struct pollfd){ r->udp6, POLLIN, 0 };
+	if (r->conn >= 0)
+		r->pfds[n++] = (struct pollfd){ r->conn, POLLIN, 0 };
 	for (size_t i = 0; i < r->ntcp; i++) {
 		short ev = r->tcp[i]->st == X_TCP_READ ? POLLIN : POLLOUT;
 		r->pfds[n++] = (struct pollfd){ r->tcp[i]->fd, ev, 0 };
@@ -914,7 +958,7 @@ static int wait_events(struct resolver *r)
 	for (size_t i = 0; i < n; i++) {
 		if (!r->pfds[i].revents)
 			continue;
-		if (r->pfds[i].fd == r->udp4 || r->pfds[i].fd == r->udp6) {
+		if (r->pfds[i].fd == r->udp4 || r->pfds[i].fd == r->udp6 || r->pfds[i].fd == r->conn) {
 			on_udp(r, r->pfds[i].fd);
 			continue;
 		}
