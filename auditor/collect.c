@@ -132,9 +132,11 @@ static void show_progress(struct collector *c, bool final)
 {
 	double t;
 
-	if (!c->progress || (!final && (t = elapsed(c)) - c->last_progress < 0.2))
+	if (!c->progress)
 		return;
 	t = elapsed(c);
+	if (!final && t - c->last_progress < 0.2)
+		return;
 	c->last_progress = t;
 	fprintf(stderr, "\rcollecting: %zu/%zu domains, %lu queries, %.0f queries/s%s",
 		c->done, c->n, resolver_queries_sent(c->r),
