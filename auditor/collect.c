@@ -8,6 +8,7 @@
  * one resolver; a name reached by many domains (a shared SPF include, a
  * shared MX host) is asked once and its answer handed to each.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "strmap.h"
 #include "resolver.h"
 #include "collect.h"
 
@@ -43,13 +43,40 @@ struct waiter {
 	struct waiter *next;
 };
 
-/* One name/type asked of one set of servers, shared by every domain that reaches it. */
+/*
+ * One name/type asked of one set of servers, shared by every domain that
+ * reaches it. Its name and type live in the same allocation.
+ */
 struct centry {
 	char *name, *type;
+	const char *set;           /* the server set's id (servers_for) */
 	size_t refs;               /* domains' reached entries naming it */
 	bool done;
 	struct lookup_result res;
 	struct waiter *waiters;
+};
+
+/*
+ * The cache: name/type/server set -> centry, open addressing. A slot
+ * holds the key's hash next to the entry, so probing a slot that is not
+ * the one costs no visit to another entry's memory (the cache holds
+ * every lookup of the run: two cache misses per probe were most of a
+ * request's cost).
+ */
+struct cslot {
+	uint64_t hash;
+	struct centry *e;          /* NULL: free */
+};
+
+struct ctable {
+	struct cslot *slot;
+	size_t cap, n;
+};
+
+/* A domain reached entry e for purpose p; the reached set is open addressing too. */
+struct reach {
+	struct centry *e;
+	enum purpose p;
 };
 
 struct collector;
@@ -58,7 +85,8 @@ struct dctx {
 	struct collector *c;
 	const struct domain_conf *conf;
 	char *apex;                /* "example.com." */
-	struct strmap reached;     /* "name\ttype\tpurpose" -> struct centry */
+	struct reach *reached;     /* (entry, purpose) pairs handled, e NULL if free */
+	size_t nreached, reached_cap;
 	size_t pending;            /* waiters not yet answered */
 	unsigned spf_names;
 	struct server **auth;      /* the domain's authoritative servers (discovery) */
@@ -68,7 +96,7 @@ struct dctx {
 
 struct collector {
 	struct resolver *r;
-	struct strmap cache;       /* "name\ttype\tservers" -> struct centry */
+	struct ctable cache;
 	struct dctx *doms;
 	size_t n, done;
 	size_t started;            /* domains whose walk has begun */
@@ -102,9 +130,12 @@ static double elapsed(const struct collector *c)
 
 static void show_progress(struct collector *c, bool final)
 {
-	double t = elapsed(c);
+	double t;
 
-	if (!c->progress || (!final && t - c->last_progress < 0.2))
+	if (!c->progress)
+		return;
+	t = elapsed(c);
+	if (!final && t - c->last_progress < 0.2)
 		return;
 	c->last_progress = t;
 	fprintf(stderr, "\rcollecting: %zu/%zu domains, %lu queries, %.0f queries/s%s",
@@ -360,24 +391,103 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	}
 }
 
-/* "a\tb\tc": cache keys are built for every request, so no printf here. */
-static char *join3(const char *a, const char *b, const char *c)
-{
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = xmalloc(la + lb + lc + 3);
+/* --- the cache and the reached sets --- */
 
-	memcpy(s, a, la);
-	s[la] = '\t';
-	memcpy(s + la + 1, b, lb);
-	s[la + 1 + lb] = '\t';
-	memcpy(s + la + lb + 2, c, lc + 1);
-	return s;
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (h ^ '\t') * 1099511628211ULL;   /* a separator, so ("ab","c") != ("a","bc") */
 }
 
-static const char *const purpose_tag[] = {
-	[P_PLAIN] = "plain", [P_MX] = "mx", [P_MXADDR] = "mxaddr", [P_PTR] = "ptr",
-	[P_SPF] = "spf", [P_SPFMX] = "spfmx", [P_DMARC] = "dmarc",
-};
+static uint64_t key_hash(const char *name, const char *type, const char *set)
+{
+	return hash_str(hash_str(hash_str(1469598103934665603ULL, name), type), set);
+}
+
+/* The slot holding name/type/set, or the free slot where it belongs. */
+static struct cslot *ctable_slot(const struct ctable *t, uint64_t h, const char *name,
+				 const char *type, const char *set)
+{
+	size_t i = (size_t)h & (t->cap - 1);
+
+	for (; t->slot[i].e; i = (i + 1) & (t->cap - 1)) {
+		const struct centry *e = t->slot[i].e;
+		if (t->slot[i].hash == h && !strcmp(e->name, name) && !strcmp(e->type, type) &&
+		    !strcmp(e->set, set))
+			break;
+	}
+	return &t->slot[i];
+}
+
+/*
+ * Room for one more entry, the load kept at half at most. The first
+ * table is sized for what a run of n domains usually asks (mail DNS is
+ * about 20 lookups a domain), so a large run does not rehash its way up.
+ */
+static void ctable_reserve(struct ctable *t, size_t ndomains)
+{
+	struct ctable old = *t;
+
+	if ((t->n + 1) * 2 <= t->cap)
+		return;
+	if (old.cap)
+		t->cap = old.cap * 2;
+	else
+		for (t->cap = 1024; t->cap < 32 * ndomains; t->cap *= 2)
+			;
+	t->slot = xcalloc(t->cap, sizeof(*t->slot));
+	for (size_t i = 0; i < old.cap; i++) {
+		size_t j = (size_t)old.slot[i].hash & (t->cap - 1);
+		if (!old.slot[i].e)
+			continue;
+		while (t->slot[j].e)
+			j = (j + 1) & (t->cap - 1);
+		t->slot[j] = old.slot[i];
+	}
+	free(old.slot);
+}
+
+static size_t reach_hash(const struct centry *e, enum purpose p)
+{
+	return (size_t)(((uint64_t)(uintptr_t)e >> 4) * 0x9e3779b97f4a7c15ULL >> 20) + p;
+}
+
+/* Add (e, p) to d's reached set. Returns false if it was there already. */
+static bool reach_add(struct dctx *d, struct centry *e, enum purpose p)
+{
+	size_t i;
+
+	if ((d->nreached + 1) * 2 > d->reached_cap) {
+		struct reach *old = d->reached;
+		size_t ocap = d->reached_cap;
+		d->reached_cap = ocap ? ocap * 2 : 64;
+		d->reached = xcalloc(d->reached_cap, sizeof(*d->reached));
+		d->nreached = 0;
+		for (size_t j = 0; j < ocap; j++)
+			if (old[j].e)
+				reach_add(d, old[j].e, old[j].p);
+		free(old);
+	}
+	for (i = reach_hash(e, p) & (d->reached_cap - 1); d->reached[i].e;
+	     i = (i + 1) & (d->reached_cap - 1))
+		if (d->reached[i].e == e && d->reached[i].p == p)
+			return false;
+	d->reached[i] = (struct reach){ e, p };
+	d->nreached++;
+	return true;
+}
+
+static struct centry *centry_new(const char *name, const char *type, const char *set)
+{
+	size_t nlen = strlen(name) + 1, tlen = strlen(type) + 1;
+	struct centry *e = xcalloc(1, sizeof(*e) + nlen + tlen);
+
+	e->name = memcpy((char *)(e + 1), name, nlen);
+	e->type = memcpy(e->name + nlen, type, tlen);
+	e->set = set;
+	return e;
+}
 
 static void request(struct dctx *d, const char *name, const char *type,
 		    enum purpose p, int depth)
@@ -386,32 +496,27 @@ static void request(struct dctx *d, const char *name, const char *type,
 	struct server *const *servers;
 	const char *set;
 	size_t nservers;
-	char *key, *ckey;
+	uint64_t h;
+	struct cslot *slot;
 	struct centry *e;
 
+	servers = servers_for(d, name, &nservers, &set);
+	h = key_hash(name, type, set);
+	ctable_reserve(&c->cache, c->n);
+	slot = ctable_slot(&c->cache, h, name, type, set);
+	if (!(e = slot->e)) {
+		*slot = (struct cslot){ h, e = centry_new(name, type, set) };
+		c->cache.n++;
+		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
+	}
 	/*
 	 * The same name may be reached for several purposes (mx1's address
 	 * as an MX host and as a PTR target); each purpose is handled once
 	 * per domain, which is also what ends loops.
 	 */
-	key = join3(name, type, purpose_tag[p]);
-	if (strmap_get(&d->reached, key)) {
-		free(key);
+	if (!reach_add(d, e, p))
 		return;
-	}
-	servers = servers_for(d, name, &nservers, &set);
-	ckey = join3(name, type, set);
-	if (!(e = strmap_get(&c->cache, ckey))) {
-		e = xcalloc(1, sizeof(*e));
-		e->name = xstrdup(name);
-		e->type = xstrdup(type);
-		strmap_put(&c->cache, ckey, e);
-		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
-	}
-	strmap_put(&d->reached, key, e);
 	e->refs++;
-	free(key);
-	free(ckey);
 	if (e->done) {
 		handle(d, e, p, depth);
 		return;
@@ -476,10 +581,8 @@ static void feed_domains(struct collector *c)
  * copy an entry frees its records, so the cache and the snapshot are not
  * both whole in memory at once.
  */
-static void add_entry(const char *key, void *val, void *arg)
+static void add_entry(struct domain_snap *ds, struct centry *e)
 {
-	struct domain_snap *ds = arg;
-	struct centry *e = val;
 	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);
 
 	l->disagree = e->res.disagree;
@@ -494,13 +597,9 @@ static void add_entry(const char *key, void *val, void *arg)
 		lookup_result_release(&e->res);
 }
 
-static void free_entry(const char *key, void *val, void *arg)
+static void free_entry(struct centry *e)
 {
-	struct centry *e = val;
-
 	lookup_result_release(&e->res);
-	free(e->name);
-	free(e->type);
 	free(e);
 }
 
@@ -655,11 +754,13 @@ static int setup_servers(struct collector *c, const struct config *cfg, const st
 
 static void collector_release(struct collector *c)
 {
-	strmap_each(&c->cache, free_entry, NULL);
-	strmap_release(&c->cache);
+	for (size_t i = 0; i < c->cache.cap; i++)
+		if (c->cache.slot[i].e)
+			free_entry(c->cache.slot[i].e);
+	free(c->cache.slot);
 	for (size_t i = 0; i < c->n; i++) {
 		struct dctx *d = &c->doms[i];
-		strmap_release(&d->reached);
+		free(d->reached);
 		for (size_t j = 0; j < d->nauth; j++) {
 			server_release(d->auth[j]);
 			free(d->auth[j]);
@@ -684,9 +785,13 @@ static void build_snapshot(struct collector *c, const struct snapshot *prev,
 		struct dctx *d = &c->doms[i];
 		struct domain_snap *ds = snapshot_add_domain(out, d->conf->name);
 
-		strmap_each(&d->reached, add_entry, ds);
+		for (size_t j = 0; j < d->reached_cap; j++)
+			if (d->reached[j].e)
+				add_entry(ds, d->reached[j].e);
 		dsnap_sort(ds);
-		strmap_release(&d->reached);
+		free(d->reached);
+		d->reached = NULL;
+		d->nreached = d->reached_cap = 0;
 		for (size_t j = 0; j < ds->nlk; j++)
 			st->disagree += ds->lks[j].disagree;
 		st->stale += dsnap_carry_stale(ds, prev ? snapshot_domain(prev, ds->name) : NULL);

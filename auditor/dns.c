@@ -5,6 +5,9 @@
  * names in RDATA lower cased (ldns_rr2canonical), RDATA in ldns's
  * presentation form, so the same answer always gives the same text.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdbool.h>   /* before ldns, which defines its own bool otherwise */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,8 +20,18 @@
 
 int dns_type_code(const char *mnemonic)
 {
-	ldns_rr_type t = ldns_get_rr_type_by_name(mnemonic);
+	/* The types collection asks, before ldns's scan of its whole type table. */
+	static const struct { const char *name; int code; } common[] = {
+		{ "A", LDNS_RR_TYPE_A }, { "AAAA", LDNS_RR_TYPE_AAAA }, { "MX", LDNS_RR_TYPE_MX },
+		{ "TXT", LDNS_RR_TYPE_TXT }, { "PTR", LDNS_RR_TYPE_PTR }, { "TLSA", LDNS_RR_TYPE_TLSA },
+		{ "NS", LDNS_RR_TYPE_NS }, { "SPF", LDNS_RR_TYPE_SPF }, { "CNAME", LDNS_RR_TYPE_CNAME },
+	};
+	ldns_rr_type t;
 
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
+		if (!strcmp(mnemonic, common[i].name))
+			return common[i].code;
+	t = ldns_get_rr_type_by_name(mnemonic);
 	if (!t && strncasecmp(mnemonic, "TYPE", 4))
 		return -1;
 	return (int)t;
@@ -94,16 +107,167 @@ static bool presented(ldns_rr_type t)
 	}
 }
 
-static int rdata_text(const ldns_rr *rr, ldns_buffer *buf)
+/* Room for n more characters (and the NUL) at the end of sb. */
+static char *sb_room(struct strbuf *sb, size_t n)
+{
+	ALLOC_GROW(sb->buf, sb->len + n + 1, sb->alloc);
+	return sb->buf + sb->len;
+}
+
+static void put_escaped(char **p, char c)
+{
+	*(*p)++ = '\\';
+	*(*p)++ = c;
+}
+
+static void put_decimal3(char **p, uint8_t c)   /* "\%03u" */
+{
+	*(*p)++ = '\\';
+	*(*p)++ = (char)('0' + c / 100);
+	*(*p)++ = (char)('0' + c / 10 % 10);
+	*(*p)++ = (char)('0' + c % 10);
+}
+
+/*
+ * The printers below write exactly what ldns_rdf2buffer_str() writes
+ * for these field types (the same escapes, byte for byte: a snapshot
+ * must not change with the parser), without its printf per character,
+ * which cost more than all the rest of a reply's handling. Every other
+ * field type goes to ldns. fuzz_dns_reply checks them against ldns.
+ */
+static int dname_text(struct strbuf *sb, const uint8_t *d, size_t size)
+{
+	char *p = sb_room(sb, 4 * size + 1);
+	size_t pos = 0;
+	uint8_t len = size ? d[0] : 0;
+
+	if (size > LDNS_MAX_DOMAINLEN)
+		return -1;
+	if (size == 1)
+		*p++ = '.';
+	while (size > 1 && len > 0 && pos < size) {
+		pos++;
+		for (uint8_t i = 0; i < len && pos < size; i++, pos++) {
+			unsigned char c = d[pos];
+			if (c == '.' || c == ';' || c == '(' || c == ')' || c == '\\')
+				put_escaped(&p, (char)c);
+			else if (!(isascii(c) && isgraph(c)))
+				put_decimal3(&p, c);
+			else
+				*p++ = (char)c;
+		}
+		if (pos < size)
+			*p++ = '.';
+		len = pos < size ? d[pos] : 0;
+	}
+	sb->len = (size_t)(p - sb->buf);
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+static int str_text(struct strbuf *sb, const uint8_t *d, size_t size)
+{
+	char *p;
+
+	if (size < 1 || size < (size_t)d[0] + 1)
+		return -1;
+	p = sb_room(sb, 4 * (size_t)d[0] + 2);
+	*p++ = '"';
+	for (size_t i = 1; i <= d[0]; i++) {
+		uint8_t c = d[i];
+		if (isprint(c) || c == '\t') {
+			if (c == '"' || c == '\\')
+				put_escaped(&p, (char)c);
+			else
+				*p++ = (char)c;
+		} else {
+			put_decimal3(&p, c);
+		}
+	}
+	*p++ = '"';
+	sb->len = (size_t)(p - sb->buf);
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+static void hex_text(struct strbuf *sb, const uint8_t *d, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = sb_room(sb, 2 * size);
+
+	for (size_t i = 0; i < size; i++) {
+		*p++ = hex[d[i] >> 4];
+		*p++ = hex[d[i] & 0xf];
+	}
+	sb->len = (size_t)(p - sb->buf);
+	sb->buf[sb->len] = '\0';
+}
+
+/* Anything the printers above do not cover: ldns's own printer. */
+static int ldns_text(struct strbuf *sb, const ldns_rdf *rdf)
+{
+	ldns_buffer *buf = ldns_buffer_new(256);
+	int r = -1;
+
+	if (buf && ldns_rdf2buffer_str(buf, rdf) == LDNS_STATUS_OK) {
+		sb_add(sb, (const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf));
+		r = 0;
+	}
+	ldns_buffer_free(buf);
+	return r;
+}
+
+static int rdf_text(struct strbuf *sb, const ldns_rdf *rdf)
+{
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t size = ldns_rdf_size(rdf);
+	char tmp[INET6_ADDRSTRLEN];
+
+	switch (ldns_rdf_get_type(rdf)) {
+	case LDNS_RDF_TYPE_DNAME:
+		return dname_text(sb, d, size);
+	case LDNS_RDF_TYPE_STR:
+		return str_text(sb, d, size);
+	case LDNS_RDF_TYPE_HEX:
+		hex_text(sb, d, size);
+		return 0;
+	case LDNS_RDF_TYPE_INT8: case LDNS_RDF_TYPE_ALG:
+	case LDNS_RDF_TYPE_CERTIFICATE_USAGE: case LDNS_RDF_TYPE_SELECTOR:
+	case LDNS_RDF_TYPE_MATCHING_TYPE:
+		if (size != 1)
+			break;
+		snprintf(tmp, sizeof(tmp), "%u", d[0]);
+		sb_adds(sb, tmp);
+		return 0;
+	case LDNS_RDF_TYPE_INT16:
+		if (size != 2)
+			break;
+		snprintf(tmp, sizeof(tmp), "%u", (unsigned)(d[0] << 8 | d[1]));
+		sb_adds(sb, tmp);
+		return 0;
+	case LDNS_RDF_TYPE_A: case LDNS_RDF_TYPE_AAAA:
+		if (size != (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A ? 4 : 16))
+			break;
+		if (inet_ntop(size == 4 ? AF_INET : AF_INET6, d, tmp, sizeof(tmp)))
+			sb_adds(sb, tmp);
+		return 0;
+	default:
+		break;
+	}
+	return ldns_text(sb, rdf);
+}
+
+static int rdata_text(const ldns_rr *rr, struct strbuf *sb)
 {
 	ldns_buffer *wire;
 	size_t n;
+	char *p;
 
 	if (presented(ldns_rr_get_type(rr))) {
 		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 			if (i)
-				ldns_buffer_write_u8(buf, ' ');
-			if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK)
+				sb_addc(sb, ' ');
+			if (rdf_text(sb, ldns_rr_rdf(rr, i)))
 				return -1;
 		}
 		return 0;
@@ -115,35 +279,42 @@ static int rdata_text(const ldns_rr *rr, ldns_buffer *buf)
 		return -1;
 	}
 	n = ldns_buffer_position(wire);
-	ldns_buffer_printf(buf, "\\# %zu%s", n, n ? " " : "");
-	for (size_t i = 0; i < n; i++)
-		ldns_buffer_printf(buf, "%02x", ldns_buffer_at(wire, i)[0]);
+	p = sb_room(sb, 32);
+	sb->len += (size_t)snprintf(p, 32, "\\# %zu%s", n, n ? " " : "");
+	hex_text(sb, ldns_buffer_begin(wire), n);
 	ldns_buffer_free(wire);
 	return 0;
 }
 
+/* "A", "TXT", or "TYPE65534" for a type ldns has no name for; the caller frees it. */
+static char *type_name_dup(int code)
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript((uint16_t)code);
+	char buf[16];
+
+	return xstrdup(d && d->_name ? d->_name : dns_type_name(code, buf));
+}
+
 /*
  * Fill out from an ldns record, put in canonical form in place (the
- * caller owns rr and is done with it). buf is scratch space, reused
+ * caller owns rr and is done with it). sb is scratch space, reused
  * across the records of a reply.
  */
-static int rr_from_ldns(ldns_rr *rr, ldns_buffer *buf, struct rr *out)
+static int rr_from_ldns(ldns_rr *rr, struct strbuf *sb, struct rr *out)
 {
-	char tbuf[16];
-
 	ldns_rr2canonical(rr);
-	ldns_buffer_clear(buf);
-	if (ldns_rdf2buffer_str_dname(buf, ldns_rr_owner(rr)) != LDNS_STATUS_OK)
+	sb_reset(sb);
+	if (!ldns_rr_owner(rr) || rdf_text(sb, ldns_rr_owner(rr)))
 		return -1;
-	out->owner = str_lower(xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf)));
-	ldns_buffer_clear(buf);
-	if (rdata_text(rr, buf)) {
+	out->owner = str_lower(xstrndup(sb->buf, sb->len));
+	sb_reset(sb);
+	if (rdata_text(rr, sb)) {
 		free(out->owner);
 		return -1;
 	}
 	out->ttl = ldns_rr_ttl(rr);
-	out->type = xstrdup(dns_type_name(ldns_rr_get_type(rr), tbuf));
-	out->rdata = xstrndup((const char *)ldns_buffer_begin(buf), ldns_buffer_position(buf));
+	out->type = type_name_dup(ldns_rr_get_type(rr));
+	out->rdata = xstrndup(sb->buf ? sb->buf : "", sb->len);
 	return 0;
 }
 
@@ -162,18 +333,33 @@ void rrs_free(struct rr *rrs, size_t n)
 	free(rrs);
 }
 
-static bool question_matches(const ldns_pkt *pkt, const char *name, int qtype)
+static unsigned read_u16(const uint8_t *p)
 {
-	ldns_rr_list *q = ldns_pkt_question(pkt);
-	ldns_rdf *want = ldns_dname_new_frm_str(name);
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/*
+ * The reply's one question against the query's: the same name (case
+ * aside) and type. Leaves *pos after the question.
+ */
+static bool question_matches(const uint8_t *wire, size_t len, size_t *pos,
+			     const uint8_t *query, size_t qlen)
+{
+	ldns_rdf *got = NULL;
+	size_t end = 12;   /* our own query's name: uncompressed, from offset 12 */
 	bool ok;
 
-	if (!want)
+	while (end < qlen && query[end])
+		end += (size_t)query[end] + 1;
+	end++;
+	if (end + 2 > qlen || ldns_wire2dname(&got, wire, len, pos) != LDNS_STATUS_OK)
 		return false;
-	ok = q && ldns_rr_list_rr_count(q) == 1 &&
-	     ldns_rr_get_type(ldns_rr_list_rr(q, 0)) == (ldns_rr_type)qtype &&
-	     ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(q, 0)), want) == 0;
-	ldns_rdf_deep_free(want);
+	ok = *pos + 4 <= len && ldns_rdf_size(got) == end - 12 &&
+	     !memcmp(wire + *pos, query + end, 2);
+	for (size_t i = 0; ok && i < end - 12; i++)
+		ok = tolower(ldns_rdf_data(got)[i]) == tolower(query[12 + i]);
+	ldns_rdf_deep_free(got);
+	*pos += 4;
 	return ok;
 }
 
@@ -181,20 +367,11 @@ static bool question_matches(const ldns_pkt *pkt, const char *name, int qtype)
  * Keep the answer records that belong to the query: at qname, or at a
  * name a CNAME in the chain points to. Anything else is not ours to trust.
  */
-static void collect_answer(ldns_pkt *pkt, const char *name,
-			   struct rr **rrs, size_t *nrr)
+static void keep_chain(const char *name, struct rr *v, size_t all, size_t *keep)
 {
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	struct strlist chain = STRLIST_INIT;
-	size_t n = ldns_rr_list_rr_count(an), all = 0, keep = 0;
-	struct rr *v = xcalloc(n ? n : 1, sizeof(*v));
-	ldns_buffer *buf = ldns_buffer_new(512);
 
-	for (size_t i = 0; buf && i < n; i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) != LDNS_RR_TYPE_RRSIG &&
-		    !rr_from_ldns(ldns_rr_list_rr(an, i), buf, &v[all]))
-			all++;
-	ldns_buffer_free(buf);
+	*keep = 0;
 	sl_push_owned(&chain, name_abs(name));
 	/* Chains are short; a few passes pick up out-of-order CNAMEs. */
 	for (int pass = 0; pass < 8; pass++) {
@@ -208,62 +385,74 @@ static void collect_answer(ldns_pkt *pkt, const char *name,
 	}
 	for (size_t i = 0; i < all; i++) {
 		if (sl_has(&chain, v[i].owner))
-			v[keep++] = v[i];
+			v[(*keep)++] = v[i];
 		else
 			rr_release(&v[i]);
 	}
 	sl_release(&chain);
+}
+
+/*
+ * Parse the answer section's an records from *pos, one ldns_wire2rr()
+ * each: the authority and additional sections (NS, glue, OPT) are never
+ * read. Any malformed record makes the whole reply unusable (-1), as it
+ * did when ldns parsed the packet whole. With want, the records (but
+ * RRSIGs) become canonical struct rr in *rrs.
+ */
+static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
+		       bool want, const char *name, struct rr **rrs, size_t *nrr)
+{
+	struct rr *v = want ? xcalloc(an ? an : 1, sizeof(*v)) : NULL;
+	struct strbuf sb = STRBUF_INIT;
+	size_t all = 0, keep = 0;
+
+	for (unsigned i = 0; i < an; i++) {
+		ldns_rr *rr = NULL;
+		if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+			rrs_free(v, all);
+			sb_release(&sb);
+			return -1;
+		}
+		if (want && ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG &&
+		    !rr_from_ldns(rr, &sb, &v[all]))
+			all++;
+		ldns_rr_free(rr);
+	}
+	sb_release(&sb);
+	if (all)
+		keep_chain(name, v, all, &keep);
 	if (!keep) {
 		free(v);
 		v = NULL;
 	}
 	*rrs = v;
 	*nrr = keep;
+	return 0;
 }
 
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
-		    const char *name, int qtype, enum lookup_state *state,
-		    struct rr **rrs, size_t *nrr, bool *tc)
+		    const uint8_t *query, size_t qlen, const char *name,
+		    enum lookup_state *state, struct rr **rrs, size_t *nrr, bool *tc)
 {
-	ldns_pkt *pkt = NULL;
-	ldns_pkt_rcode rc;
-
-	uint8_t stackbuf[4096], *copy;
-	ldns_status st;
+	size_t pos = 12;
+	unsigned rc;
 
 	*rrs = NULL;
 	*nrr = 0;
-	if (len < 12)
+	if (len < 12 || read_u16(wire) != id || !(wire[2] & 0x80) ||
+	    read_u16(wire + 4) != 1 || !question_matches(wire, len, &pos, query, qlen))
 		return -1;
-	/*
-	 * Parse the header, question and answer only: authority and
-	 * additional records (NS, glue, OPT) are not used, and parsing them
-	 * costs as much as the rest. Zeroing their counts in a copy skips them.
-	 */
-	copy = len <= sizeof(stackbuf) ? stackbuf : xmalloc(len);
-	memcpy(copy, wire, len);
-	memset(copy + 8, 0, 4);
-	st = ldns_wire2pkt(&pkt, copy, len);
-	if (copy != stackbuf)
-		free(copy);
-	if (st != LDNS_STATUS_OK)
+	rc = wire[3] & 0x0f;
+	if (read_answer(wire, len, pos, read_u16(wire + 6),
+			rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN, name, rrs, nrr))
 		return -1;
-	if (ldns_pkt_id(pkt) != id || !ldns_pkt_qr(pkt) ||
-	    !question_matches(pkt, name, qtype)) {
-		ldns_pkt_free(pkt);
-		return -1;
-	}
-	*tc = ldns_pkt_tc(pkt);
-	rc = ldns_pkt_get_rcode(pkt);
-	if (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN)
-		collect_answer(pkt, name, rrs, nrr);
+	*tc = (wire[2] & 0x02) != 0;
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		*state = LK_NXDOMAIN;
 	else if (rc != LDNS_RCODE_NOERROR)
 		*state = LK_SERVFAIL;
 	else
 		*state = *nrr ? LK_NOERROR : LK_NODATA;
-	ldns_pkt_free(pkt);
 	return 0;
 }
 
@@ -271,15 +460,13 @@ int dns_canonical_rr(const char *text, struct rr *out)
 {
 	ldns_rr *rr = NULL;
 	ldns_status st = ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL);
-	ldns_buffer *buf = ldns_buffer_new(512);
+	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if (st != LDNS_STATUS_OK) {
-		ldns_buffer_free(buf);
+	if (st != LDNS_STATUS_OK)
 		return error("'%s': %s", text, ldns_get_errorstr_by_id(st));
-	}
-	r = buf ? rr_from_ldns(rr, buf, out) : -1;
-	ldns_buffer_free(buf);
+	r = rr_from_ldns(rr, &sb, out);
+	sb_release(&sb);
 	ldns_rr_free(rr);
 	return r ? error("'%s': cannot print the record", text) : 0;
 }
@@ -293,7 +480,7 @@ int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, s
 {
 	FILE *f = fopen(path, "r");
 	ldns_rdf *orig = ldns_dname_new_frm_str(origin);
-	ldns_buffer *buf = ldns_buffer_new(512);
+	struct strbuf sb = STRBUF_INIT;
 	ldns_zone *z = NULL;
 	ldns_rr_list *list;
 	ldns_status st;
@@ -317,7 +504,7 @@ int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, s
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
 			continue;
-		if (rr_from_ldns(rr, buf, &(*out)[*n]) == 0)
+		if (rr_from_ldns(rr, &sb, &(*out)[*n]) == 0)
 			(*n)++;
 	}
 	r = 0;
@@ -328,6 +515,6 @@ out:
 		ldns_zone_deep_free(z);
 	if (orig)
 		ldns_rdf_deep_free(orig);
-	ldns_buffer_free(buf);
+	sb_release(&sb);
 	return r;
 }

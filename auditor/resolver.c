@@ -30,6 +30,8 @@
 #define NIDS          65536
 #define UDP_RCVBUF    (8 << 20)
 #define BATCH         32   /* datagrams per sendmmsg()/recvmmsg() */
+#define QUERY_MAX     512  /* a query: header, name (255 at most), type, class, OPT */
+#define ID_POOL       256  /* query ids drawn from the kernel at a time */
 
 enum xstate { X_QUEUED, X_UDP, X_TCP_CONNECT, X_TCP_WRITE, X_TCP_READ, X_DONE };
 
@@ -71,14 +73,21 @@ struct pace {
 	uint64_t refilled;         /* ms of the last refill */
 };
 
+/*
+ * One lookup: its transfers, name and type live in the same allocation.
+ * The query is built once, on first use, and sent with each transfer's
+ * own id.
+ */
 struct lookup_job {
 	char *name, *type;
 	int qtype;
+	uint8_t *query;            /* dns_build_query()'s, id 0; NULL until needed */
+	size_t qlen;
 	struct server *const *servers;
 	size_t nservers, pending;
-	struct xfer *xfers;
 	resolve_cb cb;
 	void *arg;
+	struct xfer xfers[];
 };
 
 struct resolver {
@@ -89,6 +98,8 @@ struct resolver {
 	uint64_t next_refill;           /* when a rate-limited server may send again, or 0 */
 	size_t inflight;
 	int udp4, udp6;                 /* shared sockets, opened on first use */
+	int conn;                       /* connected to the only server, or -1 */
+	bool conn_tried;
 	struct xfer **byid;             /* in-flight UDP transfers by query id */
 	struct xfer **tcp;              /* transfers on TCP */
 	size_t ntcp, tcp_alloc;
@@ -99,11 +110,13 @@ struct resolver {
 	struct lookup_job **finished;   /* jobs whose callbacks are due */
 	size_t nfin, fin_alloc;
 	unsigned long sent;
+	uint16_t ids[ID_POOL];          /* random query ids not handed out yet */
+	size_t nids;
 	uint8_t *buf;                   /* TCP and single reads */
 	/* Queries waiting for one sendmmsg(), all on the socket out_fd. */
 	struct mmsghdr out[BATCH];
 	struct iovec out_iov[BATCH];
-	uint8_t *out_wire[BATCH];
+	uint8_t out_wire[BATCH][QUERY_MAX];
 	size_t nout;
 	int out_fd;
 	/* Replies read by one recvmmsg(). */
@@ -121,13 +134,22 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static uint16_t random_id(void)
+/*
+ * Query ids are what keeps off-path spoofers out, so they come from the
+ * kernel's generator; drawn ID_POOL at a time, since a getrandom() call
+ * per query was a measurable share of sending one.
+ */
+static uint16_t random_id(struct resolver *r)
 {
-	uint16_t id;
-
-	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint16_t)(now_ms() * 2654435761u >> 7);
-	return id;
+	if (!r->nids) {
+		ssize_t n = getrandom(r->ids, sizeof(r->ids), 0);
+		if (n != (ssize_t)sizeof(r->ids)) {
+			r->ids[0] = (uint16_t)(now_ms() * 2654435761u >> 7);
+			n = sizeof(r->ids[0]);
+		}
+		r->nids = (size_t)n / sizeof(r->ids[0]);
+	}
+	return r->ids[--r->nids];
 }
 
 int server_parse(const char *spec, unsigned default_port, struct server *out)
@@ -195,7 +217,7 @@ struct resolver *resolver_new(const struct resolver_opts *opts)
 		r->opts.server_inflight = r->opts.max_inflight;
 	if (r->opts.max_inflight > NIDS / 2)
 		r->opts.max_inflight = NIDS / 2;   /* leave ids free to pick at random */
-	r->udp4 = r->udp6 = -1;
+	r->udp4 = r->udp6 = r->conn = -1;
 	r->byid = xcalloc(NIDS, sizeof(*r->byid));
 	r->buf = xmalloc(DNS_MAX_MSG);
 	r->in_buf = xmalloc((size_t)BATCH * DNS_MAX_MSG);
@@ -221,6 +243,8 @@ void resolver_free(struct resolver *r)
 		close(r->udp4);
 	if (r->udp6 >= 0)
 		close(r->udp6);
+	if (r->conn >= 0)
+		close(r->conn);
 	free(r->byid);
 	free(r->tcp);
 	free(r->heap);
@@ -231,8 +255,6 @@ void resolver_free(struct resolver *r)
 	free(r->paces);
 	free(r->buf);
 	free(r->in_buf);
-	for (size_t i = 0; i < r->nout; i++)
-		free(r->out_wire[i]);
 	free(r);
 }
 
@@ -276,17 +298,18 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 		     struct server *const *servers, size_t nservers,
 		     resolve_cb cb, void *arg)
 {
-	struct lookup_job *job = xcalloc(1, sizeof(*job));
+	size_t nlen = strlen(name) + 1, tlen = strlen(type) + 1;
+	struct lookup_job *job = xcalloc(1, sizeof(*job) + nservers * sizeof(job->xfers[0]) +
+					 nlen + tlen);
 
-	job->name = xstrdup(name);
-	job->type = xstrdup(type);
+	job->name = memcpy((char *)&job->xfers[nservers], name, nlen);
+	job->type = memcpy(job->name + nlen, type, tlen);
 	job->qtype = dns_type_code(type);
 	job->servers = servers;
 	job->nservers = nservers;
 	job->pending = nservers;
 	job->cb = cb;
 	job->arg = arg;
-	job->xfers = xcalloc(nservers ? nservers : 1, sizeof(*job->xfers));
 	for (size_t i = 0; i < nservers; i++) {
 		struct xfer *x = &job->xfers[i];
 		x->job = job;
@@ -410,25 +433,55 @@ static void xfer_done(struct resolver *r, struct xfer *x, enum lookup_state st)
 		job_due(r, x->job);
 }
 
-static int udp_socket(struct resolver *r, int family)
+static int new_udp_socket(int family)
 {
-	int *fd = family == AF_INET6 ? &r->udp6 : &r->udp4;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int size = UDP_RCVBUF;
 
-	if (*fd >= 0)
-		return *fd;
-	*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
+	if (fd < 0)
 		return -1;
 	/* Many answers arrive at once: a deep receive queue keeps them. */
-	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return fd;
+}
+
+/*
+ * The socket to send a query to s on; *connected says it is connected to
+ * s (send without an address). While the resolver knows one server only
+ * (--dns-server, resolve_one), that is a socket connected to it: the
+ * kernel then skips a route lookup and address checks per datagram, a
+ * measurable part of sending at scale. Once a second server appears,
+ * every query goes out on the shared socket of its family, so batches
+ * are not split between sockets; the connected one is still read for
+ * the answers it has coming.
+ */
+static int udp_socket(struct resolver *r, const struct server *s, bool *connected)
+{
+	int family = s->addr.ss_family;
+	int *fd = family == AF_INET6 ? &r->udp6 : &r->udp4;
+
+	*connected = false;
+	if (r->npaces == 1 && !r->conn_tried) {
+		r->conn_tried = true;
+		r->conn = new_udp_socket(family);
+		if (r->conn >= 0 && connect(r->conn, (const struct sockaddr *)&s->addr, s->addrlen) < 0) {
+			close(r->conn);
+			r->conn = -1;
+		}
+	}
+	if (r->npaces == 1 && r->conn >= 0) {
+		*connected = true;
+		return r->conn;
+	}
+	if (*fd < 0)
+		*fd = new_udp_socket(family);
 	return *fd;
 }
 
 static bool pick_id(struct resolver *r, struct xfer *x)
 {
-	uint16_t id = random_id();
+	uint16_t id = random_id(r);
 
 	for (unsigned i = 0; i < NIDS; i++, id++) {
 		if (!r->byid[id]) {
@@ -457,30 +510,63 @@ static void flush_sends(struct resolver *r)
 
 	while (done < r->nout) {
 		int n = sendmmsg(r->out_fd, r->out + done, (unsigned)(r->nout - done), 0);
-		if (n < 0 && errno == EINTR)
+		/*
+		 * ECONNREFUSED on the connected socket reports an ICMP error
+		 * that an earlier query drew, not this datagram; reporting
+		 * cleared it, so send again.
+		 */
+		if (n < 0 && (errno == EINTR || errno == ECONNREFUSED))
 			continue;
 		/* The datagram at done was refused (no route, no buffer): skip it, send the rest. */
 		done += n > 0 ? (size_t)n : 1;
 	}
-	for (size_t i = 0; i < r->nout; i++)
-		free(r->out_wire[i]);
 	r->nout = 0;
 }
 
-static void queue_send(struct resolver *r, int fd, const struct server *s,
-		       uint8_t *wire, size_t len)
+/* The job's query, built on first use. Returns 0, or -1 for a name no query can carry. */
+static int job_query(struct lookup_job *job)
+{
+	if (!job->query &&
+	    dns_build_query(job->name, job->qtype, 0, false, &job->query, &job->qlen))
+		return -1;
+	if (job->qlen > QUERY_MAX) {   /* cannot happen: names are 255 bytes at most */
+		free(job->query);
+		job->query = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the job's query with id and RD to w (QUERY_MAX bytes at least); returns its length. */
+static size_t query_for(const struct lookup_job *job, uint16_t id, bool rd, uint8_t *w)
+{
+	memcpy(w, job->query, job->qlen);
+	w[0] = (uint8_t)(id >> 8);
+	w[1] = (uint8_t)id;
+	w[2] = rd ? 0x01 : 0x00;
+	return job->qlen;
+}
+
+/* Queue x's query for the next sendmmsg() on fd. */
+static void queue_send(struct resolver *r, int fd, bool connected, const struct server *s,
+		       const struct xfer *x, bool rd)
 {
 	struct mmsghdr *m;
+	uint8_t *wire;
+	size_t len;
 
 	if (r->nout && (r->out_fd != fd || r->nout == BATCH))
 		flush_sends(r);
 	r->out_fd = fd;
-	r->out_wire[r->nout] = wire;
+	wire = r->out_wire[r->nout];
+	len = query_for(x->job, x->id, rd, wire);
 	r->out_iov[r->nout] = (struct iovec){ wire, len };
 	m = &r->out[r->nout++];
 	memset(m, 0, sizeof(*m));
-	m->msg_hdr.msg_name = (void *)&s->addr;
-	m->msg_hdr.msg_namelen = s->addrlen;
+	if (!connected) {
+		m->msg_hdr.msg_name = (void *)&s->addr;
+		m->msg_hdr.msg_namelen = s->addrlen;
+	}
 	m->msg_hdr.msg_iov = &r->out_iov[r->nout - 1];
 	m->msg_hdr.msg_iovlen = 1;
 }
@@ -489,16 +575,13 @@ static void queue_send(struct resolver *r, int fd, const struct server *s,
 static int start_udp(struct resolver *r, struct xfer *x)
 {
 	const struct server *s = x->job->servers[x->si];
-	uint8_t *wire;
-	size_t len;
-	int fd = udp_socket(r, s->addr.ss_family);
+	bool connected;
+	int fd = udp_socket(r, s, &connected);
 
 	release_id(r, x);
-	if (fd < 0 || !pick_id(r, x))
+	if (fd < 0 || job_query(x->job) || !pick_id(r, x))
 		return -1;
-	if (dns_build_query(x->job->name, x->job->qtype, x->id, recursive(r, x), &wire, &len))
-		return -1;
-	queue_send(r, fd, s, wire, len);
+	queue_send(r, fd, connected, s, x, recursive(r, x));
 	x->st = X_UDP;
 	x->tries++;
 	r->sent++;
@@ -510,18 +593,16 @@ static int start_udp(struct resolver *r, struct xfer *x)
 static int start_tcp(struct resolver *r, struct xfer *x)
 {
 	const struct server *s = x->job->servers[x->si];
-	uint8_t *q;
 	size_t qlen;
 
 	release_id(r, x);
-	x->id = random_id();
-	if (dns_build_query(x->job->name, x->job->qtype, x->id, recursive(r, x), &q, &qlen))
+	x->id = random_id(r);
+	if (job_query(x->job))
 		return -1;
-	x->wire = xmalloc(qlen + 2);
+	x->wire = xmalloc(QUERY_MAX + 2);
+	qlen = query_for(x->job, x->id, recursive(r, x), x->wire + 2);
 	x->wire[0] = (uint8_t)(qlen >> 8);
 	x->wire[1] = (uint8_t)qlen;
-	memcpy(x->wire + 2, q, qlen);
-	free(q);
 	x->wlen = qlen + 2;
 	x->woff = x->rlen = x->rgot = 0;
 	x->fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -544,8 +625,8 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 	enum lookup_state st;
 	bool tc = false;
 
-	if (dns_parse_reply(buf, len, x->id, x->job->name, x->job->qtype, &st,
-			    &x->rrs, &x->nrr, &tc))
+	if (dns_parse_reply(buf, len, x->id, x->job->query, x->job->qlen, x->job->name,
+			    &st, &x->rrs, &x->nrr, &tc))
 		return false;
 	if (tc && x->st == X_UDP) {
 		rrs_free(x->rrs, x->nrr);
@@ -602,7 +683,7 @@ static void on_udp(struct resolver *r, int fd)
 		}
 		n = recvmmsg(fd, r->in, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;   /* EAGAIN; ICMP errors on an unconnected socket are not ours to map */
+			return;   /* EAGAIN; ICMP errors (ECONNREFUSED) are not mapped: a timeout follows */
 		for (int i = 0; i < n; i++)
 			udp_reply(r, r->in_iov[i].iov_base, r->in[i].msg_len, &r->in_from[i]);
 		if (n < BATCH)
@@ -767,9 +848,7 @@ static void job_finish(struct lookup_job *job)
 	lookup_result_release(&res);
 	for (size_t i = 0; i < job->nservers; i++)
 		rrs_free(job->xfers[i].rrs, job->xfers[i].nrr);
-	free(job->xfers);
-	free(job->name);
-	free(job->type);
+	free(job->query);
 	free(job);
 }
 
@@ -855,11 +934,13 @@ static int wait_events(struct resolver *r)
 	size_t n = 0;
 	int timeout = -1, k;
 
-	ALLOC_GROW(r->pfds, r->ntcp + 2, r->pfd_alloc);
+	ALLOC_GROW(r->pfds, r->ntcp + 3, r->pfd_alloc);
 	if (r->udp4 >= 0)
 		r->pfds[n++] = (struct pollfd){ r->udp4, POLLIN, 0 };
 	if (r->udp6 >= 0)
 		r->pfds[n++] = (struct pollfd){ r->udp6, POLLIN, 0 };
+	if (r->conn >= 0)
+		r->pfds[n++] = (struct pollfd){ r->conn, POLLIN, 0 };
 	for (size_t i = 0; i < r->ntcp; i++) {
 		short ev = r->tcp[i]->st == X_TCP_READ ? POLLIN : POLLOUT;
 		r->pfds[n++] = (struct pollfd){ r->tcp[i]->fd, ev, 0 };
@@ -877,7 +958,7 @@ static int wait_events(struct resolver *r)
 	for (size_t i = 0; i < n; i++) {
 		if (!r->pfds[i].revents)
 			continue;
-		if (r->pfds[i].fd == r->udp4 || r->pfds[i].fd == r->udp6) {
+		if (r->pfds[i].fd == r->udp4 || r->pfds[i].fd == r->udp6 || r->pfds[i].fd == r->conn) {
 			on_udp(r, r->pfds[i].fd);
 			continue;
 		}

@@ -40,13 +40,16 @@ const char *dns_type_name(int code, char buf[16]);
 int dns_build_query(const char *name, int qtype, uint16_t id, bool rd,
 		    uint8_t **wire, size_t *len);
 /*
- * Parse a reply to (id, name, qtype). Returns 0 and fills *state,
- * *rrs and *tc; -1 if the packet is not a reply to this query (ignore
- * it). Records come back canonical (see struct rr).
+ * Parse a reply to the query sent with id: query is that query as
+ * dns_build_query() made it for name (its own id is not looked at, so
+ * one built query serves every id it is sent with). Returns 0 and fills
+ * *state, *rrs and *tc; -1 if the packet is not a reply to this query or
+ * its header, question or answer section is malformed (ignore it).
+ * Records come back canonical (see struct rr).
  */
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
-		    const char *name, int qtype, enum lookup_state *state,
-		    struct rr **rrs, size_t *nrr, bool *tc);
+		    const uint8_t *query, size_t qlen, const char *name,
+		    enum lookup_state *state, struct rr **rrs, size_t *nrr, bool *tc);
 /* Canonicalize one record given in zone-file syntax (tests, fixtures). */
 int dns_canonical_rr(const char *text, struct rr *out);
 /*
