@@ -119,3 +119,17 @@ assert_file_eq "$FX/k09-two-chains.reach.json.ok" out "golden: k09 nft JSON answ
 # The issue's --format iptables spelling, passed on after "--".
 mx reach -- --format iptables --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --in eth0 --out eth1
 assert_rc 1 "--format iptables after --"
+
+# A big blocklist: the text answer lists 20 blocked parts and counts the
+# rest, a line names 8 networks at most; --json lists every part.
+sh "$TOP/tests/fixtures/fw/gen-big.sh" 400 >big.rules
+mx reach --firewall big.rules --to 203.0.113.10:25/tcp --in eth0 --out eth1
+assert_rc 1 "big blocklist: partial"
+assert_eq "$(grep -c '^  blocked from' out)" 20 "big blocklist: 20 blocked parts are listed"
+assert_grep '^  \.\.\. and [0-9]+ more blocked and 0 more unknown parts; --json lists them all$' out \
+	"big blocklist: the rest are counted"
+assert_grep '^  allowed from every address but ([0-9./]+,){7}[0-9./]+ and [0-9]+ more networks, reaches 192\.0\.2\.25:25$' out \
+	"big blocklist: the allowed part names 8 networks and counts the rest"
+more=$(sed -n 's/^  \.\.\. and \([0-9]*\) more blocked.*/\1/p' out)
+mx reach --firewall big.rules --to 203.0.113.10:25/tcp --in eth0 --out eth1 --json
+assert_eq "$(grep -c '"outcome": "blocked"' out)" "$((20 + more))" "big blocklist: --json lists every blocked part"
