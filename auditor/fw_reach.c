@@ -534,17 +534,6 @@ static enum member run_member(const struct fw_rule *r, const struct pkt *pk)
 	return member ? M_MEMBER : M_OTHER;
 }
 
-/* The first rule from i on that is neither a member nor a no-op; *members counts the members before it. */
-static size_t run_end(const struct fw_chain *c, size_t i, const struct pkt *pk, size_t *members)
-{
-	enum member m;
-
-	*members = 0;
-	for (; i < c->n && (m = run_member(&c->rules[i], pk)) != M_OTHER; i++)
-		*members += m == M_MEMBER;
-	return i;
-}
-
 /* The peer addresses member r selects, as ranges labelled k. */
 static void add_member_ranges(const struct fw_rule *r, size_t k, const struct pkt *pk,
 			      struct fw_lrange **v, size_t *n, size_t *alloc)
@@ -577,18 +566,33 @@ static void add_member_ranges(const struct fw_rule *r, size_t k, const struct pk
 	fw_as_release(&pos);
 }
 
-/* Rules [from, to) of c, all members or no-ops, over the peers left. */
-static void eval_run(const struct pkt *pk, const struct fw_chain *c, size_t from, size_t to,
+/*
+ * The run from rule i on: up to the first rule that is neither a member
+ * nor a no-op (returned), with the members' peer ranges in *rg (its
+ * buffer reused from run to run) and their count in *members.
+ */
+static size_t gather_run(const struct fw_chain *c, size_t i, const struct pkt *pk,
+			 struct fw_lrange **rg, size_t *n, size_t *alloc, size_t *members)
+{
+	enum member m;
+
+	*n = *members = 0;
+	for (; i < c->n && (m = run_member(&c->rules[i], pk)) != M_OTHER; i++)
+		if (m == M_MEMBER) {
+			add_member_ranges(&c->rules[i], i, pk, rg, n, alloc);
+			(*members)++;
+		}
+	return i;
+}
+
+/* A gathered run (rg, n: its members' ranges, sorted here) over the peers left. */
+static void eval_run(const struct fw_chain *c, struct fw_lrange *rg, size_t n,
 		     struct fw_shrinking *left, struct outs *o)
 {
-	struct fw_lrange *rg = NULL, *pc;
+	struct fw_lrange *pc;
 	struct fw_addrset hit = FW_ADDRSET_INIT;
-	size_t n = 0, alloc = 0, np;
+	size_t np = fw_first_match(rg, n, left, &hit, &pc);
 
-	for (size_t k = from; k < to; k++)
-		if (run_member(&c->rules[k], pk) == M_MEMBER)
-			add_member_ranges(&c->rules[k], k, pk, &rg, &n, &alloc);
-	np = fw_first_match(rg, n, left, &hit, &pc);
 	for (size_t i = 0; i < np;) {
 		const struct fw_rule *r = &c->rules[pc[i].k];
 		struct fw_addrset set = FW_ADDRSET_INIT;
@@ -602,7 +606,6 @@ static void eval_run(const struct pkt *pk, const struct fw_chain *c, size_t from
 	fw_sh_remove(left, &hit);
 	fw_as_release(&hit);
 	free(pc);
-	free(rg);
 }
 
 /*
@@ -615,20 +618,22 @@ static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 {
 	struct fw_shrinking left;
 	struct fw_addrset rest = FW_ADDRSET_INIT;
-	size_t i = 0;
+	struct fw_lrange *rg = NULL;
+	size_t i = 0, n, alloc = 0;
 
 	fw_sh_init(&left, S);
 	while (i < c->n && !fw_sh_empty(&left)) {
-		size_t members, end = run_end(c, i, pk, &members);
+		size_t members, end = gather_run(c, i, pk, &rg, &n, &alloc, &members);
 
 		if (members >= fw_run_min && members > 1) {
-			eval_run(pk, c, i, end, &left, o);
+			eval_run(c, rg, n, &left, o);
 			i = end;
 			continue;
 		}
 		for (; i <= end && i < c->n && !fw_sh_empty(&left); i++)
 			eval_rule(ev, pk, c, &c->rules[i], &left, depth, o);
 	}
+	free(rg);
 	fw_sh_current(&left, &rest);
 	fw_sh_release(&left);
 	out_add(o, O_RETURN, &rest, c, NULL, NULL);
