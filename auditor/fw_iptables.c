@@ -19,6 +19,18 @@
 
 #include "fw.h"
 
+/*
+ * Option names are short and mostly differ early: comparing inline
+ * beats a call to strcmp, and a rule's words meet some 25 of these
+ * and every table lookup here is a loop of them.
+ */
+static inline bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
 struct builtin {
 	const char *table, *chain;
 	enum fw_hook hook;
@@ -90,7 +102,7 @@ static int perr(struct ipt *p, const char *fmt, const char *arg)
 static const struct builtin *find_builtin(const char *table, const char *chain)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-		if (!strcmp(builtins[i].table, table) && !strcmp(builtins[i].chain, chain))
+		if (same(builtins[i].table, table) && same(builtins[i].chain, chain))
 			return &builtins[i];
 	return NULL;
 }
@@ -164,9 +176,9 @@ static struct fw_chain *define_chain(struct ipt *p, const char *table, const cha
 			c->policy = FW_T_ACCEPT;
 		}
 	}
-	if (b && policy && !strcmp(policy, "DROP"))
+	if (b && policy && same(policy, "DROP"))
 		c->policy = FW_T_DROP;
-	else if (b && policy && !strcmp(policy, "ACCEPT"))
+	else if (b && policy && same(policy, "ACCEPT"))
 		c->policy = FW_T_ACCEPT;
 	else if (b && policy) {
 		perr(p, "expected policy ACCEPT or DROP, not", policy);
@@ -278,7 +290,7 @@ static int parse_port(const char *s, unsigned *out)
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(services); i++)
-		if (!strcmp(services[i].name, s))
+		if (same(services[i].name, s))
 			return *out = services[i].port, 0;
 	return -1;
 }
@@ -328,14 +340,14 @@ static int add_proto(struct ipt *p, struct fw_rule *r, bool neg, const char *s)
 	char *lower = str_lower(xstrdup(s)), *end;
 	unsigned long num = 256;
 
-	if (!strcmp(lower, "all") || !strcmp(lower, "0")) {
+	if (same(lower, "all") || same(lower, "0")) {
 		free(lower);
 		if (neg)   /* "! -p all" matches nothing */
 			fw_rule_add_match(r, FW_M_PROTO, false)->what = xstrdup("! all");
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
-		if (!strcmp(protos[i].name, lower))
+		if (same(protos[i].name, lower))
 			num = protos[i].num;
 	if (num == 256 && isdigit((unsigned char)*lower))
 		num = strtoul(lower, &end, 10), num = *end ? 256 : num;
@@ -431,7 +443,7 @@ static int parse_nat_spec(struct ipt *p, struct fw_rule *r, const char *s, bool 
 		snprintf(one, sizeof(one), "%.*s", dash ? (int)(dash - port) : (int)strlen(port), port);
 		if (parse_port(one, &pn) || !pn)
 			return perr(p, "expected a NAT port, not", s);
-		if (dash && strcmp(dash + 1, one))
+		if (dash && !same(dash + 1, one))
 			r->nat_ambiguous = true;
 		r->nat_port = (uint16_t)pn;
 	}
@@ -441,7 +453,7 @@ static int parse_nat_spec(struct ipt *p, struct fw_rule *r, const char *s, bool 
 static bool is_passive(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(passive_targets); i++)
-		if (!strcmp(passive_targets[i], name))
+		if (same(passive_targets[i], name))
 			return true;
 	return false;
 }
@@ -458,7 +470,7 @@ static void set_target(struct fw_rule *r, const char *name, bool go)
 	r->target_name = NULL;
 	r->target = go ? FW_T_GOTO : FW_T_JUMP;   /* a user chain, checked after parsing */
 	for (size_t i = 0; i < ARRAY_SIZE(targets) && !go; i++)
-		if (!strcmp(targets[i].name, name)) {
+		if (same(targets[i].name, name)) {
 			r->target = targets[i].kind;
 			return;   /* built-in targets are named by their kind */
 		}
@@ -471,7 +483,7 @@ static void set_target(struct fw_rule *r, const char *name, bool go)
 
 static bool is_any(const char *o, const char *a, const char *b, const char *c)
 {
-	return !strcmp(o, a) || (b && !strcmp(o, b)) || (c && !strcmp(o, c));
+	return same(o, a) || (b && same(o, b)) || (c && same(o, c));
 }
 
 /* Options that start a new match, so an unknown module's words stop there. */
@@ -483,14 +495,14 @@ static bool is_boundary(const char *o)
 		"-p", "--protocol",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(b); i++)
-		if (!strcmp(o, b[i]))
+		if (same(o, b[i]))
 			return true;
 	return false;
 }
 
 static bool takes_value(const char *next)
 {
-	return next && (next[0] != '-' || isdigit((unsigned char)next[1])) && strcmp(next, "!");
+	return next && (next[0] != '-' || isdigit((unsigned char)next[1])) && !same(next, "!");
 }
 
 /* Words of an unknown module "-m NAME ..." up to the next match or target. */
@@ -498,7 +510,7 @@ static size_t skip_module(struct toks *t, size_t i, struct strbuf *what)
 {
 	while (i < t->n) {
 		if (is_boundary(t->v[i]) ||
-		    (!strcmp(t->v[i], "!") && i + 1 < t->n && is_boundary(t->v[i + 1])))
+		    (same(t->v[i], "!") && i + 1 < t->n && is_boundary(t->v[i + 1])))
 			break;
 		sb_addf(what, " %s", t->v[i++]);
 	}
@@ -541,12 +553,12 @@ static unsigned tcp_flags(const char *list)
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		unsigned bit = 0x100;
 
-		if (!strcmp(w, "ALL"))
+		if (same(w, "ALL"))
 			bit = 0xff;
-		else if (!strcmp(w, "NONE"))
+		else if (same(w, "NONE"))
 			bit = 0;
 		for (size_t k = 0; k < ARRAY_SIZE(names); k++)
-			if (!strcmp(names[k], w))
+			if (same(names[k], w))
 				bit = 1u << k;
 		bits |= bit;
 	}
@@ -562,7 +574,7 @@ static const char *const known_modules[] = {
 static bool known_module(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(known_modules); i++)
-		if (!strcmp(known_modules[i], name))
+		if (same(known_modules[i], name))
 			return true;
 	return false;
 }
@@ -576,7 +588,7 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 	const char *o = t->v[*i], *v = *i + 1 < t->n ? t->v[*i + 1] : NULL;
 	int ret = 0;
 
-	if (v && !strcmp(v, "!") && *i + 2 < t->n && o[0] == '-') {
+	if (v && same(v, "!") && *i + 2 < t->n && o[0] == '-') {
 		neg = !neg;   /* old "-s ! ADDR" form */
 		(*i)++;
 		v = t->v[*i + 1];
@@ -599,9 +611,9 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		(*i)++;
 		return 0;
 	}
-	if (!v && strcmp(o, "--log-tcp-sequence") && strcmp(o, "--log-tcp-options") &&
-	    strcmp(o, "--log-ip-options") && strcmp(o, "--log-uid") && strcmp(o, "--random") &&
-	    strcmp(o, "--persistent") && strcmp(o, "--fully-random") && strcmp(o, "--return-nomatch"))
+	if (!v && !same(o, "--log-tcp-sequence") && !same(o, "--log-tcp-options") &&
+	    !same(o, "--log-ip-options") && !same(o, "--log-uid") && !same(o, "--random") &&
+	    !same(o, "--persistent") && !same(o, "--fully-random") && !same(o, "--return-nomatch"))
 		return perr(p, "option needs a value:", o);
 	if (is_any(o, "-s", "--source", "--src"))
 		ret = add_addrs(p, r, FW_M_SADDR, neg, v);
@@ -644,12 +656,12 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		const char *dir = *i + 2 < t->n ? t->v[*i + 2] : "";
 		struct fw_match *mt;
 
-		if (strcmp(dir, "src") && strcmp(dir, "dst")) {
+		if (!same(dir, "src") && !same(dir, "dst")) {
 			char *w = xasprintf("--match-set %s %s", v, dir);
 			add_unsupported(r, neg, w);
 			free(w);
 		} else {
-			mt = fw_rule_add_match(r, !strcmp(dir, "src") ? FW_M_SADDR : FW_M_DADDR, neg);
+			mt = fw_rule_add_match(r, same(dir, "src") ? FW_M_SADDR : FW_M_DADDR, neg);
 			mt->set_name = xstrdup(v);
 			mt->what = xasprintf("--match-set %s %s", v, dir);
 		}
@@ -681,7 +693,7 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 	while (i < t->n) {
 		const char *o = t->v[i], *v = i + 1 < t->n ? t->v[i + 1] : NULL;
 
-		if (!strcmp(o, "!")) {
+		if (same(o, "!")) {
 			neg = !neg;
 			i++;
 			continue;
@@ -709,7 +721,7 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 		}
 		if (after_target && o[0] == '-' && o[1] == '-' &&
 		    !is_any(o, "--to-destination", "--to-source", "--to-ports") &&
-		    strcmp(o, "--to") && strcmp(o, "--to-port") && strcmp(o, "--comment")) {
+		    !same(o, "--to") && !same(o, "--to-port") && !same(o, "--comment")) {
 			i += takes_value(v) ? 2 : 1;   /* target options: --log-prefix, --reject-with */
 			continue;
 		}
@@ -741,7 +753,7 @@ static int parse_chain_line(struct ipt *p, const char *line)
 		return -1;
 	if (t->n < 2)
 		return perr(p, "expected ':CHAIN POLICY', not", line);
-	return define_chain(p, p->table, t->v[0], strcmp(t->v[1], "-") ? t->v[1] : NULL) ? 0 : -1;
+	return define_chain(p, p->table, t->v[0], !same(t->v[1], "-") ? t->v[1] : NULL) ? 0 : -1;
 }
 
 /* Where a directive's table comes from: "-t T" on the line, else the current one. */
@@ -778,7 +790,7 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 		return perr(p, "expected -A, -P or -N with a chain, not", text);
 	cmd = t->v[i];
 	name = t->v[i + 1];
-	if (!strcmp(cmd, "-P") || !strcmp(cmd, "--policy")) {
+	if (same(cmd, "-P") || same(cmd, "--policy")) {
 		if (i + 2 >= t->n)
 			return perr(p, "expected -P CHAIN POLICY, not", text);
 		if (!p->explicit_table && table == p->table) {
@@ -796,13 +808,13 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 		return -1;
 	if (table == p->table && !p->table[0])
 		snprintf(p->table, sizeof(p->table), "filter");
-	if (!strcmp(cmd, "-N") || !strcmp(cmd, "--new-chain"))
+	if (same(cmd, "-N") || same(cmd, "--new-chain"))
 		return define_chain(p, table, name, NULL) ? 0 : -1;
-	if (strcmp(cmd, "-A") && strcmp(cmd, "--append"))
+	if (!same(cmd, "-A") && !same(cmd, "--append"))
 		return perr(p, "expected -A, -P or -N, not", cmd);
 	/* Exports append to one chain for long runs: try the last one first. */
-	c = p->last < p->m->n && !strcmp(p->m->chains[p->last].name, name) &&
-	    !strcmp(p->m->chains[p->last].table, table) ? &p->m->chains[p->last] :
+	c = p->last < p->m->n && same(p->m->chains[p->last].name, name) &&
+	    same(p->m->chains[p->last].table, table) ? &p->m->chains[p->last] :
 	    fw_model_chain(p->m, table, name);
 	if (!c && find_builtin(table, name))
 		c = define_chain(p, table, name, NULL);
@@ -826,7 +838,7 @@ static int parse_line(struct ipt *p, const char *line)
 		p->last_was_p = false;
 		return 0;
 	}
-	if (!strcmp(line, "COMMIT"))
+	if (same(line, "COMMIT"))
 		return 0;
 	if (*line == ':') {
 		if (!p->explicit_table)
