@@ -181,12 +181,24 @@ static int lookup_cmp(const void *va, const void *vb)
 	return c ? c : strcmp(a->type, b->type);
 }
 
+/* qsort, unless base is in order already: files read back from the store always are. */
+static void sort_unless_sorted(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+}
+
 void dsnap_sort(struct domain_snap *d)
 {
 	size_t j = 0;
 
 	if (d->nrr) {
-		qsort(d->rrs, d->nrr, sizeof(*d->rrs), rr_cmp);
+		sort_unless_sorted(d->rrs, d->nrr, sizeof(*d->rrs), rr_cmp);
 		for (size_t i = 1; i < d->nrr; i++) {
 			if (!rr_cmp_key(&d->rrs[i], &d->rrs[j])) {
 				free(d->rrs[i].owner);
@@ -200,7 +212,7 @@ void dsnap_sort(struct domain_snap *d)
 	}
 	j = 0;
 	if (d->nlk) {
-		qsort(d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);
+		sort_unless_sorted(d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);
 		for (size_t i = 1; i < d->nlk; i++) {
 			if (!lookup_cmp(&d->lks[i], &d->lks[j]))
 				lookup_release(&d->lks[i]);
