@@ -342,15 +342,11 @@ static int print_json(struct fw_verdict *v, const struct fw_query *q)
 /* s's networks, the first TEXT_CIDRS of them and how many more. */
 static char *cidrs_text(const struct fw_addrset *s, int fam)
 {
-	struct strlist l = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
-	size_t n = fw_as_cidrs(s, fam, &l, TEXT_CIDRS);
+	size_t n = fw_as_join_some(s, fam, ",", TEXT_CIDRS, &sb);
 
-	for (size_t i = 0; i < l.n; i++)
-		sb_addf(&sb, "%s%s", i ? "," : "", l.v[i]);
-	if (n > l.n)
-		sb_addf(&sb, " and %zu more networks", n - l.n);
-	sl_release(&l);
+	if (n > TEXT_CIDRS)
+		sb_addf(&sb, " and %zu more networks", n - TEXT_CIDRS);
 	if (!sb.buf)
 		sb_adds(&sb, "");
 	return sb_detach(&sb);

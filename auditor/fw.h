@@ -70,8 +70,6 @@ bool fw_as_equal(const struct fw_addrset *a, const struct fw_addrset *b);
 static inline bool fw_as_empty(const struct fw_addrset *s) { return s->n == 0; }
 /* Append the minimal CIDR list covering s, formatted for family fam. */
 void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out);
-/* The same, at most max of them (out may be NULL); returns how many there are in all. */
-size_t fw_as_cidrs(const struct fw_addrset *s, int fam, struct strlist *out, size_t max);
 /* The CIDR list one block at a time, for answers too big for a list of strings. */
 #define FW_CIDR_MAX 64
 struct fw_cidr_iter {
@@ -86,6 +84,12 @@ void fw_cidr_iter_init(struct fw_cidr_iter *it, const struct fw_addrset *s, int 
 bool fw_cidr_next(struct fw_cidr_iter *it, char *buf, size_t len);
 /* The same, joined with ",", for messages and rules text; caller frees. */
 char *fw_as_join(const struct fw_addrset *s, int fam);
+/*
+ * Append the first max CIDRs of s to sb, separated by sep; returns how
+ * many there are in all, so messages can say "and N more" without
+ * formatting the rest (a big blocklist leaves a million).
+ */
+size_t fw_as_join_some(const struct fw_addrset *s, int fam, const char *sep, size_t max, struct strbuf *sb);
 void fw_as_clear(struct fw_addrset *s);
 void fw_as_release(struct fw_addrset *s);
 /* Append from's ranges unsorted; fw_as_normalize() sorts and merges them after. */

@@ -402,38 +402,39 @@ bool fw_cidr_next(struct fw_cidr_iter *it, char *buf, size_t len)
 	return true;
 }
 
-size_t fw_as_cidrs(const struct fw_addrset *s, int fam, struct strlist *out, size_t max)
+void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
+{
+	struct fw_cidr_iter it;
+	char buf[FW_CIDR_MAX];
+
+	fw_cidr_iter_init(&it, s, fam);
+	while (fw_cidr_next(&it, buf, sizeof(buf)))
+		sl_push(out, buf);
+}
+
+size_t fw_as_join_some(const struct fw_addrset *s, int fam, const char *sep, size_t max, struct strbuf *sb)
 {
 	struct fw_cidr_iter it;
 	char buf[FW_CIDR_MAX];
 	size_t n = 0;
 
 	fw_cidr_iter_init(&it, s, fam);
-	while (fw_cidr_next(&it, out && n < max ? buf : NULL, sizeof(buf))) {
-		if (out && n < max)
-			sl_push(out, buf);
+	while (fw_cidr_next(&it, n < max ? buf : NULL, sizeof(buf))) {
+		if (n < max) {
+			if (n)
+				sb_adds(sb, sep);
+			sb_adds(sb, buf);
+		}
 		n++;
 	}
 	return n;
 }
 
-void fw_as_to_cidrs(const struct fw_addrset *s, int fam, struct strlist *out)
-{
-	fw_as_cidrs(s, fam, out, SIZE_MAX);
-}
-
 char *fw_as_join(const struct fw_addrset *s, int fam)
 {
-	struct strlist l = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
 
-	fw_as_to_cidrs(s, fam, &l);
-	for (size_t i = 0; i < l.n; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		sb_adds(&sb, l.v[i]);
-	}
-	sl_release(&l);
+	fw_as_join_some(s, fam, ",", SIZE_MAX, &sb);
 	if (!sb.buf)
 		sb_adds(&sb, "");
 	return sb_detach(&sb);

@@ -13,22 +13,21 @@
 /* "198.51.100.0/28, 203.0.113.0/24 and 3 more", or "every address". */
 static char *peers_text(const struct fw_addrset *s, int fam, const struct fw_addrset *asked)
 {
-	struct strlist l = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	struct fw_addrset all = FW_ADDRSET_INIT;
 	bool every;
+	size_t n;
 
 	fw_as_set_universe(&all, fam);
 	every = fw_as_equal(s, asked ? asked : &all);
 	fw_as_release(&all);
 	if (every)
 		return xstrdup("every source asked about");
-	fw_as_to_cidrs(s, fam, &l);
-	for (size_t i = 0; i < l.n && i < MAX_CIDRS; i++)
-		sb_addf(&sb, "%s%s", i ? ", " : "", l.v[i]);
-	if (l.n > MAX_CIDRS)
-		sb_addf(&sb, " and %zu more", l.n - MAX_CIDRS);
-	sl_release(&l);
+	n = fw_as_join_some(s, fam, ", ", MAX_CIDRS, &sb);
+	if (n > MAX_CIDRS)
+		sb_addf(&sb, " and %zu more", n - MAX_CIDRS);
+	if (!sb.buf)
+		sb_adds(&sb, "");
 	return sb_detach(&sb);
 }
 
