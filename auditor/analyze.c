@@ -79,8 +79,19 @@ static void add_clipped(struct strbuf *sb, const char *s)
 char *rr_evidence(const struct domain_snap *d, const struct rr *r)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char ttl[16];
 
-	sb_addf(&sb, "dns/%s.zone: %s %u IN %s ", d->name, r->owner, r->ttl, r->type);
+	/* Built piecewise: evidence is made for every finding, printf was a tenth of analysis. */
+	snprintf(ttl, sizeof(ttl), " %u IN ", r->ttl);
+	ALLOC_GROW(sb.buf, strlen(d->name) + strlen(r->owner) + strlen(r->type) +
+		   EVIDENCE_MAX + 64, sb.alloc);
+	sb_adds(&sb, "dns/");
+	sb_adds(&sb, d->name);
+	sb_adds(&sb, ".zone: ");
+	sb_adds(&sb, r->owner);
+	sb_adds(&sb, ttl);
+	sb_adds(&sb, r->type);
+	sb_addc(&sb, ' ');
 	add_clipped(&sb, r->rdata);
 	return sb_detach(&sb);
 }
@@ -108,7 +119,9 @@ size_t dsnap_follow(const struct domain_snap *d, const char *owner,
 		    const char *type, const struct rr **first,
 		    char **final, bool *cname)
 {
-	char *cur = xstrdup(owner);
+	const char *cur = owner;
+	char *hop_name = NULL;      /* cur, once a CNAME was followed */
+	bool want_cname = !strcmp(type, "CNAME");
 	size_t n = 0;
 
 	if (cname)
@@ -116,19 +129,19 @@ size_t dsnap_follow(const struct domain_snap *d, const char *owner,
 	for (int hop = 0; hop <= 8; hop++) {
 		const struct rr *c;
 
-		if ((n = dsnap_find(d, cur, type, first)) || !strcmp(type, "CNAME"))
+		if ((n = dsnap_find(d, cur, type, first)) || want_cname)
 			break;
 		if (hop == 8 || !dsnap_find(d, cur, "CNAME", &c))
 			break;
-		free(cur);
-		cur = name_abs(c->rdata);
+		free(hop_name);
+		cur = hop_name = name_abs(c->rdata);
 		if (cname)
 			*cname = true;
 	}
 	if (final)
-		*final = cur;
+		*final = hop_name ? hop_name : xstrdup(owner);
 	else
-		free(cur);
+		free(hop_name);
 	return n;
 }
 

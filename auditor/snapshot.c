@@ -227,6 +227,7 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 		  const char *type, const struct rr **first)
 {
 	size_t lo = 0, hi = d->nrr, n = 0;
+	bool any = type[0] == '*' && !type[1];
 
 	*first = NULL;
 	/* Binary search for the first record at owner. */
@@ -238,7 +239,7 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 			hi = mid;
 	}
 	for (size_t i = lo; i < d->nrr && !strcmp(d->rrs[i].owner, owner); i++) {
-		if (strcmp(type, "*") && strcmp(d->rrs[i].type, type)) {
+		if (!any && strcmp(d->rrs[i].type, type)) {
 			if (n)
 				break;
 			continue;

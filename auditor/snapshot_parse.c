@@ -129,19 +129,25 @@ int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text
 			   true);
 }
 
-/* Decode one character-string at *p (quoted or bare) into out. */
+/*
+ * Append one character-string at *pp (quoted or bare), decoded, to out.
+ * Runs without escapes are copied whole: analyzers decode the same SPF
+ * and DKIM records many times over.
+ */
 static int txt_string(const char **pp, struct strbuf *out)
 {
 	const char *p = *pp;
 	bool quoted = *p == '"';
+	const char *stop = quoted ? "\"\\" : "\\ \t\n\v\f\r";
 
-	if (quoted)
-		p++;
-	while (*p && (quoted ? *p != '"' : !isspace((unsigned char)*p))) {
-		if (*p != '\\') {
-			sb_addc(out, *p++);
-			continue;
-		}
+	p += quoted;
+	for (;;) {
+		size_t n = strcspn(p, stop);
+
+		sb_add(out, p, n);
+		p += n;
+		if (*p != '\\')
+			break;
 		p++;
 		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
 		    isdigit((unsigned char)p[2])) {
@@ -165,43 +171,58 @@ static int txt_string(const char **pp, struct strbuf *out)
 	return 0;
 }
 
-int rr_txt_strings(const struct rr *r, struct strlist *out)
+/* Embedded NULs cannot be represented in C strings; keep them visible. */
+static void show_nuls(struct strbuf *sb, size_t from)
+{
+	for (size_t i = from; i < sb->len; i++)
+		if (!sb->buf[i])
+			sb->buf[i] = '?';
+}
+
+/*
+ * Decode r's character-strings: each pushed to out, or (out NULL) all
+ * appended to sb.
+ */
+static int txt_decode(const struct rr *r, struct strbuf *sb, struct strlist *out)
 {
 	const char *p = r->rdata;
-	struct strbuf sb = STRBUF_INIT;
+	size_t max = strlen(p) + 1;   /* decoding never lengthens */
 
+	ALLOC_GROW(sb->buf, sb->len + max, sb->alloc);
 	for (;;) {
+		size_t from = out ? 0 : sb->len;
+
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p)
-			break;
-		sb_reset(&sb);
-		if (txt_string(&p, &sb)) {
-			sb_release(&sb);
+			return 0;
+		if (out)
+			sb_reset(sb);
+		if (txt_string(&p, sb))
 			return -1;
-		}
-		/* Embedded NULs cannot be represented in C strings; keep them visible. */
-		for (size_t i = 0; i < sb.len; i++)
-			if (!sb.buf[i])
-				sb.buf[i] = '?';
-		sl_push(out, sb.buf ? sb.buf : "");
+		show_nuls(sb, from);
+		if (out)
+			sl_push(out, sb->buf ? sb->buf : "");
 	}
+}
+
+int rr_txt_strings(const struct rr *r, struct strlist *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = txt_decode(r, &sb, out);
+
 	sb_release(&sb);
-	return 0;
+	return ret;
 }
 
 char *rr_txt_join(const struct rr *r)
 {
-	struct strlist sl = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (rr_txt_strings(r, &sl)) {
-		sl_release(&sl);
+	if (txt_decode(r, &sb, NULL)) {
+		sb_release(&sb);
 		return NULL;
 	}
-	for (size_t i = 0; i < sl.n; i++)
-		sb_adds(&sb, sl.v[i]);
-	sl_release(&sl);
 	return sb_detach(&sb);
 }
 

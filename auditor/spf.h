@@ -146,6 +146,7 @@ struct spf_query {
 	const char *domain;    /* the domain to check (MAIL FROM's or HELO's) */
 	const char *receiver;  /* %{r}; NULL gives "unknown" */
 	time_t now;            /* %{t}; 0 means time(NULL) */
+	bool result_only;      /* no step trace: for callers that judge the result alone */
 };
 
 /* One step of the trace: a term evaluated, or a record fetched. */

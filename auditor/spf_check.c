@@ -445,7 +445,8 @@ void spf_check_ips(const struct domain_snap *d, const struct strlist *ips,
 	spf_snapdns_init(&sd, NULL, d, &dns);
 	for (size_t i = 0; i < ips->n; i++) {
 		/* A fixed %{t} keeps the result a pure function of the snapshot. */
-		struct spf_query q = { .ip = ips->v[i], .domain = d->name, .now = 1 };
+		struct spf_query q = { .ip = ips->v[i], .domain = d->name, .now = 1,
+					.result_only = true };
 		struct spf_eval e;
 		char *ev, *by;
 

@@ -22,6 +22,7 @@ struct ev {
 	struct spf_macro_vars mv;   /* .domain changes per record */
 	char *sender, *local, *sender_dom;
 	bool error_set;             /* out->reason holds the first error */
+	bool trace;                 /* record out->steps */
 };
 
 /* An outcome of one mechanism: matched, did not, or an error result. */
@@ -52,6 +53,8 @@ static void step(struct ev *ev, unsigned depth, const char *domain, const char *
 	struct spf_eval *o = ev->out;
 	struct spf_step *s;
 
+	if (!ev->trace)
+		return;
 	ALLOC_GROW(o->steps, o->nstep + 1, o->step_alloc);
 	s = &o->steps[o->nstep++];
 	s->depth = depth;
@@ -65,8 +68,11 @@ static void step(struct ev *ev, unsigned depth, const char *domain, const char *
 
 static void update_step(struct ev *ev, size_t at, const char *lookup, const char *outcome)
 {
-	struct spf_step *s = &ev->out->steps[at];
+	struct spf_step *s;
 
+	if (!ev->trace)
+		return;
+	s = &ev->out->steps[at];
 	free(s->lookup);
 	free(s->outcome);
 	s->lookup = lookup ? xstrdup(lookup) : NULL;
@@ -333,6 +339,9 @@ static bool count_lookup(struct ev *ev)
 	return ++ev->out->lookups > SPF_MAX_LOOKUPS;
 }
 
+/* Note what a mechanism looked up, for the trace (look is NULL without one). */
+#define NOTE(look, ...) do { if (look) sb_addf(look, __VA_ARGS__); } while (0)
+
 static enum mres mech_a(struct ev *ev, const struct spf_term *t, const char *target,
 			struct strbuf *look, char **why)
 {
@@ -341,7 +350,7 @@ static enum mres mech_a(struct ev *ev, const struct spf_term *t, const char *tar
 	char buf[32];
 	bool m = addr_match(ev, target, t->cidr4, t->cidr6, &st, &n);
 
-	sb_addf(look, "%s %s: %s", ev->mv.family == 4 ? "A" : "AAAA", target,
+	NOTE(look, "%s %s: %s", ev->mv.family == 4 ? "A" : "AAAA", target,
 		state_word(st, n, buf));
 	if (LK_IS_TEMPORARY(st))
 		return *why = xasprintf("lookup of %s timed out or failed", target), M_TEMPERROR;
@@ -361,7 +370,7 @@ static enum mres mech_mx(struct ev *ev, const struct spf_term *t, const char *ta
 	char buf[32];
 	enum mres res = M_NOMATCH;
 
-	sb_addf(look, "MX %s: %s", target, state_word(st, a.n, buf));
+	NOTE(look, "MX %s: %s", target, state_word(st, a.n, buf));
 	if (LK_IS_TEMPORARY(st))
 		return *why = xasprintf("MX lookup of %s timed out or failed", target), M_TEMPERROR;
 	if (count_void(ev, st))
@@ -386,7 +395,7 @@ static enum mres mech_mx(struct ev *ev, const struct spf_term *t, const char *ta
 			continue;
 		if (addr_match(ev, hosts.v[i], t->cidr4, t->cidr6, &st, &n))
 			res = M_MATCH;
-		sb_addf(look, "; %s %s: %s", ev->mv.family == 4 ? "A" : "AAAA",
+		NOTE(look, "; %s %s: %s", ev->mv.family == 4 ? "A" : "AAAA",
 			hosts.v[i], state_word(st, n, buf));
 	}
 	sl_release(&hosts);
@@ -401,7 +410,7 @@ static enum mres mech_ptr(struct ev *ev, const char *target, struct strbuf *look
 	enum mres res = M_NOMATCH;
 
 	validated_names(ev, &v, &st);
-	sb_addf(look, "PTR: %s, %zu validated", lookup_state_name(st), v.n);
+	NOTE(look, "PTR: %s, %zu validated", lookup_state_name(st), v.n);
 	/* A DNS error on the PTR query only means no match (5.5). */
 	if (count_void(ev, st))
 		return sl_release(&v), *why = xstrdup("more than 2 void lookups"), M_PERMERROR;
@@ -419,7 +428,7 @@ static enum mres mech_exists(struct ev *ev, const char *target, struct strbuf *l
 	enum lookup_state st = lookup(ev, target, "A", &a);   /* A even for IPv6 (5.7) */
 	char buf[32];
 
-	sb_addf(look, "A %s: %s", target, state_word(st, a.n, buf));
+	NOTE(look, "A %s: %s", target, state_word(st, a.n, buf));
 	if (LK_IS_TEMPORARY(st))
 		return *why = xasprintf("lookup of %s timed out or failed", target), M_TEMPERROR;
 	if (count_void(ev, st))
@@ -436,7 +445,7 @@ static enum mres mech_include(struct ev *ev, const char *target, unsigned depth,
 		return *why = xasprintf("include target '%s' is not a valid domain", target),
 		       M_PERMERROR;
 	r = check_host(ev, target, depth + 1, true);
-	sb_addf(look, "include %s: %s", target, spf_result_name(r));
+	NOTE(look, "include %s: %s", target, spf_result_name(r));
 	switch (r) {
 	case SPF_PASS:
 		return M_MATCH;
@@ -469,7 +478,7 @@ static enum mres eval_mech(struct ev *ev, const struct spf_term *t, const char *
 		return *why = xasprintf("bad macro: %s", err.msg), M_PERMERROR;
 	/* A name no query can be made for (empty or long label) matches nothing. */
 	if (t->kind != SPF_INCLUDE && !spf_domain_valid(target)) {
-		sb_addf(look, "'%s' is not a valid domain", target);
+		NOTE(look, "'%s' is not a valid domain", target);
 		free(target);
 		return M_NOMATCH;
 	}
@@ -610,7 +619,7 @@ static enum spf_result run_record(struct ev *ev, const struct spf_record *rec,
 			continue;
 		/* The step goes in before an include's nested steps, filled in after. */
 		step(ev, depth, domain, t->text, NULL, "");
-		m = eval_mech(ev, t, domain, depth, &look, &why);
+		m = eval_mech(ev, t, domain, depth, ev->trace ? &look : NULL, &why);
 		update_step(ev, at, look.buf,
 			    m == M_MATCH ? "match" : m == M_NOMATCH ? "no match" :
 			    m == M_TEMPERROR ? "temperror" : "permerror");
@@ -698,7 +707,7 @@ static void final_reason(struct spf_eval *out)
 int spf_check_host(const struct spf_dns *dns, const struct spf_query *q,
 		   struct spf_eval *out)
 {
-	struct ev ev = { .dns = dns, .out = out };
+	struct ev ev = { .dns = dns, .out = out, .trace = !q->result_only };
 
 	memset(out, 0, sizeof(*out));
 	if (spf_parse_ip(q->ip, &ev.mv.family, ev.mv.ip) < 0) {

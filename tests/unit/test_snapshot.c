@@ -92,6 +92,22 @@ static void test_txt_decode(void **state)
 	assert_string_equal(joined, "v=spf1 ip4:192.0.2.1\"q\" A");
 	free(joined);
 
+	/* Bare strings end at blanks; NUL shows as '?'; an empty TXT joins to "". */
+	r.rdata = "bare\tstr\\ ing \"a\\000b\"";
+	assert_int_equal(rr_txt_strings(&r, &sl), 0);
+	assert_int_equal(sl.n, 3);
+	assert_string_equal(sl.v[0], "bare");
+	assert_string_equal(sl.v[1], "str ing");
+	assert_string_equal(sl.v[2], "a?b");
+	sl_release(&sl);
+	joined = rr_txt_join(&r);
+	assert_string_equal(joined, "barestr inga?b");
+	free(joined);
+	r.rdata = "\"\"";
+	joined = rr_txt_join(&r);
+	assert_string_equal(joined, "");
+	free(joined);
+
 	/* Hostile: unterminated quote, escape past the end, \DDD over 255. */
 	r.rdata = "\"abc";
 	assert_null(rr_txt_join(&r));
