@@ -91,46 +91,108 @@ static int side_text(struct store *s, const char *id, const char *path,
 	return r;
 }
 
-/* Load a domain's zone and status on one side (commit id, "" : none) into snap. */
-static int load_domain(struct store *s, const char *id, const struct dom_files *f,
-		       bool new_side, struct snapshot *snap)
-{
-	char *zpath = xasprintf("dns/%s.zone", f->name), *spath = xasprintf("dns/%s.status", f->name);
-	char *zone_read = NULL, *status_read = NULL;
-	const char *zone = NULL, *status = NULL;
-	int r;
+/*
+ * A changed domain's files on both sides ([0] old, [1] new), read from
+ * the store first so both sides can then be parsed at once (pair.c).
+ */
+struct dom_texts {
+	const char *name;
+	char *zpath, *spath;
+	const char *zone[2], *status[2];   /* NULL: absent on that side */
+	char *owned[4];                    /* texts read here rather than borrowed */
+	struct snapshot *snap[2];
+};
 
-	if ((r = side_text(s, id, zpath, f->zone, new_side, &zone, &zone_read)) < 0 ||
-	    (r = side_text(s, id, spath, f->status, new_side, &status, &status_read)) < 0)
-		goto out;
-	if (zone || status) {
-		struct domain_snap *d = snapshot_add_domain(snap, f->name);
-		if ((zone && (r = dsnap_parse_zone(d, zpath, zone)) < 0) ||
-		    (status && (r = dsnap_parse_status(d, spath, status)) < 0))
-			goto out;
-	}
-out:
-	free(zone_read);
-	free(status_read);
-	free(zpath);
-	free(spath);
+static int read_texts(struct store *s, const struct diff_result *res,
+		      const struct dom_files *f, struct dom_change *c, struct dom_texts *t)
+{
+	const char *ids[2] = { res->from, res->to };
+	int r = 0;
+
+	t->name = f->name;
+	t->zpath = xasprintf("dns/%s.zone", f->name);
+	t->spath = xasprintf("dns/%s.status", f->name);
+	t->snap[0] = &c->a;
+	t->snap[1] = &c->b;
+	for (int k = 0; k < 2 && r >= 0; k++)
+		if ((r = side_text(s, ids[k], t->zpath, f->zone, k, &t->zone[k],
+				   &t->owned[2 * k])) >= 0)
+			r = side_text(s, ids[k], t->spath, f->status, k, &t->status[k],
+				      &t->owned[2 * k + 1]);
 	return r;
 }
 
-static int add_domain(struct store *s, struct diff_result *res, const struct dom_files *f)
+static void texts_release(struct dom_texts *t)
+{
+	free(t->zpath);
+	free(t->spath);
+	for (int k = 0; k < 4; k++)
+		free(t->owned[k]);
+}
+
+/* Parse one side of every changed domain; r is -1 if any file is bad. */
+struct parse_side {
+	struct dom_texts *t;
+	size_t n;
+	int k, r;
+};
+
+static void parse_side(void *arg)
+{
+	struct parse_side *p = arg;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct dom_texts *t = &p->t[i];
+		struct domain_snap *d;
+
+		if (!t->zone[p->k] && !t->status[p->k])
+			continue;
+		d = snapshot_add_domain(t->snap[p->k], t->name);
+		if ((t->zone[p->k] && dsnap_parse_zone(d, t->zpath, t->zone[p->k]) < 0) ||
+		    (t->status[p->k] && dsnap_parse_status(d, t->spath, t->status[p->k]) < 0)) {
+			p->r = -1;
+			return;
+		}
+	}
+}
+
+static struct dom_change *add_change(struct diff_result *res, const char *name)
 {
 	struct dom_change *c;
 
 	ALLOC_GROW(res->doms, res->ndoms + 1, res->doms_alloc);
 	c = memset(&res->doms[res->ndoms++], 0, sizeof(*c));
-	c->name = xstrdup(f->name);
-	if (load_domain(s, res->from, f, false, &c->a) < 0 ||
-	    load_domain(s, res->to, f, true, &c->b) < 0)
-		return -1;
-	snapdiff_domain(c->a.n ? &c->a.domains[0] : NULL, c->b.n ? &c->b.domains[0] : NULL, &c->d);
-	res->added += c->d.nadded;
-	res->removed += c->d.nremoved;
-	return 0;
+	c->name = xstrdup(name);
+	return c;
+}
+
+/* Read, parse (both sides at once) and diff the changed domains. */
+static int add_domains(struct store *s, struct diff_result *res,
+		       const struct dom_files *f, size_t n)
+{
+	struct dom_texts *t = xcalloc(n ? n : 1, sizeof(*t));
+	struct parse_side old = { t, n, 0, 0 }, new = { t, n, 1, 0 };
+	size_t first = res->ndoms;
+	int r = 0;
+
+	ALLOC_GROW(res->doms, res->ndoms + n, res->doms_alloc);   /* t keeps pointers into it */
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = read_texts(s, res, &f[i], add_change(res, f[i].name), &t[i]);
+	if (r >= 0) {
+		run_pair(parse_side, &old, &new, n >= PAIR_THREAD_MIN);
+		r = old.r < 0 || new.r < 0 ? -1 : 0;
+	}
+	for (size_t i = first; i < res->ndoms && r >= 0; i++) {
+		struct dom_change *c = &res->doms[i];
+		snapdiff_domain(c->a.n ? &c->a.domains[0] : NULL,
+				c->b.n ? &c->b.domains[0] : NULL, &c->d);
+		res->added += c->d.nadded;
+		res->removed += c->d.nremoved;
+	}
+	for (size_t i = 0; i < n; i++)
+		texts_release(&t[i]);
+	free(t);
+	return r;
 }
 
 static void add_firewall(struct diff_result *res, char *name, const struct store_change *ch)
@@ -194,8 +256,7 @@ static int collect(struct store *s, struct diff_result *res,
 			f[k++] = f[i];
 		}
 	}
-	for (size_t i = 0; i < k && r >= 0; i++)
-		r = add_domain(s, res, &f[i]);
+	r = add_domains(s, res, f, k);
 	for (size_t i = 0; i < k; i++)
 		free(f[i].name);
 	free(f);

@@ -2,7 +2,6 @@
  * impact.c - introduced and resolved findings between two snapshots,
  * and which record changes explain them. Pure: see impact.h.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,11 +13,6 @@
 #include "snapdiff.h"
 
 #define UNRESOLVABLE_LIST 6   /* failed lookups spelled out in one finding */
-/*
- * Domains to judge before the old side is judged on a second thread:
- * below this, starting the thread costs about what it saves.
- */
-#define SIDE_THREAD_MIN 16
 
 static void impact_list_release_items(struct impact_list *l);
 
@@ -198,39 +192,28 @@ struct side_job {
 	struct impact_list *out;
 };
 
-static void *side_findings(void *arg)
+static void side_findings(void *arg)
 {
 	struct side_job *j = arg;
 
 	findings_of(j->s, j->only, j->o, j->out);
-	return NULL;
 }
 
 /*
- * The findings of both sides. They are independent and the analyzers
- * pure (snapshot in, findings out, no shared state), so with enough
- * domains the old side is judged on a second thread while this one
- * judges the new side: diff and drift wait on analysis, not on I/O.
+ * The findings of both sides: independent, so with enough domains the
+ * old side is judged on a second thread (pair.c).
  */
 static void both_sides(const struct snapshot *a, const struct snapshot *b,
 		       const struct strlist *only, const struct impact_opts *o,
 		       struct impact_list *fa, struct impact_list *fb)
 {
-	struct side_job job = { a, only, o, fa };
+	struct side_job ja = { a, only, o, fa }, jb = { b, only, o, fb };
 	size_t n = only ? only->n : b->n;
-	pthread_t t;
 
-	if (!a) {
-		findings_of(b, only, o, fb);
-		return;
-	}
-	if (n < SIDE_THREAD_MIN || pthread_create(&t, NULL, side_findings, &job)) {
-		findings_of(a, only, o, fa);
-		findings_of(b, only, o, fb);
-		return;
-	}
-	findings_of(b, only, o, fb);
-	pthread_join(t, NULL);
+	if (!a)
+		side_findings(&jb);
+	else
+		run_pair(side_findings, &ja, &jb, n >= PAIR_THREAD_MIN);
 }
 
 /* ---- introduced and resolved --------------------------------------- */

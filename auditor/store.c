@@ -378,15 +378,21 @@ static int commit_tree(struct store *s, const char *rev, git_tree **out)
 	return r < 0 ? git_fail("cannot read the tree of '%s'", rev ? rev : "HEAD") : 0;
 }
 
-/* A blob's content as a NUL-terminated string the caller frees. */
+/*
+ * A blob's content as a NUL-terminated string the caller frees. Read
+ * from the object database directly: blobs are read once, and the object
+ * cache (which keeps no blobs anyway) would only add its bookkeeping.
+ */
 static int blob_text(struct store *s, const git_oid *oid, const char *path, char **out)
 {
-	git_blob *b;
+	git_odb_object *o = NULL;
 
-	if (git_blob_lookup(&b, s->repo, oid) < 0)
+	if (git_odb_read(&o, s->odb, oid) < 0 || git_odb_object_type(o) != GIT_OBJECT_BLOB) {
+		git_odb_object_free(o);
 		return git_fail("cannot read '%s'", path);
-	*out = xstrndup(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-	git_blob_free(b);
+	}
+	*out = xstrndup(git_odb_object_data(o), git_odb_object_size(o));
+	git_odb_object_free(o);
 	return 0;
 }
 
@@ -1448,6 +1454,16 @@ static int open_remote(git_repository *repo, const char *remote, git_remote **ou
 	return r;
 }
 
+/* The CA bundle libgit2 skipped at start-up (store_certs.c), for https remotes. */
+static int load_certs(void)
+{
+	const char *bundle = certs_needed();
+
+	if (bundle && git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle, NULL) < 0)
+		return git_fail("push: cannot read the CA certificates in '%s'", bundle);
+	return 0;
+}
+
 int store_push(struct store *s, const char *remote, const char *branch)
 {
 	git_remote *rm = NULL;
@@ -1461,6 +1477,8 @@ int store_push(struct store *s, const char *remote, const char *branch)
 		git_fail("push: '%s' is neither a remote of the store nor a URL", remote);
 		goto out;
 	}
+	if (load_certs() < 0)
+		goto out;
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	opts.callbacks.push_update_reference = push_status;
 	opts.callbacks.credentials = push_credentials;

@@ -90,6 +90,16 @@ int store_at(struct store *s, time_t when, char id[41]);
  */
 int store_push(struct store *s, const char *remote, const char *branch);
 
+/*
+ * store_certs.c: libgit2's CA bundle is noted at start-up and parsed only
+ * when a push needs it. certs_needed() ends the deferral and returns the
+ * bundle to load (NULL: nothing was deferred); certs_deferred() is that
+ * path while still deferred; certs_parsed() counts bundles parsed since.
+ */
+const char *certs_needed(void);
+const char *certs_deferred(void);
+unsigned certs_parsed(void);
+
 /* when.c: parse "2026-11-20 14:00", "1 day ago", "yesterday", "@EPOCH", ... */
 int when_parse(const char *s, time_t now, time_t *out);
 

@@ -43,6 +43,14 @@ bool str_starts_with_ci(const char *s, const char *prefix);
 int read_file(const char *path, char **out, size_t *len);
 int str_cmp_ptr(const void *a, const void *b);
 
+/*
+ * pair.c: fn(a) and fn(b), two independent halves of a job; with threaded,
+ * fn(a) runs on a second thread meanwhile (in turn if it cannot start).
+ */
+void run_pair(void (*fn)(void *), void *a, void *b, bool threaded);
+/* Domains per half from which a second thread pays for its start. */
+#define PAIR_THREAD_MIN 16
+
 /* strbuf: a growable NUL-terminated buffer. */
 struct strbuf {
 	char *buf;

@@ -227,6 +227,31 @@ static void test_commit_only_on_change(void **state)
 	assert_run("", "git --git-dir='%s' fsck --no-dangling 2>&1", f->path);
 }
 
+/*
+ * libgit2 (mbedTLS on Debian) would parse the CA bundle when the store
+ * opens; store_certs.c defers that until a push, which then parses it.
+ */
+static void test_certs_wait_for_push(void **state)
+{
+	struct fx *f = *state;
+	char *remote = xasprintf("%s/remote.git", f->dir), id[41];
+	struct store *st;
+
+	assert_int_equal(store_init(f->path), 0);
+	assert_int_equal(store_open(f->path, true, &st), 0);
+	assert_non_null(certs_deferred());     /* noted at start-up, not parsed */
+	assert_int_equal(certs_parsed(), 0);
+	assert_true(commit_variant(st, 0, "first", id));
+	assert_int_equal(certs_parsed(), 0);   /* local work never reads it */
+	free(run("git init -q --bare '%s'", remote));
+	assert_int_equal(store_push(st, remote, NULL), 0);
+	assert_null(certs_deferred());
+	assert_int_equal(certs_parsed(), 1);   /* the push loaded it, and it parsed */
+	store_close(st);
+	assert_run(id, "git --git-dir='%s' rev-parse main", remote);
+	free(remote);
+}
+
 static void test_read_back(void **state)
 {
 	struct fx *f = *state;
@@ -555,6 +580,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_refuses_non_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_only_on_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_certs_wait_for_push, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_lists_changed_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_agrees_with_git, setup, teardown),

@@ -1,0 +1,38 @@
+/*
+ * pair.c - the two halves of a job, side by side.
+ *
+ * diff and drift parse and judge the old and the new side of each changed
+ * domain; the halves share nothing (parsers and analyzers are pure), so
+ * with enough of them one half runs on a second thread. The machines this
+ * runs on have at least two cores; on one, the halves simply take turns.
+ */
+#include <pthread.h>
+
+#include "util.h"
+
+struct half {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *run_half(void *p)
+{
+	struct half *h = p;
+
+	h->fn(h->arg);
+	return NULL;
+}
+
+void run_pair(void (*fn)(void *), void *a, void *b, bool threaded)
+{
+	struct half h = { fn, a };
+	pthread_t t;
+
+	if (!threaded || pthread_create(&t, NULL, run_half, &h)) {
+		fn(a);
+		fn(b);
+		return;
+	}
+	fn(b);
+	pthread_join(t, NULL);
+}
