@@ -36,6 +36,13 @@ struct tag_map {
 struct store {
 	git_repository *repo;
 	git_odb *odb;
+	/*
+	 * A second handle on the same repository for a second thread
+	 * (libgit2 objects are used by one thread at a time): diff reads the
+	 * old side's big trees and files with it meanwhile. Opened on first use.
+	 */
+	git_repository *aux;
+	git_odb *aux_odb;
 	git_odb_backend *mempack;  /* new objects gather here, then go to disk as one pack */
 	struct {                   /* the two revisions store_read_file() read last */
 		char *rev;         /* (diff reads two, alternately) ... */
@@ -301,6 +308,8 @@ void store_close(struct store *s)
 	forget_trees(s);
 	git_odb_free(s->odb);
 	git_repository_free(s->repo);
+	git_odb_free(s->aux_odb);
+	git_repository_free(s->aux);
 	free(s->path);
 	free(s);
 	git_libgit2_shutdown();
@@ -383,11 +392,11 @@ static int commit_tree(struct store *s, const char *rev, git_tree **out)
  * from the object database directly: blobs are read once, and the object
  * cache (which keeps no blobs anyway) would only add its bookkeeping.
  */
-static int blob_text(struct store *s, const git_oid *oid, const char *path, char **out)
+static int blob_text(git_odb *odb, const git_oid *oid, const char *path, char **out)
 {
 	git_odb_object *o = NULL;
 
-	if (git_odb_read(&o, s->odb, oid) < 0 || git_odb_object_type(o) != GIT_OBJECT_BLOB) {
+	if (git_odb_read(&o, odb, oid) < 0 || git_odb_object_type(o) != GIT_OBJECT_BLOB) {
 		git_odb_object_free(o);
 		return git_fail("cannot read '%s'", path);
 	}
@@ -449,7 +458,7 @@ int store_read_file(struct store *s, const char *id, const char *path, char **ou
 	} else if (r < 0) {
 		r = git_fail("cannot read '%s'", path);
 	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-		r = blob_text(s, git_tree_entry_id(e), path, out);
+		r = blob_text(s->odb, git_tree_entry_id(e), path, out);
 	}
 	git_tree_entry_free(e);
 	return r;
@@ -549,7 +558,7 @@ static int read_domains(struct store *s, git_tree *root, struct snapshot *out)
 
 		if (!i || strcmp(p[i].stem, p[i - 1].stem))
 			d = snapshot_add_domain(out, p[i].stem);
-		if ((r = blob_text(s, &p[i].oid, path, &text)) >= 0)
+		if ((r = blob_text(s->odb, &p[i].oid, path, &text)) >= 0)
 			r = !strcmp(p[i].ext, ".zone") ? dsnap_parse_zone(d, path, text)
 						       : dsnap_parse_status(d, path, text);
 		if (r >= 0 && (i + 1 == n || strcmp(p[i].stem, p[i + 1].stem)))
@@ -600,7 +609,7 @@ static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
 			fw = memset(&out->fws[out->nfw++], 0, sizeof(*fw));
 			fw->name = xstrdup(p[i].stem);
 		}
-		if ((r = blob_text(s, &p[i].oid, path, &text)) >= 0) {
+		if ((r = blob_text(s->odb, &p[i].oid, path, &text)) >= 0) {
 			if (!strcmp(p[i].ext, ".export"))
 				fw->export_text = text;
 			else
@@ -951,11 +960,34 @@ out:
  * the same id on both sides is skipped whole, so only changed files are
  * visited and read. (git_diff_tree_to_tree also builds a path and an
  * iterator frame for each of the tens of thousands of unchanged files.)
+ * The walk notes the changed files; their contents are read after it.
  */
 struct changes {
 	struct store_change *v;
 	size_t n, alloc;
+	struct blob_ids {
+		git_oid id[2];
+		bool has[2];        /* [0] the old side, [1] the new */
+	} *ids;
+	size_t ids_alloc;
 };
+
+/* A dns/ tree of 10,000 domains is a megabyte; from this size on, the two sides are read at once. */
+#define BIG_TREE (256 << 10)
+/* Changed files from which the old side's are read on a second thread. */
+#define BLOBS_THREAD_MIN 32
+
+/* The second handle (see struct store); NULL if it cannot be opened: then one thread reads all. */
+static git_repository *aux_repo(struct store *s)
+{
+	if (!s->aux && (git_repository_open_ext(&s->aux, s->path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+						NULL) < 0 || git_repository_odb(&s->aux_odb, s->aux) < 0)) {
+		git_error_clear();
+		git_repository_free(s->aux);
+		s->aux = NULL;
+	}
+	return s->aux;
+}
 
 /* git's tree order: a directory sorts as if its name ended in '/'. */
 static int entry_cmp(const git_tree_entry *x, const git_tree_entry *y)
@@ -977,14 +1009,56 @@ static int entry_cmp(const git_tree_entry *x, const git_tree_entry *y)
 static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *prefix,
 		      struct changes *out);
 
-/* A subtree of one side, NULL when that side has none. */
-static int side_tree(struct store *s, const git_tree_entry *e, const char *path, git_tree **out)
+/* One side's subtree, read with repo; out NULL when that side has none. */
+struct tree_read {
+	git_repository *repo;
+	const git_tree_entry *e;
+	const char *path;
+	git_tree *out;
+	int r;
+};
+
+static void read_tree(void *arg)
 {
-	*out = NULL;
-	if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
-		return 0;
-	return git_tree_lookup(out, s->repo, git_tree_entry_id(e)) < 0 ?
-	       git_fail("cannot read '%s'", path) : 0;
+	struct tree_read *t = arg;
+
+	t->out = NULL;
+	t->r = 0;
+	if (t->e && git_tree_entry_type(t->e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&t->out, t->repo, git_tree_entry_id(t->e)) < 0)
+		t->r = git_fail("cannot read '%s'", t->path);
+}
+
+static bool big_tree(struct store *s, const git_tree_entry *e)
+{
+	size_t len;
+	git_object_t type;
+
+	if (git_odb_read_header(&len, &type, s->odb, git_tree_entry_id(e)) < 0) {
+		git_error_clear();
+		return false;
+	}
+	return len >= BIG_TREE;
+}
+
+/* A directory that differs: read both sides (big ones at once), then walk them. */
+static int diff_subtrees(struct store *s, const git_tree_entry *ea, const git_tree_entry *eb,
+			 const char *path, struct changes *out)
+{
+	bool both = ea && eb && git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
+		    git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+	bool threaded = both && big_tree(s, eb) && aux_repo(s);
+	struct tree_read ta = { threaded ? s->aux : s->repo, ea, path, NULL, 0 };
+	struct tree_read tb = { s->repo, eb, path, NULL, 0 };
+	char *dir = xasprintf("%s/", path);
+	int r;
+
+	run_pair(read_tree, &ta, &tb, threaded);
+	r = ta.r < 0 || tb.r < 0 ? -1 : diff_trees(s, ta.out, tb.out, dir, out);
+	git_tree_free(ta.out);
+	git_tree_free(tb.out);
+	free(dir);
+	return r;
 }
 
 /* One name that differs: ea and/or eb (NULL: absent on that side), same type. */
@@ -993,17 +1067,11 @@ static int diff_entry(struct store *s, const git_tree_entry *ea, const git_tree_
 {
 	const git_tree_entry *e = eb ? eb : ea;
 	char *path = xasprintf("%s%s", prefix, git_tree_entry_name(e));
-	struct store_change *c;
-	int r = 0;
+	struct blob_ids *ids;
+	int r;
 
 	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		git_tree *ta = NULL, *tb = NULL;
-		char *dir = xasprintf("%s/", path);
-		if ((r = side_tree(s, ea, path, &ta)) == 0 && (r = side_tree(s, eb, path, &tb)) == 0)
-			r = diff_trees(s, ta, tb, dir, out);
-		git_tree_free(ta);
-		git_tree_free(tb);
-		free(dir);
+		r = diff_subtrees(s, ea, eb, path, out);
 		free(path);
 		return r;
 	}
@@ -1012,12 +1080,15 @@ static int diff_entry(struct store *s, const git_tree_entry *ea, const git_tree_
 		return 0;
 	}
 	ALLOC_GROW(out->v, out->n + 1, out->alloc);
-	c = memset(&out->v[out->n++], 0, sizeof(*c));
-	c->path = path;
-	if ((ea && blob_text(s, git_tree_entry_id(ea), path, &c->old_text) < 0) ||
-	    (eb && blob_text(s, git_tree_entry_id(eb), path, &c->new_text) < 0))
-		r = -1;
-	return r;
+	ALLOC_GROW(out->ids, out->n + 1, out->ids_alloc);
+	memset(&out->v[out->n], 0, sizeof(out->v[out->n]));
+	out->v[out->n].path = path;
+	ids = memset(&out->ids[out->n++], 0, sizeof(*ids));
+	if ((ids->has[0] = ea != NULL))
+		git_oid_cpy(&ids->id[0], git_tree_entry_id(ea));
+	if ((ids->has[1] = eb != NULL))
+		git_oid_cpy(&ids->id[1], git_tree_entry_id(eb));
+	return 0;
 }
 
 /* Merge the two sorted entry lists; a or b may be NULL (an empty side). */
@@ -1045,6 +1116,35 @@ static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *pre
 	return r;
 }
 
+/* The changed files' contents on one side ([0] old, [1] new), read with odb. */
+struct blob_reads {
+	git_odb *odb;
+	struct changes *ch;
+	int side, r;
+};
+
+static void read_blobs(void *arg)
+{
+	struct blob_reads *b = arg;
+
+	for (size_t i = 0; i < b->ch->n && b->r == 0; i++) {
+		struct store_change *c = &b->ch->v[i];
+		if (b->ch->ids[i].has[b->side])
+			b->r = blob_text(b->odb, &b->ch->ids[i].id[b->side], c->path,
+					 b->side ? &c->new_text : &c->old_text);
+	}
+}
+
+static int read_changed(struct store *s, struct changes *ch)
+{
+	bool threaded = ch->n >= BLOBS_THREAD_MIN && aux_repo(s);
+	struct blob_reads old = { threaded ? s->aux_odb : s->odb, ch, 0, 0 };
+	struct blob_reads new = { s->odb, ch, 1, 0 };
+
+	run_pair(read_blobs, &old, &new, threaded);
+	return old.r < 0 || new.r < 0 ? -1 : 0;
+}
+
 int store_diff(struct store *s, const char *a, const char *b,
 	       struct store_change **out, size_t *n)
 {
@@ -1055,7 +1155,7 @@ int store_diff(struct store *s, const char *a, const char *b,
 	*out = NULL;
 	*n = 0;
 	if ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
-	    diff_trees(s, ta, tb, "", &ch) < 0) {
+	    diff_trees(s, ta, tb, "", &ch) < 0 || read_changed(s, &ch) < 0) {
 		store_changes_free(ch.v, ch.n);
 		goto out;
 	}
@@ -1063,6 +1163,7 @@ int store_diff(struct store *s, const char *a, const char *b,
 	*n = ch.n;
 	r = 0;
 out:
+	free(ch.ids);
 	git_tree_free(tb);
 	git_tree_free(ta);
 	return r;
