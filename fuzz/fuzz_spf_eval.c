@@ -6,6 +6,7 @@
  * (so includes recurse until the limits stop them), addresses, MX and
  * PTR. The first byte picks the client address.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,33 @@ static void world(struct domain_snap *d, const char *rdata)
 	dsnap_sort(d);
 }
 
+static bool same(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && !strcmp(x, y));
+}
+
+/* check_host() with and without its step trace must agree on every result field. */
+static void both_ways(const struct domain_snap *d, const char *ip)
+{
+	struct spf_snapdns sd;
+	struct spf_dns dns;
+	struct spf_query q = { .ip = ip, .domain = "example.com", .now = 1 };
+	struct spf_eval full, quiet;
+
+	spf_snapdns_init(&sd, NULL, d, &dns);
+	spf_check_host(&dns, &q, &full);
+	q.result_only = true;
+	spf_check_host(&dns, &q, &quiet);
+	if (full.result != quiet.result || !same(full.reason, quiet.reason) ||
+	    !same(full.term, quiet.term) || !same(full.term_domain, quiet.term_domain) ||
+	    !same(full.explanation, quiet.explanation) || full.lookups != quiet.lookups ||
+	    full.voids != quiet.voids || quiet.nstep)
+		abort();
+	spf_eval_release(&full);
+	spf_eval_release(&quiet);
+	spf_snapdns_release(&sd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const ips[] = { "192.0.2.1", "192.0.2.77", "2001:db8::1", "::ffff:192.0.2.1" };
@@ -65,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	spf_analyze(d, &fs);
 	sl_push(&ipl, ips[data[0] % ARRAY_SIZE(ips)]);
 	spf_check_ips(d, &ipl, &fs);   /* runs check_host() through the snapshot */
+	both_ways(d, ipl.v[0]);
 	sl_release(&ipl);
 	findings_release(&fs);
 	snapshot_release(&snap);
