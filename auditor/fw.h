@@ -121,6 +121,8 @@ bool fw_sh_empty(const struct fw_shrinking *s);
 void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struct fw_addrset *out);
 void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r);
 void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out);  /* a copy */
+/* The set itself, moved into out (whose old content is dropped); s is left empty. */
+void fw_sh_take(struct fw_shrinking *s, struct fw_addrset *out);
 void fw_sh_release(struct fw_shrinking *s);
 
 /*

@@ -639,12 +639,45 @@ void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struc
 	fw_as_release(&gone);
 }
 
-/* Remove r (a subset of s): a new level, merged while it outgrows the one before. */
+/* Fold the removed pieces into base: what is left is then base alone. */
+static void sh_compact(struct fw_shrinking *s)
+{
+	struct fw_addrset gone = FW_ADDRSET_INIT;
+
+	if (s->nlv == 1 && !s->pend.n) {   /* one sorted level: no copy, no sort */
+		fw_as_remove(&s->base, &s->lv[0]);
+		fw_as_release(&s->lv[0]);
+		s->nlv = 0;
+		return;
+	}
+	for (size_t i = 0; i < s->nlv; i++) {
+		fw_as_append_raw(&gone, &s->lv[i]);
+		fw_as_release(&s->lv[i]);
+	}
+	s->nlv = 0;
+	fw_as_append_raw(&gone, &s->pend);
+	fw_as_clear(&s->pend);
+	fw_as_normalize(&gone);
+	fw_as_remove(&s->base, &gone);
+	fw_as_release(&gone);
+}
+
+/*
+ * Remove r (a subset of s): a new level, merged while it outgrows the one
+ * before. A removal as large as the base rebuilds the base at once: that
+ * costs no more than the levels would, and copies nothing (a chain that
+ * drops a 70,000-host blocklist removes it in one piece).
+ */
 void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
 {
 	if (!r->n)
 		return;
 	count_add(&s->left, r, true);
+	if (r->n >= 64 && r->n >= s->base.n) {
+		sh_compact(s);
+		fw_as_remove(&s->base, r);
+		return;
+	}
 	fw_as_append_raw(&s->pend, r);
 	if (s->pend.n < 64)
 		return;
@@ -660,19 +693,17 @@ void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
 
 void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out)
 {
-	struct fw_addrset gone = FW_ADDRSET_INIT;
-
-	for (size_t i = 0; i < s->nlv; i++) {
-		fw_as_append_raw(&gone, &s->lv[i]);
-		fw_as_release(&s->lv[i]);
-	}
-	s->nlv = 0;
-	fw_as_append_raw(&gone, &s->pend);
-	fw_as_clear(&s->pend);
-	fw_as_normalize(&gone);
-	fw_as_remove(&s->base, &gone);   /* compact: later queries are cheaper */
-	fw_as_release(&gone);
+	sh_compact(s);   /* later queries are cheaper */
 	fw_as_copy(out, &s->base);
+}
+
+void fw_sh_take(struct fw_shrinking *s, struct fw_addrset *out)
+{
+	sh_compact(s);
+	fw_as_release(out);
+	*out = s->base;
+	memset(&s->base, 0, sizeof(s->base));
+	memset(&s->left, 0, sizeof(s->left));
 }
 
 void fw_sh_release(struct fw_shrinking *s)
