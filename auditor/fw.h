@@ -219,21 +219,24 @@ enum fw_tkind {
 	FW_T_UNSUPPORTED, /* queue, vmap, unknown target: unknown for what it matches */
 };
 
+/* Fields ordered for size: a 100,000-rule export has as many of these. */
 struct fw_rule {
 	struct fw_match *m;
-	size_t nm, m_alloc;           /* m_alloc 0 with m set: sealed, in the model's pool */
-	enum fw_tkind target;
+	size_t nm;
 	char *target_name;            /* the jump/goto chain, or the unsupported target */
-	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
-	/* DNAT / SNAT / REDIRECT */
-	bool nat_has_addr;
-	int nat_fam;
-	fw_u128 nat_addr;
-	uint16_t nat_port;            /* 0: port unchanged */
-	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
 	char *text;                   /* the rule as written (iptables) or rendered (nft); in the model's pool */
+	/* DNAT / SNAT / REDIRECT */
+	fw_u128 nat_addr;
+	enum fw_tkind target;
+	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
 	unsigned line;                /* line in the export (nft JSON: object index) */
 	unsigned pos;                 /* 1-based position in its chain */
+	int nat_fam;
+	unsigned m_alloc;
+	uint16_t nat_port;            /* 0: port unchanged */
+	bool nat_has_addr;
+	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
+	bool sealed;                  /* m and every string and array of it in the model's pool */
 };
 
 struct fw_chain {
@@ -280,9 +283,10 @@ struct fw_chain *fw_model_add_chain(struct fw_model *m, const char *table, const
 struct fw_rule *fw_chain_add_rule(struct fw_chain *c);
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg);
 /*
- * A finished rule's matches, their addresses and ports move into the
- * model's pool: a 100,000-rule export is then a few hundred blocks to
- * free, not half a million. A sealed rule (m_alloc 0) must not grow.
+ * A finished rule's matches, their addresses, ports and strings, and its
+ * target name move into the model's pool: a 100,000-rule export is then a
+ * few hundred blocks to free, not half a million, and releasing the model
+ * does not walk them. A sealed rule must not grow or change its strings.
  */
 void fw_rule_seal(struct fw_model *m, struct fw_rule *r);
 struct fw_set *fw_model_add_set(struct fw_model *m, const char *table, const char *name);

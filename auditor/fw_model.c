@@ -85,9 +85,14 @@ static void *to_pool(struct fw_model *m, void *p, size_t n)
 	return q;
 }
 
+static char *str_to_pool(struct fw_model *m, char *s)
+{
+	return s ? to_pool(m, s, strlen(s) + 1) : NULL;
+}
+
 void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
 {
-	if (!r->m_alloc)
+	if (r->sealed)
 		return;
 	for (size_t i = 0; i < r->nm; i++) {
 		struct fw_match *mt = &r->m[i];
@@ -96,9 +101,18 @@ void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
 		mt->addrs.alloc = 0;
 		mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
 		mt->ports_alloc = 0;
+		mt->what = str_to_pool(m, mt->what);
+		mt->set_name = str_to_pool(m, mt->set_name);
+		for (size_t k = 0; k < mt->names.n; k++)
+			mt->names.v[k] = str_to_pool(m, mt->names.v[k]);
+		mt->names.v = to_pool(m, mt->names.v, mt->names.n * sizeof(*mt->names.v));
+		mt->names.alloc = 0;
 	}
-	r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
+	if (r->m_alloc)
+		r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
 	r->m_alloc = 0;
+	r->target_name = str_to_pool(m, r->target_name);
+	r->sealed = true;
 }
 
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg)
@@ -438,26 +452,26 @@ char *fw_model_rules_text(const struct fw_model *m)
 	return sb_detach(&sb);
 }
 
-static void match_release(struct fw_match *mt, bool sealed)
+static void match_release(struct fw_match *mt)
 {
-	if (!sealed) {
-		fw_as_release(&mt->addrs);
-		free(mt->ports);
-	}
+	fw_as_release(&mt->addrs);
+	free(mt->ports);
 	free(mt->set_name);
 	sl_release(&mt->names);
 	free(mt->what);
 }
 
+/* A sealed rule owns nothing outside the model's pool. */
 static void chain_release(struct fw_chain *c)
 {
 	for (size_t j = 0; j < c->n; j++) {
 		struct fw_rule *r = &c->rules[j];
 
+		if (r->sealed)
+			continue;
 		for (size_t k = 0; k < r->nm; k++)
-			match_release(&r->m[k], !r->m_alloc);
-		if (r->m_alloc)
-			free(r->m);
+			match_release(&r->m[k]);
+		free(r->m);
 		free(r->target_name);
 	}
 	free(c->rules);
