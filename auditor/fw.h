@@ -187,21 +187,32 @@ struct fw_portrange {
 	uint16_t lo, hi;
 };
 
+/*
+ * A match. What it holds depends on its kind (a union: a 100,000-rule
+ * export has some 180,000 matches); fw_match_unsupported() turns a match
+ * into an unsupported one without leaking what it held.
+ */
 struct fw_match {
 	enum fw_mkind kind;
 	bool neg;
 	int fam;                      /* SADDR/DADDR: FW_V4 or FW_V6 */
-	struct fw_addrset addrs;
 	char *set_name;               /* ipset / nft named set, resolved by fw_model_finish() */
 	const struct fw_set *set;     /* NULL when its members are not known */
-	struct fw_portrange *ports;
-	size_t nports, ports_alloc;
-	struct strlist names;
-	uint8_t protos[32];
-	unsigned ctstate;
-	unsigned addrtypes;           /* FW_AT_* */
-	unsigned tcp_mask, tcp_comp;  /* FW_M_TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
 	char *what;                   /* the match as written, for messages (not kept for plain address lists) */
+	union {
+		struct fw_addrset addrs;                  /* SADDR, DADDR */
+		struct {                                  /* SPORT, DPORT */
+			struct fw_portrange *ports;
+			size_t nports, ports_alloc;
+		};
+		struct strlist names;                     /* IIF, OIF */
+		uint8_t protos[32];                       /* PROTO */
+		unsigned ctstate;                         /* CTSTATE */
+		unsigned addrtypes;                       /* DST_TYPE: FW_AT_* */
+		struct {                                  /* TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
+			unsigned tcp_mask, tcp_comp;
+		};
+	};
 };
 
 enum fw_tkind {
@@ -292,6 +303,8 @@ void fw_rule_seal(struct fw_model *m, struct fw_rule *r);
 struct fw_set *fw_model_add_set(struct fw_model *m, const char *table, const char *name);
 void fw_ports_add(struct fw_portrange **v, size_t *n, size_t *alloc, unsigned lo, unsigned hi);
 void fw_match_set_proto(struct fw_match *mt, unsigned proto);
+/* Make mt FW_M_UNSUPPORTED (not negated), dropping what its kind held. */
+void fw_match_unsupported(struct fw_match *mt);
 /*
  * Resolve jumps and named sets. Errors (a jump to a chain that does not
  * exist) name file:line. Call once after every parser has run.

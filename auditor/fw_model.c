@@ -97,16 +97,29 @@ void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
 	for (size_t i = 0; i < r->nm; i++) {
 		struct fw_match *mt = &r->m[i];
 
-		mt->addrs.v = to_pool(m, mt->addrs.v, mt->addrs.n * sizeof(*mt->addrs.v));
-		mt->addrs.alloc = 0;
-		mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
-		mt->ports_alloc = 0;
 		mt->what = str_to_pool(m, mt->what);
 		mt->set_name = str_to_pool(m, mt->set_name);
-		for (size_t k = 0; k < mt->names.n; k++)
-			mt->names.v[k] = str_to_pool(m, mt->names.v[k]);
-		mt->names.v = to_pool(m, mt->names.v, mt->names.n * sizeof(*mt->names.v));
-		mt->names.alloc = 0;
+		switch (mt->kind) {
+		case FW_M_SADDR:
+		case FW_M_DADDR:
+			mt->addrs.v = to_pool(m, mt->addrs.v, mt->addrs.n * sizeof(*mt->addrs.v));
+			mt->addrs.alloc = 0;
+			break;
+		case FW_M_SPORT:
+		case FW_M_DPORT:
+			mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
+			mt->ports_alloc = 0;
+			break;
+		case FW_M_IIF:
+		case FW_M_OIF:
+			for (size_t k = 0; k < mt->names.n; k++)
+				mt->names.v[k] = str_to_pool(m, mt->names.v[k]);
+			mt->names.v = to_pool(m, mt->names.v, mt->names.n * sizeof(*mt->names.v));
+			mt->names.alloc = 0;
+			break;
+		default:
+			break;
+		}
 	}
 	if (r->m_alloc)
 		r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
@@ -156,6 +169,35 @@ void fw_ports_add(struct fw_portrange **v, size_t *n, size_t *alloc, unsigned lo
 void fw_match_set_proto(struct fw_match *mt, unsigned proto)
 {
 	mt->protos[(proto & 0xff) / 8] |= (uint8_t)(1u << (proto % 8));
+}
+
+/* What an unsealed match of its kind holds on the heap. */
+static void match_data_release(struct fw_match *mt)
+{
+	switch (mt->kind) {
+	case FW_M_SADDR:
+	case FW_M_DADDR:
+		fw_as_release(&mt->addrs);
+		break;
+	case FW_M_SPORT:
+	case FW_M_DPORT:
+		free(mt->ports);
+		break;
+	case FW_M_IIF:
+	case FW_M_OIF:
+		sl_release(&mt->names);
+		break;
+	default:
+		break;
+	}
+}
+
+void fw_match_unsupported(struct fw_match *mt)
+{
+	match_data_release(mt);
+	memset(&mt->protos, 0, sizeof(mt->protos));   /* the largest member of the union */
+	mt->kind = FW_M_UNSUPPORTED;
+	mt->neg = false;
 }
 
 static const struct fw_set *find_set(const struct fw_model *m, const char *table, const char *name)
@@ -454,10 +496,8 @@ char *fw_model_rules_text(const struct fw_model *m)
 
 static void match_release(struct fw_match *mt)
 {
-	fw_as_release(&mt->addrs);
-	free(mt->ports);
+	match_data_release(mt);
 	free(mt->set_name);
-	sl_release(&mt->names);
 	free(mt->what);
 }
 
