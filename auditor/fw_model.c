@@ -68,7 +68,7 @@ struct fw_rule *fw_chain_add_rule(struct fw_chain *c)
 {
 	struct fw_rule *r;
 
-	ALLOC_GROW(c->rules, c->n + 1, c->alloc);
+	BIG_GROW(c->rules, c->n + 1, c->alloc);   /* exports put 100,000 rules in one chain */
 	r = &c->rules[c->n++];
 	memset(r, 0, sizeof(*r));
 	r->jump_idx = -1;
@@ -514,7 +514,7 @@ static void chain_release(struct fw_chain *c)
 		free(r->m);
 		free(r->target_name);
 	}
-	free(c->rules);
+	BIG_FREE(c->rules, c->alloc);
 	free(c->table);
 	free(c->name);
 }

@@ -722,7 +722,7 @@ static struct fw_part *add_part(struct ev *ev, enum fw_outcome oc, struct fw_add
 
 	if (fw_as_empty(set))
 		return NULL;
-	ALLOC_GROW(v->parts, v->n + 1, v->alloc);
+	BIG_GROW(v->parts, v->n + 1, v->alloc);
 	p = &v->parts[v->n++];
 	memset(p, 0, sizeof(*p));
 	p->outcome = oc;
@@ -840,7 +840,7 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 		}
 		ev->base_type = c->type;
 		eval_chain(ev, &f->pk, c, &f->set, 0, &o);
-		ALLOC_GROW(ev->v->parts, ev->v->n + o.n, ev->v->alloc);   /* at most one part each */
+		BIG_GROW(ev->v->parts, ev->v->n + o.n, ev->v->alloc);   /* at most one part each */
 		for (size_t k = 0; k < o.n; k++) {
 			struct out *x = &o.v[k];
 			enum okind kind = x->kind;
@@ -1166,7 +1166,7 @@ void fw_verdict_release(struct fw_verdict *v)
 {
 	for (size_t i = 0; i < v->n; i++)
 		fw_as_release(&v->parts[i].peers);
-	free(v->parts);
+	BIG_FREE(v->parts, v->alloc);
 	mp_release(&v->pool);
 	fw_as_release(&v->allowed);
 	fw_as_release(&v->blocked);

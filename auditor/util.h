@@ -26,6 +26,15 @@
 		}                                                       \
 	} while (0)
 
+/*
+ * Arrays that may grow to megabytes (a big firewall's rules, an answer's
+ * parts): from 2 MiB on they are mapped on their own, in huge pages, and
+ * grow by mremap() without a copy or a page fault per 4 KiB. Such an
+ * array is grown only with BIG_GROW and freed only with BIG_FREE.
+ */
+#define BIG_GROW(v, n, alloc) ((v) = big_grow((v), (n), &(alloc), sizeof(*(v))))
+#define BIG_FREE(v, alloc) big_free((v), (alloc), sizeof(*(v)))
+
 /* util.c */
 extern int verbosity;  /* -1 quiet, 0 normal, 1+ verbose */
 void *xmalloc(size_t n);
@@ -68,6 +77,10 @@ void sl_push_owned(struct strlist *sl, char *s);          /* takes s */
 bool sl_has(const struct strlist *sl, const char *s);     /* exact match */
 void sl_sort_uniq(struct strlist *sl);
 void sl_release(struct strlist *sl);
+
+/* Big arrays (BIG_GROW, BIG_FREE above). */
+void *big_grow(void *v, size_t n, size_t *alloc, size_t size);
+void big_free(void *v, size_t alloc, size_t size);
 
 /*
  * mempool: strings and small blocks that live and die together, taken
