@@ -179,13 +179,14 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 
 static int load_model(struct reach_opts *o, struct fw_model *m)
 {
+	struct mempool files = MEMPOOL_INIT;   /* a big export in huge pages: read once, parsed, dropped */
 	char *text = NULL, *ipset = NULL;
 	size_t len;
 	int r = -1;
 
-	if (read_file(o->file, &text, &len) < 0)
+	if (read_file_in(&files, o->file, &text, &len) < 0)
 		goto out;
-	if (o->ipset && read_file(o->ipset, &ipset, &len) < 0)
+	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
 		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
@@ -193,8 +194,7 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
 out:
-	free(text);
-	free(ipset);
+	mp_release(&files);
 	return r;
 }
 

@@ -2,13 +2,16 @@
  * util.c - allocation, strings and error reporting.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -155,6 +158,53 @@ int read_file(const char *path, char **out, size_t *len)
 	sb_addc(&sb, '\0');
 	sb.len--;
 	*out = sb_detach(&sb);
+	return 0;
+}
+
+/*
+ * read_file() into pool mp: a regular file is read in one go into a
+ * block of its size, so a large one lands in huge pages (see huge_chunk)
+ * rather than in a buffer grown 64 KiB at a time, a page fault per
+ * 4 KiB. Other files (pipes), or one that grows meanwhile, go through
+ * read_file() and are copied.
+ */
+int read_file_in(struct mempool *mp, const char *path, char **out, size_t *len)
+{
+	struct stat st;
+	char *buf, *heap, probe;
+	size_t n = 0, size;
+	ssize_t r = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		goto slow;
+	size = (size_t)st.st_size;
+	buf = mp_alloc(mp, size + 1);
+	while (n < size && ((r = read(fd, buf + n, size - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	if (r < 0) {
+		error("cannot read '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (n == size && read(fd, &probe, 1) == 0) {
+		close(fd);
+		buf[n] = '\0';
+		if (len)
+			*len = n;
+		*out = buf;
+		return 0;
+	}
+slow:
+	close(fd);
+	if (read_file(path, &heap, &n) < 0)
+		return -1;
+	*out = mp_strndup(mp, heap, n);
+	free(heap);
+	if (len)
+		*len = n;
 	return 0;
 }
 

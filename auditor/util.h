@@ -96,5 +96,7 @@ void *mp_alloc(struct mempool *mp, size_t n);   /* aligned for any type */
 char *mp_strndup(struct mempool *mp, const char *s, size_t n);
 char *mp_strdup(struct mempool *mp, const char *s);
 void mp_release(struct mempool *mp);
+/* read_file(), the text in pool mp. */
+int read_file_in(struct mempool *mp, const char *path, char **out, size_t *len);
 
 #endif
