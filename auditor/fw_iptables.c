@@ -114,6 +114,12 @@ static inline bool is_space(char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Characters that end a plain word or need tokenize()'s slow path. */
+static const bool special[256] = {
+	['\0'] = true, [' '] = true, ['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true,
+	['\r'] = true, ['"'] = true, ['\''] = true, ['\\'] = true,
+};
+
 /*
  * Split a line (len bytes, no NUL among them) into words; double and
  * single quotes group, backslash escapes. The words point into one copy
@@ -133,12 +139,15 @@ static int tokenize(struct ipt *p, const char *line, size_t len, struct toks *t)
 	while (*s) {
 		char q = 0;
 
-		while (*s && is_space(*s))
+		while (is_space(*s))
 			s++;
 		if (!*s)
 			break;
 		ALLOC_GROW(t->v, t->n + 1, t->alloc);
-		t->v[t->n++] = w = s;
+		t->v[t->n++] = s;
+		while (!special[(unsigned char)*s])   /* most words: nothing to unescape */
+			s++;
+		w = s;
 		while (*s && (q || !is_space(*s))) {
 			if (!q && (*s == '"' || *s == '\'')) {
 				q = *s++;
@@ -350,12 +359,14 @@ static int add_proto(struct ipt *p, struct fw_rule *r, bool neg, const char *s)
 	char *end;
 	unsigned long num = 256;
 
-	if (!strcasecmp(s, "all") || same(s, "0")) {
+	if (same(s, "tcp") || same(s, "udp")) {   /* nearly every rule: no case-blind search */
+		num = s[0] == 't' ? 6 : 17;
+	} else if (!strcasecmp(s, "all") || same(s, "0")) {
 		if (neg)   /* "! -p all" matches nothing */
 			fw_rule_add_match(r, FW_M_PROTO, false)->what = xstrdup("! all");
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)   /* names in lower case */
+	for (size_t i = 0; i < ARRAY_SIZE(protos) && num == 256; i++)   /* names in lower case */
 		if (!strcasecmp(protos[i].name, s))
 			num = protos[i].num;
 	if (num == 256 && isdigit((unsigned char)*s))
