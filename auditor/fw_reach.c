@@ -597,7 +597,7 @@ static void add_member_ranges(const struct fw_rule *r, size_t k, const struct pk
 		fw_as_set_universe(&pos, FW_V6);   /* no address match: every peer */
 		sel = &pos;
 	}
-	ALLOC_GROW(*v, *n + sel->n, *alloc);
+	BIG_GROW(*v, *n + sel->n, *alloc);   /* a blocklist chain: 100,000 ranges */
 	for (size_t i = 0; i < sel->n; i++, (*n)++) {
 		(*v)[*n].lo = sel->v[i].lo;
 		(*v)[*n].hi = sel->v[i].hi;
@@ -617,11 +617,20 @@ static size_t gather_run(const struct fw_chain *c, size_t i, const struct pkt *p
 	enum member m;
 
 	*n = *members = 0;
-	for (; i < c->n && (m = run_member(&c->rules[i], pk)) != M_OTHER; i++)
+	for (; i < c->n; i++) {
+		/*
+		 * A rule's matches lie in the model's pool, with those of the
+		 * rules of other chains between: ask for them a few rules ahead.
+		 */
+		if (i + 8 < c->n)
+			__builtin_prefetch(c->rules[i + 8].m);
+		if ((m = run_member(&c->rules[i], pk)) == M_OTHER)
+			break;
 		if (m == M_MEMBER) {
 			add_member_ranges(&c->rules[i], i, pk, rg, n, alloc);
 			(*members)++;
 		}
+	}
 	return i;
 }
 
@@ -674,7 +683,7 @@ static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 		for (; i <= end && i < c->n && !fw_sh_empty(&left); i++)
 			eval_rule(ev, pk, c, &c->rules[i], &left, depth, o);
 	}
-	free(rg);
+	BIG_FREE(rg, alloc);
 	fw_sh_take(&left, &rest);
 	fw_sh_release(&left);
 	out_add(o, O_RETURN, &rest, c, NULL, NULL);
