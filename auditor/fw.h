@@ -248,6 +248,7 @@ struct fw_rule {
 	bool nat_has_addr;
 	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
 	bool sealed;                  /* m and every string and array of it in the model's pool */
+	bool set_refs;                /* sealed, and a match names a set */
 };
 
 struct fw_chain {

@@ -99,6 +99,7 @@ void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
 
 		mt->what = str_to_pool(m, mt->what);
 		mt->set_name = str_to_pool(m, mt->set_name);
+		r->set_refs |= mt->set_name != NULL;
 		switch (mt->kind) {
 		case FW_M_SADDR:
 		case FW_M_DADDR:
@@ -213,7 +214,8 @@ static const struct fw_set *find_set(const struct fw_model *m, const char *table
 
 static int finish_rule(struct fw_model *m, struct fw_chain *c, struct fw_rule *r)
 {
-	for (size_t k = 0; k < r->nm; k++)
+	/* Sealed rules say whether they name a set: most matches need not be read again. */
+	for (size_t k = 0; k < r->nm && (!r->sealed || r->set_refs); k++)
 		if (r->m[k].set_name)
 			r->m[k].set = find_set(m, c->table, r->m[k].set_name);
 	if (r->target != FW_T_JUMP && r->target != FW_T_GOTO)
