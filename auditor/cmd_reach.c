@@ -6,6 +6,7 @@
  * 3 unknown (some sources' fate is unknown, or bad input).
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -179,13 +180,14 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 
 static int load_model(struct reach_opts *o, struct fw_model *m)
 {
+	struct mempool files = MEMPOOL_INIT;   /* a big export in huge pages: read once, parsed, dropped */
 	char *text = NULL, *ipset = NULL;
 	size_t len;
 	int r = -1;
 
-	if (read_file(o->file, &text, &len) < 0)
+	if (read_file_in(&files, o->file, &text, &len) < 0)
 		goto out;
-	if (o->ipset && read_file(o->ipset, &ipset, &len) < 0)
+	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
 		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
@@ -193,8 +195,7 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
 out:
-	free(text);
-	free(ipset);
+	mp_release(&files);
 	return r;
 }
 
@@ -451,6 +452,15 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	struct fw_verdict v = FW_VERDICT_INIT;
 	int r = -1;
 
+	/*
+	 * One question over an export of up to 100,000 rules, then exit:
+	 * the model and the answer's sets are large blocks allocated and
+	 * freed in turn. glibc would hand freed ones back to the kernel
+	 * (and adjust its thresholds as it goes), and getting memory back
+	 * costs a page fault per 4 KiB; keep it for the next block instead.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	o.format = ctx->fw_format;   /* the spelling: --format iptables|nft-json */
 	if (parse_args(argc, argv, &o, &q) || from_config(&o, ctx) || load_model(&o, &m))
 		goto out;

@@ -121,6 +121,8 @@ bool fw_sh_empty(const struct fw_shrinking *s);
 void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struct fw_addrset *out);
 void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r);
 void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out);  /* a copy */
+/* The set itself, moved into out (whose old content is dropped); s is left empty. */
+void fw_sh_take(struct fw_shrinking *s, struct fw_addrset *out);
 void fw_sh_release(struct fw_shrinking *s);
 
 /*
@@ -185,21 +187,32 @@ struct fw_portrange {
 	uint16_t lo, hi;
 };
 
+/*
+ * A match. What it holds depends on its kind (a union: a 100,000-rule
+ * export has some 180,000 matches); fw_match_unsupported() turns a match
+ * into an unsupported one without leaking what it held.
+ */
 struct fw_match {
 	enum fw_mkind kind;
 	bool neg;
 	int fam;                      /* SADDR/DADDR: FW_V4 or FW_V6 */
-	struct fw_addrset addrs;
 	char *set_name;               /* ipset / nft named set, resolved by fw_model_finish() */
 	const struct fw_set *set;     /* NULL when its members are not known */
-	struct fw_portrange *ports;
-	size_t nports, ports_alloc;
-	struct strlist names;
-	uint8_t protos[32];
-	unsigned ctstate;
-	unsigned addrtypes;           /* FW_AT_* */
-	unsigned tcp_mask, tcp_comp;  /* FW_M_TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
 	char *what;                   /* the match as written, for messages (not kept for plain address lists) */
+	union {
+		struct fw_addrset addrs;                  /* SADDR, DADDR */
+		struct {                                  /* SPORT, DPORT */
+			struct fw_portrange *ports;
+			size_t nports, ports_alloc;
+		};
+		struct strlist names;                     /* IIF, OIF */
+		uint8_t protos[32];                       /* PROTO */
+		unsigned ctstate;                         /* CTSTATE */
+		unsigned addrtypes;                       /* DST_TYPE: FW_AT_* */
+		struct {                                  /* TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
+			unsigned tcp_mask, tcp_comp;
+		};
+	};
 };
 
 enum fw_tkind {
@@ -217,21 +230,25 @@ enum fw_tkind {
 	FW_T_UNSUPPORTED, /* queue, vmap, unknown target: unknown for what it matches */
 };
 
+/* Fields ordered for size: a 100,000-rule export has as many of these. */
 struct fw_rule {
 	struct fw_match *m;
-	size_t nm, m_alloc;           /* m_alloc 0 with m set: sealed, in the model's pool */
-	enum fw_tkind target;
+	size_t nm;
 	char *target_name;            /* the jump/goto chain, or the unsupported target */
-	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
-	/* DNAT / SNAT / REDIRECT */
-	bool nat_has_addr;
-	int nat_fam;
-	fw_u128 nat_addr;
-	uint16_t nat_port;            /* 0: port unchanged */
-	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
 	char *text;                   /* the rule as written (iptables) or rendered (nft); in the model's pool */
+	/* DNAT / SNAT / REDIRECT */
+	fw_u128 nat_addr;
+	enum fw_tkind target;
+	int jump_idx;                 /* chain index after fw_model_finish(), else -1 */
 	unsigned line;                /* line in the export (nft JSON: object index) */
 	unsigned pos;                 /* 1-based position in its chain */
+	int nat_fam;
+	unsigned m_alloc;
+	uint16_t nat_port;            /* 0: port unchanged */
+	bool nat_has_addr;
+	bool nat_ambiguous;           /* address or port ranges: the kernel picks one */
+	bool sealed;                  /* m and every string and array of it in the model's pool */
+	bool set_refs;                /* sealed, and a match names a set */
 };
 
 struct fw_chain {
@@ -278,14 +295,17 @@ struct fw_chain *fw_model_add_chain(struct fw_model *m, const char *table, const
 struct fw_rule *fw_chain_add_rule(struct fw_chain *c);
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg);
 /*
- * A finished rule's matches, their addresses and ports move into the
- * model's pool: a 100,000-rule export is then a few hundred blocks to
- * free, not half a million. A sealed rule (m_alloc 0) must not grow.
+ * A finished rule's matches, their addresses, ports and strings, and its
+ * target name move into the model's pool: a 100,000-rule export is then a
+ * few hundred blocks to free, not half a million, and releasing the model
+ * does not walk them. A sealed rule must not grow or change its strings.
  */
 void fw_rule_seal(struct fw_model *m, struct fw_rule *r);
 struct fw_set *fw_model_add_set(struct fw_model *m, const char *table, const char *name);
 void fw_ports_add(struct fw_portrange **v, size_t *n, size_t *alloc, unsigned lo, unsigned hi);
 void fw_match_set_proto(struct fw_match *mt, unsigned proto);
+/* Make mt FW_M_UNSUPPORTED (not negated), dropping what its kind held. */
+void fw_match_unsupported(struct fw_match *mt);
 /*
  * Resolve jumps and named sets. Errors (a jump to a chain that does not
  * exist) name file:line. Call once after every parser has run.

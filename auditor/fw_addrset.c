@@ -88,16 +88,65 @@ static int mask_len(const char *s)
 	return len;
 }
 
+/*
+ * "a.b.c.d" or "a.b.c.d/len" in the common spelling (no leading zeros in
+ * the address, a length of one or two digits), read as inet_pton and
+ * strtol would: exports hold 100,000 of these. Returns false for anything
+ * else, which the general parser then reads (or rejects).
+ */
+static bool v4_cidr_fast(const char *s, struct fw_range *out)
+{
+	uint32_t ip = 0;
+	unsigned len = 32;
+	fw_u128 hm;
+
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0, d = 0;
+
+		for (; d < 3 && s[d] >= '0' && s[d] <= '9'; d++)
+			v = v * 10 + (unsigned)(s[d] - '0');
+		if (!d || v > 255 || (d > 1 && s[0] == '0'))
+			return false;
+		s += d;
+		if (k < 3 && *s++ != '.')
+			return false;
+		ip = ip << 8 | v;
+	}
+	if (*s == '/') {
+		s++;
+		if (s[0] < '0' || s[0] > '9')
+			return false;
+		len = (unsigned)(s[0] - '0');
+		if (s[1] >= '0' && s[1] <= '9')
+			len = len * 10 + (unsigned)(s[1] - '0'), s++;
+		s++;
+		if (len > 32)
+			return false;
+	}
+	if (*s)
+		return false;
+	hm = host_mask(32, (int)len);
+	out->lo = (V4_BASE | ip) & ~hm;
+	out->hi = V4_BASE | ip | hm;
+	return true;
+}
+
 int fw_cidr_parse(const char *s, struct fw_range *out, int *fam)
 {
-	const char *slash = strchr(s, '/');
+	const char *slash;
 	char addr[64];
 	fw_u128 ip, hm;
 	long len;
 	int width;
 	char *end;
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	size_t alen;
 
+	if (v4_cidr_fast(s, out)) {
+		*fam = FW_V4;
+		return 0;
+	}
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
 	if (alen >= sizeof(addr))
 		return -1;
 	memcpy(addr, s, alen);   /* not snprintf: exports have 100,000 of these */
@@ -639,12 +688,45 @@ void fw_sh_query(const struct fw_shrinking *s, const struct fw_addrset *a, struc
 	fw_as_release(&gone);
 }
 
-/* Remove r (a subset of s): a new level, merged while it outgrows the one before. */
+/* Fold the removed pieces into base: what is left is then base alone. */
+static void sh_compact(struct fw_shrinking *s)
+{
+	struct fw_addrset gone = FW_ADDRSET_INIT;
+
+	if (s->nlv == 1 && !s->pend.n) {   /* one sorted level: no copy, no sort */
+		fw_as_remove(&s->base, &s->lv[0]);
+		fw_as_release(&s->lv[0]);
+		s->nlv = 0;
+		return;
+	}
+	for (size_t i = 0; i < s->nlv; i++) {
+		fw_as_append_raw(&gone, &s->lv[i]);
+		fw_as_release(&s->lv[i]);
+	}
+	s->nlv = 0;
+	fw_as_append_raw(&gone, &s->pend);
+	fw_as_clear(&s->pend);
+	fw_as_normalize(&gone);
+	fw_as_remove(&s->base, &gone);
+	fw_as_release(&gone);
+}
+
+/*
+ * Remove r (a subset of s): a new level, merged while it outgrows the one
+ * before. A removal as large as the base rebuilds the base at once: that
+ * costs no more than the levels would, and copies nothing (a chain that
+ * drops a 70,000-host blocklist removes it in one piece).
+ */
 void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
 {
 	if (!r->n)
 		return;
 	count_add(&s->left, r, true);
+	if (r->n >= 64 && r->n >= s->base.n) {
+		sh_compact(s);
+		fw_as_remove(&s->base, r);
+		return;
+	}
 	fw_as_append_raw(&s->pend, r);
 	if (s->pend.n < 64)
 		return;
@@ -660,19 +742,17 @@ void fw_sh_remove(struct fw_shrinking *s, const struct fw_addrset *r)
 
 void fw_sh_current(struct fw_shrinking *s, struct fw_addrset *out)
 {
-	struct fw_addrset gone = FW_ADDRSET_INIT;
-
-	for (size_t i = 0; i < s->nlv; i++) {
-		fw_as_append_raw(&gone, &s->lv[i]);
-		fw_as_release(&s->lv[i]);
-	}
-	s->nlv = 0;
-	fw_as_append_raw(&gone, &s->pend);
-	fw_as_clear(&s->pend);
-	fw_as_normalize(&gone);
-	fw_as_remove(&s->base, &gone);   /* compact: later queries are cheaper */
-	fw_as_release(&gone);
+	sh_compact(s);   /* later queries are cheaper */
 	fw_as_copy(out, &s->base);
+}
+
+void fw_sh_take(struct fw_shrinking *s, struct fw_addrset *out)
+{
+	sh_compact(s);
+	fw_as_release(out);
+	*out = s->base;
+	memset(&s->base, 0, sizeof(s->base));
+	memset(&s->left, 0, sizeof(s->left));
 }
 
 void fw_sh_release(struct fw_shrinking *s)

@@ -88,10 +88,10 @@ static void push_owned(struct fw_lrange **out, size_t *n, size_t *alloc, fw_u128
 static size_t owners(struct fw_lrange *r, size_t n, struct fw_lrange **own)
 {
 	struct heap h = { .r = r };
-	size_t i = 0, no = 0, alloc = 0;
+	size_t i = 0, no = 0, alloc = n;   /* as many segments as ranges, mostly */
 	fw_u128 x = 0;
 
-	*own = NULL;
+	*own = xmalloc(n * sizeof(**own));
 	fw_sort_by_lo(r, n, sizeof(*r));   /* ties need no order: they enter the heap together */
 	while (i < n || h.n) {
 		const struct fw_lrange *top;
@@ -118,39 +118,30 @@ static size_t owners(struct fw_lrange *r, size_t n, struct fw_lrange **own)
 	return no;
 }
 
-/* Stable counting sort of pieces by k, k in [kmin, kmax]. */
-static void sort_by_rule(struct fw_lrange *p, size_t n, size_t kmin, size_t kmax)
+/* Stable counting sort of pieces by k, k in [kmin, kmax]: p is freed, the sorted copy returned. */
+static struct fw_lrange *sort_by_rule(struct fw_lrange *p, size_t n, size_t kmin, size_t kmax)
 {
 	size_t nk = kmax - kmin + 2, *at = xcalloc(nk, sizeof(*at));
-	struct fw_lrange *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	struct fw_lrange *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
 
 	for (size_t i = 0; i < n; i++)
 		at[p[i].k - kmin + 1]++;
 	for (size_t k = 1; k < nk; k++)
 		at[k] += at[k - 1];
 	for (size_t i = 0; i < n; i++)
-		tmp[at[p[i].k - kmin]++] = p[i];
-	memcpy(p, tmp, n * sizeof(*p));
-	free(tmp);
+		sorted[at[p[i].k - kmin]++] = p[i];
+	free(p);
 	free(at);
+	return sorted;
 }
 
-size_t fw_first_match(struct fw_lrange *r, size_t n, const struct fw_shrinking *S,
-		      struct fw_addrset *hit, struct fw_lrange **pieces)
+/* The owners' segments that lie in hit, cut to it, labelled as their segment. */
+static size_t cut_to(const struct fw_lrange *own, size_t no, const struct fw_addrset *hit,
+		     struct fw_lrange **pieces)
 {
-	struct fw_lrange *own;
-	struct fw_addrset cover = FW_ADDRSET_INIT;
-	size_t no, np = 0, alloc = 0, j = 0, kmin = SIZE_MAX, kmax = 0;
+	size_t np = 0, alloc = 0, j = 0;
 
 	*pieces = NULL;
-	fw_as_clear(hit);
-	if (!n)
-		return 0;
-	no = owners(r, n, &own);
-	for (size_t i = 0; i < no; i++)
-		fw_as_add(&cover, own[i].lo, own[i].hi);   /* in order: appends */
-	fw_sh_query(S, &cover, hit);
-	/* Label each piece of S's part with the owner of the segment it lies in. */
 	for (size_t i = 0; i < hit->n; i++) {
 		fw_u128 lo = hit->v[i].lo, hi = hit->v[i].hi;
 
@@ -160,13 +151,42 @@ size_t fw_first_match(struct fw_lrange *r, size_t n, const struct fw_shrinking *
 			fw_u128 l = own[s].lo > lo ? own[s].lo : lo, h = own[s].hi < hi ? own[s].hi : hi;
 
 			push_owned(pieces, &np, &alloc, l, h, own[s].k);
-			kmin = own[s].k < kmin ? own[s].k : kmin;
-			kmax = own[s].k > kmax ? own[s].k : kmax;
 		}
 	}
-	if (np)
-		sort_by_rule(*pieces, np, kmin, kmax);
-	free(own);
+	return np;
+}
+
+size_t fw_first_match(struct fw_lrange *r, size_t n, const struct fw_shrinking *S,
+		      struct fw_addrset *hit, struct fw_lrange **pieces)
+{
+	struct fw_lrange *own;
+	struct fw_addrset cover = FW_ADDRSET_INIT;
+	size_t no, np, kmin = SIZE_MAX, kmax = 0;
+
+	*pieces = NULL;
+	fw_as_clear(hit);
+	if (!n)
+		return 0;
+	no = owners(r, n, &own);
+	cover.v = xmalloc(no * sizeof(*cover.v));
+	cover.alloc = no;
+	for (size_t i = 0; i < no; i++)
+		fw_as_add(&cover, own[i].lo, own[i].hi);   /* in order: appends */
+	fw_sh_query(S, &cover, hit);
+	/* Label each piece of S's part with the owner of the segment it lies in. */
+	if (fw_as_equal(hit, &cover)) {   /* all of it (a run over every peer): the segments as they are */
+		*pieces = own;
+		np = no;
+	} else {
+		np = cut_to(own, no, hit, pieces);
+		free(own);
+	}
 	fw_as_release(&cover);
+	for (size_t i = 0; i < np; i++) {
+		kmin = (*pieces)[i].k < kmin ? (*pieces)[i].k : kmin;
+		kmax = (*pieces)[i].k > kmax ? (*pieces)[i].k : kmax;
+	}
+	if (np)
+		*pieces = sort_by_rule(*pieces, np, kmin, kmax);
 	return np;
 }

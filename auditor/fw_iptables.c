@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fw.h"
 
@@ -107,31 +108,47 @@ static const struct builtin *find_builtin(const char *table, const char *chain)
 	return NULL;
 }
 
-/*
- * Split a line into words; double and single quotes group, backslash
- * escapes. The words point into one copy of the line, unescaped in
- * place (a word never grows). t's buffers are reused from line to line:
- * a 100,000-rule export would otherwise cost 200,000 allocations here.
- */
-static int tokenize(struct ipt *p, const char *line, struct toks *t)
+/* isspace() of the C locale, without a call per character. */
+static inline bool is_space(char c)
 {
-	size_t len = strlen(line);
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Characters that end a plain word or need tokenize()'s slow path. */
+static const bool special[256] = {
+	['\0'] = true, [' '] = true, ['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true,
+	['\r'] = true, ['"'] = true, ['\''] = true, ['\\'] = true,
+};
+
+/*
+ * Split a line (len bytes, no NUL among them) into words; double and
+ * single quotes group, backslash escapes. The words point into one copy
+ * of the line, unescaped in place (a word never grows). t's buffers are
+ * reused from line to line: a 100,000-rule export would otherwise cost
+ * 200,000 allocations here.
+ */
+static int tokenize(struct ipt *p, const char *line, size_t len, struct toks *t)
+{
 	char *s, *w;
 
 	ALLOC_GROW(t->buf, len + 1, t->buf_alloc);
-	s = memcpy(t->buf, line, len + 1);
+	s = memcpy(t->buf, line, len);
+	s[len] = '\0';
 	t->n = 0;
 
 	while (*s) {
 		char q = 0;
 
-		while (*s && isspace((unsigned char)*s))
+		while (is_space(*s))
 			s++;
 		if (!*s)
 			break;
 		ALLOC_GROW(t->v, t->n + 1, t->alloc);
-		t->v[t->n++] = w = s;
-		while (*s && (q || !isspace((unsigned char)*s))) {
+		t->v[t->n++] = s;
+		while (!special[(unsigned char)*s])   /* most words: nothing to unescape */
+			s++;
+		w = s;
+		while (*s && (q || !is_space(*s))) {
 			if (!q && (*s == '"' || *s == '\'')) {
 				q = *s++;
 			} else if (q && *s == q) {
@@ -299,10 +316,11 @@ static int parse_port(const char *s, unsigned *out)
 static int add_ports(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool neg, const char *list)
 {
 	struct fw_match *mt = fw_rule_add_match(r, kind, neg);
-	char *copy = xstrdup(list), *save = NULL;
+	size_t len = strlen(list);
+	char buf[64], *copy = len < sizeof(buf) ? memcpy(buf, list, len + 1) : xstrdup(list), *save = NULL;
 	int ret = 0;
 
-	mt->what = xstrdup(list);
+	mt->what = xstrndup(list, len);
 	for (char *w = strtok_r(copy, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(w, ':');
 		unsigned lo, hi;
@@ -324,7 +342,8 @@ static int add_ports(struct ipt *p, struct fw_rule *r, enum fw_mkind kind, bool 
 		if (!ret)
 			fw_ports_add(&mt->ports, &mt->nports, &mt->ports_alloc, lo, hi);
 	}
-	free(copy);
+	if (copy != buf)
+		free(copy);
 	if (ret || !mt->nports)
 		return perr(p, "expected a port or port range, not", list);
 	return 0;
@@ -337,21 +356,21 @@ static int add_proto(struct ipt *p, struct fw_rule *r, bool neg, const char *s)
 		{ "sctp", 132 }, { "udplite", 136 }, { "esp", 50 }, { "ah", 51 }, { "gre", 47 },
 		{ "ipv6", 41 }, { "igmp", 2 },
 	};
-	char *lower = str_lower(xstrdup(s)), *end;
+	char *end;
 	unsigned long num = 256;
 
-	if (same(lower, "all") || same(lower, "0")) {
-		free(lower);
+	if (same(s, "tcp") || same(s, "udp")) {   /* nearly every rule: no case-blind search */
+		num = s[0] == 't' ? 6 : 17;
+	} else if (!strcasecmp(s, "all") || same(s, "0")) {
 		if (neg)   /* "! -p all" matches nothing */
 			fw_rule_add_match(r, FW_M_PROTO, false)->what = xstrdup("! all");
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
-		if (same(protos[i].name, lower))
+	for (size_t i = 0; i < ARRAY_SIZE(protos) && num == 256; i++)   /* names in lower case */
+		if (!strcasecmp(protos[i].name, s))
 			num = protos[i].num;
-	if (num == 256 && isdigit((unsigned char)*lower))
-		num = strtoul(lower, &end, 10), num = *end ? 256 : num;
-	free(lower);
+	if (num == 256 && isdigit((unsigned char)*s))
+		num = strtoul(s, &end, 10), num = *end ? 256 : num;
 	if (num > 255)
 		return perr(p, "expected a protocol, not", s);
 	struct fw_match *mt = fw_rule_add_match(r, FW_M_PROTO, neg);
@@ -481,9 +500,69 @@ static void set_target(struct fw_rule *r, const char *name, bool go)
 
 /* ---- rules ---- */
 
-static bool is_any(const char *o, const char *a, const char *b, const char *c)
+/*
+ * The options a rule's words are compared against, as ids: a word is
+ * looked up once, not compared with some 25 names in turn.
+ */
+enum opt {
+	OPT_NONE,        /* not an option we know (a value, a short option) */
+	OPT_LONG,        /* an unknown "--option" */
+	OPT_NOT, OPT_MATCH, OPT_JUMP, OPT_GOTO, OPT_COUNTERS, OPT_FRAGMENT,
+	OPT_SRC, OPT_DST, OPT_IN, OPT_OUT, OPT_PROTO, OPT_DPORT, OPT_SPORT,
+	OPT_TCP_FLAGS, OPT_SYN, OPT_CTSTATE, OPT_SRC_RANGE, OPT_DST_RANGE,
+	OPT_COMMENT, OPT_TO, OPT_TO_PORTS, OPT_PKT_TYPE, OPT_DST_TYPE,
+	OPT_MATCH_SET,
+	OPT_NO_VALUE,    /* target options that take no value (--random, ...) */
+};
+
+static const struct { const char *name; enum opt id; } long_opts[] = {
+	/* The common ones first. */
+	{ "dport", OPT_DPORT }, { "sport", OPT_SPORT }, { "dports", OPT_DPORT },
+	{ "sports", OPT_SPORT }, { "ctstate", OPT_CTSTATE }, { "state", OPT_CTSTATE },
+	{ "comment", OPT_COMMENT }, { "to-destination", OPT_TO }, { "to-source", OPT_TO },
+	{ "to", OPT_TO }, { "to-ports", OPT_TO_PORTS }, { "to-port", OPT_TO_PORTS },
+	{ "source", OPT_SRC }, { "src", OPT_SRC }, { "destination", OPT_DST }, { "dst", OPT_DST },
+	{ "in-interface", OPT_IN }, { "out-interface", OPT_OUT }, { "protocol", OPT_PROTO },
+	{ "destination-port", OPT_DPORT }, { "source-port", OPT_SPORT },
+	{ "match", OPT_MATCH }, { "jump", OPT_JUMP }, { "goto", OPT_GOTO },
+	{ "set-counters", OPT_COUNTERS }, { "fragment", OPT_FRAGMENT },
+	{ "tcp-flags", OPT_TCP_FLAGS }, { "syn", OPT_SYN },
+	{ "src-range", OPT_SRC_RANGE }, { "dst-range", OPT_DST_RANGE },
+	{ "pkt-type", OPT_PKT_TYPE }, { "dst-type", OPT_DST_TYPE },
+	{ "match-set", OPT_MATCH_SET }, { "set", OPT_MATCH_SET },
+	{ "log-tcp-sequence", OPT_NO_VALUE }, { "log-tcp-options", OPT_NO_VALUE },
+	{ "log-ip-options", OPT_NO_VALUE }, { "log-uid", OPT_NO_VALUE },
+	{ "random", OPT_NO_VALUE }, { "persistent", OPT_NO_VALUE },
+	{ "fully-random", OPT_NO_VALUE }, { "return-nomatch", OPT_NO_VALUE },
+};
+
+static enum opt opt_id(const char *o)
 {
-	return same(o, a) || (b && same(o, b)) || (c && same(o, c));
+	if (o[0] == '!' && !o[1])
+		return OPT_NOT;
+	if (o[0] != '-' || !o[1])
+		return OPT_NONE;
+	if (o[1] != '-') {
+		if (o[2])
+			return OPT_NONE;
+		switch (o[1]) {
+		case 's': return OPT_SRC;
+		case 'd': return OPT_DST;
+		case 'i': return OPT_IN;
+		case 'o': return OPT_OUT;
+		case 'p': return OPT_PROTO;
+		case 'm': return OPT_MATCH;
+		case 'j': return OPT_JUMP;
+		case 'g': return OPT_GOTO;
+		case 'c': return OPT_COUNTERS;
+		case 'f': return OPT_FRAGMENT;
+		default: return OPT_NONE;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(long_opts); i++)
+		if (same(long_opts[i].name, o + 2))
+			return long_opts[i].id;
+	return OPT_LONG;
 }
 
 /* Options that start a new match, so an unknown module's words stop there. */
@@ -579,11 +658,28 @@ static bool known_module(const char *name)
 	return false;
 }
 
+/* Option o (value v, if any, at t->v[*i + 1]) that this file does not model: kept, it may match or not. */
+static int add_other(struct ipt *p, struct fw_rule *r, const char *o, const char *v, size_t *i, bool neg)
+{
+	bool val;
+	char *w;
+
+	if (o[0] != '-' || o[1] != '-')
+		return perr(p, "unknown option", o);
+	val = takes_value(v);
+	w = xasprintf("%s%s%s", o, val ? " " : "", val ? v : "");
+	add_unsupported(r, neg, w);
+	free(w);
+	*i += val ? 2 : 1;
+	return 0;
+}
+
 /*
- * One option at t->v[*i] with negation neg. Returns 0 and advances *i,
+ * One option at t->v[*i] (id: opt_id() of it) with negation neg. Returns 0 and advances *i,
  * or -1 after an error naming file:line.
  */
-static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t *i, bool neg)
+static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t *i,
+			enum opt id, bool neg)
 {
 	const char *o = t->v[*i], *v = *i + 1 < t->n ? t->v[*i + 1] : NULL;
 	int ret = 0;
@@ -593,7 +689,7 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		(*i)++;
 		v = t->v[*i + 1];
 	}
-	if (is_any(o, "--tcp-flags", NULL, NULL) && *i + 2 < t->n) {
+	if (id == OPT_TCP_FLAGS && *i + 2 < t->n) {
 		struct fw_match *mt;
 		unsigned mask = tcp_flags(t->v[*i + 1]), comp = tcp_flags(t->v[*i + 2]);
 
@@ -606,53 +702,65 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		*i += 3;
 		return 0;
 	}
-	if (is_any(o, "--syn", NULL, NULL)) {
+	if (id == OPT_SYN) {
 		fw_rule_add_match(r, FW_M_SYN, neg)->what = xstrdup("--syn");
 		(*i)++;
 		return 0;
 	}
-	if (!v && !same(o, "--log-tcp-sequence") && !same(o, "--log-tcp-options") &&
-	    !same(o, "--log-ip-options") && !same(o, "--log-uid") && !same(o, "--random") &&
-	    !same(o, "--persistent") && !same(o, "--fully-random") && !same(o, "--return-nomatch"))
+	if (!v && id != OPT_NO_VALUE)
 		return perr(p, "option needs a value:", o);
-	if (is_any(o, "-s", "--source", "--src"))
+	switch (id) {
+	case OPT_SRC:
 		ret = add_addrs(p, r, FW_M_SADDR, neg, v);
-	else if (is_any(o, "-d", "--destination", "--dst"))
+		break;
+	case OPT_DST:
 		ret = add_addrs(p, r, FW_M_DADDR, neg, v);
-	else if (is_any(o, "-i", "--in-interface", NULL))
+		break;
+	case OPT_IN:
 		add_iface(r, FW_M_IIF, neg, v);
-	else if (is_any(o, "-o", "--out-interface", NULL))
+		break;
+	case OPT_OUT:
 		add_iface(r, FW_M_OIF, neg, v);
-	else if (is_any(o, "-p", "--protocol", NULL))
+		break;
+	case OPT_PROTO:
 		ret = add_proto(p, r, neg, v);
-	else if (is_any(o, "--dport", "--destination-port", "--dports"))
+		break;
+	case OPT_DPORT:
 		ret = add_ports(p, r, FW_M_DPORT, neg, v);
-	else if (is_any(o, "--sport", "--source-port", "--sports"))
+		break;
+	case OPT_SPORT:
 		ret = add_ports(p, r, FW_M_SPORT, neg, v);
-	else if (is_any(o, "--ctstate", "--state", NULL))
+		break;
+	case OPT_CTSTATE:
 		ret = add_ctstate(p, r, neg, v);
-	else if (is_any(o, "--src-range", NULL, NULL))
+		break;
+	case OPT_SRC_RANGE:
 		ret = add_range(p, r, FW_M_SADDR, neg, v);
-	else if (is_any(o, "--dst-range", NULL, NULL))
+		break;
+	case OPT_DST_RANGE:
 		ret = add_range(p, r, FW_M_DADDR, neg, v);
-	else if (is_any(o, "--comment", NULL, NULL))
-		;
-	else if (is_any(o, "--to-destination", "--to-source", "--to")) {
+		break;
+	case OPT_COMMENT:
+		break;
+	case OPT_TO:
 		ret = parse_nat_spec(p, r, v, false);
-	} else if (is_any(o, "--to-ports", "--to-port", NULL)) {
+		break;
+	case OPT_TO_PORTS:
 		ret = parse_nat_spec(p, r, v, true);
-	} else if (is_any(o, "--pkt-type", NULL, NULL) && addrtypes(v)) {
-		/* Our traffic is unicast: pkttype unicast/broadcast/multicast as address types. */
-		struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
+		break;
+	case OPT_PKT_TYPE:
+	case OPT_DST_TYPE:
+		if (!addrtypes(v))
+			return add_other(p, r, o, v, i, neg);
+		/* pkttype: our traffic is unicast: unicast/broadcast/multicast as address types. */
+		{
+			struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
 
-		mt->addrtypes = addrtypes(v);
-		mt->what = xasprintf("--pkt-type %s", v);
-	} else if (is_any(o, "--dst-type", NULL, NULL) && addrtypes(v)) {
-		struct fw_match *mt = fw_rule_add_match(r, FW_M_DST_TYPE, neg);
-
-		mt->addrtypes = addrtypes(v);
-		mt->what = xasprintf("--dst-type %s", v);
-	} else if (is_any(o, "--match-set", "--set", NULL)) {
+			mt->addrtypes = addrtypes(v);
+			mt->what = xasprintf("%s %s", id == OPT_PKT_TYPE ? "--pkt-type" : "--dst-type", v);
+		}
+		break;
+	case OPT_MATCH_SET: {
 		const char *dir = *i + 2 < t->n ? t->v[*i + 2] : "";
 		struct fw_match *mt;
 
@@ -667,43 +775,36 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 		}
 		*i += *i + 2 < t->n ? 3 : 2;
 		return 0;
-	} else if (o[0] == '-' && o[1] == '-') {
-		/* An option this file does not model: keep it, it may match or not. */
-		bool val = takes_value(v);
-		char *w = xasprintf("%s%s%s", o, val ? " " : "", val ? v : "");
-
-		add_unsupported(r, neg, w);
-		free(w);
-		*i += val ? 2 : 1;
-		return 0;
-	} else {
-		return perr(p, "unknown option", o);
+	}
+	default:
+		return add_other(p, r, o, v, i, neg);
 	}
 	*i += 2;
 	return ret;
 }
 
-static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t i, const char *text)
+static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t i,
+		      const char *text, size_t len)
 {
 	struct fw_rule *r = fw_chain_add_rule(c);
 	bool neg = false, after_target = false;
 
 	r->line = p->line;
-	r->text = mp_strdup(&p->m->pool, text);
+	r->text = mp_strndup(&p->m->pool, text, len);
 	while (i < t->n) {
 		const char *o = t->v[i], *v = i + 1 < t->n ? t->v[i + 1] : NULL;
+		enum opt id = opt_id(o);
 
-		if (same(o, "!")) {
+		if (id == OPT_NOT) {
 			neg = !neg;
 			i++;
 			continue;
 		}
-		if (is_any(o, "-m", "--match", NULL) || is_any(o, "-j", "--jump", NULL) ||
-		    is_any(o, "-g", "--goto", NULL)) {
+		if (id == OPT_MATCH || id == OPT_JUMP || id == OPT_GOTO) {
 			if (!v)
 				return perr(p, "option needs a value:", o);
-			if (o[1] == 'j' || o[2] == 'j' || o[1] == 'g' || o[2] == 'g') {
-				set_target(r, v, o[1] == 'g' || o[2] == 'g');
+			if (id != OPT_MATCH) {
+				set_target(r, v, id == OPT_GOTO);
 				after_target = true;
 				i += 2;
 			} else if (known_module(v)) {
@@ -720,21 +821,20 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 			continue;
 		}
 		if (after_target && o[0] == '-' && o[1] == '-' &&
-		    !is_any(o, "--to-destination", "--to-source", "--to-ports") &&
-		    !same(o, "--to") && !same(o, "--to-port") && !same(o, "--comment")) {
+		    id != OPT_TO && id != OPT_TO_PORTS && id != OPT_COMMENT) {
 			i += takes_value(v) ? 2 : 1;   /* target options: --log-prefix, --reject-with */
 			continue;
 		}
-		if (is_any(o, "-c", "--set-counters", NULL)) {
+		if (id == OPT_COUNTERS) {
 			i += 3;
 			continue;
 		}
-		if (is_any(o, "-f", "--fragment", NULL)) {
+		if (id == OPT_FRAGMENT) {
 			add_unsupported(r, neg, "-f");
 			i++, neg = false;
 			continue;
 		}
-		if (parse_option(p, r, t, &i, neg))
+		if (parse_option(p, r, t, &i, id, neg))
 			return -1;
 		neg = false;
 	}
@@ -744,12 +844,22 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 
 /* ---- lines ---- */
 
+/* perr() with an argument of len bytes that need not end in a NUL. */
+static int perr_n(struct ipt *p, const char *fmt, const char *arg, size_t len)
+{
+	char *copy = xstrndup(arg, len);
+	int r = perr(p, fmt, copy);
+
+	free(copy);
+	return r;
+}
+
 /* ":CHAIN POLICY [p:b]" of the save form. */
 static int parse_chain_line(struct ipt *p, const char *line)
 {
 	struct toks *t = &p->toks;
 
-	if (tokenize(p, line + 1, t))
+	if (tokenize(p, line + 1, strlen(line + 1), t))
 		return -1;
 	if (t->n < 2)
 		return perr(p, "expected ':CHAIN POLICY', not", line);
@@ -759,24 +869,28 @@ static int parse_chain_line(struct ipt *p, const char *line)
 /* Where a directive's table comes from: "-t T" on the line, else the current one. */
 static const char *line_table(struct ipt *p, struct toks *t, size_t *i)
 {
-	if (*i + 1 < t->n && is_any(t->v[*i], "-t", "--table", NULL)) {
+	if (*i + 1 < t->n && (same(t->v[*i], "-t") || same(t->v[*i], "--table"))) {
 		*i += 2;
 		return t->v[*i - 1];
 	}
 	return p->table;
 }
 
-/* The rule as written, without a leading "[pkts:bytes]". */
-static const char *rule_text(const struct toks *t, const char *text)
+/* The rule as written, without a leading "[pkts:bytes]"; *len is updated. */
+static const char *rule_text(const struct toks *t, const char *text, size_t *len)
 {
-	const char *close;
+	const char *close, *end = text + *len;
 
-	if (t->n && t->v[0][0] == '[' && *text == '[' && (close = strchr(text, ']')))
+	if (t->n && t->v[0][0] == '[' && *text == '[' && (close = memchr(text, ']', *len)))
 		text = close + 1;
-	return text + strspn(text, " \t");
+	while (text < end && (*text == ' ' || *text == '\t'))
+		text++;
+	*len = (size_t)(end - text);
+	return text;
 }
 
-static int parse_directive(struct ipt *p, struct toks *t, const char *text)
+/* A -A, -P or -N line (text: len bytes, its words in t). */
+static int parse_directive(struct ipt *p, struct toks *t, const char *text, size_t len)
 {
 	size_t i = 0;
 	const char *table, *cmd, *name;
@@ -787,12 +901,12 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 		i++;
 	table = line_table(p, t, &i);
 	if (i + 1 >= t->n)
-		return perr(p, "expected -A, -P or -N with a chain, not", text);
+		return perr_n(p, "expected -A, -P or -N with a chain, not", text, len);
 	cmd = t->v[i];
 	name = t->v[i + 1];
 	if (same(cmd, "-P") || same(cmd, "--policy")) {
 		if (i + 2 >= t->n)
-			return perr(p, "expected -P CHAIN POLICY, not", text);
+			return perr_n(p, "expected -P CHAIN POLICY, not", text, len);
 		if (!p->explicit_table && table == p->table) {
 			if (!p->last_was_p)
 				p->table[0] = '\0';
@@ -821,14 +935,13 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text)
 	if (!c)
 		return perr(p, "rule for a chain that was not declared:", name);
 	p->last = (size_t)(c - p->m->chains);
-	return parse_rule(p, c, t, i + 2, rule_text(t, text));
+	text = rule_text(t, text, &len);
+	return parse_rule(p, c, t, i + 2, text, len);
 }
 
-static int parse_line(struct ipt *p, const char *line)
+/* "*table", ":CHAIN ...", "COMMIT" (line is NUL-terminated). */
+static int parse_table_line(struct ipt *p, const char *line)
 {
-
-	if (!*line || *line == '#')
-		return 0;
 	if (*line == '*') {
 		if (flush_policies(p))
 			return -1;
@@ -840,14 +953,35 @@ static int parse_line(struct ipt *p, const char *line)
 	}
 	if (same(line, "COMMIT"))
 		return 0;
-	if (*line == ':') {
-		if (!p->explicit_table)
-			return perr(p, "chain line outside a table:", line);
-		return parse_chain_line(p, line);
+	if (!p->explicit_table)
+		return perr(p, "chain line outside a table:", line);
+	return parse_chain_line(p, line);
+}
+
+/*
+ * One line of len bytes, read where it lies in the export: only the
+ * rare table and chain lines are copied to be NUL-terminated.
+ */
+static int parse_line(struct ipt *p, const char *line, size_t len)
+{
+	int r;
+
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	if (!len || *line == '#')
+		return 0;
+	if (*line == '*' || *line == ':' || (len == 6 && !memcmp(line, "COMMIT", 6))) {
+		char *copy = xstrndup(line, len);
+
+		r = parse_table_line(p, copy);
+		free(copy);
+		return r;
 	}
-	if (tokenize(p, line, &p->toks))
+	if (tokenize(p, line, len, &p->toks))
 		return -1;
-	return parse_directive(p, &p->toks, line);
+	return parse_directive(p, &p->toks, line, len);
 }
 
 /* Targets that name no chain of their table are targets we do not model. */
@@ -866,8 +1000,7 @@ static void check_targets(struct fw_model *m)
 int fw_parse_iptables(struct fw_model *m, const char *file, const char *text)
 {
 	struct ipt p = { .m = m, .file = file };
-	const char *s = text;
-	struct strbuf line = STRBUF_INIT;
+	const char *s = text, *end = text + strlen(text);
 	int r = 0;
 
 	if (!m->format)
@@ -876,21 +1009,16 @@ int fw_parse_iptables(struct fw_model *m, const char *file, const char *text)
 		m->file = xstrdup(file);
 	if (strstr(text, "# Generated by ip6tables"))
 		p.fam = FW_V6;
-	while (*s && !r) {
-		size_t len = strcspn(s, "\n");
+	while (s < end && !r) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
 
 		p.line++;
-		sb_reset(&line);
-		sb_add(&line, s, len);
-		while (line.len && (line.buf[line.len - 1] == '\r' || line.buf[line.len - 1] == ' ' ||
-				    line.buf[line.len - 1] == '\t'))
-			line.buf[--line.len] = '\0';
-		r = parse_line(&p, line.buf + strspn(line.buf, " \t"));
-		s += len + (s[len] == '\n');
+		r = parse_line(&p, s, len);
+		s += len + (nl != NULL);
 	}
 	if (!r)
 		r = flush_policies(&p);
-	sb_release(&line);
 	sl_release(&p.pend_chain);
 	sl_release(&p.pend_pol);
 	toks_release(&p.toks);

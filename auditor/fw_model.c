@@ -68,7 +68,7 @@ struct fw_rule *fw_chain_add_rule(struct fw_chain *c)
 {
 	struct fw_rule *r;
 
-	ALLOC_GROW(c->rules, c->n + 1, c->alloc);
+	BIG_GROW(c->rules, c->n + 1, c->alloc);   /* exports put 100,000 rules in one chain */
 	r = &c->rules[c->n++];
 	memset(r, 0, sizeof(*r));
 	r->jump_idx = -1;
@@ -85,20 +85,48 @@ static void *to_pool(struct fw_model *m, void *p, size_t n)
 	return q;
 }
 
+static char *str_to_pool(struct fw_model *m, char *s)
+{
+	return s ? to_pool(m, s, strlen(s) + 1) : NULL;
+}
+
 void fw_rule_seal(struct fw_model *m, struct fw_rule *r)
 {
-	if (!r->m_alloc)
+	if (r->sealed)
 		return;
 	for (size_t i = 0; i < r->nm; i++) {
 		struct fw_match *mt = &r->m[i];
 
-		mt->addrs.v = to_pool(m, mt->addrs.v, mt->addrs.n * sizeof(*mt->addrs.v));
-		mt->addrs.alloc = 0;
-		mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
-		mt->ports_alloc = 0;
+		mt->what = str_to_pool(m, mt->what);
+		mt->set_name = str_to_pool(m, mt->set_name);
+		r->set_refs |= mt->set_name != NULL;
+		switch (mt->kind) {
+		case FW_M_SADDR:
+		case FW_M_DADDR:
+			mt->addrs.v = to_pool(m, mt->addrs.v, mt->addrs.n * sizeof(*mt->addrs.v));
+			mt->addrs.alloc = 0;
+			break;
+		case FW_M_SPORT:
+		case FW_M_DPORT:
+			mt->ports = to_pool(m, mt->ports, mt->nports * sizeof(*mt->ports));
+			mt->ports_alloc = 0;
+			break;
+		case FW_M_IIF:
+		case FW_M_OIF:
+			for (size_t k = 0; k < mt->names.n; k++)
+				mt->names.v[k] = str_to_pool(m, mt->names.v[k]);
+			mt->names.v = to_pool(m, mt->names.v, mt->names.n * sizeof(*mt->names.v));
+			mt->names.alloc = 0;
+			break;
+		default:
+			break;
+		}
 	}
-	r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
+	if (r->m_alloc)
+		r->m = to_pool(m, r->m, r->nm * sizeof(*r->m));
 	r->m_alloc = 0;
+	r->target_name = str_to_pool(m, r->target_name);
+	r->sealed = true;
 }
 
 struct fw_match *fw_rule_add_match(struct fw_rule *r, enum fw_mkind kind, bool neg)
@@ -144,6 +172,35 @@ void fw_match_set_proto(struct fw_match *mt, unsigned proto)
 	mt->protos[(proto & 0xff) / 8] |= (uint8_t)(1u << (proto % 8));
 }
 
+/* What an unsealed match of its kind holds on the heap. */
+static void match_data_release(struct fw_match *mt)
+{
+	switch (mt->kind) {
+	case FW_M_SADDR:
+	case FW_M_DADDR:
+		fw_as_release(&mt->addrs);
+		break;
+	case FW_M_SPORT:
+	case FW_M_DPORT:
+		free(mt->ports);
+		break;
+	case FW_M_IIF:
+	case FW_M_OIF:
+		sl_release(&mt->names);
+		break;
+	default:
+		break;
+	}
+}
+
+void fw_match_unsupported(struct fw_match *mt)
+{
+	match_data_release(mt);
+	memset(&mt->protos, 0, sizeof(mt->protos));   /* the largest member of the union */
+	mt->kind = FW_M_UNSUPPORTED;
+	mt->neg = false;
+}
+
 static const struct fw_set *find_set(const struct fw_model *m, const char *table, const char *name)
 {
 	for (size_t i = 0; i < m->nsets; i++) {
@@ -157,7 +214,8 @@ static const struct fw_set *find_set(const struct fw_model *m, const char *table
 
 static int finish_rule(struct fw_model *m, struct fw_chain *c, struct fw_rule *r)
 {
-	for (size_t k = 0; k < r->nm; k++)
+	/* Sealed rules say whether they name a set: most matches need not be read again. */
+	for (size_t k = 0; k < r->nm && (!r->sealed || r->set_refs); k++)
 		if (r->m[k].set_name)
 			r->m[k].set = find_set(m, c->table, r->m[k].set_name);
 	if (r->target != FW_T_JUMP && r->target != FW_T_GOTO)
@@ -438,29 +496,27 @@ char *fw_model_rules_text(const struct fw_model *m)
 	return sb_detach(&sb);
 }
 
-static void match_release(struct fw_match *mt, bool sealed)
+static void match_release(struct fw_match *mt)
 {
-	if (!sealed) {
-		fw_as_release(&mt->addrs);
-		free(mt->ports);
-	}
+	match_data_release(mt);
 	free(mt->set_name);
-	sl_release(&mt->names);
 	free(mt->what);
 }
 
+/* A sealed rule owns nothing outside the model's pool. */
 static void chain_release(struct fw_chain *c)
 {
 	for (size_t j = 0; j < c->n; j++) {
 		struct fw_rule *r = &c->rules[j];
 
+		if (r->sealed)
+			continue;
 		for (size_t k = 0; k < r->nm; k++)
-			match_release(&r->m[k], !r->m_alloc);
-		if (r->m_alloc)
-			free(r->m);
+			match_release(&r->m[k]);
+		free(r->m);
 		free(r->target_name);
 	}
-	free(c->rules);
+	BIG_FREE(c->rules, c->alloc);
 	free(c->table);
 	free(c->name);
 }

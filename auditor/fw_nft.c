@@ -344,10 +344,8 @@ static void values_match(struct fw_rule *r, enum fw_mkind kind, bool neg, const 
 
 	mt->what = dump(e);
 	/* Named sets are resolved for addresses and ports only (addr_match, port_match). */
-	if (set_ref(right) || each_elem(right, cb, by_match ? (void *)mt : (void *)&pc)) {
-		mt->kind = FW_M_UNSUPPORTED;
-		mt->neg = false;
-	}
+	if (set_ref(right) || each_elem(right, cb, by_match ? (void *)mt : (void *)&pc))
+		fw_match_unsupported(mt);
 }
 
 static void addr_match(struct fw_rule *r, enum fw_mkind kind, int fam, bool neg,
@@ -361,8 +359,7 @@ static void addr_match(struct fw_rule *r, enum fw_mkind kind, int fam, bool neg,
 	if (set_ref(right)) {
 		mt->set_name = xstrdup(set_ref(right));
 	} else if (each_elem(right, addr_cb, &a) || (a.fam && a.fam != fam)) {
-		mt->kind = FW_M_UNSUPPORTED;
-		mt->neg = false;
+		fw_match_unsupported(mt);
 	}
 }
 

@@ -286,13 +286,13 @@ static char *why_maybe(const struct fw_match *mt, const struct pkt *pk)
 /*
  * The peers of S that r's peer-address matches select, before negations:
  * the intersection of its positive matches, found by binary search in
- * the (large, shrinking) S; or all of S when r has none.
+ * the (large, shrinking) S; or all of S when r has no positive one.
  */
 static void peer_candidates(const struct fw_rule *r, const struct pkt *pk,
 			    struct fw_shrinking *S, struct fw_addrset *out)
 {
 	struct fw_addrset pos = FW_ADDRSET_INIT;
-	bool have = false;
+	const struct fw_addrset *sel = NULL;
 
 	for (size_t i = 0; i < r->nm; i++) {
 		const struct fw_match *mt = &r->m[i];
@@ -300,26 +300,39 @@ static void peer_candidates(const struct fw_rule *r, const struct pkt *pk,
 
 		if (!on_peer(mt, pk) || mt->neg || !(as = match_addrs(mt)))
 			continue;
-		if (have)
+		if (sel) {   /* several: all must match */
+			if (sel != &pos)
+				fw_as_copy(&pos, sel);
 			fw_as_restrict(&pos, as);
-		else
-			fw_as_copy(&pos, as);
-		have = true;
+			sel = &pos;
+		} else {
+			sel = as;
+		}
 	}
-	if (have)
-		fw_sh_query(S, &pos, out);
+	if (sel)
+		fw_sh_query(S, sel, out);
 	else
 		fw_sh_current(S, out);
 	fw_as_release(&pos);
 }
 
+static bool any_on_peer(const struct fw_rule *r, const struct pkt *pk)
+{
+	for (size_t i = 0; i < r->nm; i++)
+		if (on_peer(&r->m[i], pk))
+			return true;
+	return false;
+}
+
 /*
  * Split S by the matches of r: *yes gets the peers r surely matches,
- * *maybe those it may match (with *why). Neither is removed from S.
+ * *maybe those it may match (with *why). Neither is removed from S,
+ * except when r has no match on the peer (*all): then every peer of S
+ * moves out, and S is left empty, as a large S is not copied.
  * Returns false when r matches no peer at all (nothing is allocated).
  */
 static bool rule_split(const struct fw_rule *r, const struct pkt *pk, struct fw_shrinking *S,
-		       struct fw_addrset *yes, struct fw_addrset *maybe, char **why)
+		       struct fw_addrset *yes, struct fw_addrset *maybe, char **why, bool *all)
 {
 	const struct fw_match *unsure = NULL;
 
@@ -342,7 +355,11 @@ static bool rule_split(const struct fw_rule *r, const struct pkt *pk, struct fw_
 			break;
 		}
 	}
-	peer_candidates(r, pk, S, yes);
+	*all = !any_on_peer(r, pk);
+	if (*all)
+		fw_sh_take(S, yes);
+	else
+		peer_candidates(r, pk, S, yes);
 	for (size_t i = 0; i < r->nm && !fw_as_empty(yes); i++) {
 		const struct fw_match *mt = &r->m[i];
 		const struct fw_addrset *as;
@@ -398,6 +415,19 @@ static void outs_release(struct outs *o)
 static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       struct fw_addrset *S, int depth, struct outs *o);
 
+/* *a |= *b, taking b's ranges (b is left empty): the first is moved, not copied. */
+static void set_merge(struct fw_addrset *a, struct fw_addrset *b)
+{
+	if (fw_as_empty(a)) {
+		fw_as_release(a);
+		*a = *b;
+		memset(b, 0, sizeof(*b));
+		return;
+	}
+	fw_as_merge(a, b);
+	fw_as_release(b);
+}
+
 /* A jump or goto: run the callee; peers it returns go on (jump, into cont) or return (goto). */
 static void call_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       const struct fw_rule *r, struct fw_addrset *matched, int depth,
@@ -411,11 +441,12 @@ static void call_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 		return;
 	}
 	eval_chain(ev, pk, callee, matched, depth + 1, &sub);
+	ALLOC_GROW(o->v, o->n + sub.n, o->alloc);   /* a blocklist chain has 100,000 outcomes */
 	for (size_t i = 0; i < sub.n; i++) {
 		struct out *x = &sub.v[i];
 
 		if (x->kind == O_RETURN && r->target == FW_T_JUMP)
-			fw_as_merge(cont, &x->set);
+			set_merge(cont, &x->set);
 		else
 			out_add(o, x->kind, &x->set, x->chain, x->rule, x->why), x->why = NULL;
 	}
@@ -429,8 +460,7 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 {
 	switch (r->target) {
 	case FW_T_NONE:
-		fw_as_merge(cont, matched);
-		fw_as_release(matched);
+		set_merge(cont, matched);
 		return;
 	case FW_T_ACCEPT:
 		out_add(o, O_ACCEPT, matched, c, r, NULL);
@@ -475,9 +505,19 @@ static void eval_rule(struct ev *ev, const struct pkt *pk, const struct fw_chain
 	struct fw_addrset yes = FW_ADDRSET_INIT, maybe = FW_ADDRSET_INIT;
 	struct fw_addrset gone = FW_ADDRSET_INIT, cont = FW_ADDRSET_INIT;
 	char *why = NULL;
+	bool all;
 
-	if (!rule_split(r, pk, left, &yes, &maybe, &why))
+	if (!rule_split(r, pk, left, &yes, &maybe, &why, &all))
 		return;
+	if (all) {   /* every peer left went to yes or maybe: those the target lets go on stay */
+		out_add(o, O_UNKNOWN, &maybe, c, r, why);
+		if (!fw_as_empty(&yes))
+			apply_target(ev, pk, c, r, &yes, depth, &cont, o);
+		fw_sh_release(left);
+		fw_sh_init(left, &cont);
+		fw_as_release(&yes);
+		return;
+	}
 	fw_sh_remove(left, &maybe);
 	out_add(o, O_UNKNOWN, &maybe, c, r, why);
 	if (!fw_as_empty(&yes)) {
@@ -557,7 +597,7 @@ static void add_member_ranges(const struct fw_rule *r, size_t k, const struct pk
 		fw_as_set_universe(&pos, FW_V6);   /* no address match: every peer */
 		sel = &pos;
 	}
-	ALLOC_GROW(*v, *n + sel->n, *alloc);
+	BIG_GROW(*v, *n + sel->n, *alloc);   /* a blocklist chain: 100,000 ranges */
 	for (size_t i = 0; i < sel->n; i++, (*n)++) {
 		(*v)[*n].lo = sel->v[i].lo;
 		(*v)[*n].hi = sel->v[i].hi;
@@ -577,11 +617,20 @@ static size_t gather_run(const struct fw_chain *c, size_t i, const struct pkt *p
 	enum member m;
 
 	*n = *members = 0;
-	for (; i < c->n && (m = run_member(&c->rules[i], pk)) != M_OTHER; i++)
+	for (; i < c->n; i++) {
+		/*
+		 * A rule's matches lie in the model's pool, with those of the
+		 * rules of other chains between: ask for them a few rules ahead.
+		 */
+		if (i + 8 < c->n)
+			__builtin_prefetch(c->rules[i + 8].m);
+		if ((m = run_member(&c->rules[i], pk)) == M_OTHER)
+			break;
 		if (m == M_MEMBER) {
 			add_member_ranges(&c->rules[i], i, pk, rg, n, alloc);
 			(*members)++;
 		}
+	}
 	return i;
 }
 
@@ -593,6 +642,7 @@ static void eval_run(const struct fw_chain *c, struct fw_lrange *rg, size_t n,
 	struct fw_addrset hit = FW_ADDRSET_INIT;
 	size_t np = fw_first_match(rg, n, left, &hit, &pc);
 
+	ALLOC_GROW(o->v, o->n + np, o->alloc);   /* at most one outcome a piece */
 	for (size_t i = 0; i < np;) {
 		const struct fw_rule *r = &c->rules[pc[i].k];
 		struct fw_addrset set = FW_ADDRSET_INIT;
@@ -633,8 +683,8 @@ static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chai
 		for (; i <= end && i < c->n && !fw_sh_empty(&left); i++)
 			eval_rule(ev, pk, c, &c->rules[i], &left, depth, o);
 	}
-	free(rg);
-	fw_sh_current(&left, &rest);
+	BIG_FREE(rg, alloc);
+	fw_sh_take(&left, &rest);
 	fw_sh_release(&left);
 	out_add(o, O_RETURN, &rest, c, NULL, NULL);
 }
@@ -681,7 +731,7 @@ static struct fw_part *add_part(struct ev *ev, enum fw_outcome oc, struct fw_add
 
 	if (fw_as_empty(set))
 		return NULL;
-	ALLOC_GROW(v->parts, v->n + 1, v->alloc);
+	BIG_GROW(v->parts, v->n + 1, v->alloc);
 	p = &v->parts[v->n++];
 	memset(p, 0, sizeof(*p));
 	p->outcome = oc;
@@ -799,6 +849,7 @@ static void run_base(struct ev *ev, const struct fw_chain *c, struct flows *fl, 
 		}
 		ev->base_type = c->type;
 		eval_chain(ev, &f->pk, c, &f->set, 0, &o);
+		BIG_GROW(ev->v->parts, ev->v->n + o.n, ev->v->alloc);   /* at most one part each */
 		for (size_t k = 0; k < o.n; k++) {
 			struct out *x = &o.v[k];
 			enum okind kind = x->kind;
@@ -929,17 +980,18 @@ static const uint8_t first_flags[] = { 0x02 };
 static const uint8_t reply_flags[] = { 0x12, 0x10, 0x18, 0x11 };
 static const uint8_t later_flags[] = { 0x10, 0x18, 0x11 };
 
-static void flows_union(const struct flows *fl, struct fw_addrset *out)
+/* The union of the flows' peers, taken from them. */
+static void flows_union(struct flows *fl, struct fw_addrset *out)
 {
 	for (size_t i = 0; i < fl->n; i++)
-		fw_as_merge(out, &fl->v[i].set);
+		set_merge(out, &fl->v[i].set);
 }
 
 /*
  * The replies of request flow f, then (TCP) its later packets: the peers
- * whose whole connection works end as allowed.
+ * whose whole connection works end as allowed. f's peers are taken.
  */
-static void finish_connection(struct ev *ev, const struct flow *f)
+static void finish_connection(struct ev *ev, struct flow *f)
 {
 	const struct fw_query *q = ev->q;
 	struct flows fl = { 0 };
@@ -961,7 +1013,8 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 	rf.pk.flags = reply_flags;
 	rf.pk.nflags = ARRAY_SIZE(reply_flags);
 	rf.local = q->egress ? q->host_local : false;
-	fw_as_copy(&rf.set, &f->set);
+	rf.set = f->set;   /* f's peers are not needed after this */
+	memset(&f->set, 0, sizeof(f->set));
 	ev->stage = FW_STAGE_REPLY;
 	flows_add(&fl, &rf, &rf.set);
 	flow_release(&rf);
@@ -977,12 +1030,12 @@ static void finish_connection(struct ev *ev, const struct flow *f)
 		ef.pk.syn = false;
 		ef.pk.flags = later_flags;
 		ef.pk.nflags = ARRAY_SIZE(later_flags);
-		fw_as_copy(&ef.set, &ok);
+		ef.set = ok;
+		memset(&ok, 0, sizeof(ok));
 		ev->stage = FW_STAGE_ESTABLISHED;
 		flows_add(&fl, &ef, &ef.set);
 		flow_release(&ef);
 		traverse(ev, &fl, q->egress ? q->host_local : false, q->in_iface, q->out_iface);
-		fw_as_clear(&ok);
 		flows_union(&fl, &ok);
 		flows_release(&fl);
 	}
@@ -1049,15 +1102,22 @@ static const struct fw_chain *other_hook(const struct fw_model *m, int fam)
 	return NULL;
 }
 
+static struct fw_addrset *outcome_set(struct fw_verdict *v, enum fw_outcome oc)
+{
+	return oc == FW_ALLOWED ? &v->allowed : oc == FW_BLOCKED ? &v->blocked : &v->unknown;
+}
+
 static void summarize(struct fw_verdict *v, int fam)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		struct fw_part *p = &v->parts[i];
-		struct fw_addrset *dst = p->outcome == FW_ALLOWED ? &v->allowed :
-					 p->outcome == FW_BLOCKED ? &v->blocked : &v->unknown;
+	size_t n[3] = { 0 };
 
-		fw_as_append_raw(dst, &p->peers);   /* one sort at the end, not a merge per part */
-	}
+	/* Each union in one block of its final size: 70,000 parts are 2 MB of ranges. */
+	for (size_t i = 0; i < v->n; i++)
+		n[v->parts[i].outcome] += v->parts[i].peers.n;
+	for (int oc = FW_ALLOWED; oc <= FW_UNKNOWN; oc++)
+		ALLOC_GROW(outcome_set(v, oc)->v, n[oc], outcome_set(v, oc)->alloc);
+	for (size_t i = 0; i < v->n; i++)   /* one sort at the end, not a merge per part */
+		fw_as_append_raw(outcome_set(v, v->parts[i].outcome), &v->parts[i].peers);
 	fw_as_normalize(&v->allowed);
 	fw_as_normalize(&v->blocked);
 	fw_as_normalize(&v->unknown);
@@ -1122,7 +1182,7 @@ void fw_verdict_release(struct fw_verdict *v)
 {
 	for (size_t i = 0; i < v->n; i++)
 		fw_as_release(&v->parts[i].peers);
-	free(v->parts);
+	BIG_FREE(v->parts, v->alloc);
 	mp_release(&v->pool);
 	fw_as_release(&v->allowed);
 	fw_as_release(&v->blocked);

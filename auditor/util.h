@@ -26,6 +26,15 @@
 		}                                                       \
 	} while (0)
 
+/*
+ * Arrays that may grow to megabytes (a big firewall's rules, an answer's
+ * parts): from 2 MiB on they are mapped on their own, in huge pages, and
+ * grow by mremap() without a copy or a page fault per 4 KiB. Such an
+ * array is grown only with BIG_GROW and freed only with BIG_FREE.
+ */
+#define BIG_GROW(v, n, alloc) ((v) = big_grow((v), (n), &(alloc), sizeof(*(v))))
+#define BIG_FREE(v, alloc) big_free((v), (alloc), sizeof(*(v)))
+
 /* util.c */
 extern int verbosity;  /* -1 quiet, 0 normal, 1+ verbose */
 void *xmalloc(size_t n);
@@ -77,6 +86,10 @@ bool sl_has(const struct strlist *sl, const char *s);     /* exact match */
 void sl_sort_uniq(struct strlist *sl);
 void sl_release(struct strlist *sl);
 
+/* Big arrays (BIG_GROW, BIG_FREE above). */
+void *big_grow(void *v, size_t n, size_t *alloc, size_t size);
+void big_free(void *v, size_t alloc, size_t size);
+
 /*
  * mempool: strings and small blocks that live and die together, taken
  * from large chunks and freed at once. For structures of a hundred
@@ -91,5 +104,7 @@ void *mp_alloc(struct mempool *mp, size_t n);   /* aligned for any type */
 char *mp_strndup(struct mempool *mp, const char *s, size_t n);
 char *mp_strdup(struct mempool *mp, const char *s);
 void mp_release(struct mempool *mp);
+/* read_file(), the text in pool mp. */
+int read_file_in(struct mempool *mp, const char *path, char **out, size_t *len);
 
 #endif
