@@ -24,6 +24,14 @@
 #include "store.h"
 
 #define BRANCH "refs/heads/main"
+/*
+ * The commit header field that lists the files a snapshot changed
+ * against its parent (changelist.c), and the most files it lists: a
+ * commit that changes more (a first snapshot) has none, and a diff then
+ * walks the trees, which costs little next to reading that many files.
+ */
+#define CHANGES_FIELD "mxaudit-changes"
+#define CHANGES_MAX 2000
 #define LOCK_FILE "mxaudit.lock"
 #define SIG_NAME "mxaudit"
 #define SIG_EMAIL "mxaudit@localhost"
@@ -53,6 +61,17 @@ struct store {
 	struct tag_map *tags;   /* loaded on first use by store_log */
 	size_t ntags, tags_alloc;
 	bool tags_loaded;
+};
+
+/* Files that differ between two trees (store_diff, and the list a commit keeps). */
+struct changes {
+	struct store_change *v;
+	size_t n, alloc;
+	struct blob_ids {
+		git_oid id[2];
+		bool has[2];        /* [0] the old side, [1] the new */
+	} *ids;
+	size_t ids_alloc;
 };
 
 /* Print what libgit2 said about the last failure, after what we tried. */
@@ -854,13 +873,68 @@ static int move_branch(struct store *s, const git_oid *id, git_commit *parent)
 	return r;
 }
 
+static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *prefix,
+		      struct changes *out);
+static void changes_release(struct changes *ch);
+
+/* The files tree changed against parent's tree as changelist text; NULL if too many. */
+static char *changes_text(struct store *s, git_commit *parent, git_tree *tree)
+{
+	struct changes ch = { 0 };
+	struct changed_file *f;
+	git_tree *pt = NULL;
+	char *text = NULL;
+
+	if (git_commit_tree(&pt, parent) < 0 || diff_trees(s, pt, tree, "", &ch) < 0 ||
+	    ch.n > CHANGES_MAX) {
+		git_error_clear();
+		goto out;
+	}
+	f = xcalloc(ch.n ? ch.n : 1, sizeof(*f));
+	for (size_t i = 0; i < ch.n; i++) {
+		f[i].path = ch.v[i].path;      /* borrowed */
+		for (int k = 0; k < 2; k++)
+			if ((f[i].has[k] = ch.ids[i].has[k]))
+				memcpy(f[i].id[k], ch.ids[i].id[k].id, CHANGELIST_IDLEN);
+	}
+	text = changelist_format(f, ch.n);
+	free(f);
+out:
+	changes_release(&ch);
+	git_tree_free(pt);
+	return text;
+}
+
+/*
+ * The commit, with the files it changed against its parent in the
+ * CHANGES_FIELD header (git ignores header fields it does not know).
+ */
+static int create_commit(struct store *s, const git_signature *sig, const char *msg,
+			 git_tree *tree, git_commit *parent, git_oid *out)
+{
+	const git_commit *parents[1] = { parent };
+	git_buf buf = GIT_BUF_INIT;
+	char *changes = parent ? changes_text(s, parent, tree) : NULL;
+	int r;
+
+	if (!changes)
+		r = git_commit_create(out, s->repo, NULL, sig, sig, NULL, msg, tree,
+				      parent ? 1 : 0, parents);
+	else if ((r = git_commit_create_buffer(&buf, s->repo, sig, sig, NULL, msg, tree,
+					       1, parents)) == 0)
+		r = git_commit_create_with_signature(out, s->repo, buf.ptr, changes,
+						     CHANGES_FIELD);
+	git_buf_dispose(&buf);
+	free(changes);
+	return r;
+}
+
 static int write_commit(struct store *s, const git_oid *tree_id, git_commit *parent,
 			const char *message, git_oid *out)
 {
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	git_buf msg = GIT_BUF_INIT;
-	const git_commit *parents[1] = { parent };
 	int r = -1;
 
 	if (git_signature_now(&sig, SIG_NAME, SIG_EMAIL) < 0 ||
@@ -869,8 +943,7 @@ static int write_commit(struct store *s, const git_oid *tree_id, git_commit *par
 		git_fail("cannot prepare the commit in '%s'", s->path);
 		goto out;
 	}
-	if (git_commit_create(out, s->repo, NULL, sig, sig, NULL, msg.ptr, tree,
-			      parent ? 1 : 0, parents) < 0) {
+	if (create_commit(s, sig, msg.ptr, tree, parent, out) < 0) {
 		git_fail("cannot commit the snapshot to '%s'", s->path);
 		goto out;
 	}
@@ -960,18 +1033,10 @@ out:
  * the same id on both sides is skipped whole, so only changed files are
  * visited and read. (git_diff_tree_to_tree also builds a path and an
  * iterator frame for each of the tens of thousands of unchanged files.)
- * The walk notes the changed files; their contents are read after it.
+ * The walk notes the changed files (struct changes); their contents are
+ * read after it. A snapshot against its parent needs no walk: the commit
+ * lists the files it changed (CHANGES_FIELD).
  */
-struct changes {
-	struct store_change *v;
-	size_t n, alloc;
-	struct blob_ids {
-		git_oid id[2];
-		bool has[2];        /* [0] the old side, [1] the new */
-	} *ids;
-	size_t ids_alloc;
-};
-
 /* A dns/ tree of 10,000 domains is a megabyte; from this size on, the two sides are read at once. */
 #define BIG_TREE (256 << 10)
 /* Changed files from which the old side's are read on a second thread. */
@@ -1145,25 +1210,81 @@ static int read_changed(struct store *s, struct changes *ch)
 	return old.r < 0 || new.r < 0 ? -1 : 0;
 }
 
+static void changes_release(struct changes *ch)
+{
+	store_changes_free(ch->v, ch->n);
+	free(ch->ids);
+	memset(ch, 0, sizeof(*ch));
+}
+
+/*
+ * The changed files from b's CHANGES_FIELD when a is b's parent: then the
+ * trees need not be read. 1 if used, 0 if not (no list, not the parent,
+ * or a list that does not parse: the trees tell then), -1 on error.
+ */
+static int listed_changes(struct store *s, const char *a, const char *b, struct changes *out)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	git_buf text = GIT_BUF_INIT;
+	struct changed_file *f = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (lookup_rev(s, a, &ca) < 0 || lookup_rev(s, b, &cb) < 0) {
+		r = -1;     /* commit_tree() says which */
+		git_error_clear();
+		goto out;
+	}
+	if (git_commit_parentcount(cb) < 1 ||
+	    !git_oid_equal(git_commit_parent_id(cb, 0), git_commit_id(ca)) ||
+	    git_commit_header_field(&text, cb, CHANGES_FIELD) < 0 ||
+	    changelist_parse(text.ptr, &f, &n) < 0) {
+		git_error_clear();
+		goto out;
+	}
+	out->alloc = out->ids_alloc = n;
+	out->v = xcalloc(n ? n : 1, sizeof(*out->v));
+	out->ids = xcalloc(n ? n : 1, sizeof(*out->ids));
+	for (size_t i = 0; i < n; i++) {
+		out->v[i].path = f[i].path;
+		f[i].path = NULL;
+		for (int k = 0; k < 2; k++)
+			if ((out->ids[i].has[k] = f[i].has[k]))
+				git_oid_fromraw(&out->ids[i].id[k], f[i].id[k]);
+	}
+	out->n = n;
+	r = 1;
+out:
+	changelist_free(f, n);
+	git_buf_dispose(&text);
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return r;
+}
+
 int store_diff(struct store *s, const char *a, const char *b,
 	       struct store_change **out, size_t *n)
 {
 	git_tree *ta = NULL, *tb = NULL;
 	struct changes ch = { 0 };
-	int r = -1;
+	int r = -1, listed = a ? listed_changes(s, a, b, &ch) : 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
-	    diff_trees(s, ta, tb, "", &ch) < 0 || read_changed(s, &ch) < 0) {
-		store_changes_free(ch.v, ch.n);
+	if (listed < 0 ||
+	    (!listed && ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
+			 diff_trees(s, ta, tb, "", &ch) < 0)) ||
+	    read_changed(s, &ch) < 0) {
+		changes_release(&ch);
+		if (listed < 0)      /* name the revision that does not resolve */
+			(void)((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0);
 		goto out;
 	}
 	*out = ch.v;
 	*n = ch.n;
 	r = 0;
-out:
 	free(ch.ids);
+out:
 	git_tree_free(tb);
 	git_tree_free(ta);
 	return r;

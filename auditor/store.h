@@ -91,6 +91,20 @@ int store_at(struct store *s, time_t when, char id[41]);
 int store_push(struct store *s, const char *remote, const char *branch);
 
 /*
+ * changelist.c: the files a commit changed against its parent, the text
+ * store.c keeps in the commit ("OLD NEW PATH" lines; ids in hex or "-").
+ */
+#define CHANGELIST_IDLEN 20      /* bytes of a blob id */
+struct changed_file {
+	char *path;
+	unsigned char id[2][CHANGELIST_IDLEN];   /* [0] in the parent, [1] in the commit */
+	bool has[2];
+};
+int changelist_parse(const char *text, struct changed_file **out, size_t *n);  /* 0 or -1 */
+char *changelist_format(const struct changed_file *v, size_t n);
+void changelist_free(struct changed_file *v, size_t n);
+
+/*
  * store_certs.c: libgit2's CA bundle is noted at start-up and parsed only
  * when a push needs it. certs_needed() ends the deferral and returns the
  * bundle to load (NULL: nothing was deferred); certs_deferred() is that

@@ -1,6 +1,7 @@
 /*
- * fuzz_snapfiles.c - the canonical .zone and .status readers, and the
- * TXT/MX decoders analyzers use, on arbitrary (hand-edited, corrupt) text.
+ * fuzz_snapfiles.c - the canonical .zone and .status readers, the
+ * TXT/MX decoders analyzers use, and the list of changed files a commit
+ * keeps (changelist.c), on arbitrary (hand-edited, corrupt) text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "util.h"
 #include "snapshot.h"
+#include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,6 +22,26 @@ static void decode_all(const struct domain_snap *d)
 		if (rr_mx(&d->rrs[i], &pref, &host) == 0)
 			free(host);
 	}
+}
+
+/* A list that parses formats back to the same text, and that parses again. */
+static void changelist_roundtrip(const char *text)
+{
+	struct changed_file *v;
+	size_t n;
+	char *again;
+
+	if (changelist_parse(text, &v, &n) < 0)
+		return;
+	again = changelist_format(v, n);
+	if (strcmp(again, text) && !(strlen(text) == strlen(again) + 1 &&
+				     text[strlen(again)] == '\n' && !strncmp(again, text, strlen(again))))
+		abort();
+	changelist_free(v, n);
+	if (changelist_parse(again, &v, &n) < 0)
+		abort();
+	changelist_free(v, n);
+	free(again);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fclose(stderr);
 	stderr = saved;
+	changelist_roundtrip(text);
 	snapshot_release(&s);
 	free(text);
 	return 0;

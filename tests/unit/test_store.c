@@ -321,6 +321,37 @@ static void test_diff_lists_changed_files(void **state)
  * Domains and a firewall added, removed and changed at once: the changed
  * files are exactly those git itself lists, each with the right sides.
  */
+/* store_diff's answer is git's: the same paths in order, the same old and new texts. */
+static void assert_changes_as_git(struct fx *f, const char *a, const char *b,
+				  const struct store_change *ch, size_t n)
+{
+	struct strbuf paths = STRBUF_INIT;
+	char *git = run("git --git-dir='%s' diff --no-renames --name-only %s %s", f->path, a, b);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *texts[2] = { ch[i].old_text, ch[i].new_text };
+		const char *revs[2] = { a, b };
+
+		sb_addf(&paths, "%s%s", i ? "\n" : "", ch[i].path);
+		for (int k = 0; k < 2; k++) {
+			char *spec = xasprintf("%s:%s", revs[k], ch[i].path);
+			char *want = run("git --git-dir='%s' show %s 2>/dev/null || echo ABSENT",
+					 f->path, spec);
+			char *have = texts[k] ? xstrdup(texts[k]) : xstrdup("ABSENT\n");
+			size_t len = strlen(have);
+			if (len && have[len - 1] == '\n')
+				have[len - 1] = '\0';   /* run() drops the final newline */
+			assert_string_equal(have, want);
+			free(have);
+			free(want);
+			free(spec);
+		}
+	}
+	assert_string_equal(paths.buf ? paths.buf : "", git);
+	sb_release(&paths);
+	free(git);
+}
+
 static void test_diff_agrees_with_git(void **state)
 {
 	struct fx *f = *state;
@@ -370,6 +401,102 @@ static void test_diff_agrees_with_git(void **state)
 	store_close(st);
 	snapshot_release(&a);
 	snapshot_release(&b);
+}
+
+/* The list of changed files a commit keeps: its text format. */
+static void test_changelist_format(void **state)
+{
+	static const char *const bad[] = {
+		"- - dns/a.zone",                                        /* absent on both sides */
+		"- 0123456789abcdef0123456789abcdef0123456 dns/a.zone",  /* 39 digits */
+		"- 0123456789ABCDEF0123456789abcdef01234567 dns/a.zone", /* upper case */
+		"- 0123456789abcdef0123456789abcdef01234567 ",           /* no path */
+		"- 0123456789abcdef0123456789abcdef01234567",
+		"x 0123456789abcdef0123456789abcdef01234567 dns/a.zone",
+		"- 0123456789abcdef0123456789abcdef01234567 dns/a.zone\n\n- - b",
+	};
+	const char *good = "- 0123456789abcdef0123456789abcdef01234567 dns/a.zone\n"
+			   "0123456789abcdef0123456789abcdef01234567 - firewall/my edge.rules";
+	struct changed_file *v;
+	size_t n;
+	char *again;
+
+	assert_int_equal(changelist_parse(good, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_false(v[0].has[0]);
+	assert_true(v[0].has[1]);
+	assert_int_equal(v[0].id[1][0], 0x01);
+	assert_int_equal(v[0].id[1][19], 0x67);
+	assert_string_equal(v[1].path, "firewall/my edge.rules");
+	again = changelist_format(v, n);
+	assert_string_equal(again, good);
+	free(again);
+	changelist_free(v, n);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(changelist_parse(bad[i], &v, &n), -1);
+	assert_int_equal(changelist_parse("", &v, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+/*
+ * A commit lists the files it changed against its parent, and diff reads
+ * that list instead of walking the trees. A list that does not parse,
+ * or a diff of commits that are not parent and child, walks the trees:
+ * the answer is git's either way.
+ */
+static void test_changes_listed(void **state)
+{
+	struct fx *f = *state;
+	struct snapshot a = { 0 }, b = { 0 }, c = { 0 };
+	struct store_change *ch;
+	struct store *st;
+	char id1[41], id2[41], id3[41], *out, *forged, *expect;
+	bool changed;
+	size_t n;
+
+	make_snap(&a, 0);
+	make_snap(&b, 1);
+	make_snap(&c, 0);
+	dsnap_add_rr(&c.domains[1], "example.org.", 300, "A", "192.0.2.80");
+	dsnap_sort(&c.domains[1]);
+	assert_int_equal(store_init(f->path), 0);
+	assert_int_equal(store_open(f->path, true, &st), 0);
+	assert_int_equal(store_commit(st, &a, "a", &changed, id1), 0);
+	assert_int_equal(store_commit(st, &b, "b", &changed, id2), 0);
+	assert_int_equal(store_commit(st, &c, "c", &changed, id3), 0);
+	out = run("git --git-dir='%s' cat-file -p %s", f->path, id1);
+	assert_null(strstr(out, "mxaudit-changes"));     /* the first has no parent to list against */
+	free(out);
+	out = run("git --git-dir='%s' cat-file commit %s | awk '/^$/ { exit } "
+		  "/^mxaudit-changes / || (on && /^ /) { on = 1; print $NF; next } { on = 0 }'",
+		  f->path, id2);
+	expect = run("git --git-dir='%s' diff --no-renames --name-only %s %s", f->path, id1, id2);
+	assert_string_equal(out, expect);
+	free(out);
+	free(expect);
+	assert_run("", "git --git-dir='%s' fsck --strict --no-dangling 2>&1", f->path);
+
+	/* Listed (parent and child), and across two commits (walked): both as git has it. */
+	assert_int_equal(store_diff(st, id1, id2, &ch, &n), 0);
+	assert_changes_as_git(f, id1, id2, ch, n);
+	store_changes_free(ch, n);
+	assert_int_equal(store_diff(st, id1, id3, &ch, &n), 0);
+	assert_changes_as_git(f, id1, id3, ch, n);
+	store_changes_free(ch, n);
+
+	/* A child of id1 whose list does not parse: the trees are walked. */
+	forged = run("git --git-dir='%s' cat-file commit %s | "
+		     "sed 's/^mxaudit-changes [0-9a-f-]* /mxaudit-changes zz /' | "
+		     "git --git-dir='%s' hash-object -t commit -w --stdin", f->path, id2, f->path);
+	assert_int_equal(strlen(forged), 40);
+	assert_int_equal(store_diff(st, id1, forged, &ch, &n), 0);
+	assert_changes_as_git(f, id1, forged, ch, n);
+	store_changes_free(ch, n);
+	free(forged);
+	store_close(st);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	snapshot_release(&c);
 }
 
 static void test_log_tags_and_at(void **state)
@@ -612,6 +739,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_lists_changed_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_agrees_with_git, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changelist_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_tags_and_at, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_corrupt, setup, teardown),
