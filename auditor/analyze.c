@@ -79,19 +79,11 @@ static void add_clipped(struct strbuf *sb, const char *s)
 char *rr_evidence(const struct domain_snap *d, const struct rr *r)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char ttl[16];
 
 	/* Built piecewise: evidence is made for every finding, printf was a tenth of analysis. */
-	snprintf(ttl, sizeof(ttl), " %u IN ", r->ttl);
 	ALLOC_GROW(sb.buf, strlen(d->name) + strlen(r->owner) + strlen(r->type) +
 		   EVIDENCE_MAX + 64, sb.alloc);
-	sb_adds(&sb, "dns/");
-	sb_adds(&sb, d->name);
-	sb_adds(&sb, ".zone: ");
-	sb_adds(&sb, r->owner);
-	sb_adds(&sb, ttl);
-	sb_adds(&sb, r->type);
-	sb_addc(&sb, ' ');
+	rr_where(&sb, d, r);
 	add_clipped(&sb, r->rdata);
 	return sb_detach(&sb);
 }

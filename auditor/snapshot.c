@@ -260,6 +260,19 @@ const struct lookup *dsnap_lookup(const struct domain_snap *d,
 	return bsearch(&key, d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);
 }
 
+void rr_where(struct strbuf *sb, const struct domain_snap *d, const struct rr *r)
+{
+	sb_adds(sb, "dns/");
+	sb_adds(sb, d->name);
+	sb_adds(sb, ".zone: ");
+	sb_adds(sb, r->owner);
+	sb_addc(sb, ' ');
+	sb_addu(sb, r->ttl);
+	sb_adds(sb, " IN ");
+	sb_adds(sb, r->type);
+	sb_addc(sb, ' ');
+}
+
 char *dsnap_zone_text(const struct domain_snap *d)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -114,7 +114,11 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 		  const char *type, const struct rr **first);
 const struct lookup *dsnap_lookup(const struct domain_snap *d,
 				  const char *name, const char *type);
-
+/*
+ * The start of evidence for r, built without printf (evidence is made for
+ * every finding): "dns/<domain>.zone: OWNER TTL IN TYPE " (RDATA to follow).
+ */
+void rr_where(struct strbuf *sb, const struct domain_snap *d, const struct rr *r);
 
 /* Canonical files. The returned text is the caller's to free. */
 char *dsnap_zone_text(const struct domain_snap *d);

@@ -264,8 +264,15 @@ char *addr_reverse_name(const char *ip)
 	unsigned char a[16];
 	char *s, *p;
 
-	if (inet_pton(AF_INET, ip, a) == 1)
-		return xasprintf("%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
+	if (inet_pton(AF_INET, ip, a) == 1) {
+		struct strbuf sb = STRBUF_INIT;
+		for (int i = 3; i >= 0; i--) {
+			sb_addu(&sb, a[i]);
+			sb_addc(&sb, '.');
+		}
+		sb_adds(&sb, "in-addr.arpa.");
+		return sb_detach(&sb);
+	}
 	if (inet_pton(AF_INET6, ip, a) != 1)
 		return NULL;
 	/* 32 nibbles, least significant first, each followed by a dot. */

@@ -61,8 +61,11 @@ static void add(struct walk *w, enum severity sev, const char *code, const char 
 
 static char *evidence(const struct domain_snap *d, const struct rr *r)
 {
-	return xasprintf("dns/%s.zone: %s %u IN %s %s", d->name, r->owner, r->ttl,
-			 r->type, r->rdata);
+	struct strbuf sb = STRBUF_INIT;
+
+	rr_where(&sb, d, r);
+	sb_adds(&sb, r->rdata);
+	return sb_detach(&sb);
 }
 
 static enum lookup_state state_of(const struct domain_snap *d, const char *abs,

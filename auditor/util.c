@@ -60,14 +60,28 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * Formatted into a stack buffer first: most results are short, and
+ * vasprintf() grows and then shrinks a heap buffer for every call.
+ */
 char *xasprintf(const char *fmt, ...)
 {
+	char buf[256], *s;
 	va_list ap;
-	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
 		die_oom();
+	s = xmalloc((size_t)n + 1);
+	if ((size_t)n < sizeof(buf)) {
+		memcpy(s, buf, (size_t)n + 1);
+		return s;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -224,6 +238,16 @@ void sb_adds(struct strbuf *sb, const char *s)
 void sb_addc(struct strbuf *sb, char c)
 {
 	sb_add(sb, &c, 1);
+}
+
+void sb_addu(struct strbuf *sb, unsigned v)
+{
+	char buf[12], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	sb_add(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void sb_addf(struct strbuf *sb, const char *fmt, ...)

@@ -69,6 +69,7 @@ struct strbuf {
 void sb_add(struct strbuf *sb, const char *s, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
+void sb_addu(struct strbuf *sb, unsigned v);         /* decimal */
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_reset(struct strbuf *sb);
 char *sb_detach(struct strbuf *sb);  /* caller frees; sb is left empty */
