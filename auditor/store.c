@@ -1219,23 +1219,20 @@ static void changes_release(struct changes *ch)
 
 /*
  * The changed files from b's CHANGES_FIELD when a is b's parent: then the
- * trees need not be read. 1 if used, 0 if not (no list, not the parent,
- * or a list that does not parse: the trees tell then), -1 on error.
+ * trees need not be read. False if there is no such list (or a or b does
+ * not resolve, or the list does not parse): the tree walk answers then,
+ * and names a revision that does not resolve.
  */
-static int listed_changes(struct store *s, const char *a, const char *b, struct changes *out)
+static bool listed_changes(struct store *s, const char *a, const char *b, struct changes *out)
 {
 	git_commit *ca = NULL, *cb = NULL;
 	git_buf text = GIT_BUF_INIT;
 	struct changed_file *f = NULL;
 	size_t n = 0;
-	int r = 0;
+	bool r = false;
 
-	if (lookup_rev(s, a, &ca) < 0 || lookup_rev(s, b, &cb) < 0) {
-		r = -1;     /* commit_tree() says which */
-		git_error_clear();
-		goto out;
-	}
-	if (git_commit_parentcount(cb) < 1 ||
+	if (lookup_rev(s, a, &ca) < 0 || lookup_rev(s, b, &cb) < 0 ||
+	    git_commit_parentcount(cb) < 1 ||
 	    !git_oid_equal(git_commit_parent_id(cb, 0), git_commit_id(ca)) ||
 	    git_commit_header_field(&text, cb, CHANGES_FIELD) < 0 ||
 	    changelist_parse(text.ptr, &f, &n) < 0) {
@@ -1253,7 +1250,7 @@ static int listed_changes(struct store *s, const char *a, const char *b, struct 
 				git_oid_fromraw(&out->ids[i].id[k], f[i].id[k]);
 	}
 	out->n = n;
-	r = 1;
+	r = true;
 out:
 	changelist_free(f, n);
 	git_buf_dispose(&text);
@@ -1267,17 +1264,15 @@ int store_diff(struct store *s, const char *a, const char *b,
 {
 	git_tree *ta = NULL, *tb = NULL;
 	struct changes ch = { 0 };
-	int r = -1, listed = a ? listed_changes(s, a, b, &ch) : 0;
+	bool listed = a && listed_changes(s, a, b, &ch);
+	int r = -1;
 
 	*out = NULL;
 	*n = 0;
-	if (listed < 0 ||
-	    (!listed && ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
+	if ((!listed && ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
 			 diff_trees(s, ta, tb, "", &ch) < 0)) ||
 	    read_changed(s, &ch) < 0) {
 		changes_release(&ch);
-		if (listed < 0)      /* name the revision that does not resolve */
-			(void)((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0);
 		goto out;
 	}
 	*out = ch.v;
