@@ -3,8 +3,8 @@
  *
  * diff and drift parse and judge the old and the new side of each changed
  * domain; the halves share nothing (parsers and analyzers are pure), so
- * with enough of them one half runs on a second thread. The machines this
- * runs on have at least two cores; on one, the halves simply take turns.
+ * with enough of them one half runs on a second thread. On one core the
+ * halves simply take turns.
  */
 #include <pthread.h>
 #include <stdlib.h>
