@@ -63,15 +63,13 @@ struct store {
 	bool tags_loaded;
 };
 
-/* Files that differ between two trees (store_diff, and the list a commit keeps). */
+/*
+ * Files that differ between two trees: the tree walk's answer, and the
+ * list a commit keeps (changelist.c), in the one form.
+ */
 struct changes {
-	struct store_change *v;
+	struct changed_file *f;
 	size_t n, alloc;
-	struct blob_ids {
-		git_oid id[2];
-		bool has[2];        /* [0] the old side, [1] the new */
-	} *ids;
-	size_t ids_alloc;
 };
 
 /* Print what libgit2 said about the last failure, after what we tried. */
@@ -875,32 +873,19 @@ static int move_branch(struct store *s, const git_oid *id, git_commit *parent)
 
 static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *prefix,
 		      struct changes *out);
-static void changes_release(struct changes *ch);
 
 /* The files tree changed against parent's tree as changelist text; NULL if too many. */
 static char *changes_text(struct store *s, git_commit *parent, git_tree *tree)
 {
 	struct changes ch = { 0 };
-	struct changed_file *f;
 	git_tree *pt = NULL;
 	char *text = NULL;
 
-	if (git_commit_tree(&pt, parent) < 0 || diff_trees(s, pt, tree, "", &ch) < 0 ||
-	    ch.n > CHANGES_MAX) {
+	if (git_commit_tree(&pt, parent) < 0 || diff_trees(s, pt, tree, "", &ch) < 0)
 		git_error_clear();
-		goto out;
-	}
-	f = xcalloc(ch.n ? ch.n : 1, sizeof(*f));
-	for (size_t i = 0; i < ch.n; i++) {
-		f[i].path = ch.v[i].path;      /* borrowed */
-		for (int k = 0; k < 2; k++)
-			if ((f[i].has[k] = ch.ids[i].has[k]))
-				memcpy(f[i].id[k], ch.ids[i].id[k].id, CHANGELIST_IDLEN);
-	}
-	text = changelist_format(f, ch.n);
-	free(f);
-out:
-	changes_release(&ch);
+	else if (ch.n <= CHANGES_MAX)
+		text = changelist_format(ch.f, ch.n);
+	changelist_free(ch.f, ch.n);
 	git_tree_free(pt);
 	return text;
 }
@@ -1132,7 +1117,7 @@ static int diff_entry(struct store *s, const git_tree_entry *ea, const git_tree_
 {
 	const git_tree_entry *e = eb ? eb : ea;
 	char *path = xasprintf("%s%s", prefix, git_tree_entry_name(e));
-	struct blob_ids *ids;
+	struct changed_file *f;
 	int r;
 
 	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
@@ -1144,15 +1129,13 @@ static int diff_entry(struct store *s, const git_tree_entry *ea, const git_tree_
 		free(path);      /* a submodule: never in a snapshot */
 		return 0;
 	}
-	ALLOC_GROW(out->v, out->n + 1, out->alloc);
-	ALLOC_GROW(out->ids, out->n + 1, out->ids_alloc);
-	memset(&out->v[out->n], 0, sizeof(out->v[out->n]));
-	out->v[out->n].path = path;
-	ids = memset(&out->ids[out->n++], 0, sizeof(*ids));
-	if ((ids->has[0] = ea != NULL))
-		git_oid_cpy(&ids->id[0], git_tree_entry_id(ea));
-	if ((ids->has[1] = eb != NULL))
-		git_oid_cpy(&ids->id[1], git_tree_entry_id(eb));
+	ALLOC_GROW(out->f, out->n + 1, out->alloc);
+	f = memset(&out->f[out->n++], 0, sizeof(*f));
+	f->path = path;
+	if ((f->has[0] = ea != NULL))
+		memcpy(f->id[0], git_tree_entry_id(ea)->id, CHANGELIST_IDLEN);
+	if ((f->has[1] = eb != NULL))
+		memcpy(f->id[1], git_tree_entry_id(eb)->id, CHANGELIST_IDLEN);
 	return 0;
 }
 
@@ -1184,7 +1167,8 @@ static int diff_trees(struct store *s, git_tree *a, git_tree *b, const char *pre
 /* The changed files' contents on one side ([0] old, [1] new), read with odb. */
 struct blob_reads {
 	git_odb *odb;
-	struct changes *ch;
+	const struct changes *ch;
+	struct store_change *v;
 	int side, r;
 };
 
@@ -1193,28 +1177,32 @@ static void read_blobs(void *arg)
 	struct blob_reads *b = arg;
 
 	for (size_t i = 0; i < b->ch->n && b->r == 0; i++) {
-		struct store_change *c = &b->ch->v[i];
-		if (b->ch->ids[i].has[b->side])
-			b->r = blob_text(b->odb, &b->ch->ids[i].id[b->side], c->path,
-					 b->side ? &c->new_text : &c->old_text);
+		const struct changed_file *f = &b->ch->f[i];
+		git_oid id;
+
+		if (!f->has[b->side])
+			continue;
+		git_oid_fromraw(&id, f->id[b->side]);
+		b->r = blob_text(b->odb, &id, f->path,
+				 b->side ? &b->v[i].new_text : &b->v[i].old_text);
 	}
 }
 
-static int read_changed(struct store *s, struct changes *ch)
+/* The changes with their texts, in *out (paths taken from ch). */
+static int read_changed(struct store *s, struct changes *ch, struct store_change **out)
 {
 	bool threaded = ch->n >= BLOBS_THREAD_MIN && aux_repo(s);
-	struct blob_reads old = { threaded ? s->aux_odb : s->odb, ch, 0, 0 };
-	struct blob_reads new = { s->odb, ch, 1, 0 };
+	struct store_change *v = xcalloc(ch->n ? ch->n : 1, sizeof(*v));
+	struct blob_reads old = { threaded ? s->aux_odb : s->odb, ch, v, 0, 0 };
+	struct blob_reads new = { s->odb, ch, v, 1, 0 };
 
 	run_pair(read_blobs, &old, &new, threaded);
+	for (size_t i = 0; i < ch->n; i++) {
+		v[i].path = ch->f[i].path;
+		ch->f[i].path = NULL;
+	}
+	*out = v;
 	return old.r < 0 || new.r < 0 ? -1 : 0;
-}
-
-static void changes_release(struct changes *ch)
-{
-	store_changes_free(ch->v, ch->n);
-	free(ch->ids);
-	memset(ch, 0, sizeof(*ch));
 }
 
 /*
@@ -1227,32 +1215,14 @@ static bool listed_changes(struct store *s, const char *a, const char *b, struct
 {
 	git_commit *ca = NULL, *cb = NULL;
 	git_buf text = GIT_BUF_INIT;
-	struct changed_file *f = NULL;
-	size_t n = 0;
-	bool r = false;
+	bool r = lookup_rev(s, a, &ca) == 0 && lookup_rev(s, b, &cb) == 0 &&
+		 git_commit_parentcount(cb) > 0 &&
+		 git_oid_equal(git_commit_parent_id(cb, 0), git_commit_id(ca)) &&
+		 git_commit_header_field(&text, cb, CHANGES_FIELD) == 0 &&
+		 changelist_parse(text.ptr, &out->f, &out->n) == 0;
 
-	if (lookup_rev(s, a, &ca) < 0 || lookup_rev(s, b, &cb) < 0 ||
-	    git_commit_parentcount(cb) < 1 ||
-	    !git_oid_equal(git_commit_parent_id(cb, 0), git_commit_id(ca)) ||
-	    git_commit_header_field(&text, cb, CHANGES_FIELD) < 0 ||
-	    changelist_parse(text.ptr, &f, &n) < 0) {
+	if (!r)
 		git_error_clear();
-		goto out;
-	}
-	out->alloc = out->ids_alloc = n;
-	out->v = xcalloc(n ? n : 1, sizeof(*out->v));
-	out->ids = xcalloc(n ? n : 1, sizeof(*out->ids));
-	for (size_t i = 0; i < n; i++) {
-		out->v[i].path = f[i].path;
-		f[i].path = NULL;
-		for (int k = 0; k < 2; k++)
-			if ((out->ids[i].has[k] = f[i].has[k]))
-				git_oid_fromraw(&out->ids[i].id[k], f[i].id[k]);
-	}
-	out->n = n;
-	r = true;
-out:
-	changelist_free(f, n);
 	git_buf_dispose(&text);
 	git_commit_free(ca);
 	git_commit_free(cb);
@@ -1264,6 +1234,7 @@ int store_diff(struct store *s, const char *a, const char *b,
 {
 	git_tree *ta = NULL, *tb = NULL;
 	struct changes ch = { 0 };
+	struct store_change *v = NULL;
 	bool listed = a && listed_changes(s, a, b, &ch);
 	int r = -1;
 
@@ -1271,15 +1242,15 @@ int store_diff(struct store *s, const char *a, const char *b,
 	*n = 0;
 	if ((!listed && ((a && commit_tree(s, a, &ta) < 0) || commit_tree(s, b, &tb) < 0 ||
 			 diff_trees(s, ta, tb, "", &ch) < 0)) ||
-	    read_changed(s, &ch) < 0) {
-		changes_release(&ch);
+	    read_changed(s, &ch, &v) < 0) {
+		store_changes_free(v, v ? ch.n : 0);
 		goto out;
 	}
-	*out = ch.v;
+	*out = v;
 	*n = ch.n;
 	r = 0;
-	free(ch.ids);
 out:
+	changelist_free(ch.f, ch.n);
 	git_tree_free(tb);
 	git_tree_free(ta);
 	return r;
