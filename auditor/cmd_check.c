@@ -179,7 +179,9 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 
 	if (!d)
 		error("--zone: '%s' is not a domain of the snapshot", domain);
-	else if (!read_file(file, &text, NULL) && !dsnap_parse_zone(&tmp, file, text)) {
+	else if (!read_file(file, &text, NULL) && dsnap_parse_zone(&tmp, file, text))
+		error("%s", tmp.bad);
+	else if (text) {
 		rrs_free(d->rrs, d->nrr);
 		d->rrs = tmp.rrs, d->nrr = tmp.nrr, d->rr_alloc = tmp.rr_alloc;
 		tmp.rrs = NULL, tmp.nrr = 0;
@@ -190,6 +192,7 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 	}
 	rrs_free(tmp.rrs, tmp.nrr);
 	free(tmp.lks);
+	free(tmp.bad);
 	free(text);
 	free(domain);
 	return r;

@@ -394,13 +394,14 @@ static void keep_chain(const char *name, struct rr *v, size_t all, size_t *keep)
 
 /*
  * Parse the answer section's an records from *pos, one ldns_wire2rr()
- * each: the authority and additional sections (NS, glue, OPT) are never
- * read. Any malformed record makes the whole reply unusable (-1), as it
- * did when ldns parsed the packet whole. With want, the records (but
- * RRSIGs) become canonical struct rr in *rrs.
+ * each. Any malformed record makes the whole reply unusable (-1), as it
+ * did when ldns parsed the packet whole. With want, the records of the
+ * asked type qtype and the CNAMEs become canonical struct rr in *rrs:
+ * a record of another type at the name is not an answer to the question
+ * (a TXT in a PTR answer), so it is not kept.
  */
-static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
-		       bool want, const char *name, struct rr **rrs, size_t *nrr)
+static int read_answer(const uint8_t *wire, size_t len, size_t *pos, unsigned an,
+		       bool want, const char *name, int qtype, struct rr **rrs, size_t *nrr)
 {
 	struct rr *v = want ? xcalloc(an ? an : 1, sizeof(*v)) : NULL;
 	struct strbuf sb = STRBUF_INIT;
@@ -408,13 +409,14 @@ static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
 
 	for (unsigned i = 0; i < an; i++) {
 		ldns_rr *rr = NULL;
-		if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+		ldns_rr_type t;
+		if (ldns_wire2rr(&rr, wire, len, pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
 			rrs_free(v, all);
 			sb_release(&sb);
 			return -1;
 		}
-		if (want && ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG &&
-		    !rr_from_ldns(rr, &sb, &v[all]))
+		t = ldns_rr_get_type(rr);
+		if (want && ((int)t == qtype || t == LDNS_RR_TYPE_CNAME) && !rr_from_ldns(rr, &sb, &v[all]))
 			all++;
 		ldns_rr_free(rr);
 	}
@@ -430,22 +432,62 @@ static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
 	return 0;
 }
 
+/*
+ * Step over n records of the authority or additional section without
+ * decoding them: their contents are never used, but a header that counts
+ * more records than the packet holds makes the reply malformed (-1).
+ */
+static int skip_records(const uint8_t *wire, size_t len, size_t *pos, unsigned n)
+{
+	size_t p = *pos;
+
+	for (unsigned i = 0; i < n; i++) {
+		for (;;) {   /* the owner name: labels, ended by a root label or a pointer */
+			if (p >= len)
+				return -1;
+			if ((wire[p] & 0xc0) == 0xc0) {
+				p += 2;
+				break;
+			}
+			if (wire[p] & 0xc0)
+				return -1;
+			if (!wire[p]) {
+				p++;
+				break;
+			}
+			p += (size_t)wire[p] + 1;
+		}
+		if (p + 10 > len || p + 10 + read_u16(wire + p + 8) > len)
+			return -1;
+		p += 10 + read_u16(wire + p + 8);
+	}
+	*pos = p;
+	return 0;
+}
+
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 		    const uint8_t *query, size_t qlen, const char *name,
 		    enum lookup_state *state, struct rr **rrs, size_t *nrr, bool *tc)
 {
 	size_t pos = 12;
 	unsigned rc;
+	int qtype;
 
 	*rrs = NULL;
 	*nrr = 0;
 	if (len < 12 || read_u16(wire) != id || !(wire[2] & 0x80) ||
 	    read_u16(wire + 4) != 1 || !question_matches(wire, len, &pos, query, qlen))
 		return -1;
+	qtype = (int)read_u16(wire + pos - 4);
 	rc = wire[3] & 0x0f;
-	if (read_answer(wire, len, pos, read_u16(wire + 6),
-			rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN, name, rrs, nrr))
+	if (read_answer(wire, len, &pos, read_u16(wire + 6),
+			rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN, name, qtype, rrs, nrr) ||
+	    skip_records(wire, len, &pos, read_u16(wire + 8) + read_u16(wire + 10))) {
+		rrs_free(*rrs, *nrr);
+		*rrs = NULL;
+		*nrr = 0;
 		return -1;
+	}
 	*tc = (wire[2] & 0x02) != 0;
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		*state = LK_NXDOMAIN;

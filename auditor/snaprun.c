@@ -73,6 +73,7 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 		      const struct collect_stats *st, const char *trailers)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *msg;
 
 	if (first && prev)
 		sb_adds(&sb, first);
@@ -108,7 +109,9 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 			ch->lines.n ? "\n" : "", st->stale);
 	if (trailers)
 		sb_addf(&sb, "\n%s", trailers);
-	return sb_detach(&sb);
+	msg = str_printable(sb.buf, true);
+	sb_release(&sb);
+	return msg;
 }
 
 /* Run a firewall's export command into a temporary file; the caller unlinks *path. */

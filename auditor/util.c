@@ -136,6 +136,25 @@ char *str_lower(char *s)
 	return s;
 }
 
+char *str_printable(const char *s, bool keep_nl)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (;;) {
+		const char *p = s;
+		unsigned char c;
+
+		while ((c = (unsigned char)*p) >= 0x20 ? c != 0x7f : c == '\n' && keep_nl)
+			p++;
+		sb_add(&sb, s, (size_t)(p - s));
+		if (!c)
+			break;
+		sb_addf(&sb, "\\%03u", c);
+		s = p + 1;
+	}
+	return sb_detach(&sb);
+}
+
 bool str_starts_with_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;

@@ -48,6 +48,11 @@ int verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_lower(char *s);
+/*
+ * A copy of s safe to show on a terminal or in a commit message: control
+ * bytes (and DEL) become "\DDD"; newlines stay if keep_nl.
+ */
+char *str_printable(const char *s, bool keep_nl);
 bool str_starts_with_ci(const char *s, const char *prefix);
 int read_file(const char *path, char **out, size_t *len);
 int str_cmp_ptr(const void *a, const void *b);
