@@ -201,7 +201,7 @@ static void spf_prefetch(struct dctx *d, const char *owner, const char *rec, int
 {
 	char *copy = xstrdup(rec), *save = NULL;
 
-	for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		char *target = NULL, *slash;
 		const char *mech = t;
 

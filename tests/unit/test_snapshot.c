@@ -194,6 +194,35 @@ static void test_escaped_fields(void **state)
 	snapshot_release(&s);
 }
 
+/* Names from record content are asked only when they are host names. */
+static void test_name_valid(void **state)
+{
+	char l63[80], *h;
+
+	memset(l63, 'a', 63);
+	strcpy(l63 + 63, ".example.");
+	assert_true(dns_name_valid("mx1.example.com."));
+	assert_true(dns_name_valid("_spf.Example.NET"));
+	assert_true(dns_name_valid(l63));
+	l63[63] = 'a';
+	assert_false(dns_name_valid(l63));              /* a 64-byte label */
+	assert_false(dns_name_valid(""));
+	assert_false(dns_name_valid("."));
+	assert_false(dns_name_valid("a..example"));
+	assert_false(dns_name_valid("evil.example\nx"));
+	assert_false(dns_name_valid("\x1b[31m.example"));
+	assert_false(dns_name_valid("h\xc3\xa9.example"));
+	assert_false(dns_name_valid("a b.example"));
+	assert_false(dns_name_valid("a\\046b.example"));
+	h = mailto_host(" mailto:dmarc@Reports.Example.NET!10m");
+	assert_string_equal(h, "reports.example.net");
+	free(h);
+	assert_null(mailto_host("mailto:a@evil.example\nx"));
+	assert_null(mailto_host("mailto:a@bad..example"));
+	assert_null(mailto_host("https://example.com/"));
+	assert_null(mailto_host("mailto:@example.com"));
+}
+
 static void test_find(void **state)
 {
 	struct domain_snap d = { 0 };
@@ -388,6 +417,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zone_text_canonical),
 		cmocka_unit_test(test_escaped_fields),
+		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_canonical_rr),
 		cmocka_unit_test(test_generic_rdata),
 		cmocka_unit_test(test_txt_decode),
