@@ -15,6 +15,7 @@
 
 #include "util.h"
 #include "resolver.h"
+#include "zonecheck.h"
 
 #define EDNS_BUFSIZE 1232   /* DNS flag day 2020: no IP fragmentation */
 
@@ -520,7 +521,9 @@ int dns_canonical_rr(const char *text, struct rr *out)
  */
 int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, size_t *n)
 {
-	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len;
+	FILE *f = NULL;
 	ldns_rdf *orig = ldns_dname_new_frm_str(origin);
 	struct strbuf sb = STRBUF_INIT;
 	ldns_zone *z = NULL;
@@ -530,8 +533,13 @@ int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, s
 
 	*out = NULL;
 	*n = 0;
-	if (!f) {
-		error("cannot read '%s'", path);
+	/* Bounded, regular, no NUL: ldns would spin on /dev/zero and stop at a NUL. */
+	if (read_file_max(path, INPUT_MAX_TEXT, &text, &len) < 0)
+		goto out;
+	if (zone_text_check(path, text, origin) < 0)
+		goto out;
+	if (!(f = fmemopen(text, len ? len : 1, "r"))) {
+		error("cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	st = ldns_zone_new_frm_fp_l(&z, f, orig, 3600, LDNS_RR_CLASS_IN, &line);
@@ -553,6 +561,7 @@ int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, s
 out:
 	if (f)
 		fclose(f);
+	free(text);
 	if (z)
 		ldns_zone_deep_free(z);
 	if (orig)

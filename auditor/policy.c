@@ -431,7 +431,7 @@ int policy_load_file(const char *path, struct policy_set *set)
 	size_t len;
 	int r;
 
-	if (read_file(path, &buf, &len))
+	if (read_file_max(path, INPUT_MAX_TEXT, &buf, &len))
 		return -1;
 	r = policy_load_buffer(path, buf, len, set);
 	free(buf);

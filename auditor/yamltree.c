@@ -223,7 +223,7 @@ int yaml_load_file(const char *path, struct ynode **out)
 	int r;
 
 	*out = NULL;
-	if (read_file(path, &buf, &len))
+	if (read_file_max(path, INPUT_MAX_TEXT, &buf, &len))
 		return -1;
 	r = yaml_load_buffer(path, buf, len, out);
 	free(buf);
