@@ -62,11 +62,40 @@ auditor/%.o: auditor/%.c
 
 include tests/Makefile.inc
 
+# Installation: the program, its man page, and under the doc folder an
+# example configuration, the example policies and the systemd units for
+# drift every five minutes (their paths filled in here).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/mxaudit
+SYSCONFDIR ?= /etc
+INSTALL    ?= install
+DOC_FILES  := examples/mxaudit.yaml policies/README.md policies/example.com.yaml
+UNITS      := mxaudit-drift.service mxaudit-drift.timer
+
+install: mxaudit
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/policies
+	$(INSTALL) -m 755 mxaudit $(DESTDIR)$(BINDIR)/mxaudit
+	$(INSTALL) -m 644 docs/mxaudit.1 $(DESTDIR)$(MANDIR)/man1/mxaudit.1
+	$(INSTALL) -m 644 examples/mxaudit.yaml $(DESTDIR)$(DOCDIR)/mxaudit.yaml
+	$(INSTALL) -m 644 policies/README.md policies/example.com.yaml $(DESTDIR)$(DOCDIR)/policies/
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' examples/$$u >$(DESTDIR)$(DOCDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(DOCDIR)/$$u || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mxaudit $(DESTDIR)$(MANDIR)/man1/mxaudit.1
+	rm -f $(DESTDIR)$(DOCDIR)/mxaudit.yaml $(addprefix $(DESTDIR)$(DOCDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(DOCDIR)/policies/README.md $(DESTDIR)$(DOCDIR)/policies/example.com.yaml
+	-rmdir $(DESTDIR)$(DOCDIR)/policies $(DESTDIR)$(DOCDIR) 2>/dev/null
+
 clean:
 	rm -f mxaudit auditor/*.o auditor/*.d
 	rm -rf tests/bin tests/out
 
-.PHONY: all deps pkgcheck clean test demo bench fuzz
+.PHONY: all deps pkgcheck install uninstall clean test demo bench fuzz
 -include auditor/*.d
 
 # The demo: a local NSD, a baseline, a change that breaks an MX host, the diff.
