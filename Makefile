@@ -112,6 +112,7 @@ include bench/spf.mk
 include fuzz/core.mk
 include fuzz/check.mk
 -include fuzz/fw.mk
+include fuzz/hostile.mk
 
 # The scale benchmark: 10,000 domains through NSD, against dnsperf.
 bench: bench-scale
@@ -121,4 +122,4 @@ bench-scale: mxaudit
 .PHONY: bench-scale
 
 # Every fuzz target waits for clang to be installed.
-$(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS): | fuzz-deps
+$(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS) $(HOSTILE_FUZZ_BINS): | fuzz-deps

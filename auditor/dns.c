@@ -519,17 +519,60 @@ int dns_canonical_rr(const char *text, struct rr *out)
  * parentheses), for `check --proposed-zone`: its records in canonical
  * form, SOA and DNSSEC signatures left out (snapshots hold neither).
  */
+/* One record of a zone file into out[*n], unless SOA or RRSIG (snapshots hold neither). */
+static void keep_zone_rr(ldns_rr *rr, struct strbuf *sb, struct rr **out, size_t *n,
+			 size_t *alloc)
+{
+	ldns_rr_type t = ldns_rr_get_type(rr);
+
+	if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
+		return;
+	ALLOC_GROW(*out, *n + 1, *alloc);
+	if (rr_from_ldns(rr, sb, &(*out)[*n]) == 0)
+		(*n)++;
+}
+
+/*
+ * Record by record, as ldns_zone_new_frm_fp_l() does, but freeing what
+ * was read when a line is bad (ldns leaks it) and refusing $INCLUDE:
+ * a proposed zone must not make mxaudit read other files.
+ */
+static int read_zone_rrs(FILE *f, const char *path, const char *origin,
+			 struct rr **out, size_t *n)
+{
+	ldns_rdf *orig = ldns_dname_new_frm_str(origin), *prev = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t ttl = 3600;
+	size_t alloc = 0;
+	int line = 1, r = 0;
+
+	while (!r && !feof(f)) {
+		ldns_rr *rr = NULL;
+		ldns_status st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &orig, &prev, &line);
+
+		if (st == LDNS_STATUS_OK)
+			keep_zone_rr(rr, &sb, out, n, &alloc);
+		else if (st == LDNS_STATUS_SYNTAX_INCLUDE)
+			r = error("%s:%d: $INCLUDE is not read in a proposed zone", path, line);
+		else if (st != LDNS_STATUS_SYNTAX_EMPTY && st != LDNS_STATUS_SYNTAX_TTL &&
+			 st != LDNS_STATUS_SYNTAX_ORIGIN)
+			r = error("%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
+		ldns_rr_free(rr);
+	}
+	if (orig)
+		ldns_rdf_deep_free(orig);
+	if (prev)
+		ldns_rdf_deep_free(prev);
+	sb_release(&sb);
+	return r;
+}
+
 int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, size_t *n)
 {
 	char *text = NULL;
 	size_t len;
 	FILE *f = NULL;
-	ldns_rdf *orig = ldns_dname_new_frm_str(origin);
-	struct strbuf sb = STRBUF_INIT;
-	ldns_zone *z = NULL;
-	ldns_rr_list *list;
-	ldns_status st;
-	int line = 0, r = -1;
+	int r = -1;
 
 	*out = NULL;
 	*n = 0;
@@ -542,30 +585,15 @@ int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, s
 		error("cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	st = ldns_zone_new_frm_fp_l(&z, f, orig, 3600, LDNS_RR_CLASS_IN, &line);
-	if (st != LDNS_STATUS_OK) {
-		error("%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
-		goto out;
-	}
-	list = ldns_zone_rrs(z);
-	*out = xcalloc(ldns_rr_list_rr_count(list) + 1, sizeof(**out));
-	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(list, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
-			continue;
-		if (rr_from_ldns(rr, &sb, &(*out)[*n]) == 0)
-			(*n)++;
-	}
-	r = 0;
+	r = read_zone_rrs(f, path, origin, out, n);
 out:
 	if (f)
 		fclose(f);
 	free(text);
-	if (z)
-		ldns_zone_deep_free(z);
-	if (orig)
-		ldns_rdf_deep_free(orig);
-	sb_release(&sb);
+	if (r) {
+		rrs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return r;
 }

@@ -280,22 +280,28 @@ void rr_where(struct strbuf *sb, const struct domain_snap *d, const struct rr *r
  * "\DDD", which is how zone files spell any byte (RFC 1035 5.1). Wire
  * data comes escaped already; names built from record content, or a
  * file written by an older version, may not. Escaping an escaped field
- * changes nothing, so the files stay canonical. With tab_ok, a tab stays
- * (the last field of a zone line may hold one).
+ * changes nothing, so the files stay canonical. A space or tab ends a
+ * name field, so it is escaped too, except in rdata (the last field of a
+ * zone line, whose strings hold them). A leading ';' is escaped: the line
+ * would read as a comment.
  */
-static void sb_add_field(struct strbuf *sb, const char *s, bool tab_ok)
+static void sb_add_field(struct strbuf *sb, const char *s, bool rdata)
 {
+	if (*s == ';') {   /* at a line's start it would make the line a comment */
+		sb_adds(sb, "\\059");
+		s++;
+	}
 	for (;;) {
 		const char *p = s;
 		unsigned char c;
 
-		while ((c = (unsigned char)*p) >= 0x20 && c < 0x7f)
+		while ((c = (unsigned char)*p) > 0x20 && c < 0x7f)
 			p++;
 		sb_add(sb, s, (size_t)(p - s));
 		if (!c)
 			return;
-		if (c == '\t' && tab_ok)
-			sb_addc(sb, '\t');
+		if ((c == '\t' || c == ' ') && rdata)
+			sb_addc(sb, (char)c);
 		else
 			sb_addf(sb, "\\%03u", c);
 		s = p + 1;

@@ -139,12 +139,14 @@ int zone_text_check(const char *file, const char *text, const char *apex)
 		}
 		if (scan_line(p, end, &e, &paren) < 0)
 			r = error("%s:%u: a quoted string is not closed on its line", file, line);
-		else if (paren <= 0)
+		else if (paren < 0)
+			r = error("%s:%u: ')' without '('", file, line);
+		else if (paren == 0)
 			r = check_entry(file, &e, apex);
 		p = nl ? nl + 1 : end;
 	}
 	if (!r && paren > 0)
-		r = check_entry(file, &e, apex);
+		r = error("%s:%u: '(' is not closed", file, e.line);
 	entry_reset(&e);
 	return r;
 }

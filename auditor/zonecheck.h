@@ -6,7 +6,7 @@
 
 /*
  * Check text (the zone file file, for domain apex "example.com."): a
- * quote not closed on its line, a TTL above 2^31-1, an MX preference
+ * quote not closed on its line, parentheses that do not pair, a TTL above 2^31-1, an MX preference
  * above 65535, or an absolute $ORIGIN outside apex is an error naming
  * file:line (-1); else 0.
  */
