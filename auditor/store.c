@@ -1366,7 +1366,8 @@ static void fill_commit(struct store *s, git_commit *c, struct store_commit *out
 
 	memset(out, 0, sizeof(*out));
 	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
-	out->summary = xstrdup(summary ? summary : "");
+	/* Written by another version, or by hand: no raw control byte reaches a terminal. */
+	out->summary = str_printable(summary ? summary : "", false);
 	out->message = xstrdup(git_commit_message(c));
 	out->when = (time_t)git_commit_time(c);
 	out->tz_minutes = git_commit_time_offset(c);

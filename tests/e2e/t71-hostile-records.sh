@@ -47,8 +47,11 @@ blob=$(sgit hash-object -w --stdin <st.status)
 sgit read-tree HEAD
 sgit update-index --cacheinfo "100644,$blob,dns/example.com.status"
 tree=$(sgit write-tree)
-commit=$(echo "older version" | sgit commit-tree "$tree" -p HEAD)
+commit=$(printf 'older \033[31mversion\n' | sgit commit-tree "$tree" -p HEAD)
 sgit update-ref refs/heads/main "$commit"
+mx --store st log
+assert_grep 'older \\027\[31mversion' out "log shows an old subject's ESC escaped"
+assert_eq "$(tr -d '\t\n -~' <out | wc -c | tr -d ' ')" "0" "log prints no raw control byte"
 mx --store st check
 assert_grep 'store\.bad-line' out "check: the bad line is a store.bad-line finding"
 assert_grep 'dns/example\.com\.status:[0-9]+: expected' out "the finding names the file and line"
