@@ -1,13 +1,14 @@
 # fuzz/hostile.mk - libFuzzer targets for what hostile input reaches
 # beyond the parsers: names taken from record content and the snapshot
 # fields written for them, the --proposed-zone reader, dates and
-# HOST:PORT. `make fuzz` runs them too; `make fuzz-hostile` only these.
+# HOST:PORT, the resolver's TCP framing and TC handling. `make fuzz` runs them too; `make fuzz-hostile` only these.
 
-HOSTILE_FUZZ_BINS := fuzz/bin/fuzz_txt_names fuzz/bin/fuzz_zone_file fuzz/bin/fuzz_when_hostport
+HOSTILE_FUZZ_BINS := fuzz/bin/fuzz_txt_names fuzz/bin/fuzz_zone_file fuzz/bin/fuzz_when_hostport \
+                     fuzz/bin/fuzz_resolver_tcp
 HOSTILE_FUZZ_SRCS := auditor/util.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c \
                      auditor/stale.c auditor/strmap.c auditor/dns.c auditor/zonecheck.c \
                      auditor/resolver.c auditor/when.c
-HOSTILE_FUZZ_LIBS = $(shell pkg-config --libs ldns 2>/dev/null)
+HOSTILE_FUZZ_LIBS = $(shell pkg-config --libs ldns 2>/dev/null) -pthread
 
 $(HOSTILE_FUZZ_BINS): fuzz/bin/%: fuzz/%.c $(HOSTILE_FUZZ_SRCS)
 	@mkdir -p fuzz/bin
