@@ -10,6 +10,7 @@
  * brute-forced without the key. The key lives in the store's git
  * directory (mxaudit-mask.key), outside every snapshot tree.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -96,10 +97,11 @@ static bool load_key(const char *store_dir, unsigned char key[32])
 	}
 	if (fd >= 0) {
 		ok = read(fd, hex, 64) == 64;
+		hex[64] = '\0';
 		for (int i = 0; ok && i < 32; i++) {
-			unsigned v;
-			ok = sscanf(hex + 2 * i, "%2x", &v) == 1;
-			key[i] = (unsigned char)v;
+			char byte[3] = { hex[2 * i], hex[2 * i + 1], '\0' }, *end;
+			key[i] = (unsigned char)strtoul(byte, &end, 16);
+			ok = *end == '\0' && isxdigit((unsigned char)byte[0]);
 		}
 		close(fd);
 	}
