@@ -425,6 +425,15 @@ void fw_verdict_release(struct fw_verdict *v);
 int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     const char *expect, struct findings *out);
 /*
+ * The same for several mail hosts: traffic is right when it reaches any
+ * of expect[0..n) (another family's entries are an error). When reached
+ * is not NULL (n sets), reached[i] gets the sources whose whole
+ * connection reaches expect[i], for the next link of the path.
+ */
+int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+			 const char *const *expect, size_t n, struct fw_addrset *reached,
+			 struct findings *out);
+/*
  * Egress from q->host (q->fam, q->in_iface/out_iface, q->host_local;
  * destinations q->dests or all): tcp/25, udp/53 and tcp/53 out. Adds
  * egress.smtp-blocked, egress.dns-blocked or egress.unknown findings.

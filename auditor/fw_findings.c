@@ -39,11 +39,24 @@ static char *endpoint(fw_u128 ip, int fam, unsigned port)
 	return xasprintf(fam == FW_V6 ? "[%s]:%u" : "%s:%u", buf, port);
 }
 
-/* Which link a part of the inbound answer breaks; NULL when it is fine. */
-static const char *inbound_code(const struct fw_part *p, fw_u128 ip, uint16_t port)
-{
-	bool right = p->to == ip && p->to_port == port;
+/* An expected endpoint: a mail host and the port it listens on. */
+struct host_ep {
+	fw_u128 ip;
+	uint16_t port;
+};
 
+/* The expected endpoint part p reaches, or -1. */
+static int reached_host(const struct fw_part *p, const struct host_ep *h, size_t nh)
+{
+	for (size_t i = 0; i < nh; i++)
+		if (p->to == h[i].ip && p->to_port == h[i].port)
+			return (int)i;
+	return -1;
+}
+
+/* Which link a part of the inbound answer breaks; NULL when it is fine. */
+static const char *inbound_code(const struct fw_part *p, bool right)
+{
 	switch (p->outcome) {
 	case FW_UNKNOWN:
 		return "inbound.unknown";
@@ -61,11 +74,14 @@ static const char *inbound_code(const struct fw_part *p, fw_u128 ip, uint16_t po
 	return NULL;
 }
 
+/*
+ * want: where traffic should go ("the mail host A:25" or "a mail host (A:25, B:25)");
+ * got: where this part goes.
+ */
 static void inbound_message(struct findings *out, const char *code, const char *subject,
 			    const char *file, const struct fw_part *p, const char *rule,
-			    const char *peers, const char *want, int fam)
+			    const char *peers, const char *want, const char *got)
 {
-	char *got = endpoint(p->to, fam, p->to_port);
 	const char *ev = rule ? rule : p->nat_rule;
 
 	if (!strcmp(code, "inbound.unknown"))
@@ -78,60 +94,104 @@ static void inbound_message(struct findings *out, const char *code, const char *
 			     peers, want, file);
 	else if (!strcmp(code, "inbound.dnat-wrong-target"))
 		findings_add(out, SEV_CRITICAL, code, subject, p->nat_rule ? p->nat_rule : ev,
-			     "the port-forward sends traffic from %s to %s, not to the mail host %s (%s)",
+			     "the port-forward sends traffic from %s to %s, not to %s (%s)",
 			     peers, got, want, file);
 	else if (!strcmp(code, "inbound.blocked"))
 		findings_add(out, SEV_CRITICAL, code, subject, ev,
-			     "the filter drops traffic from %s to %s (%s)", peers, want, file);
+			     "the filter drops traffic from %s to the mail host %s (%s)", peers, got, file);
 	else
 		findings_add(out, SEV_CRITICAL, code, subject, ev,
-			     "the replies of %s to %s are dropped (%s stage; %s)", want, peers,
+			     "the replies of the mail host %s to %s are dropped (%s stage; %s)", got, peers,
 			     fw_stage_name(p->stage), file);
-	free(got);
 }
 
-int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
-		     const char *expect, struct findings *out)
+/* Parse "IP", "IP:PORT" or "[V6]:PORT"; the port defaults to dflt. */
+static int parse_endpoint(const char *spec, unsigned dflt, struct host_ep *ep, int *fam)
 {
-	struct fw_verdict v;
-	fw_u128 ip;
-	unsigned long port = q->port;
-	char *subject, *file, *want, *to, *colon, addr[64];
-	int fam;
+	unsigned long port = dflt;
+	char *colon, addr[64];
 
-	/* expect: "IP" or "IP:PORT" or "[V6]:PORT"; the port defaults to the query's. */
-	snprintf(addr, sizeof(addr), "%s", expect + (*expect == '['));
+	snprintf(addr, sizeof(addr), "%s", spec + (*spec == '['));
 	colon = strrchr(addr, ':');
-	if (colon && (*expect == '[' || !strchr(addr, ':') || colon == strchr(addr, ':'))) {
+	if (colon && (*spec == '[' || !strchr(addr, ':') || colon == strchr(addr, ':'))) {
 		*colon = '\0';
 		port = strtoul(colon + 1, NULL, 10);
-		if (*expect == '[' && colon > addr && colon[-1] == ']')
+		if (*spec == '[' && colon > addr && colon[-1] == ']')
 			colon[-1] = '\0';
 	}
-	if (fw_ip_parse(addr, &ip, &fam) || fam != q->fam || !port || port > 65535)
-		return error("mail host '%s' is not an address[:port] of the query's family", expect);
+	if (fw_ip_parse(addr, &ep->ip, fam) || !port || port > 65535)
+		return -1;
+	ep->port = (uint16_t)port;
+	return 0;
+}
+
+/* "the mail host A:25", or "a mail host (A:25, B:25)". */
+static char *want_text(const struct host_ep *h, size_t nh, int fam)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, nh == 1 ? "the mail host " : "a mail host (");
+	for (size_t i = 0; i < nh; i++) {
+		char *e = endpoint(h[i].ip, fam, h[i].port);
+		sb_addf(&sb, "%s%s", i ? ", " : "", e);
+		free(e);
+	}
+	if (nh > 1)
+		sb_adds(&sb, ")");
+	return sb_detach(&sb);
+}
+
+int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+			 const char *const *expect, size_t nexpect, struct fw_addrset *reached,
+			 struct findings *out)
+{
+	struct host_ep *h = xcalloc(nexpect ? nexpect : 1, sizeof(*h));
+	struct fw_verdict v;
+	char *subject, *file, *want, *to;
+	size_t nh = 0;
+
+	for (size_t i = 0; i < nexpect; i++) {
+		int fam;
+		if (parse_endpoint(expect[i], q->port, &h[i], &fam) || fam != q->fam) {
+			free(h);
+			return error("mail host '%s' is not an address[:port] of the query's family", expect[i]);
+		}
+		nh++;
+	}
 	fw_reach(m, q, &v);
-	want = endpoint(ip, fam, (unsigned)port);
-	to = endpoint(q->to, fam, q->port);
+	want = want_text(h, nh, q->fam);
+	to = endpoint(q->to, q->fam, q->port);
 	subject = xasprintf("%s: %s/%u to %s", fw_name, q->proto == 17 ? "udp" : "tcp", q->port, to);
 	free(to);
 	file = xasprintf("firewall/%s.rules", fw_name);
 	for (size_t i = 0; i < v.n; i++) {
-		const char *code = inbound_code(&v.parts[i], ip, (uint16_t)port);
-		char *peers;
+		struct fw_part *p = &v.parts[i];
+		int k = reached_host(p, h, nh);
+		const char *code = inbound_code(p, k >= 0);
+		char *peers, *got;
 
+		if (reached && k >= 0 && p->outcome == FW_ALLOWED)
+			fw_as_merge(&reached[k], &p->peers);
 		if (!code)
 			continue;
-		peers = peers_text(&v.parts[i].peers, fam, q->from);
-		inbound_message(out, code, subject, file, &v.parts[i], fw_part_rule(&v, &v.parts[i]),
-				peers, want, fam);
+		peers = peers_text(&p->peers, q->fam, q->from);
+		got = endpoint(p->to, q->fam, p->to_port);
+		inbound_message(out, code, subject, file, p, fw_part_rule(&v, p), peers, want, got);
+		free(got);
 		free(peers);
 	}
+	free(h);
 	free(want);
 	free(subject);
 	free(file);
 	fw_verdict_release(&v);
 	return 0;
+}
+
+int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		     const char *expect, struct findings *out)
+{
+	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, out);
 }
 
 /* One egress question: proto/port from host to every destination. */

@@ -374,6 +374,42 @@ static void test_inbound_findings(void **state)
 	fw_model_release(&m);
 }
 
+/* Two mail hosts: an address forwarded to either is right; elsewhere is named. */
+static void test_inbound_several_hosts(void **state)
+{
+	static const char text[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -d 203.0.113.26 -p tcp --dport 25 -j DNAT --to-destination 10.20.0.26\n"
+		"-A PREROUTING -d 203.0.113.27 -p tcp --dport 25 -j DNAT --to-destination 10.20.0.27\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n";
+	const char *hosts[] = { "10.20.0.25", "10.20.0.26:25" };
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
+	struct fw_addrset reached[2] = { FW_ADDRSET_INIT, FW_ADDRSET_INIT };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	const struct finding *f;
+
+	(void)state;
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	assert_int_equal(fw_ip_parse("203.0.113.26", &q.to, &q.fam), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, &fs), 0);
+	assert_int_equal(fs.n, 0);
+	assert_true(fw_as_empty(&reached[0]));
+	assert_false(fw_as_empty(&reached[1]));
+
+	assert_int_equal(fw_ip_parse("203.0.113.27", &q.to, &q.fam), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.dnat-wrong-target");
+	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.27:25");
+	assert_non_null(strstr(f->message, "to 10.20.0.27:25, not to a mail host (10.20.0.25:25, 10.20.0.26:25)"));
+	assert_non_null(strstr(f->evidence, "nat PREROUTING #2"));
+	findings_release(&fs);
+	fw_as_release(&reached[0]);
+	fw_as_release(&reached[1]);
+	fw_model_release(&m);
+}
+
 static void test_egress_findings(void **state)
 {
 	static const char text[] =
@@ -491,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_ipset_reach),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
+		cmocka_unit_test(test_inbound_several_hosts),
 		cmocka_unit_test(test_egress_findings),
 		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};
