@@ -75,6 +75,179 @@ static const char *inbound_code(const struct fw_part *p, bool right)
 }
 
 /*
+ * Blocklists. A rule that drops some sources only (fail2ban's ban list,
+ * a crowdsec or ipset blocklist, a "-s NET -j DROP") is a policy of who
+ * may send, not a broken path: one finding for the chain that holds the
+ * list (fail2ban's f2b-*, crowdsec's chains) or for the rule, counting
+ * the networks. It becomes inbound.blocked only when the same chain or
+ * rule blocks every source asked about.
+ */
+#define BLOCKLIST_WARN_SHARE 100   /* warn past 1/100 of the family's addresses */
+
+static bool blocklist_chain(const struct fw_chain *c)
+{
+	return c && (!strncasecmp(c->name, "f2b-", 4) || strcasestr(c->name, "crowdsec"));
+}
+
+/* A rule that picks its victims by source address (a list or a set). */
+static bool source_rule(const struct fw_rule *r)
+{
+	for (size_t i = 0; r && i < r->nm; i++)
+		if (r->m[i].kind == FW_M_SADDR && !r->m[i].neg)
+			return true;
+	return false;
+}
+
+/* What groups part p as a blocklist: its chain or its rule; NULL if it is no blocklist. */
+static const void *blocklist_key(const struct fw_part *p)
+{
+	if (p->outcome != FW_BLOCKED || p->stage != FW_STAGE_REQUEST || !p->rule_at)
+		return NULL;
+	if (blocklist_chain(p->rule_chain))
+		return p->rule_chain;
+	return source_rule(p->rule_at) ? (const void *)p->rule_at : NULL;
+}
+
+/* More than 1/BLOCKLIST_WARN_SHARE of the family's addresses? */
+static bool big_share(const struct fw_addrset *s, int fam)
+{
+	struct fw_range u = fw_universe(fam);
+	fw_u128 n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].hi - s->v[i].lo + 1;
+	return n > (u.hi - u.lo) / BLOCKLIST_WARN_SHARE;
+}
+
+static bool finding_exists(const struct findings *out, const char *code, const char *subject,
+			   const char *evidence)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].code, code) && !strcmp(out->v[i].subject, subject) &&
+		    !strcmp(out->v[i].evidence ? out->v[i].evidence : "", evidence ? evidence : ""))
+			return true;
+	return false;
+}
+
+/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
+static fw_u128 as_size(const struct fw_addrset *s)
+{
+	fw_u128 n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].hi - s->v[i].lo + 1;
+	return n;
+}
+
+/*
+ * The blocklist finding for sources all, dropped by the chain or rule of
+ * part p0 (big: the part dropping the most of them). Its subject names
+ * the firewall and the chain or rule, not the address: the same list in
+ * front of two MX addresses is one finding. A list that drops every
+ * source asked about is no list: inbound.blocked, naming that rule.
+ */
+static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct fw_part *big,
+			      const struct fw_addrset *all, const char *fw_name,
+			      const struct fw_query *q, struct findings *out)
+{
+	struct fw_addrset asked = FW_ADDRSET_INIT;
+	struct strbuf nets = STRBUF_INIT;
+	bool chain = blocklist_chain(p0->rule_chain);
+	const char *rule = fw_part_rule(v, p0);
+	char *subject;
+	size_t n;
+
+	subject = chain ? xasprintf("%s: chain %s %s", fw_name, p0->rule_chain->table, p0->rule_chain->name)
+			: xasprintf("%s: %s", fw_name, rule);
+	fw_as_set_universe(&asked, q->fam);
+	if (q->from)
+		fw_as_restrict(&asked, q->from);
+	if (fw_as_equal(all, &asked)) {
+		rule = fw_part_rule(v, big);
+		if (!finding_exists(out, "inbound.blocked", subject, rule))
+			findings_add(out, SEV_CRITICAL, "inbound.blocked", subject, rule,
+				     "%s drops tcp/%u from every source asked about before it reaches the mail hosts (firewall/%s.rules)",
+				     chain ? "the blocklist chain" : "the rule", q->port, fw_name);
+		goto out;
+	}
+	n = fw_as_join_some(all, q->fam, ", ", 6, &nets);
+	if (!finding_exists(out, "inbound.blocklist", subject, chain ? NULL : rule))
+		findings_add(out, big_share(all, q->fam) ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
+			     subject, chain ? NULL : rule,
+			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path; deciding rule: %s (firewall/%s.rules)",
+			     chain ? "the blocklist chain" : "a rule", q->port, n, n == 1 ? "" : "s",
+			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", rule, fw_name);
+out:
+	free(subject);
+	sb_release(&nets);
+	fw_as_release(&asked);
+}
+
+/*
+ * Parts that share a root cause share a finding: the same code, the same
+ * deciding rule (or blocklist chain), the same NAT and destination.
+ */
+struct group_key {
+	const char *code;
+	const void *ptr;           /* blocklist chain or rule, or the deciding rule */
+	const char *str;           /* the NAT rule, or a policy's label */
+	fw_u128 to;
+	uint16_t port;
+	size_t idx;
+};
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct group_key *a = x, *b = y;
+	int c;
+
+	if ((c = strcmp(a->code, b->code)))
+		return c;
+	if (a->ptr != b->ptr)
+		return (uintptr_t)a->ptr < (uintptr_t)b->ptr ? -1 : 1;
+	if ((c = cmp_str(a->str, b->str)))
+		return c;
+	if (a->to != b->to)
+		return a->to < b->to ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static bool same_group(const struct group_key *a, const struct group_key *b)
+{
+	return !strcmp(a->code, b->code) && a->ptr == b->ptr && !cmp_str(a->str, b->str) &&
+	       a->to == b->to && a->port == b->port;
+}
+
+static struct group_key part_key(struct fw_verdict *v, size_t i, const char *code, bool right)
+{
+	struct fw_part *p = &v->parts[i];
+	struct group_key k = { code, NULL, NULL, p->to, p->to_port, i };
+
+	if (right && blocklist_key(p)) {
+		k.code = "inbound.blocklist";
+		k.ptr = blocklist_key(p);
+		k.to = 0;
+		k.port = 0;
+	} else if (!strcmp(code, "inbound.dnat-wrong-target") || !strcmp(code, "inbound.no-dnat")) {
+		k.str = p->nat_rule;
+	} else if (p->rule_at) {
+		k.ptr = p->rule_at;
+	} else {
+		k.str = fw_part_rule(v, p);
+	}
+	return k;
+}
+
+/*
  * want: where traffic should go ("the mail host A:25" or "a mail host (A:25, B:25)");
  * got: where this part goes.
  */
@@ -148,7 +321,8 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 	struct host_ep *h = xcalloc(nexpect ? nexpect : 1, sizeof(*h));
 	struct fw_verdict v;
 	char *subject, *file, *want, *to;
-	size_t nh = 0;
+	struct group_key *keys;
+	size_t nh = 0, nk = 0;
 
 	for (size_t i = 0; i < nexpect; i++) {
 		int fam;
@@ -164,22 +338,43 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 	subject = xasprintf("%s: %s/%u to %s", fw_name, q->proto == 17 ? "udp" : "tcp", q->port, to);
 	free(to);
 	file = xasprintf("firewall/%s.rules", fw_name);
+	keys = xcalloc(v.n ? v.n : 1, sizeof(*keys));
 	for (size_t i = 0; i < v.n; i++) {
 		struct fw_part *p = &v.parts[i];
 		int k = reached_host(p, h, nh);
 		const char *code = inbound_code(p, k >= 0);
-		char *peers, *got;
 
 		if (reached && k >= 0 && p->outcome == FW_ALLOWED)
 			fw_as_merge(&reached[k], &p->peers);
-		if (!code)
-			continue;
-		peers = peers_text(&p->peers, q->fam, q->from);
-		got = endpoint(p->to, q->fam, p->to_port);
-		inbound_message(out, code, subject, file, p, fw_part_rule(&v, p), peers, want, got);
-		free(got);
-		free(peers);
+		if (code)
+			keys[nk++] = part_key(&v, i, code, k >= 0);
 	}
+	qsort(keys, nk, sizeof(*keys), cmp_key);
+	for (size_t g = 0, e; g < nk; g = e) {
+		struct fw_part *p = &v.parts[keys[g].idx], *big = p;
+		struct fw_addrset all = FW_ADDRSET_INIT;
+		fw_u128 most = 0;
+		char *peers, *got;
+
+		for (e = g; e < nk && same_group(&keys[g], &keys[e]); e++) {
+			struct fw_part *pe = &v.parts[keys[e].idx];
+			fw_u128 sz = as_size(&pe->peers);
+			fw_as_merge(&all, &pe->peers);
+			if (sz > most)
+				most = sz, big = pe;
+		}
+		if (!strcmp(keys[g].code, "inbound.blocklist")) {
+			blocklist_finding(&v, p, big, &all, fw_name, q, out);
+		} else {
+			peers = peers_text(&all, q->fam, q->from);
+			got = endpoint(p->to, q->fam, p->to_port);
+			inbound_message(out, keys[g].code, subject, file, p, fw_part_rule(&v, p), peers, want, got);
+			free(got);
+			free(peers);
+		}
+		fw_as_release(&all);
+	}
+	free(keys);
 	free(h);
 	free(want);
 	free(subject);

@@ -334,6 +334,10 @@ static void test_inbound_findings(void **state)
 		"*filter\n:FORWARD DROP [0:0]\n"
 		"-A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
 	static const char no_dnat[] = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+	static const char big_list[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s 64.0.0.0/2 -j DROP\nCOMMIT\n";
 	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
 	struct findings fs = FINDINGS_INIT;
 	struct fw_model m = FW_MODEL_INIT;
@@ -342,13 +346,22 @@ static void test_inbound_findings(void **state)
 	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", fwd, NULL, NULL), 0);
 	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
-	f = find_code(&fs, "inbound.blocked");
-	assert_int_equal(f->sev, SEV_CRITICAL);
-	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.10:25");
-	assert_non_null(strstr(f->message, "198.51.100.0/28"));
+	/* A rule that drops some sources is a blocklist: one info finding for the rule. */
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_string_equal(f->subject, "edge: filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
+	assert_non_null(strstr(f->message, "1 listed network (198.51.100.0/28)"));
 	assert_non_null(strstr(f->message, "firewall/edge.rules"));
 	assert_string_equal(f->evidence, "filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
 	assert_int_equal(fs.n, 1);
+	findings_release(&fs);
+	fw_model_release(&m);
+
+	/* A list covering a quarter of the address space is a warning. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", big_list, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_WARNING);
 	findings_release(&fs);
 	fw_model_release(&m);
 
