@@ -105,6 +105,8 @@ static const struct command commands[] = {
 	  "  --local IP             an address of the firewall itself; repeatable\n"
 	  "  --routed               --to is not the firewall's own address (FORWARD)\n"
 	  "  --host-local           with --from-host: the host is the firewall itself\n"
+	  "  --public-ip IP         with --from-host: a public address of the firewall,\n"
+	  "                         the only sources replies come back to; repeatable\n"
 	  "  --json                 JSON output (as --format json)\n",
 	  "docs/firewall.md" },
 };

@@ -352,6 +352,13 @@ struct fw_query {
 	fw_u128 host;
 	bool host_local;                  /* the host is the firewall itself */
 	const struct fw_addrset *dests;   /* NULL: every address */
+	/*
+	 * Egress through the firewall: its public addresses, the only
+	 * sources replies are routed back to (a connection that leaves with
+	 * another source, translated or not, is blocked at the reply
+	 * stage). NULL: not asked, any source comes back.
+	 */
+	const struct fw_addrset *public;
 };
 
 enum fw_outcome { FW_ALLOWED, FW_BLOCKED, FW_UNKNOWN };
@@ -382,6 +389,12 @@ struct fw_part {
 	char *label;
 	char *nat_rule;               /* the DNAT rule, if any */
 	char *why;                    /* unknown: the reason */
+	/* Egress: the source the connection leaves with, after SNAT/MASQUERADE. */
+	bool snat;                    /* translated by snat_rule */
+	bool src_known;               /* src is that address (no MASQUERADE, no range) */
+	bool no_return;               /* blocked: replies to src cannot come back */
+	fw_u128 src;
+	char *snat_rule;
 };
 
 enum fw_verdict_kind { FW_VERDICT_ALLOWED, FW_VERDICT_BLOCKED, FW_VERDICT_PARTIAL, FW_VERDICT_UNKNOWN };
@@ -440,6 +453,21 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
  */
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out);
+
+/*
+ * The sources tcp/25 from q->host leaves with, after source NAT, over
+ * the destinations it may reach (each distinct source once; known false:
+ * a MASQUERADE or an address range, the kernel picks). *out: caller
+ * frees with fw_leaves_free(). With q->public, a connection that cannot
+ * get its replies back is not among them.
+ */
+struct fw_leave {
+	fw_u128 src;
+	bool known;
+	char *rule;                   /* the SNAT/MASQUERADE rule; NULL: not translated */
+};
+size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *q, struct fw_leave **out);
+void fw_leaves_free(struct fw_leave *v, size_t n);
 
 /* ---- fw_export.c: snapshot files ---- */
 

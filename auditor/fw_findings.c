@@ -409,7 +409,11 @@ static void egress_one(const struct fw_model *m, const char *fw_name, const stru
 		if (p->outcome == FW_ALLOWED)
 			continue;
 		peers = peers_text(&p->peers, q.fam, q.dests);
-		if (p->outcome == FW_UNKNOWN)
+		if (p->no_return && proto == 6 && port == 25)
+			findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, fw_part_rule(&v, p),
+				     "%s sends tcp/25 to %s, but %s (firewall/%s.rules)", host, peers,
+				     p->why, fw_name);
+		else if (p->outcome == FW_UNKNOWN)
 			findings_add(out, SEV_WARNING, "egress.unknown", subject, fw_part_rule(&v, p),
 				     "cannot tell whether %s may send %s/%u to %s: %s (firewall/%s.rules)",
 				     host, proto == 17 ? "udp" : "tcp", port, peers,
@@ -430,4 +434,43 @@ void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct
 	egress_one(m, fw_name, q, 6, 25, "egress.smtp-blocked", out);
 	egress_one(m, fw_name, q, 17, 53, "egress.dns-blocked", out);
 	egress_one(m, fw_name, q, 6, 53, "egress.dns-blocked", out);
+}
+
+size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *base, struct fw_leave **out)
+{
+	struct fw_query q = *base;
+	struct fw_verdict v;
+	size_t n = 0;
+
+	q.egress = true;
+	q.proto = 6;
+	q.port = 25;
+	fw_reach(m, &q, &v);
+	*out = xcalloc(v.n + 1, sizeof(**out));
+	for (size_t i = 0; i < v.n; i++) {
+		const struct fw_part *p = &v.parts[i];
+		size_t k;
+
+		if (p->outcome != FW_ALLOWED)
+			continue;
+		for (k = 0; k < n; k++)
+			if ((*out)[k].known == p->src_known && (*out)[k].src == p->src &&
+			    !strcmp((*out)[k].rule ? (*out)[k].rule : "", p->snat_rule ? p->snat_rule : ""))
+				break;
+		if (k < n)
+			continue;
+		(*out)[n].src = p->src;
+		(*out)[n].known = p->src_known;
+		(*out)[n].rule = p->snat_rule ? xstrdup(p->snat_rule) : NULL;
+		n++;
+	}
+	fw_verdict_release(&v);
+	return n;
+}
+
+void fw_leaves_free(struct fw_leave *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].rule);
+	free(v);
 }

@@ -49,6 +49,9 @@ struct flow {
 	fw_u128 bind_dst;        /* the DNAT binding of the connection */
 	uint16_t bind_port;
 	char *nat_rule;
+	char *snat_rule;         /* the SNAT or MASQUERADE rule, if any */
+	fw_u128 snat_addr;
+	bool snat_has_addr, snat_masq;
 	char *accept_rule;       /* the rule that let it through */
 	bool accept_explicit;    /* accept_rule is a rule, not a policy */
 };
@@ -746,6 +749,10 @@ static struct fw_part *add_part(struct ev *ev, enum fw_outcome oc, struct fw_add
 		p->to_fam = f->pk.fam;
 		p->to = f->bind_dst;
 		p->to_port = f->bind_port;
+		p->snat = f->snatted;
+		p->snat_rule = f->snat_rule ? mp_strdup(&v->pool, f->snat_rule) : NULL;
+		p->src_known = !f->snatted || f->snat_has_addr;
+		p->src = f->snatted ? f->snat_addr : ev->q->egress ? ev->q->host : f->pk.src;
 	}
 	return p;
 }
@@ -773,6 +780,7 @@ static void flow_copy_meta(struct flow *dst, const struct flow *src)
 	*dst = *src;
 	memset(&dst->set, 0, sizeof(dst->set));
 	dst->nat_rule = src->nat_rule ? xstrdup(src->nat_rule) : NULL;
+	dst->snat_rule = src->snat_rule ? xstrdup(src->snat_rule) : NULL;
 	dst->accept_rule = src->accept_rule ? xstrdup(src->accept_rule) : NULL;
 }
 
@@ -780,6 +788,7 @@ static void flow_release(struct flow *f)
 {
 	fw_as_release(&f->set);
 	free(f->nat_rule);
+	free(f->snat_rule);
 	free(f->accept_rule);
 }
 
@@ -808,6 +817,11 @@ static void apply_nat(struct ev *ev, struct flow *f, const struct fw_chain *c, c
 {
 	if (r->target == FW_T_SNAT || r->target == FW_T_MASQUERADE) {
 		f->snatted = true;
+		f->snat_masq = r->target == FW_T_MASQUERADE;
+		f->snat_has_addr = r->target == FW_T_SNAT && r->nat_has_addr && !r->nat_ambiguous;
+		f->snat_addr = r->nat_addr;
+		free(f->snat_rule);
+		f->snat_rule = fw_rule_label(c, r);
 		return;
 	}
 	f->natted = true;
@@ -988,6 +1002,37 @@ static void flows_union(struct flows *fl, struct fw_addrset *out)
 }
 
 /*
+ * Egress with the firewall's public addresses known (q->public): replies
+ * are routed to the source the connection leaves with, so they come back
+ * only when that source is one of them. A MASQUERADE takes an address of
+ * the outgoing interface, a public one. Otherwise f's peers end blocked
+ * at the reply stage, naming the source NAT rule (or its absence).
+ */
+static bool no_way_back(struct ev *ev, struct flow *f)
+{
+	const struct fw_query *q = ev->q;
+	fw_u128 src = f->snatted ? f->snat_addr : q->host;
+	struct fw_part *p;
+	char buf[64], *why, *rule;
+
+	if (!q->egress || !q->public || q->host_local)
+		return false;
+	if (f->snatted && (f->snat_masq || !f->snat_has_addr) ? !fw_as_empty(q->public)
+							      : fw_as_contains(q->public, src))
+		return false;
+	fw_ip_format(src, q->fam, buf, sizeof(buf));
+	why = f->snatted ? xasprintf("it leaves with the source %s, which is not a public address of the firewall: replies cannot come back", buf)
+			 : xasprintf("no source NAT: it leaves with the source %s, which is not a public address of the firewall: replies cannot come back", buf);
+	rule = f->snatted ? xstrdup(f->snat_rule) : xstrdup("nat POSTROUTING: no SNAT or MASQUERADE rule matches");
+	ev->stage = FW_STAGE_REPLY;
+	p = add_part(ev, FW_BLOCKED, &f->set, f, in_pool(ev, rule), in_pool(ev, why));
+	if (p)
+		p->no_return = true;
+	ev->stage = FW_STAGE_REQUEST;
+	return true;
+}
+
+/*
  * The replies of request flow f, then (TCP) its later packets: the peers
  * whose whole connection works end as allowed. f's peers are taken.
  */
@@ -1000,6 +1045,9 @@ static void finish_connection(struct ev *ev, struct flow *f)
 	unsigned ct = FW_CT_ESTABLISHED | (f->natted ? FW_CT_DNAT : 0) | (f->snatted ? FW_CT_SNAT : 0);
 	/* The request ended on the firewall itself (INPUT, or a REDIRECT): it answers. */
 	bool from_local = f->local;
+
+	if (no_way_back(ev, f))
+		return;
 
 	/* Replies: the peer is now the other end. */
 	flow_copy_meta(&rf, f);

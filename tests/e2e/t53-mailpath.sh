@@ -66,3 +66,27 @@ variant f2b-bans-everyone 's/^-A f2b-postfix -j RETURN/-A f2b-postfix -j REJECT/
 assert_eq "$(cat codes)" "inbound.blocked " "fail2ban banning everyone is one inbound.blocked for both MX addresses"
 assert_grep '"evidence": "filter f2b-postfix #4: -A f2b-postfix -j REJECT' out "naming the rule that bans everyone"
 assert_no_grep 'inbound\.blocklist' out "and no blocklist finding"
+
+# Outbound identity: the address mail leaves the edge with.
+variant snat-outside-spf 's/--to-source 192\.0\.2\.25$/--to-source 192.0.2.27/' ''
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-authorized " "SNAT to an address outside SPF: outbound.not-authorized, once for both mail hosts"
+assert_grep '"subject": "edge: tcp/25 leaves as 192\.0\.2\.27"' out "naming the address receivers see"
+assert_grep 'SPF of example\.com gives fail' out "and the SPF result"
+assert_grep '"evidence": "nat POSTROUTING #1: -A POSTROUTING -s 10\.20\.0\.0/24 -o eth0 -j SNAT --to-source 192\.0\.2\.27"' out "and the SNAT rule"
+
+variant snat-elsewhere 's/--to-source 192\.0\.2\.25$/--to-source 198.51.100.99/' ''
+assert_grep 'outbound\.not-translated' codes "SNAT to an address that is not the edge's: outbound.not-translated"
+assert_no_grep 'outbound\.not-authorized|outbound\.no-fcrdns' codes "and nothing is judged of an address replies never reach"
+
+variant no-snat '/-j SNAT/d' ''
+assert_grep 'outbound\.not-translated' codes "no SNAT: outbound.not-translated"
+assert_grep 'no source NAT: it leaves with the source 10\.20\.0\.25' out "saying which source it leaves with"
+
+cp zones/2.0.192.in-addr.arpa.zone ptr.zone
+sed -i '/^25	IN PTR/d' zones/2.0.192.in-addr.arpa.zone
+world_reload
+variant ptr-missing '' ''
+assert_eq "$(cat codes)" "inbound.blocklist outbound.no-fcrdns " "no PTR for the SNAT address: outbound.no-fcrdns"
+assert_grep 'leaves firewall .edge. as 192\.0\.2\.25, which has no PTR record' out "naming the address"
+cp ptr.zone zones/2.0.192.in-addr.arpa.zone
+world_reload
