@@ -180,6 +180,8 @@ enum fw_mkind {
 	FW_M_TCPFLAGS,            /* (flags & tcp_mask) == tcp_comp */
 	FW_M_DST_TYPE,            /* addrtype --dst-type, fib daddr type: addrtypes bits */
 	FW_M_NFPROTO,             /* family bits (nft meta nfproto / inet tables) */
+	FW_M_RATE,                /* -m limit, nft limit rate: a fresh bucket lets first packets through; neg: "over" */
+	FW_M_TCPOPT,              /* --tcp-option N: tcp_option */
 	FW_M_UNSUPPORTED,         /* anything else: may or may not match */
 };
 
@@ -209,6 +211,7 @@ struct fw_match {
 		uint8_t protos[32];                       /* PROTO */
 		unsigned ctstate;                         /* CTSTATE */
 		unsigned addrtypes;                       /* DST_TYPE: FW_AT_* */
+		unsigned tcp_option;                      /* TCPOPT */
 		struct {                                  /* TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
 			unsigned tcp_mask, tcp_comp;
 		};

@@ -247,15 +247,25 @@ static struct group_key part_key(struct fw_verdict *v, size_t i, const char *cod
 	return k;
 }
 
+/* A rate limit on the deciding rule passes a connection's first packets: say that it changes nothing here. */
+static const char *rate_note(const struct fw_part *p)
+{
+	for (size_t i = 0; p->rule_at && i < p->rule_at->nm; i++)
+		if (p->rule_at->m[i].kind == FW_M_RATE)
+			return "; the rule's rate limit does not change whether a connection's first packets pass";
+	return "";
+}
+
 /*
  * want: where traffic should go ("the mail host A:25" or "a mail host (A:25, B:25)");
  * got: where this part goes.
  */
 static void inbound_message(struct findings *out, const char *code, const char *subject,
-			    const char *file, const struct fw_part *p, const char *rule,
+			    const char *fw_file, const struct fw_part *p, const char *rule,
 			    const char *peers, const char *want, const char *got)
 {
 	const char *ev = rule ? rule : p->nat_rule;
+	char *file = xasprintf("%s%s", fw_file, rate_note(p));
 
 	if (!strcmp(code, "inbound.unknown"))
 		findings_add(out, SEV_WARNING, code, subject, ev,
@@ -276,6 +286,7 @@ static void inbound_message(struct findings *out, const char *code, const char *
 		findings_add(out, SEV_CRITICAL, code, subject, ev,
 			     "the replies of the mail host %s to %s are dropped (%s stage; %s)", got, peers,
 			     fw_stage_name(p->stage), file);
+	free(file);
 }
 
 /* Parse "IP", "IP:PORT" or "[V6]:PORT"; the port defaults to dflt. */

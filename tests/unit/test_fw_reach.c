@@ -423,6 +423,70 @@ static void test_inbound_several_hosts(void **state)
 	fw_model_release(&m);
 }
 
+/*
+ * An undecided match is followed both ways: the answer is unknown only
+ * where what the rule does and what follows it differ.
+ */
+static void test_both_branches(void **state)
+{
+	static const char agree[] =
+		"*filter\n:INPUT DROP [0:0]\n-F INPUT\n-Z\n-X\n"
+		"-A INPUT -m mark --mark 0x1 -j ACCEPT\n"
+		"-A INPUT -p tcp --tcp-option 64 -j DROP\n"
+		"-A INPUT -p tcp --dport 25 -m limit --limit 5/min -j ACCEPT\nCOMMIT\n";
+	static const char differ[] =
+		"*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -s 198.51.100.0/24 -m mark --mark 0x1 -j ACCEPT\n"
+		"-A INPUT -s 198.51.100.0/25 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	static const char flushed[] =
+		"*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 25 -j ACCEPT\n-F INPUT\nCOMMIT\n";
+	static const char notrack[] =
+		"*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 25 -j CT --notrack\n"
+		"-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n";
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .to_local = true };
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_verdict v;
+	fw_u128 a;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", agree, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_ALLOWED);
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", differ, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_UNKNOWN);
+	/* 198.51.100.0/25 is accepted either way; only the other half is unknown. */
+	assert_int_equal(fw_ip_parse("198.51.100.1", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.allowed, a));
+	assert_int_equal(fw_ip_parse("198.51.100.200", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.unknown, a));
+	assert_int_equal(fw_ip_parse("192.0.2.1", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.blocked, a));
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", flushed, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_BLOCKED);   /* -F INPUT dropped the accept */
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", notrack, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_UNKNOWN);   /* no conntrack: unknown */
+	fw_verdict_release(&v);
+	q.port = 587;
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_ALLOWED);   /* a CT helper decides nothing */
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+}
+
 static void test_egress_findings(void **state)
 {
 	static const char text[] =
@@ -541,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
 		cmocka_unit_test(test_inbound_several_hosts),
+		cmocka_unit_test(test_both_branches),
 		cmocka_unit_test(test_egress_findings),
 		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};
