@@ -71,7 +71,7 @@ static const struct field firewall_fields[] = {
 	{ "role", F_STR, offsetof(struct firewall_conf, role), false },
 };
 
-static const char *const firewall_formats[] = { "iptables", "nft-json" };
+static const char *const firewall_formats[] = { "iptables", "nft-json", "nft" };
 
 static bool valid_ip(const char *s)
 {
@@ -259,7 +259,7 @@ static int check_firewall(struct reader *rd, const struct ynode *at, const struc
 	for (size_t i = 0; i < ARRAY_SIZE(firewall_formats); i++)
 		known |= !strcmp(f->format, firewall_formats[i]);
 	if (!known)
-		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of iptables, nft-json",
+		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of iptables, nft-json, nft",
 			      f->name, f->format);
 	if (f->role && strcmp(f->role, "gateway") && strcmp(f->role, "host"))
 		return yerror(rd->file, at, "firewall '%s': role '%s' is not one of gateway, host",

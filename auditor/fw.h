@@ -331,6 +331,15 @@ int fw_parse_iptables(struct fw_model *m, const char *file, const char *text);
 /* fw_nft.c: `nft -j list ruleset`. */
 int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
 /*
+ * fw_nft_text.c: `nft list ruleset` text, read as the JSON form of the
+ * same ruleset would be (the same model). An include line is a warning.
+ */
+int fw_parse_nft_text(struct fw_model *m, const char *file, const char *text);
+/* Does text look like nft text (its first word table, flush, include, ...)? */
+bool fw_nft_text_detect(const char *text);
+/* The text as stored: counter values zeroed, handles removed; caller frees. */
+char *fw_nft_text_clean(const char *text);
+/*
  * The export without volatile parts (handles, counter values), one
  * object a line so diffs read well; NULL if text is not JSON. Caller frees.
  */

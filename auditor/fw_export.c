@@ -29,6 +29,8 @@ const char *fw_detect_format(const char *text)
 
 	if (*s == '{')
 		return "nft-json";
+	if (fw_nft_text_detect(text))
+		return "nft";
 	if (*s == '*' || *s == '-' || *s == '#' || *s == ':')
 		return "iptables";
 	return NULL;
@@ -116,6 +118,8 @@ char *fw_export_clean(const char *format, const char *text)
 {
 	if (!strcmp(format, "nft-json"))
 		return fw_nft_clean(text);
+	if (!strcmp(format, "nft"))
+		return fw_nft_text_clean(text);
 	return clean_iptables(text);
 }
 
@@ -128,8 +132,10 @@ int fw_model_parse(struct fw_model *m, const char *format, const char *file,
 		r = fw_parse_iptables(m, file, text);
 	else if (!strcmp(format, "nft-json"))
 		r = fw_parse_nft_json(m, file, text);
+	else if (!strcmp(format, "nft"))
+		r = fw_parse_nft_text(m, file, text);
 	else
-		return error("'%s' is not a firewall format mxaudit reads (iptables, nft-json)", format);
+		return error("'%s' is not a firewall format mxaudit reads (iptables, nft-json, nft)", format);
 	if (!r && ipset_text)
 		r = fw_parse_ipset(m, ipset_file ? ipset_file : "ipset", ipset_text);
 	if (!r)
