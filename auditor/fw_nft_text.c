@@ -255,6 +255,15 @@ static int value_list(struct ntext *p, struct strbuf *sb, bool pairs)
 				sb_addf(sb, "{\"%s\": {\"target\": ", kw);
 				json_value(sb, take(p));
 				sb_adds(sb, "}}");
+			} else if (!strcmp(peek(p, 1), ".")) {   /* ADDR . PORT */
+				sb_adds(sb, "{\"concat\": [");
+				json_value(sb, take(p));
+				while (is(p, ".")) {
+					take(p);
+					sb_adds(sb, ", ");
+					json_value(sb, take(p));
+				}
+				sb_adds(sb, "]}");
 			} else {
 				json_value(sb, take(p));
 			}
@@ -295,8 +304,6 @@ static int right_value(struct ntext *p, struct strbuf *sb, bool list_ok)
 	return 0;
 }
 
-/* ---- the left side of a match ---- */
-
 static bool in_list(const char *w, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -304,6 +311,18 @@ static bool in_list(const char *w, const char *const *list, size_t n)
 			return true;
 	return false;
 }
+
+static const char *const stmt_words[] = {
+	"accept", "drop", "reject", "return", "continue", "jump", "goto", "counter", "log", "limit",
+	"dnat", "snat", "masquerade", "redirect", "comment", "notrack", "queue",
+};
+
+static bool stmt_word(const char *w)
+{
+	return in_list(w, stmt_words, ARRAY_SIZE(stmt_words));
+}
+
+/* ---- the left side of a match ---- */
 
 static const char *const payload_protos[] = {
 	"ip", "ip6", "tcp", "udp", "th", "icmp", "icmpv6", "sctp", "dccp", "udplite", "ah", "esp", "comp",
@@ -323,6 +342,19 @@ static int left_expr(struct ntext *p, struct strbuf *sb, bool *is_ct)
 	const char *w = peek(p, 0);
 
 	*is_ct = false;
+	if (!strcmp(w, "tcp") && !strcmp(peek(p, 1), "flags"))
+		*is_ct = true;   /* a bitmask, compared with "in" as ct state is */
+	if (!strcmp(w, "tcp") && !strcmp(peek(p, 1), "option")) {   /* tcp option NAME [FIELD] */
+		p->i += 2;
+		sb_adds(sb, "{\"tcp option\": {\"name\": ");
+		json_value(sb, take(p));
+		if (!end_of_stmt(p) && strcmp(peek(p, 0), "set") && !stmt_word(peek(p, 0))) {
+			sb_adds(sb, ", \"field\": ");
+			json_value(sb, take(p));
+		}
+		sb_adds(sb, "}}");
+		return 0;
+	}
 	if (in_list(w, payload_protos, ARRAY_SIZE(payload_protos)) && !end_of_stmt(p) &&
 	    strcmp(peek(p, 1), ";") && strcmp(peek(p, 1), "}")) {
 		take(p);
@@ -375,16 +407,6 @@ static int left_expr(struct ntext *p, struct strbuf *sb, bool *is_ct)
 }
 
 /* ---- statements ---- */
-
-static const char *const stmt_words[] = {
-	"accept", "drop", "reject", "return", "continue", "jump", "goto", "counter", "log", "limit",
-	"dnat", "snat", "masquerade", "redirect", "comment", "notrack", "queue",
-};
-
-static bool stmt_word(const char *w)
-{
-	return in_list(w, stmt_words, ARRAY_SIZE(stmt_words));
-}
 
 /* Words mxaudit does not read, up to the next statement: one unsupported match. */
 static void other_words(struct ntext *p, struct strbuf *sb)
@@ -555,7 +577,7 @@ static int statement(struct ntext *p, struct strbuf *sb)
 		size_t at = p->i;
 		int r = left_expr(p, &left, &ct);
 
-		if (r == 0 && is(p, "set")) {   /* meta mark set 1, ct mark set ...: changes nothing we read */
+		if (r == 0 && is(p, "set")) {   /* meta mark set 1, tcp option maxseg size set ...: nothing we read */
 			while (!end_of_stmt(p) && !stmt_word(peek(p, 0)))
 				take(p);
 			sb_adds(sb, "{\"mangle\": null}");
@@ -573,14 +595,29 @@ static int statement(struct ntext *p, struct strbuf *sb)
 			sb_adds(sb, "}}}");
 		} else if (r == 0 && !end_of_stmt(p)) {
 			const char *op = ct ? "in" : "==";
+			struct strbuf right = STRBUF_INIT;
 			if (is(p, "!=") || is(p, "==") || is(p, "eq") || is(p, "ne"))
 				op = is(p, "!=") || is(p, "ne") ? "!=" : "==", take(p);
-			sb_addf(sb, "{\"match\": {\"op\": \"%s\", \"left\": %s, \"right\": ", op, left.buf);
-			if (right_value(p, sb, ct)) {
+			if (right_value(p, &right, ct)) {
+				sb_release(&right);
 				sb_release(&left);
 				return -1;
 			}
-			sb_adds(sb, "}}");
+			if (is(p, "/")) {   /* tcp flags syn / fin,syn,rst,ack: VALUE under a MASK */
+				take(p);
+				sb_addf(sb, "{\"match\": {\"op\": \"%s\", \"left\": {\"&\": [%s, ",
+					strcmp(op, "!=") ? "==" : "!=", left.buf);
+				if (right_value(p, sb, true)) {
+					sb_release(&right);
+					sb_release(&left);
+					return -1;
+				}
+				sb_addf(sb, "]}, \"right\": %s}}", right.buf);
+			} else {
+				sb_addf(sb, "{\"match\": {\"op\": \"%s\", \"left\": %s, \"right\": %s}}",
+					op, left.buf, right.buf);
+			}
+			sb_release(&right);
 		} else {
 			p->i = at;
 			other_words(p, sb);
@@ -609,6 +646,11 @@ static int rule(struct ntext *p)
 	bool first = true;
 	int r = 0;
 
+	for (size_t k = 0; p->i + k < p->t.n && strcmp(peek(p, k), ";"); k++)
+		if (*peek(p, k) == '$') {
+			p->i += k;
+			return perr(p, "variables are not supported (give the output of `nft list ruleset`)");
+		}
 	while (!end_of_stmt(p) && r >= 0) {
 		struct strbuf one = STRBUF_INIT;
 
