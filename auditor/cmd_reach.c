@@ -201,7 +201,7 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
+		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json|nft", o->file);
 		goto out;
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);

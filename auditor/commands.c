@@ -93,7 +93,8 @@ static const struct command commands[] = {
 	{ "reach", cmd_reach, "reach --firewall FILE|NAME --to IP:PORT[/tcp|udp] [options]",
 	  "which sources a firewall export lets reach an address and port",
 	  "  --firewall FILE|NAME   the export, or a firewall of the configuration\n"
-	  "  --fw-format FMT        the export's format: iptables or nft-json (default:\n"
+	  "  --fw-format FMT        the export's format: iptables, nft-json or nft\n"
+	  "                         (nft list ruleset text; default:\n"
 	  "                         told from the text)\n"
 	  "  --to IP:PORT/PROTO     the address and port asked about; with --from-host,\n"
 	  "                         the destinations (CIDR, or empty for all)\n"

@@ -215,7 +215,7 @@ int fw_collect(const char *name, const char *format, const char *file,
 	if (ipset_file && read_file(ipset_file, &ipset, &len) < 0)
 		goto out;
 	if (!format && !(format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; name it (iptables, nft-json)", file);
+		error("%s: cannot tell the export's format; name it (iptables, nft-json, nft)", file);
 		goto out;
 	}
 	if (!(clean = fw_export_clean(format, text))) {

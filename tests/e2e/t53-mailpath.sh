@@ -23,8 +23,8 @@ firewalls:
     inside_ifaces: [eth1]
   - name: mx1host
     role: host
-    format: nft-json
-    file: exports/host.json
+    format: nft
+    file: exports/host.nft
     public_ips: [10.20.0.25]
     outside_ifaces: [eth0]
 YAML
@@ -34,7 +34,7 @@ $MXAUDIT init --store st >/dev/null
 # ./codes gets the path's finding codes, one a line, with repeats.
 variant() {
 	sed "$2" "$FIXTURES/path/edge.rules" >exports/edge.rules
-	sed "$3" "$FIXTURES/path/host.json" >exports/host.json
+	sed "$3" "$FIXTURES/path/host.nft" >exports/host.nft
 	$MXAUDIT --store st --dns-server "$DNS" snapshot >/dev/null 2>&1
 	mx --store st check --format json
 	grep -o '"code": "[a-z.-]*"' out | sed 's/.*"\([a-z.-]*\)"$/\1/' |
@@ -57,7 +57,7 @@ variant forward-removed '/-d 10\.20\.0\.26\/32 -i eth0/d' ''
 assert_eq "$(cat codes)" "inbound.blocked inbound.blocklist " "the FORWARD accept to the backup removed: inbound.blocked"
 assert_grep 'filter FORWARD policy DROP' out "naming the policy that drops it"
 
-variant host-drops-25 '' 's/"set": \[25, 587\]/"set": [587]/'
+variant host-drops-25 '' 's/tcp dport { 25, 587 } accept/tcp dport { 587 } accept/'
 assert_eq "$(cat codes)" "inbound.blocked inbound.blocklist " "the host firewall drops tcp/25: inbound.blocked"
 assert_grep 'mx1host: tcp/25 to 10\.20\.0\.25:25' out "on the host firewall, for the mail host"
 assert_grep 'inet filter input policy DROP' out "naming the host firewall's policy"
