@@ -112,6 +112,12 @@ void analyze_ptr(const struct domain_snap *d, const struct analyze_opts *o,
 		 struct findings *out);
 /* "10.2.0.192.in-addr.arpa." for an address; NULL if not an address. */
 char *reverse_name(const char *addr);
+/*
+ * Forward-confirmed reverse DNS of addr from the snapshot: 1 confirmed,
+ * 0 no PTR, -1 the PTR names do not resolve back, -2 not collected or
+ * unknown. *ptrname gets the first PTR name (caller frees) or NULL.
+ */
+int ptr_fcrdns(const struct domain_snap *d, const char *addr, char **ptrname);
 
 /* ---- analyze_dmarc.c ------------------------------------------------ */
 

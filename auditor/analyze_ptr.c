@@ -48,6 +48,36 @@ static int forward_confirms(const struct domain_snap *d, const char *ptrname,
 	return !n && lookup_unknown(d, ptrname, type) ? -1 : 0;
 }
 
+int ptr_fcrdns(const struct domain_snap *d, const char *addr, char **ptrname)
+{
+	char *rev = reverse_name(addr);
+	const struct rr *r;
+	size_t n;
+	int res = -2, unknown = 0;
+
+	*ptrname = NULL;
+	if (!rev || lookup_unknown(d, rev, "PTR") || !dsnap_lookup(d, rev, "PTR"))
+		goto out;
+	res = 0;
+	if (!(n = dsnap_find(d, rev, "PTR", &r)))
+		goto out;
+	*ptrname = xstrdup(r[0].rdata);
+	for (size_t i = 0; i < n; i++) {
+		char *name = name_abs(r[i].rdata);
+		int c = forward_confirms(d, name, addr);
+		free(name);
+		if (c > 0) {
+			res = 1;
+			goto out;
+		}
+		unknown |= c < 0;
+	}
+	res = unknown ? -2 : -1;
+out:
+	free(rev);
+	return res;
+}
+
 static void check_addr(const struct domain_snap *d, const struct addr_role *a,
 		       struct findings *out)
 {

@@ -19,8 +19,8 @@
 struct reach_opts {
 	const char *file, *format, *ipset, *in, *out, *to_arg, *host_arg;
 	bool json, routed, host_local;
-	struct fw_addrset from, local, dests;
-	bool have_from, have_dests;
+	struct fw_addrset from, local, dests, public;
+	bool have_from, have_dests, have_public;
 	struct config cfg;
 	bool have_cfg;
 };
@@ -93,10 +93,11 @@ static int parse_args(int argc, char **argv, struct reach_opts *o, struct fw_que
 		{ "local", required_argument, NULL, 'l' },
 		{ "routed", no_argument, NULL, 'R' },
 		{ "host-local", no_argument, NULL, 'L' },
+		{ "public-ip", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, ffam = 0, lfam = 0;
+	int c, ffam = 0, lfam = 0, pfam = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -119,6 +120,11 @@ static int parse_args(int argc, char **argv, struct reach_opts *o, struct fw_que
 		case 'l':
 			if (add_cidr("--local", optarg, &o->local, &lfam))
 				return -1;
+			break;
+		case 'P':
+			if (add_cidr("--public-ip", optarg, &o->public, &pfam))
+				return -1;
+			o->have_public = true;
 			break;
 		default:
 			return usage_error("reach", "unknown option '%s'", argv[optind - 1]);
@@ -172,8 +178,13 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 		struct fw_range r;
 		int f;
 
-		if (!fw_cidr_parse(fc->public_ips.v[i], &r, &f))
-			fw_as_add(&o->local, r.lo, r.hi);
+		if (fw_cidr_parse(fc->public_ips.v[i], &r, &f))
+			continue;
+		fw_as_add(&o->local, r.lo, r.hi);
+		if (o->host_arg && !o->host_local) {   /* egress through it: replies come back to these */
+			fw_as_add(&o->public, r.lo, r.hi);
+			o->have_public = true;
+		}
 	}
 	return 0;
 }
@@ -190,13 +201,26 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
+		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json|nft", o->file);
 		goto out;
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
 out:
 	mp_release(&files);
 	return r;
+}
+
+/* Egress: the source a part leaves with, "192.0.2.25" or "a public address (MASQUERADE)"; NULL inbound. */
+static char *part_source(const struct fw_part *p, const struct fw_query *q)
+{
+	char ip[64];
+
+	if (!q->egress || p->outcome != FW_ALLOWED)
+		return NULL;
+	if (!p->src_known)
+		return xstrdup("an address of the outgoing interface (MASQUERADE or a range)");
+	fw_ip_format(p->src, q->fam, ip, sizeof(ip));
+	return xstrdup(ip);
 }
 
 static char *part_reaches(const struct fw_part *p, const struct fw_query *q)
@@ -323,6 +347,12 @@ static int print_json(struct fw_verdict *v, const struct fw_query *q)
 		jset(o, "reaches", jstr(to));
 		jset(o, "rule", jstr(fw_part_rule(v, p)));
 		jset(o, "dnat", jstr(p->nat_rule));
+		if (q->egress) {
+			char *src = part_source(p, q);
+			jset(o, "source", jstr(p->src_known ? src : NULL));
+			jset(o, "snat", jstr(p->snat_rule));
+			free(src);
+		}
 		if (p->why)
 			jset_str(o, "why", p->why);
 		jpush(parts, o);
@@ -383,7 +413,7 @@ static char *peers_text(const struct fw_addrset *s, const struct fw_query *q)
 
 static void print_part(struct fw_verdict *v, struct fw_part *p, const struct fw_query *q)
 {
-	char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q);
+	char *peers = peers_text(&p->peers, q), *to = part_reaches(p, q), *src;
 
 	printf("  %s %s %s", fw_outcome_name(p->outcome), q->egress ? "to" : "from", peers);
 	if (p->outcome == FW_ALLOWED && to)
@@ -393,6 +423,10 @@ static void print_part(struct fw_verdict *v, struct fw_part *p, const struct fw_
 	putchar('\n');
 	if (p->nat_rule)
 		printf("    nat:  %s\n", p->nat_rule);
+	if ((src = part_source(p, q)))
+		printf("    leaves as %s%s%s\n", src, p->snat_rule ? ": " : " (no source NAT)",
+		       p->snat_rule ? p->snat_rule : "");
+	free(src);
 	if (fw_part_rule(v, p))
 		printf("    rule: %s\n", fw_part_rule(v, p));
 	if (p->why)
@@ -436,6 +470,7 @@ static void opts_release(struct reach_opts *o)
 	fw_as_release(&o->from);
 	fw_as_release(&o->local);
 	fw_as_release(&o->dests);
+	fw_as_release(&o->public);
 	if (o->have_cfg)
 		config_release(&o->cfg);
 }
@@ -472,6 +507,7 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	q.to_local = !o.routed;
 	q.egress = o.host_arg != NULL;
 	q.host_local = o.host_local;
+	q.public = o.have_public ? &o.public : NULL;
 	fw_reach(&m, &q, &v);
 	if (o.json || ctx->format == FMT_JSON) {
 		if (print_json(&v, &q))

@@ -113,6 +113,7 @@ struct collector {
 	struct timespec start;
 	double last_progress;
 	const struct snapshot *prev;   /* last stored snapshot, for stale data */
+	const struct config *cfg;
 };
 
 static void request(struct dctx *d, const char *name, const char *type,
@@ -587,6 +588,15 @@ static void domain_start(struct dctx *d)
 			free(name);
 		}
 	}
+	/* The firewalls' addresses: mail the mail hosts send leaves with one of them. */
+	for (size_t f = 0; conf->mail_hosts.n && f < d->c->cfg->nfirewalls; f++) {
+		const struct strlist *pub = &d->c->cfg->firewalls[f].public_ips;
+		for (size_t i = 0; i < pub->n; i++)
+			if ((name = addr_reverse_name(pub->v[i]))) {
+				request(d, name, "PTR", P_PTR, 0);
+				free(name);
+			}
+	}
 	d->pending--;
 	domain_settled(d);
 }
@@ -844,6 +854,7 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	c.progress = isatty(STDERR_FILENO) && verbosity >= 0 && cfg->ndomains > 1;
 	clock_gettime(CLOCK_MONOTONIC, &c.start);
 	c.n = cfg->ndomains;
+	c.cfg = cfg;
 	c.prev = prev;
 	c.doms = xcalloc(c.n ? c.n : 1, sizeof(*c.doms));
 	for (size_t i = 0; i < c.n; i++) {

@@ -93,7 +93,8 @@ static const struct command commands[] = {
 	{ "reach", cmd_reach, "reach --firewall FILE|NAME --to IP:PORT[/tcp|udp] [options]",
 	  "which sources a firewall export lets reach an address and port",
 	  "  --firewall FILE|NAME   the export, or a firewall of the configuration\n"
-	  "  --fw-format FMT        the export's format: iptables or nft-json (default:\n"
+	  "  --fw-format FMT        the export's format: iptables, nft-json or nft\n"
+	  "                         (nft list ruleset text; default:\n"
 	  "                         told from the text)\n"
 	  "  --to IP:PORT/PROTO     the address and port asked about; with --from-host,\n"
 	  "                         the destinations (CIDR, or empty for all)\n"
@@ -105,6 +106,8 @@ static const struct command commands[] = {
 	  "  --local IP             an address of the firewall itself; repeatable\n"
 	  "  --routed               --to is not the firewall's own address (FORWARD)\n"
 	  "  --host-local           with --from-host: the host is the firewall itself\n"
+	  "  --public-ip IP         with --from-host: a public address of the firewall,\n"
+	  "                         the only sources replies come back to; repeatable\n"
 	  "  --json                 JSON output (as --format json)\n",
 	  "docs/firewall.md" },
 };

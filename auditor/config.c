@@ -70,9 +70,10 @@ static const struct field firewall_fields[] = {
 	{ "public_ips", F_IPLIST, offsetof(struct firewall_conf, public_ips), false },
 	{ "outside_ifaces", F_STRLIST, offsetof(struct firewall_conf, outside_ifaces), false },
 	{ "inside_ifaces", F_STRLIST, offsetof(struct firewall_conf, inside_ifaces), false },
+	{ "role", F_STR, offsetof(struct firewall_conf, role), false },
 };
 
-static const char *const firewall_formats[] = { "iptables", "nft-json" };
+static const char *const firewall_formats[] = { "iptables", "nft-json", "nft" };
 
 static bool valid_ip(const char *s)
 {
@@ -260,8 +261,11 @@ static int check_firewall(struct reader *rd, const struct ynode *at, const struc
 	for (size_t i = 0; i < ARRAY_SIZE(firewall_formats); i++)
 		known |= !strcmp(f->format, firewall_formats[i]);
 	if (!known)
-		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of iptables, nft-json",
+		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of iptables, nft-json, nft",
 			      f->name, f->format);
+	if (f->role && strcmp(f->role, "gateway") && strcmp(f->role, "host"))
+		return yerror(rd->file, at, "firewall '%s': role '%s' is not one of gateway, host",
+			      f->name, f->role);
 	if (!f->file == !f->command)
 		return yerror(rd->file, at, "firewall '%s' needs exactly one of 'file' or 'command'",
 			      f->name);
@@ -382,6 +386,7 @@ void config_release(struct config *c)
 		struct firewall_conf *f = &c->firewalls[i];
 		free(f->name);
 		free(f->format);
+		free(f->role);
 		free(f->file);
 		free(f->command);
 		free(f->ipset_file);

@@ -28,6 +28,7 @@ struct firewall_conf {
 	struct strlist public_ips;    /* addresses this firewall owns */
 	struct strlist outside_ifaces;
 	struct strlist inside_ifaces;
+	char *role;                   /* "gateway" (NULL: the default) or "host": runs on a mail host */
 	unsigned line;
 };
 

@@ -183,6 +183,8 @@ enum fw_mkind {
 	FW_M_TCPFLAGS,            /* (flags & tcp_mask) == tcp_comp */
 	FW_M_DST_TYPE,            /* addrtype --dst-type, fib daddr type: addrtypes bits */
 	FW_M_NFPROTO,             /* family bits (nft meta nfproto / inet tables) */
+	FW_M_RATE,                /* -m limit, nft limit rate: a fresh bucket lets first packets through; neg: "over" */
+	FW_M_TCPOPT,              /* --tcp-option N: tcp_option */
 	FW_M_UNSUPPORTED,         /* anything else: may or may not match */
 };
 
@@ -212,6 +214,7 @@ struct fw_match {
 		uint8_t protos[32];                       /* PROTO */
 		unsigned ctstate;                         /* CTSTATE */
 		unsigned addrtypes;                       /* DST_TYPE: FW_AT_* */
+		unsigned tcp_option;                      /* TCPOPT */
 		struct {                                  /* TCPFLAGS: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128 */
 			unsigned tcp_mask, tcp_comp;
 		};
@@ -331,6 +334,18 @@ int fw_parse_iptables(struct fw_model *m, const char *file, const char *text);
 /* fw_nft.c: `nft -j list ruleset`. */
 int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
 /*
+ * fw_nft_text.c: `nft list ruleset` text, read as the JSON form of the
+ * same ruleset would be (the same model). An include line is a warning.
+ */
+int fw_parse_nft_text(struct fw_model *m, const char *file, const char *text);
+/* Does text look like nft text (its first word table, flush, include, ...)? */
+bool fw_nft_text_detect(const char *text);
+/*
+ * The text as stored: counter values zeroed, handles removed, secrets
+ * masked by mask (may be NULL); caller frees.
+ */
+char *fw_nft_text_clean(const char *text, const struct fw_mask *mask);
+/*
  * The export without volatile parts (handles, counter values), one
  * object a line so diffs read well; NULL if text is not JSON. Caller frees.
  */
@@ -355,6 +370,13 @@ struct fw_query {
 	fw_u128 host;
 	bool host_local;                  /* the host is the firewall itself */
 	const struct fw_addrset *dests;   /* NULL: every address */
+	/*
+	 * Egress through the firewall: its public addresses, the only
+	 * sources replies are routed back to (a connection that leaves with
+	 * another source, translated or not, is blocked at the reply
+	 * stage). NULL: not asked, any source comes back.
+	 */
+	const struct fw_addrset *public;
 };
 
 enum fw_outcome { FW_ALLOWED, FW_BLOCKED, FW_UNKNOWN };
@@ -385,6 +407,12 @@ struct fw_part {
 	char *label;
 	char *nat_rule;               /* the DNAT rule, if any */
 	char *why;                    /* unknown: the reason */
+	/* Egress: the source the connection leaves with, after SNAT/MASQUERADE. */
+	bool snat;                    /* translated by snat_rule */
+	bool src_known;               /* src is that address (no MASQUERADE, no range) */
+	bool no_return;               /* blocked: replies to src cannot come back */
+	fw_u128 src;
+	char *snat_rule;
 };
 
 enum fw_verdict_kind { FW_VERDICT_ALLOWED, FW_VERDICT_BLOCKED, FW_VERDICT_PARTIAL, FW_VERDICT_UNKNOWN };
@@ -427,6 +455,15 @@ void fw_verdict_release(struct fw_verdict *v);
  */
 int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     const char *expect, struct findings *out);
+/*
+ * The same for several mail hosts: traffic is right when it reaches any
+ * of expect[0..n) (another family's entries are an error). When reached
+ * is not NULL (n sets), reached[i] gets the sources whose whole
+ * connection reaches expect[i], for the next link of the path.
+ */
+int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+			 const char *const *expect, size_t n, struct fw_addrset *reached,
+			 struct findings *out);
 /*
  * Egress from q->host (q->fam, q->in_iface/out_iface, q->host_local;
  * destinations q->dests or all): tcp/25, udp/53 and tcp/53 out. Adds
@@ -475,6 +512,21 @@ char *fw_mask_site(const struct fw_mask *mk, const char *text);
  */
 int fw_command_run(const char *name, const char *command, unsigned timeout_s,
 		   char **out, size_t *len);
+
+/*
+ * The sources tcp/25 from q->host leaves with, after source NAT, over
+ * the destinations it may reach (each distinct source once; known false:
+ * a MASQUERADE or an address range, the kernel picks). *out: caller
+ * frees with fw_leaves_free(). With q->public, a connection that cannot
+ * get its replies back is not among them.
+ */
+struct fw_leave {
+	fw_u128 src;
+	bool known;
+	char *rule;                   /* the SNAT/MASQUERADE rule; NULL: not translated */
+};
+size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *q, struct fw_leave **out);
+void fw_leaves_free(struct fw_leave *v, size_t n);
 
 /* ---- fw_export.c: snapshot files ---- */
 

@@ -26,6 +26,8 @@ const char *fw_detect_format(const char *text)
 
 	if (*s == '{')
 		return "nft-json";
+	if (fw_nft_text_detect(text))
+		return "nft";
 	if (*s == '*' || *s == '-' || *s == '#' || *s == ':')
 		return "iptables";
 	return NULL;
@@ -104,6 +106,8 @@ char *fw_export_clean(const char *format, const char *text, const struct fw_mask
 {
 	if (!strcmp(format, "nft-json"))
 		return fw_nft_clean(text, mask);
+	if (!strcmp(format, "nft"))
+		return fw_nft_text_clean(text, mask);
 	return clean_iptables(text, mask);
 }
 
@@ -116,8 +120,10 @@ int fw_model_parse(struct fw_model *m, const char *format, const char *file,
 		r = fw_parse_iptables(m, file, text);
 	else if (!strcmp(format, "nft-json"))
 		r = fw_parse_nft_json(m, file, text);
+	else if (!strcmp(format, "nft"))
+		r = fw_parse_nft_text(m, file, text);
 	else
-		return error("'%s' is not a firewall format mxaudit reads (iptables, nft-json)", format);
+		return error("'%s' is not a firewall format mxaudit reads (iptables, nft-json, nft)", format);
 	if (!r && ipset_text)
 		r = fw_parse_ipset(m, ipset_file ? ipset_file : "ipset", ipset_text);
 	if (!r)
@@ -208,7 +214,7 @@ int fw_collect_text(const char *name, const char *format, const char *file, cons
 	if (ipset_file && read_file(ipset_file, &ipset, &len) < 0)
 		goto out;
 	if (!format && !(format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; name it (iptables, nft-json)", file);
+		error("%s: cannot tell the export's format; name it (iptables, nft-json, nft)", file);
 		goto out;
 	}
 	if (!(clean = fw_export_clean(format, text, mask))) {

@@ -39,11 +39,24 @@ static char *endpoint(fw_u128 ip, int fam, unsigned port)
 	return xasprintf(fam == FW_V6 ? "[%s]:%u" : "%s:%u", buf, port);
 }
 
-/* Which link a part of the inbound answer breaks; NULL when it is fine. */
-static const char *inbound_code(const struct fw_part *p, fw_u128 ip, uint16_t port)
-{
-	bool right = p->to == ip && p->to_port == port;
+/* An expected endpoint: a mail host and the port it listens on. */
+struct host_ep {
+	fw_u128 ip;
+	uint16_t port;
+};
 
+/* The expected endpoint part p reaches, or -1. */
+static int reached_host(const struct fw_part *p, const struct host_ep *h, size_t nh)
+{
+	for (size_t i = 0; i < nh; i++)
+		if (p->to == h[i].ip && p->to_port == h[i].port)
+			return (int)i;
+	return -1;
+}
+
+/* Which link a part of the inbound answer breaks; NULL when it is fine. */
+static const char *inbound_code(const struct fw_part *p, bool right)
+{
 	switch (p->outcome) {
 	case FW_UNKNOWN:
 		return "inbound.unknown";
@@ -61,12 +74,198 @@ static const char *inbound_code(const struct fw_part *p, fw_u128 ip, uint16_t po
 	return NULL;
 }
 
-static void inbound_message(struct findings *out, const char *code, const char *subject,
-			    const char *file, const struct fw_part *p, const char *rule,
-			    const char *peers, const char *want, int fam)
+/*
+ * Blocklists. A rule that drops some sources only (fail2ban's ban list,
+ * a crowdsec or ipset blocklist, a "-s NET -j DROP") is a policy of who
+ * may send, not a broken path: one finding for the chain that holds the
+ * list (fail2ban's f2b-*, crowdsec's chains) or for the rule, counting
+ * the networks. It becomes inbound.blocked only when the same chain or
+ * rule blocks every source asked about.
+ */
+#define BLOCKLIST_WARN_SHARE 100   /* warn past 1/100 of the family's addresses */
+
+static bool blocklist_chain(const struct fw_chain *c)
 {
-	char *got = endpoint(p->to, fam, p->to_port);
+	return c && (!strncasecmp(c->name, "f2b-", 4) || strcasestr(c->name, "crowdsec"));
+}
+
+/* A rule that picks its victims by source address (a list or a set). */
+static bool source_rule(const struct fw_rule *r)
+{
+	for (size_t i = 0; r && i < r->nm; i++)
+		if (r->m[i].kind == FW_M_SADDR && !r->m[i].neg)
+			return true;
+	return false;
+}
+
+/* What groups part p as a blocklist: its chain or its rule; NULL if it is no blocklist. */
+static const void *blocklist_key(const struct fw_part *p)
+{
+	if (p->outcome != FW_BLOCKED || p->stage != FW_STAGE_REQUEST || !p->rule_at)
+		return NULL;
+	if (blocklist_chain(p->rule_chain))
+		return p->rule_chain;
+	return source_rule(p->rule_at) ? (const void *)p->rule_at : NULL;
+}
+
+/* More than 1/BLOCKLIST_WARN_SHARE of the family's addresses? */
+static bool big_share(const struct fw_addrset *s, int fam)
+{
+	struct fw_range u = fw_universe(fam);
+	fw_u128 n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].hi - s->v[i].lo + 1;
+	return n > (u.hi - u.lo) / BLOCKLIST_WARN_SHARE;
+}
+
+static bool finding_exists(const struct findings *out, const char *code, const char *subject,
+			   const char *evidence)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].code, code) && !strcmp(out->v[i].subject, subject) &&
+		    !strcmp(out->v[i].evidence ? out->v[i].evidence : "", evidence ? evidence : ""))
+			return true;
+	return false;
+}
+
+/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
+static fw_u128 as_size(const struct fw_addrset *s)
+{
+	fw_u128 n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].hi - s->v[i].lo + 1;
+	return n;
+}
+
+/*
+ * The blocklist finding for sources all, dropped by the chain or rule of
+ * part p0 (big: the part dropping the most of them). Its subject names
+ * the firewall and the chain or rule, not the address: the same list in
+ * front of two MX addresses is one finding. A list that drops every
+ * source asked about is no list: inbound.blocked, naming that rule.
+ */
+static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct fw_part *big,
+			      const struct fw_addrset *all, const char *fw_name,
+			      const struct fw_query *q, struct findings *out)
+{
+	struct fw_addrset asked = FW_ADDRSET_INIT;
+	struct strbuf nets = STRBUF_INIT;
+	bool chain = blocklist_chain(p0->rule_chain);
+	const char *rule = fw_part_rule(v, p0);
+	char *subject;
+	size_t n;
+
+	subject = chain ? xasprintf("%s: chain %s %s", fw_name, p0->rule_chain->table, p0->rule_chain->name)
+			: xasprintf("%s: %s", fw_name, rule);
+	fw_as_set_universe(&asked, q->fam);
+	if (q->from)
+		fw_as_restrict(&asked, q->from);
+	if (fw_as_equal(all, &asked)) {
+		rule = fw_part_rule(v, big);
+		if (!finding_exists(out, "inbound.blocked", subject, rule))
+			findings_add(out, SEV_CRITICAL, "inbound.blocked", subject, rule,
+				     "%s drops tcp/%u from every source asked about before it reaches the mail hosts (firewall/%s.rules)",
+				     chain ? "the blocklist chain" : "the rule", q->port, fw_name);
+		goto out;
+	}
+	n = fw_as_join_some(all, q->fam, ", ", 6, &nets);
+	if (!finding_exists(out, "inbound.blocklist", subject, chain ? NULL : rule))
+		findings_add(out, big_share(all, q->fam) ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
+			     subject, chain ? NULL : rule,
+			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path; deciding rule: %s (firewall/%s.rules)",
+			     chain ? "the blocklist chain" : "a rule", q->port, n, n == 1 ? "" : "s",
+			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", rule, fw_name);
+out:
+	free(subject);
+	sb_release(&nets);
+	fw_as_release(&asked);
+}
+
+/*
+ * Parts that share a root cause share a finding: the same code, the same
+ * deciding rule (or blocklist chain), the same NAT and destination.
+ */
+struct group_key {
+	const char *code;
+	const void *ptr;           /* blocklist chain or rule, or the deciding rule */
+	const char *str;           /* the NAT rule, or a policy's label */
+	fw_u128 to;
+	uint16_t port;
+	size_t idx;
+};
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct group_key *a = x, *b = y;
+	int c;
+
+	if ((c = strcmp(a->code, b->code)))
+		return c;
+	if (a->ptr != b->ptr)
+		return (uintptr_t)a->ptr < (uintptr_t)b->ptr ? -1 : 1;
+	if ((c = cmp_str(a->str, b->str)))
+		return c;
+	if (a->to != b->to)
+		return a->to < b->to ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static bool same_group(const struct group_key *a, const struct group_key *b)
+{
+	return !strcmp(a->code, b->code) && a->ptr == b->ptr && !cmp_str(a->str, b->str) &&
+	       a->to == b->to && a->port == b->port;
+}
+
+static struct group_key part_key(struct fw_verdict *v, size_t i, const char *code, bool right)
+{
+	struct fw_part *p = &v->parts[i];
+	struct group_key k = { code, NULL, NULL, p->to, p->to_port, i };
+
+	if (right && blocklist_key(p)) {
+		k.code = "inbound.blocklist";
+		k.ptr = blocklist_key(p);
+		k.to = 0;
+		k.port = 0;
+	} else if (!strcmp(code, "inbound.dnat-wrong-target") || !strcmp(code, "inbound.no-dnat")) {
+		k.str = p->nat_rule;
+	} else if (p->rule_at) {
+		k.ptr = p->rule_at;
+	} else {
+		k.str = fw_part_rule(v, p);
+	}
+	return k;
+}
+
+/* A rate limit on the deciding rule passes a connection's first packets: say that it changes nothing here. */
+static const char *rate_note(const struct fw_part *p)
+{
+	for (size_t i = 0; p->rule_at && i < p->rule_at->nm; i++)
+		if (p->rule_at->m[i].kind == FW_M_RATE)
+			return "; the rule's rate limit does not change whether a connection's first packets pass";
+	return "";
+}
+
+/*
+ * want: where traffic should go ("the mail host A:25" or "a mail host (A:25, B:25)");
+ * got: where this part goes.
+ */
+static void inbound_message(struct findings *out, const char *code, const char *subject,
+			    const char *fw_file, const struct fw_part *p, const char *rule,
+			    const char *peers, const char *want, const char *got)
+{
 	const char *ev = rule ? rule : p->nat_rule;
+	char *file = xasprintf("%s%s", fw_file, rate_note(p));
 
 	if (!strcmp(code, "inbound.unknown"))
 		findings_add(out, SEV_WARNING, code, subject, ev,
@@ -78,60 +277,127 @@ static void inbound_message(struct findings *out, const char *code, const char *
 			     peers, want, file);
 	else if (!strcmp(code, "inbound.dnat-wrong-target"))
 		findings_add(out, SEV_CRITICAL, code, subject, p->nat_rule ? p->nat_rule : ev,
-			     "the port-forward sends traffic from %s to %s, not to the mail host %s (%s)",
+			     "the port-forward sends traffic from %s to %s, not to %s (%s)",
 			     peers, got, want, file);
 	else if (!strcmp(code, "inbound.blocked"))
 		findings_add(out, SEV_CRITICAL, code, subject, ev,
-			     "the filter drops traffic from %s to %s (%s)", peers, want, file);
+			     "the filter drops traffic from %s to the mail host %s (%s)", peers, got, file);
 	else
 		findings_add(out, SEV_CRITICAL, code, subject, ev,
-			     "the replies of %s to %s are dropped (%s stage; %s)", want, peers,
+			     "the replies of the mail host %s to %s are dropped (%s stage; %s)", got, peers,
 			     fw_stage_name(p->stage), file);
-	free(got);
+	free(file);
 }
 
-int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
-		     const char *expect, struct findings *out)
+/* Parse "IP", "IP:PORT" or "[V6]:PORT"; the port defaults to dflt. */
+static int parse_endpoint(const char *spec, unsigned dflt, struct host_ep *ep, int *fam)
 {
-	struct fw_verdict v;
-	fw_u128 ip;
-	unsigned long port = q->port;
-	char *subject, *file, *want, *to, *colon, addr[64];
-	int fam;
+	unsigned long port = dflt;
+	char *colon, addr[64];
 
-	/* expect: "IP" or "IP:PORT" or "[V6]:PORT"; the port defaults to the query's. */
-	snprintf(addr, sizeof(addr), "%s", expect + (*expect == '['));
+	snprintf(addr, sizeof(addr), "%s", spec + (*spec == '['));
 	colon = strrchr(addr, ':');
-	if (colon && (*expect == '[' || !strchr(addr, ':') || colon == strchr(addr, ':'))) {
+	if (colon && (*spec == '[' || !strchr(addr, ':') || colon == strchr(addr, ':'))) {
 		*colon = '\0';
 		port = strtoul(colon + 1, NULL, 10);
-		if (*expect == '[' && colon > addr && colon[-1] == ']')
+		if (*spec == '[' && colon > addr && colon[-1] == ']')
 			colon[-1] = '\0';
 	}
-	if (fw_ip_parse(addr, &ip, &fam) || fam != q->fam || !port || port > 65535)
-		return error("mail host '%s' is not an address[:port] of the query's family", expect);
+	if (fw_ip_parse(addr, &ep->ip, fam) || !port || port > 65535)
+		return -1;
+	ep->port = (uint16_t)port;
+	return 0;
+}
+
+/* "the mail host A:25", or "a mail host (A:25, B:25)". */
+static char *want_text(const struct host_ep *h, size_t nh, int fam)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, nh == 1 ? "the mail host " : "a mail host (");
+	for (size_t i = 0; i < nh; i++) {
+		char *e = endpoint(h[i].ip, fam, h[i].port);
+		sb_addf(&sb, "%s%s", i ? ", " : "", e);
+		free(e);
+	}
+	if (nh > 1)
+		sb_adds(&sb, ")");
+	return sb_detach(&sb);
+}
+
+int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+			 const char *const *expect, size_t nexpect, struct fw_addrset *reached,
+			 struct findings *out)
+{
+	struct host_ep *h = xcalloc(nexpect ? nexpect : 1, sizeof(*h));
+	struct fw_verdict v;
+	char *subject, *file, *want, *to;
+	struct group_key *keys;
+	size_t nh = 0, nk = 0;
+
+	for (size_t i = 0; i < nexpect; i++) {
+		int fam;
+		if (parse_endpoint(expect[i], q->port, &h[i], &fam) || fam != q->fam) {
+			free(h);
+			return error("mail host '%s' is not an address[:port] of the query's family", expect[i]);
+		}
+		nh++;
+	}
 	fw_reach(m, q, &v);
-	want = endpoint(ip, fam, (unsigned)port);
-	to = endpoint(q->to, fam, q->port);
+	want = want_text(h, nh, q->fam);
+	to = endpoint(q->to, q->fam, q->port);
 	subject = xasprintf("%s: %s/%u to %s", fw_name, q->proto == 17 ? "udp" : "tcp", q->port, to);
 	free(to);
 	file = xasprintf("firewall/%s.rules", fw_name);
+	keys = xcalloc(v.n ? v.n : 1, sizeof(*keys));
 	for (size_t i = 0; i < v.n; i++) {
-		const char *code = inbound_code(&v.parts[i], ip, (uint16_t)port);
-		char *peers;
+		struct fw_part *p = &v.parts[i];
+		int k = reached_host(p, h, nh);
+		const char *code = inbound_code(p, k >= 0);
 
-		if (!code)
-			continue;
-		peers = peers_text(&v.parts[i].peers, fam, q->from);
-		inbound_message(out, code, subject, file, &v.parts[i], fw_part_rule(&v, &v.parts[i]),
-				peers, want, fam);
-		free(peers);
+		if (reached && k >= 0 && p->outcome == FW_ALLOWED)
+			fw_as_merge(&reached[k], &p->peers);
+		if (code)
+			keys[nk++] = part_key(&v, i, code, k >= 0);
 	}
+	qsort(keys, nk, sizeof(*keys), cmp_key);
+	for (size_t g = 0, e; g < nk; g = e) {
+		struct fw_part *p = &v.parts[keys[g].idx], *big = p;
+		struct fw_addrset all = FW_ADDRSET_INIT;
+		fw_u128 most = 0;
+		char *peers, *got;
+
+		for (e = g; e < nk && same_group(&keys[g], &keys[e]); e++) {
+			struct fw_part *pe = &v.parts[keys[e].idx];
+			fw_u128 sz = as_size(&pe->peers);
+			fw_as_merge(&all, &pe->peers);
+			if (sz > most)
+				most = sz, big = pe;
+		}
+		if (!strcmp(keys[g].code, "inbound.blocklist")) {
+			blocklist_finding(&v, p, big, &all, fw_name, q, out);
+		} else {
+			peers = peers_text(&all, q->fam, q->from);
+			got = endpoint(p->to, q->fam, p->to_port);
+			inbound_message(out, keys[g].code, subject, file, p, fw_part_rule(&v, p), peers, want, got);
+			free(got);
+			free(peers);
+		}
+		fw_as_release(&all);
+	}
+	free(keys);
+	free(h);
 	free(want);
 	free(subject);
 	free(file);
 	fw_verdict_release(&v);
 	return 0;
+}
+
+int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		     const char *expect, struct findings *out)
+{
+	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, out);
 }
 
 /* One egress question: proto/port from host to every destination. */
@@ -154,7 +420,11 @@ static void egress_one(const struct fw_model *m, const char *fw_name, const stru
 		if (p->outcome == FW_ALLOWED)
 			continue;
 		peers = peers_text(&p->peers, q.fam, q.dests);
-		if (p->outcome == FW_UNKNOWN)
+		if (p->no_return && proto == 6 && port == 25)
+			findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, fw_part_rule(&v, p),
+				     "%s sends tcp/25 to %s, but %s (firewall/%s.rules)", host, peers,
+				     p->why, fw_name);
+		else if (p->outcome == FW_UNKNOWN)
 			findings_add(out, SEV_WARNING, "egress.unknown", subject, fw_part_rule(&v, p),
 				     "cannot tell whether %s may send %s/%u to %s: %s (firewall/%s.rules)",
 				     host, proto == 17 ? "udp" : "tcp", port, peers,
@@ -175,4 +445,43 @@ void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct
 	egress_one(m, fw_name, q, 6, 25, "egress.smtp-blocked", out);
 	egress_one(m, fw_name, q, 17, 53, "egress.dns-blocked", out);
 	egress_one(m, fw_name, q, 6, 53, "egress.dns-blocked", out);
+}
+
+size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *base, struct fw_leave **out)
+{
+	struct fw_query q = *base;
+	struct fw_verdict v;
+	size_t n = 0;
+
+	q.egress = true;
+	q.proto = 6;
+	q.port = 25;
+	fw_reach(m, &q, &v);
+	*out = xcalloc(v.n + 1, sizeof(**out));
+	for (size_t i = 0; i < v.n; i++) {
+		const struct fw_part *p = &v.parts[i];
+		size_t k;
+
+		if (p->outcome != FW_ALLOWED)
+			continue;
+		for (k = 0; k < n; k++)
+			if ((*out)[k].known == p->src_known && (*out)[k].src == p->src &&
+			    !strcmp((*out)[k].rule ? (*out)[k].rule : "", p->snat_rule ? p->snat_rule : ""))
+				break;
+		if (k < n)
+			continue;
+		(*out)[n].src = p->src;
+		(*out)[n].known = p->src_known;
+		(*out)[n].rule = p->snat_rule ? xstrdup(p->snat_rule) : NULL;
+		n++;
+	}
+	fw_verdict_release(&v);
+	return n;
+}
+
+void fw_leaves_free(struct fw_leave *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].rule);
+	free(v);
 }

@@ -63,6 +63,7 @@ static const struct builtin builtins[] = {
 static const char *const passive_targets[] = {
 	"LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TCPMSS", "CLASSIFY", "DSCP",
 	"TOS", "TTL", "HL", "AUDIT", "TRACE", "CHECKSUM", "CONNSECMARK", "SECMARK",
+	"CT",   /* a helper or zone; --notrack is not passive (see parse_rule) */
 };
 
 struct toks {
@@ -512,7 +513,7 @@ enum opt {
 	OPT_SRC, OPT_DST, OPT_IN, OPT_OUT, OPT_PROTO, OPT_DPORT, OPT_SPORT,
 	OPT_TCP_FLAGS, OPT_SYN, OPT_CTSTATE, OPT_SRC_RANGE, OPT_DST_RANGE,
 	OPT_COMMENT, OPT_TO, OPT_TO_PORTS, OPT_PKT_TYPE, OPT_DST_TYPE,
-	OPT_MATCH_SET,
+	OPT_MATCH_SET, OPT_LIMIT, OPT_LIMIT_BURST, OPT_TCP_OPTION,
 	OPT_NO_VALUE,    /* target options that take no value (--random, ...) */
 };
 
@@ -531,6 +532,7 @@ static const struct { const char *name; enum opt id; } long_opts[] = {
 	{ "src-range", OPT_SRC_RANGE }, { "dst-range", OPT_DST_RANGE },
 	{ "pkt-type", OPT_PKT_TYPE }, { "dst-type", OPT_DST_TYPE },
 	{ "match-set", OPT_MATCH_SET }, { "set", OPT_MATCH_SET },
+	{ "limit", OPT_LIMIT }, { "limit-burst", OPT_LIMIT_BURST }, { "tcp-option", OPT_TCP_OPTION },
 	{ "log-tcp-sequence", OPT_NO_VALUE }, { "log-tcp-options", OPT_NO_VALUE },
 	{ "log-ip-options", OPT_NO_VALUE }, { "log-uid", OPT_NO_VALUE },
 	{ "random", OPT_NO_VALUE }, { "persistent", OPT_NO_VALUE },
@@ -648,7 +650,7 @@ static unsigned tcp_flags(const char *list)
 
 static const char *const known_modules[] = {
 	"tcp", "udp", "multiport", "conntrack", "state", "comment", "set", "iprange", "addrtype",
-	"pkttype",
+	"pkttype", "limit",
 };
 
 static bool known_module(const char *name)
@@ -761,6 +763,26 @@ static int parse_option(struct ipt *p, struct fw_rule *r, struct toks *t, size_t
 			mt->what = xasprintf("%s %s", id == OPT_PKT_TYPE ? "--pkt-type" : "--dst-type", v);
 		}
 		break;
+	case OPT_LIMIT: {
+		struct fw_match *mt = fw_rule_add_match(r, FW_M_RATE, neg);
+
+		mt->what = xstrdup(v);
+		break;
+	}
+	case OPT_LIMIT_BURST:
+		break;
+	case OPT_TCP_OPTION: {
+		struct fw_match *mt;
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || !*v || n > 255)
+			return perr(p, "expected a TCP option number (0-255), not", v);
+		mt = fw_rule_add_match(r, FW_M_TCPOPT, neg);
+		mt->tcp_option = (unsigned)n;
+		mt->what = xasprintf("--tcp-option %lu", n);
+		break;
+	}
 	case OPT_MATCH_SET: {
 		const char *dir = *i + 2 < t->n ? t->v[*i + 2] : "";
 		struct fw_match *mt;
@@ -820,6 +842,11 @@ static int parse_rule(struct ipt *p, struct fw_chain *c, struct toks *t, size_t 
 			}
 			neg = false;
 			continue;
+		}
+		if (after_target && same(o, "--notrack") && r->target == FW_T_NONE) {
+			r->target = FW_T_UNSUPPORTED;   /* -j CT --notrack: no conntrack, no NAT */
+			free(r->target_name);
+			r->target_name = xstrdup("CT --notrack");
 		}
 		if (after_target && o[0] == '-' && o[1] == '-' &&
 		    id != OPT_TO && id != OPT_TO_PORTS && id != OPT_COMMENT) {
@@ -890,6 +917,32 @@ static const char *rule_text(const struct toks *t, const char *text, size_t *len
 	return text;
 }
 
+static bool is_cmd(const char *w, const char *s, const char *l)
+{
+	return same(w, s) || same(w, l);
+}
+
+/*
+ * -F [CHAIN] and -X [CHAIN] (iptables-restore accepts them): the chain,
+ * or every chain of the table, loses the rules read so far (a deleted
+ * chain is read as an empty one). -Z only zeroes counters.
+ */
+static int flush_directive(struct ipt *p, const char *table, const char *cmd, const char *name)
+{
+	if (flush_policies(p))
+		return -1;
+	if (table == p->table && !p->table[0])
+		snprintf(p->table, sizeof(p->table), "filter");
+	if (is_cmd(cmd, "-Z", "--zero"))
+		return 0;
+	for (size_t k = 0; k < p->m->n; k++) {
+		struct fw_chain *c = &p->m->chains[k];
+		if (same(c->table, table) && (!name || same(c->name, name)))
+			c->n = 0;   /* sealed rules live in the model's pool */
+	}
+	return 0;
+}
+
 /* A -A, -P or -N line (text: len bytes, its words in t). */
 static int parse_directive(struct ipt *p, struct toks *t, const char *text, size_t len)
 {
@@ -901,6 +954,9 @@ static int parse_directive(struct ipt *p, struct toks *t, const char *text, size
 	if (t->n && t->v[0][0] == '[')
 		i++;
 	table = line_table(p, t, &i);
+	if (i < t->n && (is_cmd(t->v[i], "-F", "--flush") || is_cmd(t->v[i], "-X", "--delete-chain") ||
+			 is_cmd(t->v[i], "-Z", "--zero")))
+		return flush_directive(p, table, t->v[i], i + 1 < t->n ? t->v[i + 1] : NULL);
 	if (i + 1 >= t->n)
 		return perr_n(p, "expected -A, -P or -N with a chain, not", text, len);
 	cmd = t->v[i];

@@ -50,6 +50,7 @@ struct mask_table {
 static const struct mask_table tables[] = {
 	{ "iptables", ipt_secrets, ARRAY_SIZE(ipt_secrets) },
 	{ "nft-json", nft_secrets, ARRAY_SIZE(nft_secrets) },
+	{ "nft", nft_secrets, ARRAY_SIZE(nft_secrets) },
 };
 
 static const struct mask_table *table_of(const char *format)

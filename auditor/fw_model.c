@@ -390,6 +390,12 @@ static void render_match(struct strbuf *sb, const struct fw_match *mt)
 	case FW_M_NFPROTO:
 		sb_addf(sb, " --family %s", mt->fam == FW_V4 ? "ipv4" : mt->fam == FW_V6 ? "ipv6" : "any");
 		break;
+	case FW_M_RATE:
+		sb_addf(sb, " --limit \"%s\"", mt->what ? mt->what : "?");
+		break;
+	case FW_M_TCPOPT:
+		sb_addf(sb, " --tcp-option %u", mt->tcp_option);
+		break;
 	case FW_M_UNSUPPORTED:
 		sb_addf(sb, " --unsupported \"%s\"", mt->what ? mt->what : "?");
 		break;

@@ -594,7 +594,11 @@ static void statement(struct fw_rule *r, const json_t *e)
 		nat_stmt(r, FW_T_REDIRECT, v);
 	else if (passive(key))
 		;
-	else if (!strcmp(key, "limit") || !strcmp(key, "quota") || !strcmp(key, "xt"))
+	else if (!strcmp(key, "limit") && json_is_object(v)) {
+		/* "limit rate over N": matches above the rate, never a first packet. */
+		struct fw_match *mt = fw_rule_add_match(r, FW_M_RATE, json_is_true(json_object_get(v, "inv")));
+		mt->what = dump(e);
+	} else if (!strcmp(key, "limit") || !strcmp(key, "quota") || !strcmp(key, "xt"))
 		unsupported(r, e);   /* these decide whether the rule matches */
 	else {
 		char *d = dump(e);

@@ -49,6 +49,9 @@ struct flow {
 	fw_u128 bind_dst;        /* the DNAT binding of the connection */
 	uint16_t bind_port;
 	char *nat_rule;
+	char *snat_rule;         /* the SNAT or MASQUERADE rule, if any */
+	fw_u128 snat_addr;
+	bool snat_has_addr, snat_masq;
 	char *accept_rule;       /* the rule that let it through */
 	bool accept_explicit;    /* accept_rule is a rule, not a policy */
 };
@@ -80,6 +83,7 @@ struct ev {
 	enum fw_stage stage;
 	enum fw_ctype base_type;   /* of the base chain being run: user chains act as it */
 	char *last_nat;            /* the NAT label the last part got, in the answer's pool */
+	int branches;              /* undecided rules being followed both ways, nested */
 };
 
 /* ---- single matches ---- */
@@ -192,6 +196,24 @@ static enum tri tcp_flags_match(const struct fw_match *mt, const struct pkt *pk)
 	return !hits ? NO : hits == pk->nflags ? YES : MAYBE;
 }
 
+/*
+ * --tcp-option N: whether the stage's packets carry option N depends on
+ * the client's stack for the options real stacks send (end, nop, MSS,
+ * window scale, SACK, timestamps, MD5, user timeout, TCP-AO, MPTCP,
+ * Fast Open, the experimental ones): unknown. No stack sends the others.
+ */
+static enum tri tcp_option_match(unsigned opt, const struct pkt *pk)
+{
+	static const unsigned sent[] = { 0, 1, 2, 3, 4, 5, 8, 19, 28, 29, 30, 34, 253, 254 };
+
+	if (pk->proto != 6)
+		return NO;
+	for (size_t i = 0; i < ARRAY_SIZE(sent); i++)
+		if (sent[i] == opt)
+			return MAYBE;
+	return NO;
+}
+
 static enum tri negate(enum tri t, bool neg)
 {
 	if (!neg || t == MAYBE)
@@ -248,6 +270,12 @@ static enum tri fixed_match(const struct fw_match *mt, const struct pkt *pk)
 		break;
 	case FW_M_NFPROTO:
 		t = mt->fam & pk->fam ? YES : NO;
+		break;
+	case FW_M_RATE:
+		t = YES;   /* a rate limit passes a connection's first packets: reachability is the same */
+		break;
+	case FW_M_TCPOPT:
+		t = tcp_option_match(mt->tcp_option, pk);
 		break;
 	case FW_M_UNSUPPORTED:
 		break;
@@ -414,6 +442,8 @@ static void outs_release(struct outs *o)
 
 static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       struct fw_addrset *S, int depth, struct outs *o);
+static void eval_chain_from(struct ev *ev, const struct pkt *pk, const struct fw_chain *c, size_t from,
+			    struct fw_addrset *S, int depth, struct outs *o);
 
 /* *a |= *b, taking b's ranges (b is left empty): the first is moved, not copied. */
 static void set_merge(struct fw_addrset *a, struct fw_addrset *b)
@@ -498,6 +528,86 @@ static void apply_target(struct ev *ev, const struct pkt *pk, const struct fw_ch
 		xasprintf("target '%s' is not supported here", r->target_name ? r->target_name : fw_target_name(r->target)));
 }
 
+/* Undecided rules followed both ways inside one another; past this, unknown. */
+#define MAX_BRANCHES 6
+
+/* What an outcome of chain c means: off the end of a base chain is its policy. */
+static enum okind final_kind(const struct out *x, const struct fw_chain *c)
+{
+	if (x->kind == O_RETURN && c->hook != FW_HOOK_NONE && c->type != FW_CT_NAT)
+		return c->policy == FW_T_DROP ? O_DROP : O_ACCEPT;
+	return x->kind;
+}
+
+/* Do two outcomes in chain c decide the same for a peer (the same verdict, the same translation)? */
+static bool same_outcome(const struct out *a, const struct out *b, const struct fw_chain *c)
+{
+	if (final_kind(a, c) != final_kind(b, c) || a->kind == O_UNKNOWN)
+		return false;
+	if (a->kind != O_NAT)
+		return true;
+	return a->rule->target == b->rule->target && a->rule->nat_has_addr == b->rule->nat_has_addr &&
+	       a->rule->nat_addr == b->rule->nat_addr && a->rule->nat_port == b->rule->nat_port;
+}
+
+/* o gets x's outcome for the peers in both x and with (nothing when none). */
+static void out_add_part(struct outs *o, const struct out *x, const struct fw_addrset *with)
+{
+	struct fw_addrset in = FW_ADDRSET_INIT;
+
+	fw_as_intersect(&in, &x->set, with);
+	out_add(o, x->kind, &in, x->chain, x->rule, x->why ? xstrdup(x->why) : NULL);
+}
+
+/*
+ * Peers rule r (at idx in c) may or may not match, for a reason (why,
+ * taken): follow both ways, as if it matched (its target) and as if it
+ * did not (the rest of the chain). Where both decide the same, that is
+ * the answer; only where they differ is it unknown. A `-m mark -j
+ * ACCEPT` whose fall-through accepts too is then decided.
+ */
+static void follow_both(struct ev *ev, const struct pkt *pk, const struct fw_chain *c, size_t idx,
+			struct fw_addrset *maybe, char *why, int depth, struct outs *o)
+{
+	const struct fw_rule *r = &c->rules[idx];
+	struct outs a = { 0 }, b = { 0 };
+	struct fw_addrset ma = FW_ADDRSET_INIT, cont = FW_ADDRSET_INIT;
+
+	if (ev->branches >= MAX_BRANCHES || fw_as_empty(maybe)) {
+		out_add(o, O_UNKNOWN, maybe, c, r, why);
+		return;
+	}
+	ev->branches++;
+	fw_as_copy(&ma, maybe);
+	apply_target(ev, pk, c, r, &ma, depth, &cont, &a);
+	eval_chain_from(ev, pk, c, idx + 1, maybe, depth, &b);   /* takes maybe */
+	ev->branches--;
+	for (size_t j = 0; j < b.n; j++) {
+		struct out *xb = &b.v[j];
+
+		out_add_part(o, xb, &cont);   /* its target let them go on: the same path */
+		for (size_t i = 0; i < a.n; i++) {
+			struct out *xa = &a.v[i];
+			struct fw_addrset in = FW_ADDRSET_INIT;
+
+			if (same_outcome(xa, xb, c)) {
+				out_add_part(o, xa, &xb->set);
+				continue;
+			}
+			fw_as_intersect(&in, &xa->set, &xb->set);
+			out_add(o, O_UNKNOWN, &in, c, r,
+				xa->kind == O_UNKNOWN && xa->why ? xstrdup(xa->why) :
+				xb->kind == O_UNKNOWN && xb->why ? xstrdup(xb->why) :
+				xstrdup(why));
+		}
+	}
+	free(why);
+	fw_as_release(&ma);
+	fw_as_release(&cont);
+	outs_release(&a);
+	outs_release(&b);
+}
+
 /* One rule over the peers left: what it matches leaves, unless its target lets them go on. */
 static void eval_rule(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		      const struct fw_rule *r, struct fw_shrinking *left, int depth, struct outs *o)
@@ -510,7 +620,7 @@ static void eval_rule(struct ev *ev, const struct pkt *pk, const struct fw_chain
 	if (!rule_split(r, pk, left, &yes, &maybe, &why, &all))
 		return;
 	if (all) {   /* every peer left went to yes or maybe: those the target lets go on stay */
-		out_add(o, O_UNKNOWN, &maybe, c, r, why);
+		follow_both(ev, pk, c, (size_t)(r - c->rules), &maybe, why, depth, o);
 		if (!fw_as_empty(&yes))
 			apply_target(ev, pk, c, r, &yes, depth, &cont, o);
 		fw_sh_release(left);
@@ -519,7 +629,7 @@ static void eval_rule(struct ev *ev, const struct pkt *pk, const struct fw_chain
 		return;
 	}
 	fw_sh_remove(left, &maybe);
-	out_add(o, O_UNKNOWN, &maybe, c, r, why);
+	follow_both(ev, pk, c, (size_t)(r - c->rules), &maybe, why, depth, o);
 	if (!fw_as_empty(&yes)) {
 		fw_as_copy(&gone, &yes);
 		apply_target(ev, pk, c, r, &yes, depth, &cont, o);
@@ -666,10 +776,17 @@ static void eval_run(const struct fw_chain *c, struct fw_lrange *rg, size_t n,
 static void eval_chain(struct ev *ev, const struct pkt *pk, const struct fw_chain *c,
 		       struct fw_addrset *S, int depth, struct outs *o)
 {
+	eval_chain_from(ev, pk, c, 0, S, depth, o);
+}
+
+/* The same from rule `from` on. */
+static void eval_chain_from(struct ev *ev, const struct pkt *pk, const struct fw_chain *c, size_t from,
+			    struct fw_addrset *S, int depth, struct outs *o)
+{
 	struct fw_shrinking left;
 	struct fw_addrset rest = FW_ADDRSET_INIT;
 	struct fw_lrange *rg = NULL;
-	size_t i = 0, n, alloc = 0;
+	size_t i = from, n, alloc = 0;
 
 	fw_sh_init(&left, S);
 	while (i < c->n && !fw_sh_empty(&left)) {
@@ -746,6 +863,10 @@ static struct fw_part *add_part(struct ev *ev, enum fw_outcome oc, struct fw_add
 		p->to_fam = f->pk.fam;
 		p->to = f->bind_dst;
 		p->to_port = f->bind_port;
+		p->snat = f->snatted;
+		p->snat_rule = f->snat_rule ? mp_strdup(&v->pool, f->snat_rule) : NULL;
+		p->src_known = !f->snatted || f->snat_has_addr;
+		p->src = f->snatted ? f->snat_addr : ev->q->egress ? ev->q->host : f->pk.src;
 	}
 	return p;
 }
@@ -773,6 +894,7 @@ static void flow_copy_meta(struct flow *dst, const struct flow *src)
 	*dst = *src;
 	memset(&dst->set, 0, sizeof(dst->set));
 	dst->nat_rule = src->nat_rule ? xstrdup(src->nat_rule) : NULL;
+	dst->snat_rule = src->snat_rule ? xstrdup(src->snat_rule) : NULL;
 	dst->accept_rule = src->accept_rule ? xstrdup(src->accept_rule) : NULL;
 }
 
@@ -780,6 +902,7 @@ static void flow_release(struct flow *f)
 {
 	fw_as_release(&f->set);
 	free(f->nat_rule);
+	free(f->snat_rule);
 	free(f->accept_rule);
 }
 
@@ -808,6 +931,11 @@ static void apply_nat(struct ev *ev, struct flow *f, const struct fw_chain *c, c
 {
 	if (r->target == FW_T_SNAT || r->target == FW_T_MASQUERADE) {
 		f->snatted = true;
+		f->snat_masq = r->target == FW_T_MASQUERADE;
+		f->snat_has_addr = r->target == FW_T_SNAT && r->nat_has_addr && !r->nat_ambiguous;
+		f->snat_addr = r->nat_addr;
+		free(f->snat_rule);
+		f->snat_rule = fw_rule_label(c, r);
 		return;
 	}
 	f->natted = true;
@@ -988,6 +1116,37 @@ static void flows_union(struct flows *fl, struct fw_addrset *out)
 }
 
 /*
+ * Egress with the firewall's public addresses known (q->public): replies
+ * are routed to the source the connection leaves with, so they come back
+ * only when that source is one of them. A MASQUERADE takes an address of
+ * the outgoing interface, a public one. Otherwise f's peers end blocked
+ * at the reply stage, naming the source NAT rule (or its absence).
+ */
+static bool no_way_back(struct ev *ev, struct flow *f)
+{
+	const struct fw_query *q = ev->q;
+	fw_u128 src = f->snatted ? f->snat_addr : q->host;
+	struct fw_part *p;
+	char buf[64], *why, *rule;
+
+	if (!q->egress || !q->public || q->host_local)
+		return false;
+	if (f->snatted && (f->snat_masq || !f->snat_has_addr) ? !fw_as_empty(q->public)
+							      : fw_as_contains(q->public, src))
+		return false;
+	fw_ip_format(src, q->fam, buf, sizeof(buf));
+	why = f->snatted ? xasprintf("it leaves with the source %s, which is not a public address of the firewall: replies cannot come back", buf)
+			 : xasprintf("no source NAT: it leaves with the source %s, which is not a public address of the firewall: replies cannot come back", buf);
+	rule = f->snatted ? xstrdup(f->snat_rule) : xstrdup("nat POSTROUTING: no SNAT or MASQUERADE rule matches");
+	ev->stage = FW_STAGE_REPLY;
+	p = add_part(ev, FW_BLOCKED, &f->set, f, in_pool(ev, rule), in_pool(ev, why));
+	if (p)
+		p->no_return = true;
+	ev->stage = FW_STAGE_REQUEST;
+	return true;
+}
+
+/*
  * The replies of request flow f, then (TCP) its later packets: the peers
  * whose whole connection works end as allowed. f's peers are taken.
  */
@@ -1000,6 +1159,9 @@ static void finish_connection(struct ev *ev, struct flow *f)
 	unsigned ct = FW_CT_ESTABLISHED | (f->natted ? FW_CT_DNAT : 0) | (f->snatted ? FW_CT_SNAT : 0);
 	/* The request ended on the firewall itself (INPUT, or a REDIRECT): it answers. */
 	bool from_local = f->local;
+
+	if (no_way_back(ev, f))
+		return;
 
 	/* Replies: the peer is now the other end. */
 	flow_copy_meta(&rf, f);

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "util.h"
+#include "analyze.h"
 #include "path.h"
+#include "spf.h"
 
 void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out)
 {
@@ -82,13 +84,60 @@ static int host_family(const char *spec, fw_u128 *ip)
 	return fw_ip_parse(buf, ip, &fam) ? 0 : fam;
 }
 
-/* tcp/25 to one public address of one firewall, and the way out of its mail hosts. */
-static void check_address(const struct path_fw *p, fw_u128 to, int fam,
-			  const struct domain_conf *dc, struct findings *out)
+static bool is_host_role(const struct path_fw *p)
+{
+	return p->conf->role && !strcmp(p->conf->role, "host");
+}
+
+/* The host-role firewall running on the mail host at ip, or NULL. */
+static const struct path_fw *host_firewall(const struct path_fws *fws, fw_u128 ip, int fam)
+{
+	for (size_t i = 0; i < fws->n; i++)
+		if (is_host_role(&fws->v[i]) && fw_as_contains(&fws->v[i].local[fam - 1], ip))
+			return &fws->v[i];
+	return NULL;
+}
+
+/* The mail hosts of one family: their specs, and their addresses. */
+struct hosts {
+	const char **spec;
+	fw_u128 *ip;
+	struct fw_addrset *reached;   /* sources that reach each through the gateways */
+	size_t n;
+	int fam;
+};
+
+static void hosts_init(struct hosts *h, const struct domain_conf *dc, int fam)
+{
+	size_t n = dc->mail_hosts.n ? dc->mail_hosts.n : 1;
+
+	h->spec = xcalloc(n, sizeof(*h->spec));
+	h->ip = xcalloc(n, sizeof(*h->ip));
+	h->reached = xcalloc(n, sizeof(*h->reached));
+	h->n = 0;
+	h->fam = fam;
+	for (size_t i = 0; i < dc->mail_hosts.n; i++) {
+		fw_u128 ip;
+		if (host_family(dc->mail_hosts.v[i], &ip) != fam)
+			continue;
+		h->spec[h->n] = dc->mail_hosts.v[i];
+		h->ip[h->n++] = ip;
+	}
+}
+
+static void hosts_release(struct hosts *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		fw_as_release(&h->reached[i]);
+	free(h->spec);
+	free(h->ip);
+	free(h->reached);
+}
+
+static struct fw_query inbound_query(const struct path_fw *p, fw_u128 to, int fam)
 {
 	const struct firewall_conf *c = p->conf;
 	struct fw_query q = { 0 };
-	bool inbound_done = false;
 
 	q.fam = fam;
 	q.proto = 6;
@@ -98,20 +147,238 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 	q.out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
 	q.local = &p->local[fam - 1];
 	q.to_local = true;
-	for (size_t i = 0; i < dc->mail_hosts.n; i++) {
-		fw_u128 host;
-		if (host_family(dc->mail_hosts.v[i], &host) != fam)
+	return q;
+}
+
+/*
+ * tcp/25 to one public address of a firewall: right when it reaches any
+ * of the mail hosts. The sources that get through are kept per host for
+ * the host's own firewall, the next link (when the firewall asked is
+ * that host firewall itself, asking it again changes nothing: the
+ * sources it let through pass again).
+ */
+static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct hosts *h,
+			  struct findings *out)
+{
+	struct fw_query q = inbound_query(p, to, fam);
+
+	if (h->n)
+		fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, out);
+}
+
+/*
+ * The last link inbound: the sources the gateways let through to a mail
+ * host must pass that host's own firewall (INPUT) to the port.
+ */
+static void check_host_firewalls(const struct path_fws *fws, struct hosts *h, struct findings *out)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
+		struct fw_query q;
+		char addr[64];
+
+		if (!hf || fw_as_empty(&h->reached[i]))
 			continue;
-		if (!inbound_done)   /* one inbound answer per address: to the first mail host */
-			fw_check_inbound(&p->model, c->name, &q, dc->mail_hosts.v[i], out);
-		inbound_done = true;
-		struct fw_query e = q;
-		e.egress = true;
-		e.host = host;
-		e.in_iface = q.out_iface;   /* out of the inside, into the outside */
-		e.out_iface = q.in_iface;
-		fw_check_egress(&p->model, c->name, &e, out);
+		fw_ip_format(h->ip[i], h->fam, addr, sizeof(addr));
+		if (!hf->loaded) {
+			findings_add(out, SEV_WARNING, "inbound.unknown", addr, NULL,
+				     "mail host %s has the host firewall '%s', but the snapshot holds no readable export of it: the last link of the path cannot be checked",
+				     addr, hf->conf->name);
+			continue;
+		}
+		q = inbound_query(hf, h->ip[i], h->fam);
+		q.from = &h->reached[i];
+		q.out_iface = NULL;
+		fw_check_inbound_any(&hf->model, hf->conf->name, &q, &h->spec[i], 1, NULL, out);
 	}
+}
+
+static struct fw_query egress_query(const struct path_fw *p, fw_u128 host, int fam, bool local)
+{
+	const struct firewall_conf *c = p->conf;
+	struct fw_query e = { 0 };
+
+	e.fam = fam;
+	e.egress = true;
+	e.host = host;
+	e.host_local = local;
+	e.in_iface = local ? NULL : c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
+	e.out_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
+	e.local = &p->local[fam - 1];
+	return e;
+}
+
+/* Addresses nothing routes to from outside (RFC 1918, CGNAT, ULA, link-local, loopback). */
+static bool private_addr(fw_u128 ip, int fam)
+{
+	static const char *const nets[] = {
+		"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+		"169.254.0.0/16", "127.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(nets); i++) {
+		struct fw_range r;
+		int f;
+		if (!fw_cidr_parse(nets[i], &r, &f) && f == fam && ip >= r.lo && ip <= r.hi)
+			return true;
+	}
+	return false;
+}
+
+static bool finding_seen(const struct findings *out, const char *code, const char *subject)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].code, code) && !strcmp(out->v[i].subject, subject))
+			return true;
+	return false;
+}
+
+/* The only public address of family fam of firewall p (what a MASQUERADE takes), or false. */
+static bool single_public(const struct path_fw *p, int fam, fw_u128 *ip)
+{
+	const struct fw_addrset *l = &p->local[fam - 1];
+
+	if (l->n != 1 || l->v[0].lo != l->v[0].hi)
+		return false;
+	*ip = l->v[0].lo;
+	return true;
+}
+
+/*
+ * The address receivers see: it must pass the domain's SPF and have
+ * forward-confirmed reverse DNS, both judged from the snapshot. One
+ * finding per firewall, address and code, whichever mail host sends.
+ */
+static void judge_source(const struct domain_snap *d, const struct path_fw *p, const char *host,
+			 const char *src, const char *rule, struct findings *out)
+{
+	struct spf_query sq = { .ip = src, .domain = d->name, .now = 1, .result_only = true };
+	char *subject = xasprintf("%s: tcp/25 leaves as %s", p->conf->name, src), *ptr = NULL;
+	struct spf_snapdns sd;
+	struct spf_dns dns;
+	struct spf_eval e;
+	int fc;
+
+	spf_snapdns_init(&sd, NULL, d, &dns);
+	if (spf_check_host(&dns, &sq, &e) == 0 && e.result != SPF_PASS &&
+	    !finding_seen(out, e.result == SPF_TEMPERROR ? "outbound.unknown" : "outbound.not-authorized", subject))
+		findings_add(out, e.result == SPF_TEMPERROR ? SEV_WARNING : SEV_CRITICAL,
+			     e.result == SPF_TEMPERROR ? "outbound.unknown" : "outbound.not-authorized", subject, rule,
+			     "mail from %s leaves firewall '%s' as %s, for which the SPF of %s gives %s%s%s%s: receivers reject or junk it; SNAT to an authorized address or add this one to SPF (firewall/%s.rules)",
+			     host, p->conf->name, src, d->name, spf_result_name(e.result),
+			     e.term ? " (decided by '" : "", e.term ? e.term : "", e.term ? "')" : "", p->conf->name);
+	spf_eval_release(&e);
+	spf_snapdns_release(&sd);
+	fc = ptr_fcrdns(d, src, &ptr);
+	if (fc == 0 && !finding_seen(out, "outbound.no-fcrdns", subject))
+		findings_add(out, SEV_CRITICAL, "outbound.no-fcrdns", subject, rule,
+			     "mail from %s leaves firewall '%s' as %s, which has no PTR record: receivers such as Gmail reject it (550 5.7.25) (firewall/%s.rules)",
+			     host, p->conf->name, src, p->conf->name);
+	else if (fc == -1 && !finding_seen(out, "outbound.no-fcrdns", subject))
+		findings_add(out, SEV_CRITICAL, "outbound.no-fcrdns", subject, rule,
+			     "mail from %s leaves firewall '%s' as %s, whose PTR name %s does not resolve back to it: receivers such as Gmail reject it (550 5.7.25) (firewall/%s.rules)",
+			     host, p->conf->name, src, ptr, p->conf->name);
+	else if (fc == -2 && !finding_seen(out, "outbound.unknown", subject))
+		findings_add(out, SEV_WARNING, "outbound.unknown", subject, rule,
+			     "mail from %s leaves firewall '%s' as %s, but the snapshot holds no reverse lookup of it: its reverse DNS cannot be judged",
+			     host, p->conf->name, src);
+	free(ptr);
+	free(subject);
+}
+
+/* Outbound identity: the sources tcp/25 of one mail host leaves gateway p with. */
+static void check_identity(const struct domain_snap *d, const struct path_fw *p,
+			   const struct fw_query *e, struct findings *out)
+{
+	struct fw_leave *lv;
+	size_t n = fw_egress_sources(&p->model, e, &lv);
+	char host[64], src[64];
+
+	fw_ip_format(e->host, e->fam, host, sizeof(host));
+	for (size_t i = 0; i < n; i++) {
+		fw_u128 ip = lv[i].src;
+
+		if (!lv[i].known && !single_public(p, e->fam, &ip)) {
+			char *subject = xasprintf("%s: tcp/25 from %s", p->conf->name, host);
+			findings_add(out, SEV_WARNING, "outbound.unknown", subject, lv[i].rule,
+				     "mail from %s leaves firewall '%s' with an address the kernel picks (MASQUERADE or a range) and the firewall has several public_ips: which one receivers see cannot be told (firewall/%s.rules)",
+				     host, p->conf->name, p->conf->name);
+			free(subject);
+			continue;
+		}
+		fw_ip_format(ip, e->fam, src, sizeof(src));
+		judge_source(d, p, host, src, lv[i].rule, out);
+	}
+	fw_leaves_free(lv, n);
+}
+
+/*
+ * The way out of each mail host: its own firewall (OUTPUT), then every
+ * gateway on the domain's inbound path (FORWARD, source NAT). Through a
+ * gateway, replies come back only to its public addresses (or to a mail
+ * host's own public address, routed to it), so mail that leaves with any
+ * other source is not delivered; what it leaves with is then judged.
+ */
+static void check_egress(const struct domain_snap *d, const struct path_fws *fws, const bool *gateway,
+			 const struct hosts *h, struct findings *out)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
+		struct fw_query e;
+
+		if (hf && hf->loaded) {
+			e = egress_query(hf, h->ip[i], h->fam, true);
+			fw_check_egress(&hf->model, hf->conf->name, &e, out);
+		}
+		for (size_t k = 0; k < fws->n; k++) {
+			struct fw_addrset pub = FW_ADDRSET_INIT;
+
+			if (!gateway[k])
+				continue;
+			fw_as_copy(&pub, &fws->v[k].local[h->fam - 1]);
+			if (!private_addr(h->ip[i], h->fam))
+				fw_as_add(&pub, h->ip[i], h->ip[i]);
+			e = egress_query(&fws->v[k], h->ip[i], h->fam, false);
+			e.public = &pub;
+			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
+			check_identity(d, &fws->v[k], &e, out);
+			fw_as_release(&pub);
+		}
+	}
+}
+
+/* One address family of the path; *on_fw is set when an MX address is on a firewall. */
+static void path_family(const struct domain_snap *d, const struct strlist *mx, const struct domain_conf *dc,
+			const struct path_fws *fws, int fam, bool *on_fw, struct findings *out)
+{
+	bool *gateway = xcalloc(fws->n ? fws->n : 1, sizeof(*gateway));
+	struct hosts h;
+
+	hosts_init(&h, dc, fam);
+	for (size_t i = 0; i < fws->n; i++) {
+		const struct path_fw *p = &fws->v[i];
+		for (size_t k = 0; k < p->conf->public_ips.n; k++) {
+			const char *pub = p->conf->public_ips.v[k];
+			fw_u128 ip;
+			int f;
+
+			if (!sl_has(mx, pub) || fw_ip_parse(pub, &ip, &f) || f != fam)
+				continue;
+			*on_fw = true;
+			if (!p->loaded) {
+				findings_add(out, SEV_WARNING, "inbound.unknown", pub, NULL,
+					     "MX address %s is on firewall '%s', but the snapshot holds no readable export of it: the path cannot be checked",
+					     pub, p->conf->name);
+				continue;
+			}
+			gateway[i] = !is_host_role(p);
+			check_address(p, ip, fam, &h, out);
+		}
+	}
+	check_host_firewalls(fws, &h, out);
+	check_egress(d, fws, gateway, &h, out);
+	hosts_release(&h);
+	free(gateway);
 }
 
 void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
@@ -124,25 +391,12 @@ void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
 	if (!dc || !dc->mail_hosts.n || !fws->n)
 		return;
 	mx_addresses(d, &mx);
-	for (size_t i = 0; i < fws->n; i++) {
-		const struct path_fw *p = &fws->v[i];
-		for (size_t k = 0; k < p->conf->public_ips.n; k++) {
-			const char *pub = p->conf->public_ips.v[k];
-			fw_u128 ip;
-			int fam;
-
-			sb_addf(&owned, "%s%s %s", owned.len ? ", " : "", p->conf->name, pub);
-			if (!sl_has(&mx, pub) || fw_ip_parse(pub, &ip, &fam))
-				continue;
-			on_fw = true;
-			if (!p->loaded)
-				findings_add(out, SEV_WARNING, "inbound.unknown", pub, NULL,
-					     "MX address %s is on firewall '%s', but the snapshot holds no readable export of it: the path cannot be checked",
-					     pub, p->conf->name);
-			else
-				check_address(p, ip, fam, dc, out);
-		}
-	}
+	for (size_t i = 0; i < fws->n; i++)
+		for (size_t k = 0; k < fws->v[i].conf->public_ips.n; k++)
+			sb_addf(&owned, "%s%s %s", owned.len ? ", " : "", fws->v[i].conf->name,
+				fws->v[i].conf->public_ips.v[k]);
+	path_family(d, &mx, dc, fws, FW_V4, &on_fw, out);
+	path_family(d, &mx, dc, fws, FW_V6, &on_fw, out);
 	if (!on_fw && owned.len)
 		findings_add(out, SEV_CRITICAL, "inbound.mx-moved", d->name, NULL,
 			     "no MX address of %s is a public address of a configured firewall (%s): mail no longer reaches its mail hosts through them; restore the MX/A records or update the firewall configuration",

@@ -56,7 +56,7 @@ for c in $cmds; do
 done
 # The extraction itself finds options (a broken sed would pass the comparisons empty).
 assert_eq "$(wc -l <check.src | tr -d ' ')" "7" "check's code has seven options"
-assert_eq "$(wc -l <reach.man | tr -d ' ')" "12" "reach's man section has twelve options"
+assert_eq "$(wc -l <reach.man | tr -d ' ')" "13" "reach's man section has thirteen options"
 
 mx --format iptables --version
 assert_rc 0 "the older --format iptables still parses"

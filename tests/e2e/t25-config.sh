@@ -27,6 +27,11 @@ mx -c bad5.yaml --store st snapshot
 assert_rc 3 "unknown firewall format"
 assert_grep "bad5\.yaml:2:5: firewall 'edge': format 'pf' is not one of" err "unknown format named"
 
+printf 'firewalls:\n  - name: edge\n    format: nft\n    file: x\n    role: router\n' >bad6.yaml
+mx -c bad6.yaml --store st snapshot
+assert_rc 3 "unknown firewall role"
+assert_grep "bad6\.yaml:2:5: firewall 'edge': role 'router' is not one of gateway, host" err "unknown role named"
+
 mx -c missing.yaml --store st snapshot
 assert_rc 3 "missing config"
 assert_grep "cannot open 'missing\.yaml'" err "missing file named"

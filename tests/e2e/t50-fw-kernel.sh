@@ -250,7 +250,7 @@ assert_eq "$(probe 203.0.113.50 tcp 25)" "$PUB:25" "topology: the firewall answe
 
 for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-host \
 	 k06-negated k07-userchain k08-multiport k10-hostfw k11-udp k14-ufw k15-docker k16-portmap \
-	 k19-hardening; do
+	 k19-hardening k22-odd-matches; do
 	load_ipt $f.rules || continue
 	case $f in
 	k01*) check $f $f.rules.save tcp:25 tcp:465 ;;
@@ -261,6 +261,7 @@ for f in k01-basic k02-shadow k03-wrong-iface k04-no-established k05-dnat-wrong-
 	k14*) check $f $f.rules.save tcp:25 tcp:587 ;;
 	k16*) check $f $f.rules.save tcp:25 tcp:587 tcp:465 ;;
 	k19*) check $f $f.rules.save tcp:25 tcp:465 ;;
+	k22*) check $f $f.rules.save tcp:25 tcp:465 tcp:587 ;;
 	*) check $f $f.rules.save tcp:25 ;;
 	esac
 done

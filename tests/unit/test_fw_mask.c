@@ -97,6 +97,35 @@ static void test_nft_table(void **state)
 	fw_mask_release(&mk);
 }
 
+/* nft list ruleset text: secrets in comments masked, the site's patterns too. */
+static void test_nft_text(void **state)
+{
+	static const char export[] =
+		"table inet f { # handle 3\n"
+		"\tchain input { # handle 1\n"
+		"\t\ttcp dport 25 counter packets 12 bytes 720 accept comment \"psk s3cret\" # handle 4\n"
+		"\t\tcomment \"community=publ1c TOKEN-77\"\n"
+		"\t}\n}\n";
+	struct strlist pats = STRLIST_INIT;
+	struct fw_mask mk;
+	char *clean;
+
+	sl_push(&pats, "TOKEN-[0-9]+");
+	assert_int_equal(fw_mask_init(&mk, keydir, "host", &pats), 0);
+	clean = fw_export_clean("nft", export, &mk);
+	assert_non_null(clean);
+	assert_null(strstr(clean, "s3cret"));
+	assert_null(strstr(clean, "publ1c"));
+	assert_null(strstr(clean, "TOKEN-77"));
+	assert_null(strstr(clean, "# handle"));
+	assert_non_null(strstr(clean, "packets 0 bytes 0 accept"));
+	assert_non_null(strstr(clean, "psk <masked:"));
+	assert_non_null(strstr(clean, "\ttcp dport 25"));
+	free(clean);
+	fw_mask_release(&mk);
+	sl_release(&pats);
+}
+
 /* mask: patterns: group 1 if any, else the whole match. */
 static void test_site_patterns(void **state)
 {
@@ -154,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iptables_table),
 		cmocka_unit_test(test_nft_table),
+		cmocka_unit_test(test_nft_text),
 		cmocka_unit_test(test_site_patterns),
 		cmocka_unit_test(test_key),
 	};

@@ -334,6 +334,10 @@ static void test_inbound_findings(void **state)
 		"*filter\n:FORWARD DROP [0:0]\n"
 		"-A FORWARD -d 192.0.2.25/32 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
 	static const char no_dnat[] = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+	static const char big_list[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s 64.0.0.0/2 -j DROP\nCOMMIT\n";
 	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
 	struct findings fs = FINDINGS_INIT;
 	struct fw_model m = FW_MODEL_INIT;
@@ -342,13 +346,22 @@ static void test_inbound_findings(void **state)
 	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", fwd, NULL, NULL), 0);
 	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
-	f = find_code(&fs, "inbound.blocked");
-	assert_int_equal(f->sev, SEV_CRITICAL);
-	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.10:25");
-	assert_non_null(strstr(f->message, "198.51.100.0/28"));
+	/* A rule that drops some sources is a blocklist: one info finding for the rule. */
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_string_equal(f->subject, "edge: filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
+	assert_non_null(strstr(f->message, "1 listed network (198.51.100.0/28)"));
 	assert_non_null(strstr(f->message, "firewall/edge.rules"));
 	assert_string_equal(f->evidence, "filter FORWARD #2: -A FORWARD -s 198.51.100.0/28 -j DROP");
 	assert_int_equal(fs.n, 1);
+	findings_release(&fs);
+	fw_model_release(&m);
+
+	/* A list covering a quarter of the address space is a warning. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", big_list, NULL, NULL), 0);
+	assert_int_equal(fw_check_inbound(&m, "edge", &q, "192.0.2.25:25", &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_WARNING);
 	findings_release(&fs);
 	fw_model_release(&m);
 
@@ -371,6 +384,106 @@ static void test_inbound_findings(void **state)
 	find_code(&fs, "inbound.no-dnat");
 	assert_int_equal(fw_check_inbound(&m, "edge", &q, "mail", &fs), -1);
 	findings_release(&fs);
+	fw_model_release(&m);
+}
+
+/* Two mail hosts: an address forwarded to either is right; elsewhere is named. */
+static void test_inbound_several_hosts(void **state)
+{
+	static const char text[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -d 203.0.113.26 -p tcp --dport 25 -j DNAT --to-destination 10.20.0.26\n"
+		"-A PREROUTING -d 203.0.113.27 -p tcp --dport 25 -j DNAT --to-destination 10.20.0.27\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n";
+	const char *hosts[] = { "10.20.0.25", "10.20.0.26:25" };
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
+	struct fw_addrset reached[2] = { FW_ADDRSET_INIT, FW_ADDRSET_INIT };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	const struct finding *f;
+
+	(void)state;
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	assert_int_equal(fw_ip_parse("203.0.113.26", &q.to, &q.fam), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, &fs), 0);
+	assert_int_equal(fs.n, 0);
+	assert_true(fw_as_empty(&reached[0]));
+	assert_false(fw_as_empty(&reached[1]));
+
+	assert_int_equal(fw_ip_parse("203.0.113.27", &q.to, &q.fam), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.dnat-wrong-target");
+	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.27:25");
+	assert_non_null(strstr(f->message, "to 10.20.0.27:25, not to a mail host (10.20.0.25:25, 10.20.0.26:25)"));
+	assert_non_null(strstr(f->evidence, "nat PREROUTING #2"));
+	findings_release(&fs);
+	fw_as_release(&reached[0]);
+	fw_as_release(&reached[1]);
+	fw_model_release(&m);
+}
+
+/*
+ * An undecided match is followed both ways: the answer is unknown only
+ * where what the rule does and what follows it differ.
+ */
+static void test_both_branches(void **state)
+{
+	static const char agree[] =
+		"*filter\n:INPUT DROP [0:0]\n-F INPUT\n-Z\n-X\n"
+		"-A INPUT -m mark --mark 0x1 -j ACCEPT\n"
+		"-A INPUT -p tcp --tcp-option 64 -j DROP\n"
+		"-A INPUT -p tcp --dport 25 -m limit --limit 5/min -j ACCEPT\nCOMMIT\n";
+	static const char differ[] =
+		"*filter\n:INPUT DROP [0:0]\n"
+		"-A INPUT -s 198.51.100.0/24 -m mark --mark 0x1 -j ACCEPT\n"
+		"-A INPUT -s 198.51.100.0/25 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	static const char flushed[] =
+		"*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 25 -j ACCEPT\n-F INPUT\nCOMMIT\n";
+	static const char notrack[] =
+		"*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 25 -j CT --notrack\n"
+		"-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n";
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .to_local = true };
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_verdict v;
+	fw_u128 a;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", agree, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_ALLOWED);
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", differ, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_UNKNOWN);
+	/* 198.51.100.0/25 is accepted either way; only the other half is unknown. */
+	assert_int_equal(fw_ip_parse("198.51.100.1", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.allowed, a));
+	assert_int_equal(fw_ip_parse("198.51.100.200", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.unknown, a));
+	assert_int_equal(fw_ip_parse("192.0.2.1", &a, &fam), 0);
+	assert_true(fw_as_contains(&v.blocked, a));
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", flushed, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_BLOCKED);   /* -F INPUT dropped the accept */
+	fw_verdict_release(&v);
+	fw_model_release(&m);
+
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", notrack, NULL, NULL), 0);
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_UNKNOWN);   /* no conntrack: unknown */
+	fw_verdict_release(&v);
+	q.port = 587;
+	fw_reach(&m, &q, &v);
+	assert_int_equal(v.verdict, FW_VERDICT_ALLOWED);   /* a CT helper decides nothing */
+	fw_verdict_release(&v);
 	fw_model_release(&m);
 }
 
@@ -491,6 +604,8 @@ int main(void)
 		cmocka_unit_test(test_ipset_reach),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
+		cmocka_unit_test(test_inbound_several_hosts),
+		cmocka_unit_test(test_both_branches),
 		cmocka_unit_test(test_egress_findings),
 		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};

@@ -1,0 +1,92 @@
+# The mail path of a real network, in check: primary and backup MX on two
+# internal hosts behind an iptables edge (fail2ban chain, source NAT), and
+# the primary's own nftables firewall (role: host). The intact world
+# checks clean but for the blocklist; each single break gives exactly the
+# one finding of the link it breaks.
+. "$TOP/tests/lib.sh"
+world_start
+# The address the mail hosts leave with (192.0.2.25, mx1, in SPF through
+# "mx") has a PTR that resolves back. 192.0.2.27 is the edge's too, with a
+# PTR that resolves back, but outside SPF.
+printf '27\tIN PTR relay.example.com.\n' >>zones/2.0.192.in-addr.arpa.zone
+printf 'relay\tIN A 192.0.2.27\n' >>zones/example.com.zone
+world_reload
+mkdir exports
+cat >>mxaudit.yaml <<YAML
+    mail_hosts: [10.20.0.25, 10.20.0.26]
+firewalls:
+  - name: edge
+    format: iptables
+    file: exports/edge.rules
+    public_ips: [192.0.2.25, 192.0.2.26, 192.0.2.27]
+    outside_ifaces: [eth0]
+    inside_ifaces: [eth1]
+  - name: mx1host
+    role: host
+    format: nft
+    file: exports/host.nft
+    public_ips: [10.20.0.25]
+    outside_ifaces: [eth0]
+YAML
+$MXAUDIT init --store st >/dev/null
+
+# variant NAME EDGE-SED HOST-SED: write both exports, snapshot, check;
+# ./codes gets the path's finding codes, one a line, with repeats.
+variant() {
+	sed "$2" "$FIXTURES/path/edge.rules" >exports/edge.rules
+	sed "$3" "$FIXTURES/path/host.nft" >exports/host.nft
+	$MXAUDIT --store st --dns-server "$DNS" snapshot >/dev/null 2>&1
+	mx --store st check --format json
+	grep -o '"code": "[a-z.-]*"' out | sed 's/.*"\([a-z.-]*\)"$/\1/' |
+		grep -E '^(inbound|egress|outbound)\.' | sort | tr '\n' ' ' >codes
+	echo "# $1: $(cat codes)"
+}
+
+variant good '' ''
+assert_eq "$(cat codes)" "inbound.blocklist " "the intact world has only the blocklist finding"
+grep -B1 '"code": "inbound.blocklist"' out >sev
+assert_grep '"severity": "info"' sev "a fail2ban chain is info"
+assert_grep '"subject": "edge: chain filter f2b-postfix"' out "the blocklist finding names the chain"
+assert_grep 'from 3 listed networks' out "and counts its networks"
+
+variant dnat-moved 's/10\.20\.0\.26:25$/10.20.0.27:25/' ''
+assert_eq "$(cat codes)" "inbound.blocklist inbound.dnat-wrong-target " "the backup MX forwarded to a third host: inbound.dnat-wrong-target"
+assert_grep 'to 10\.20\.0\.27:25, not to a mail host \(10\.20\.0\.25:25, 10\.20\.0\.26:25\)' out "the finding names the host reached and the mail hosts"
+
+variant forward-removed '/-d 10\.20\.0\.26\/32 -i eth0/d' ''
+assert_eq "$(cat codes)" "inbound.blocked inbound.blocklist " "the FORWARD accept to the backup removed: inbound.blocked"
+assert_grep 'filter FORWARD policy DROP' out "naming the policy that drops it"
+
+variant host-drops-25 '' 's/tcp dport { 25, 587 } accept/tcp dport { 587 } accept/'
+assert_eq "$(cat codes)" "inbound.blocked inbound.blocklist " "the host firewall drops tcp/25: inbound.blocked"
+assert_grep 'mx1host: tcp/25 to 10\.20\.0\.25:25' out "on the host firewall, for the mail host"
+assert_grep 'inet filter input policy DROP' out "naming the host firewall's policy"
+
+variant f2b-bans-everyone 's/^-A f2b-postfix -j RETURN/-A f2b-postfix -j REJECT/' ''
+assert_eq "$(cat codes)" "inbound.blocked " "fail2ban banning everyone is one inbound.blocked for both MX addresses"
+assert_grep '"evidence": "filter f2b-postfix #4: -A f2b-postfix -j REJECT' out "naming the rule that bans everyone"
+assert_no_grep 'inbound\.blocklist' out "and no blocklist finding"
+
+# Outbound identity: the address mail leaves the edge with.
+variant snat-outside-spf 's/--to-source 192\.0\.2\.25$/--to-source 192.0.2.27/' ''
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-authorized " "SNAT to an address outside SPF: outbound.not-authorized, once for both mail hosts"
+assert_grep '"subject": "edge: tcp/25 leaves as 192\.0\.2\.27"' out "naming the address receivers see"
+assert_grep 'SPF of example\.com gives fail' out "and the SPF result"
+assert_grep '"evidence": "nat POSTROUTING #1: -A POSTROUTING -s 10\.20\.0\.0/24 -o eth0 -j SNAT --to-source 192\.0\.2\.27"' out "and the SNAT rule"
+
+variant snat-elsewhere 's/--to-source 192\.0\.2\.25$/--to-source 198.51.100.99/' ''
+assert_grep 'outbound\.not-translated' codes "SNAT to an address that is not the edge's: outbound.not-translated"
+assert_no_grep 'outbound\.not-authorized|outbound\.no-fcrdns' codes "and nothing is judged of an address replies never reach"
+
+variant no-snat '/-j SNAT/d' ''
+assert_grep 'outbound\.not-translated' codes "no SNAT: outbound.not-translated"
+assert_grep 'no source NAT: it leaves with the source 10\.20\.0\.25' out "saying which source it leaves with"
+
+cp zones/2.0.192.in-addr.arpa.zone ptr.zone
+sed -i '/^25	IN PTR/d' zones/2.0.192.in-addr.arpa.zone
+world_reload
+variant ptr-missing '' ''
+assert_eq "$(cat codes)" "inbound.blocklist outbound.no-fcrdns " "no PTR for the SNAT address: outbound.no-fcrdns"
+assert_grep 'leaves firewall .edge. as 192\.0\.2\.25, which has no PTR record' out "naming the address"
+cp ptr.zone zones/2.0.192.in-addr.arpa.zone
+world_reload
