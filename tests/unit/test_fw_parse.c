@@ -56,9 +56,10 @@ static void test_iptables_save(void **state)
 	assert_int_equal(c->rules[1].m[0].kind, FW_M_SADDR);
 	c = fw_model_chain(&m, "filter", "MAILIN");
 	assert_int_equal(c->hook, FW_HOOK_NONE);
-	/* -m limit is not modelled: kept as an unsupported match, LOG goes on. */
-	assert_int_equal(c->rules[0].m[0].kind, FW_M_UNSUPPORTED);
-	assert_string_equal(c->rules[0].m[0].what, "-m limit --limit 5/min");
+	/* -m limit is a rate match (a first packet passes it), LOG goes on. */
+	assert_int_equal(c->rules[0].m[0].kind, FW_M_RATE);
+	assert_false(c->rules[0].m[0].neg);
+	assert_string_equal(c->rules[0].m[0].what, "5/min");
 	assert_int_equal(c->rules[0].target, FW_T_NONE);
 	fw_model_release(&m);
 }
@@ -171,7 +172,7 @@ static void test_nft_json(void **state)
 	assert_int_equal(c->rules[1].target, FW_T_JUMP);
 	assert_string_equal(c->rules[1].text, "--match-set relays src -p tcp --dport 25,465:587 -j mail");
 	c = fw_model_chain(&m, "inet f", "mail");
-	assert_int_equal(c->rules[0].m[1].kind, FW_M_UNSUPPORTED);
+	assert_int_equal(c->rules[0].m[1].kind, FW_M_RATE);   /* limit rate 10/second */
 	fw_model_release(&m);
 }
 
