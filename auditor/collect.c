@@ -401,9 +401,10 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
 	e->done = true;
-	drop_out_of_zone(e);
 	if (LK_IS_TEMPORARY(e->res.state) && w)
 		use_last_good(w->d, e);
+	/* Last good data too: a chain is followed the same way whichever answered. */
+	drop_out_of_zone(e);
 	e->waiters = NULL;
 	while (w) {
 		struct waiter *next = w->next;

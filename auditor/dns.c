@@ -434,6 +434,32 @@ static int read_answer(const uint8_t *wire, size_t len, size_t *pos, unsigned an
 }
 
 /*
+ * Where the record at p ends, by its owner name and RDLENGTH; 0 if the
+ * packet ends first.
+ */
+static size_t record_end(const uint8_t *wire, size_t len, size_t p)
+{
+	for (;;) {   /* the owner name: labels, ended by a root label or a pointer */
+		if (p >= len)
+			return 0;
+		if ((wire[p] & 0xc0) == 0xc0) {
+			p += 2;
+			break;
+		}
+		if (wire[p] & 0xc0)
+			return 0;
+		if (!wire[p]) {
+			p++;
+			break;
+		}
+		p += (size_t)wire[p] + 1;
+	}
+	if (p + 10 > len || p + 10 + read_u16(wire + p + 8) > len)
+		return 0;
+	return p + 10 + read_u16(wire + p + 8);
+}
+
+/*
  * Step over n records of the authority or additional section without
  * decoding them: their contents are never used, but a header that counts
  * more records than the packet holds makes the reply malformed (-1).
@@ -442,26 +468,9 @@ static int skip_records(const uint8_t *wire, size_t len, size_t *pos, unsigned n
 {
 	size_t p = *pos;
 
-	for (unsigned i = 0; i < n; i++) {
-		for (;;) {   /* the owner name: labels, ended by a root label or a pointer */
-			if (p >= len)
-				return -1;
-			if ((wire[p] & 0xc0) == 0xc0) {
-				p += 2;
-				break;
-			}
-			if (wire[p] & 0xc0)
-				return -1;
-			if (!wire[p]) {
-				p++;
-				break;
-			}
-			p += (size_t)wire[p] + 1;
-		}
-		if (p + 10 > len || p + 10 + read_u16(wire + p + 8) > len)
+	for (unsigned i = 0; i < n; i++)
+		if (!(p = record_end(wire, len, p)))
 			return -1;
-		p += 10 + read_u16(wire + p + 8);
-	}
 	*pos = p;
 	return 0;
 }

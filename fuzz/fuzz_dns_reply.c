@@ -111,7 +111,7 @@ static bool ref_question_matches(const ldns_pkt *pkt, const char *name, int qtyp
  * Keep the answer records that belong to the query: at qname, or at a
  * name a CNAME in the chain points to. Anything else is not ours to trust.
  */
-static void ref_collect_answer(ldns_pkt *pkt, const char *name,
+static void ref_collect_answer(ldns_pkt *pkt, const char *name, int qtype,
 			   struct rr **rrs, size_t *nrr)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
@@ -120,10 +120,13 @@ static void ref_collect_answer(ldns_pkt *pkt, const char *name,
 	struct rr *v = xcalloc(n ? n : 1, sizeof(*v));
 	ldns_buffer *buf = ldns_buffer_new(512);
 
-	for (size_t i = 0; buf && i < n; i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) != LDNS_RR_TYPE_RRSIG &&
+	/* Only the asked type and CNAMEs answer the question. */
+	for (size_t i = 0; buf && i < n; i++) {
+		ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(an, i));
+		if (((int)t == qtype || t == LDNS_RR_TYPE_CNAME) &&
 		    !ref_rr_from_ldns(ldns_rr_list_rr(an, i), buf, &v[all]))
 			all++;
+	}
 	ldns_buffer_free(buf);
 	sl_push_owned(&chain, name_abs(name));
 	/* Chains are short; a few passes pick up out-of-order CNAMEs. */
@@ -149,6 +152,52 @@ static void ref_collect_answer(ldns_pkt *pkt, const char *name,
 	}
 	*rrs = v;
 	*nrr = keep;
+}
+
+/* One owner name's wire length at p (labels, then a root label or a pointer); 0 if cut. */
+static size_t ref_name_len(const uint8_t *w, size_t len, size_t p)
+{
+	size_t start = p;
+
+	while (p < len) {
+		if (w[p] >= 0xc0)
+			return p + 2 <= len ? p + 2 - start : 0;
+		if (w[p] >= 0x40)
+			return 0;
+		if (!w[p])
+			return p + 1 - start;
+		p += (size_t)w[p] + 1;
+	}
+	return 0;
+}
+
+/*
+ * Every authority and additional record the header counts is there: the
+ * answer section read record by record as ldns reads it, then the rest
+ * walked by the lengths alone.
+ */
+static bool ref_sections_fit(const uint8_t *w, size_t len, ldns_pkt *pkt)
+{
+	size_t p = 12, n = (size_t)(w[8] << 8 | w[9]) + (size_t)(w[10] << 8 | w[11]);
+	size_t l = ref_name_len(w, len, p);
+	bool ok = l && p + l + 4 <= len;
+
+	p += l + 4;
+	for (size_t i = 0; ok && i < ldns_pkt_ancount(pkt); i++) {
+		ldns_rr *rr = NULL;
+		ok = ldns_wire2rr(&rr, w, len, &p, LDNS_SECTION_ANSWER) == LDNS_STATUS_OK;
+		ldns_rr_free(rr);
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		l = ref_name_len(w, len, p);
+		ok = l && p + l + 10 <= len;
+		if (ok) {
+			size_t rd = (size_t)(w[p + l + 8] << 8 | w[p + l + 9]);
+			ok = p + l + 10 + rd <= len;
+			p += l + 10 + rd;
+		}
+	}
+	return ok;
 }
 
 static int ref_dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
@@ -178,6 +227,10 @@ static int ref_dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 		free(copy);
 	if (st != LDNS_STATUS_OK)
 		return -1;
+	if (!ref_sections_fit(wire, len, pkt)) {
+		ldns_pkt_free(pkt);
+		return -1;
+	}
 	if (ldns_pkt_id(pkt) != id || !ldns_pkt_qr(pkt) ||
 	    !ref_question_matches(pkt, name, qtype)) {
 		ldns_pkt_free(pkt);
@@ -186,7 +239,7 @@ static int ref_dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 	*tc = ldns_pkt_tc(pkt);
 	rc = ldns_pkt_get_rcode(pkt);
 	if (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN)
-		ref_collect_answer(pkt, name, rrs, nrr);
+		ref_collect_answer(pkt, name, qtype, rrs, nrr);
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		*state = LK_NXDOMAIN;
 	else if (rc != LDNS_RCODE_NOERROR)
