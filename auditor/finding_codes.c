@@ -54,6 +54,7 @@ static const char *const codes[] = {
 	"fw.port-opened",
 	"fw.unreadable",
 	"inbound.blocked",
+	"inbound.blocklist",
 	"inbound.dnat-wrong-target",
 	"inbound.mx-moved",
 	"inbound.no-dnat",
