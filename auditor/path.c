@@ -82,22 +82,30 @@ static int host_family(const char *spec, fw_u128 *ip)
 	return fw_ip_parse(buf, ip, &fam) ? 0 : fam;
 }
 
+void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_query *q)
+{
+	const struct firewall_conf *c = p->conf;
+
+	memset(q, 0, sizeof(*q));
+	q->fam = fam;
+	q->proto = 6;
+	q->to = to;
+	q->port = 25;
+	q->in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
+	q->out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
+	q->local = &p->local[fam - 1];
+	q->to_local = true;
+}
+
 /* tcp/25 to one public address of one firewall, and the way out of its mail hosts. */
 static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 			  const struct domain_conf *dc, struct findings *out)
 {
 	const struct firewall_conf *c = p->conf;
-	struct fw_query q = { 0 };
+	struct fw_query q;
 	bool inbound_done = false;
 
-	q.fam = fam;
-	q.proto = 6;
-	q.to = to;
-	q.port = 25;
-	q.in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
-	q.out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
-	q.local = &p->local[fam - 1];
-	q.to_local = true;
+	path_inbound_query(p, to, fam, &q);
 	for (size_t i = 0; i < dc->mail_hosts.n; i++) {
 		fw_u128 host;
 		if (host_family(dc->mail_hosts.v[i], &host) != fam)
