@@ -11,6 +11,7 @@
 #include "util.h"
 #include "pathview.h"
 #include "prom.h"
+#include "impact.h"
 
 /* A label value: backslash, double quote and newline escaped. */
 static void label(FILE *out, const char *s)
@@ -110,4 +111,36 @@ void prom_write(FILE *out, const struct prom_input *in)
 	head(out, "mxaudit_lookups_failed", "Lookups of the snapshot that failed temporarily (SERVFAIL or timeout).");
 	fprintf(out, "mxaudit_lookups_failed %zu\n", failed_lookups(in->snap));
 	reachable(out, in);
+}
+
+void prom_snapshot(FILE *out, const struct snapshot *s, const struct config *cfg, time_t taken)
+{
+	struct policy_set ps = POLICY_SET_INIT;
+	struct impact_opts o = { .cfg = cfg, .policies = &ps, .now = time(NULL) };
+	struct impact_list l = { NULL, 0, 0 };
+	struct path_fws fws = { 0 };
+	struct prom_input in = { s, cfg, &fws, NULL, NULL, 0, taken, 0 };
+	const struct finding **fs;
+	const char **scopes;
+
+	if (impact_load_policies(cfg, &ps) < 0)
+		in.state = 3;
+	impact_findings(s, &o, &l);
+	path_fws_load(cfg, s, &fws);
+	fs = xcalloc(l.n + 1, sizeof(*fs));
+	scopes = xcalloc(l.n + 1, sizeof(*scopes));
+	for (size_t i = 0; i < l.n; i++, in.n++) {
+		fs[i] = &l.v[i].f;
+		scopes[i] = l.v[i].scope;
+		if (in.state < 3 && (int)l.v[i].f.sev > in.state)
+			in.state = (int)l.v[i].f.sev;
+	}
+	in.fs = fs;
+	in.scopes = scopes;
+	prom_write(out, &in);
+	free(fs);
+	free(scopes);
+	path_fws_release(&fws);
+	impact_list_release(&l);
+	policy_set_release(&ps);
 }

@@ -28,5 +28,12 @@ struct prom_input {
 
 /* prom.c */
 void prom_write(FILE *out, const struct prom_input *in);
+struct policy_set;
+/*
+ * The metrics of snapshot s judged as the other commands judge it (cfg's
+ * policies and firewalls; cfg may be NULL); mxaudit_state is the worst
+ * finding's level: 0, 1 or 2. For drift.
+ */
+void prom_snapshot(FILE *out, const struct snapshot *s, const struct config *cfg, time_t taken);
 
 #endif

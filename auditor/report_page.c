@@ -156,3 +156,31 @@ int report_page_write(const struct report_page *p, const char *path)
 	free(tmp);
 	return r;
 }
+
+int report_page_tempfile(struct store *s, const char *from, const char *to,
+			 const struct config *cfg, char **path)
+{
+	const char *dir = getenv("TMPDIR");
+	struct policy_set ps = POLICY_SET_INIT;
+	struct report_page p = { 0 };
+	int fd, r = -1;
+
+	*path = xasprintf("%s/mxaudit-report-XXXXXX.html", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemps(*path, 5)) < 0) {
+		error("cannot create '%s': %s", *path, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (impact_load_policies(cfg, &ps) == 0 && report_page_load(s, from, to, cfg, &ps, &p) == 0)
+		r = report_page_write(&p, *path);
+	if (r)
+		unlink(*path);
+out:
+	if (r) {
+		free(*path);
+		*path = NULL;
+	}
+	report_page_release(&p);
+	policy_set_release(&ps);
+	return r;
+}

@@ -61,6 +61,14 @@ enum severity report_page_worst(const struct report_page *p, bool *any);
  */
 int report_page_write(const struct report_page *p, const char *path);
 
+/*
+ * The page of the change from (NULL: none) to `to`, written to a new
+ * temporary file whose path goes to *path (the caller unlinks and frees
+ * it). For `drift --exec`. Returns 0 or -1 (printed).
+ */
+int report_page_tempfile(struct store *s, const char *from, const char *to,
+			 const struct config *cfg, char **path);
+
 /* render_html.c */
 void render_page(FILE *out, const struct report_page *p);
 /* render_path.c */

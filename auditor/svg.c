@@ -64,11 +64,8 @@ const char *link_state_mark(enum link_state st)
 
 void svg_open(FILE *out, const char *cls, int w, int h, const char *title, const char *desc)
 {
-	static unsigned seq;   /* ids unique in the page, the same on every run */
-
-	seq++;
-	fprintf(out, "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
-		"aria-labelledby=\"svgt%u\"><title id=\"svgt%u\">", cls, w, h, seq, seq);
+	/* The first <title> child is the drawing's accessible name. */
+	fprintf(out, "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", cls, w, h);
 	html_esc(out, title);
 	fputs("</title>", out);
 	if (desc) {
