@@ -181,8 +181,8 @@ static void tree(FILE *out, const struct domain_snap *d, struct spf_node *v, siz
 		html_esc(out, v[i].via ? v[i].via : d->name);
 		fputs("</code>: <code>", out);
 		html_esc(out, v[i].rec->outcome);
-		fprintf(out, "</code>, %u lookups here, %u in this branch, %u void", v[i].own,
-			v[i].total, v[i].own_voids);
+		fprintf(out, "</code>, %u lookup%s here, %u in this branch, %u void", v[i].own,
+			v[i].own == 1 ? "" : "s", v[i].total, v[i].own_voids);
 		if (v[i].decides.len) {
 			fputs("; decides ", out);
 			html_esc(out, v[i].decides.buf);
