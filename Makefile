@@ -81,7 +81,7 @@ DOCDIR     ?= $(PREFIX)/share/doc/mxaudit
 SYSCONFDIR ?= /etc
 INSTALL    ?= install
 DOC_FILES  := examples/mxaudit.yaml policies/README.md policies/example.com.yaml
-UNITS      := mxaudit-drift.service mxaudit-drift.timer
+UNITS      := mxaudit-drift.service mxaudit-drift.timer mxaudit-metrics.service mxaudit-metrics.timer
 
 install: mxaudit
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/policies

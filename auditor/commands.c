@@ -134,7 +134,7 @@ const char global_help[] =
 	"  --auth-port PORT       port of authoritative servers (default 53)\n"
 	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
 	"  --format FMT           output format: text, json; markdown and nagios for\n"
-	"                         check, diff and drift\n"
+	"                         check, diff and drift; prometheus for check and drift\n"
 	"  -q, --quiet            only errors\n"
 	"  -v, --verbose          more detail; repeat for more\n"
 	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"

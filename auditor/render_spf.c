@@ -121,7 +121,7 @@ static void budget(FILE *out, unsigned used, const char *domain)
 	unsigned shown = used > 14 ? 14 : used;
 	char *title = xasprintf("SPF lookup budget of %s: %u of %d DNS lookups", domain, used,
 				SPF_MAX_LOOKUPS);
-	int unit = 48;
+	int unit = 62;
 
 	svg_open(out, "bar", 14 * unit + 20, 46, title, used > SPF_MAX_LOOKUPS ?
 		 "Over the limit: receivers return permerror and SPF fails." : "Within the limit.");

@@ -118,6 +118,28 @@ assert_grep '^mxaudit_findings\{domain="example.com",severity="critical",code="i
 assert_grep '^mxaudit_state 2$' out "broken-dnat: state 2"
 cp "$FIXTURES/path/good.rules" exports/edge.rules
 
+# The metrics unit's command, as systemd would run it (its $$ is the shell's $).
+mkdir -p etc/mxaudit collector
+cp mxaudit.yaml etc/mxaudit/
+sed -n "s|^ExecStart=/bin/sh -c '\(.*\)'\$|\1|p" "$TOP/examples/mxaudit-metrics.service" |
+	sed "s|@BINDIR@|$TOP|; s|@SYSCONFDIR@|$SCRATCH/etc|; s/\\$\\$/\\$/g" >unit.sh
+COLLECTOR="$SCRATCH/collector" MXAUDIT_STORE="$SCRATCH/st" sh unit.sh
+assert_eq "$?" 0 "the metrics unit's command publishes a critical state without failing"
+promtool check metrics <collector/mxaudit.prom >promtool.out 2>&1
+assert_eq "$?$(cat promtool.out)" 0 "the collector's file passes promtool"
+assert_eq "$(ls collector)" "mxaudit.prom" "and no temporary file is left"
+COLLECTOR="$SCRATCH/collector" MXAUDIT_STORE="$SCRATCH/nostore" sh unit.sh 2>/dev/null
+assert_eq "$?" 3 "when check cannot run, the unit fails"
+assert_grep '^mxaudit_state 2$' collector/mxaudit.prom "and the previous file stays"
+assert_eq "$(ls collector)" "mxaudit.prom" "without a temporary file"
+if command -v systemd-analyze >/dev/null; then
+	mkdir units
+	sed "s|@BINDIR@|$TOP|; s|@SYSCONFDIR@|/etc|" "$TOP/examples/mxaudit-metrics.service" >units/mxaudit-metrics.service
+	cp "$TOP/examples/mxaudit-metrics.timer" units/
+	(cd units && systemd-analyze verify --man=no ./mxaudit-metrics.service ./mxaudit-metrics.timer) >verify.out 2>&1
+	assert_eq "$?$(grep -v '^$' verify.out | head -5)" 0 "systemd-analyze verify accepts the metrics units"
+fi
+
 # 3. A broken SPF include: the relay is authorized through it.
 sed -i 's/include:_spf\.example\.net/include:_spf.gone.example.net/' zones/example.com.zone
 world_reload
@@ -206,3 +228,10 @@ assert_grep "'nosuch.example' is neither a snapshot nor a domain" err "is named"
 mx --store st report healthy
 assert_rc 3 "report without -o"
 assert_grep 'usage: mxaudit report' err "prints the usage"
+mx report --help
+assert_grep '^  -o, --output FILE' out "report --help documents -o"
+assert_grep '^  --since WHEN' out "and --since"
+mx check --help
+assert_grep 'prometheus' out "check --help names the prometheus format"
+mx --store st diff --format prometheus
+assert_rc 3 "--format prometheus is refused where it means nothing"
