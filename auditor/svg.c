@@ -7,21 +7,43 @@
 
 #include "svg.h"
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+		   (*s & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (n == 2 && *s < 0xc2)
+		return 0;          /* overlong */
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void html_esc(FILE *out, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; p && *p; p += n) {
+		n = utf8_len(p);
+		switch (*p) {
 		case '&': fputs("&amp;", out); break;
 		case '<': fputs("&lt;", out); break;
 		case '>': fputs("&gt;", out); break;
 		case '"': fputs("&quot;", out); break;
 		case '\'': fputs("&#39;", out); break;
 		default:
-			/* Control characters from outside text would make the page invalid. */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', out);
+			/*
+			 * Control characters and bytes that are not UTF-8 (an
+			 * export's comment, a TXT record) would make the page
+			 * invalid: each becomes one '?'.
+			 */
+			if (!n || (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+				fputc('?', out), n = 1;
 			else
-				fputc(*s, out);
+				fwrite(p, 1, n, out);
 		}
 	}
 }
