@@ -88,6 +88,8 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 		return usage_error("check", "give REV or --at, not both");
 	if (o->live && (o->proposed_zones.n || o->proposed_fws.n))
 		return usage_error("check", "a proposed change is checked against a stored snapshot, not --live");
+	if (ctx->format == FMT_PROMETHEUS && (o->proposed_zones.n || o->proposed_fws.n))
+		return usage_error("check", "--format prometheus gives the metrics of a snapshot, not of a proposed change");
 	return 0;
 }
 

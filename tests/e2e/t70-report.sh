@@ -235,3 +235,5 @@ mx check --help
 assert_grep 'prometheus' out "check --help names the prometheus format"
 mx --store st diff --format prometheus
 assert_rc 3 "--format prometheus is refused where it means nothing"
+mx --store st check --format prometheus --proposed-zone example.com=zones/example.com.zone
+assert_rc 3 "--format prometheus is refused for a proposed change"
