@@ -123,8 +123,10 @@ static void fw_links(const struct path_fw *p, const char *addr, const struct str
 		if ((f = find(fs, n, "inbound.no-dnat", subject)) ||
 		    (f = find(fs, n, "inbound.dnat-wrong-target", subject)))
 			set_finding(&r->l[PV_FW_NAT], LINK_BROKEN, f);
+		else if (!r->nat && (f = find(fs, n, "inbound.unknown", subject)))
+			set_finding(&r->l[PV_FW_NAT], LINK_UNKNOWN, f);
 		else if (!r->nat)
-			set(&r->l[PV_FW_NAT], LINK_OK, NULL, xstrdup("the port-forward is in place"));
+			set(&r->l[PV_FW_NAT], LINK_OK, NULL, xstrdup("no finding: the port-forward is in place"));
 		if ((f = find(fs, n, "inbound.blocked", subject)) ||
 		    (f = find(fs, n, "inbound.reply-blocked", subject)))
 			set_finding(&r->l[PV_NAT_FILTER], LINK_BROKEN, f);

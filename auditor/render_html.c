@@ -136,8 +136,9 @@ static void header(FILE *out, const struct report_page *p)
 		sev_span(out, worst);
 	else
 		fputs("<span class=\"st-ok\">\u2713 ok</span>", out);
-	fprintf(out, " (the findings of the %s snapshot)</dd>\n<dt>Findings</dt><dd>%zu critical, "
-		"%zu warning, %zu info</dd>\n", p->have_from || p->window ? "later" : "",
+	fprintf(out, " (%s)</dd>\n<dt>Findings</dt><dd>%zu critical, "
+		"%zu warning, %zu info</dd>\n", p->have_from || p->window ?
+		"the findings of the later snapshot" : "the findings of the snapshot",
 		counts[SEV_CRITICAL], counts[SEV_WARNING], counts[SEV_INFO]);
 	if (p->have_from || p->window)
 		fprintf(out, "<dt>The change</dt><dd>%zu stored change%s; introduced %zu critical, "
@@ -155,7 +156,7 @@ static void header(FILE *out, const struct report_page *p)
 	      "<span class=\"sev-info\">\u25cf info</span>.</p></header>\n", out);
 }
 
-/* The domains, worst first as in check, with a link to each section. */
+/* The domains with their worst severity, each linked to its section. */
 static void contents(FILE *out, const struct report_page *p)
 {
 	fputs("<nav><h2>Domains</h2><ul>\n", out);

@@ -210,6 +210,12 @@ mx -c ten.yaml --store st10 report --since "@$t0" -o incident.html
 assert_rc 2 "report of the window: d7's +all remains (critical)"
 page incident incident.html
 assert_eq "$(grep -c '<section><h2 id="d-d[0-9].example">' incident.html)" 10 "incident: ten domain sections"
+# Printed: Chromium makes a PDF of it, with JavaScript and the network as for the screenshots.
+timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	--disable-component-update --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$SCRATCH/.chromium" \
+	--no-pdf-header-footer --print-to-pdf="$SCRATCH/incident.pdf" "file://$SCRATCH/incident.html" >/dev/null 2>&1
+pages=$(grep -ao '/Count [0-9]*' incident.pdf 2>/dev/null | sort -k2 -n | tail -1 | cut -d' ' -f2)
+[ "${pages:-0}" -ge 2 ] && ok "incident: the page prints ($pages pages of PDF)" || notok "incident: no printout (${pages:-0} pages)"
 jq -r '.marks[]' incident-1280.json | sort | uniq -c | sed 's/^ *//' | tr '\n' ';' >marks
 echo "# marks: $(cat marks)"
 assert_grep '2 mark critical resolved\|rect' marks "incident: d3's resolved critical is a hollow square (and the legend's)"
@@ -237,3 +243,6 @@ mx --store st diff --format prometheus
 assert_rc 3 "--format prometheus is refused where it means nothing"
 mx --store st check --format prometheus --proposed-zone example.com=zones/example.com.zone
 assert_rc 3 "--format prometheus is refused for a proposed change"
+mx -c ten.yaml --store st10 report --until "@$t0" -o until.html
+assert_rc 1 "--until alone: the window from the first snapshot to the one in force then"
+assert_grep '<dt>To</dt><dd><code>[0-9a-f]{12}</code> tag <code>before</code>' until.html "its later snapshot is the baseline"
