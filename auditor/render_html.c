@@ -51,10 +51,12 @@ static const char style[] =
 	".sev-info{color:var(--info)}.st-ok{color:var(--ok);font-weight:600}.st-unknown{color:var(--unknown);font-weight:600}\n"
 	".add{color:#116329}.del{color:#82071e}\n"
 	"ul.links{padding-left:1.2rem}ul.links li{margin:.15rem 0}\n"
-	"@media (max-width:40rem){table.find thead{display:none}table.find tr{display:block;border:1px solid #d0d7de;"
+	".fig{overflow-x:auto;max-width:100%}\n"
+	"@media (max-width:40rem){svg.path,svg.spf{min-width:44rem}"
+	"table.find thead{display:none}table.find tr{display:block;border:1px solid #d0d7de;"
 	"margin:.4rem 0}table.find td{display:block;border:0}table.find td::before{content:attr(data-h) \": \";"
 	"font-weight:600}}\n"
-	"@media print{body{max-width:none}*{print-color-adjust:exact;-webkit-print-color-adjust:exact}"
+	"@media print{body{max-width:none}.fig{overflow:visible}svg{min-width:0!important}*{print-color-adjust:exact;-webkit-print-color-adjust:exact}"
 	"h2{break-before:auto}svg{break-inside:avoid}}\n";
 
 static const char *sev_mark(enum severity s)

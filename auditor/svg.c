@@ -87,7 +87,9 @@ const char *link_state_mark(enum link_state st)
 void svg_open(FILE *out, const char *cls, int w, int h, const char *title, const char *desc)
 {
 	/* The first <title> child is the drawing's accessible name. */
-	fprintf(out, "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", cls, w, h);
+	/* The frame lets a phone swipe a wide drawing instead of shrinking it. */
+	fprintf(out, "<div class=\"fig\"><svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\"><title>",
+		cls, w, h);
 	html_esc(out, title);
 	fputs("</title>", out);
 	if (desc) {
@@ -100,7 +102,7 @@ void svg_open(FILE *out, const char *cls, int w, int h, const char *title, const
 
 void svg_close(FILE *out)
 {
-	fputs("</svg>\n", out);
+	fputs("</svg></div>\n", out);
 }
 
 void svg_text(FILE *out, int x, int y, const char *cls, const char *anchor, const char *text,
