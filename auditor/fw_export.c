@@ -20,9 +20,6 @@
 
 #define IPSET_PREFIX "#ipset "
 
-/* Options whose value is a secret in any export format we know. */
-static const char *const secret_opts[] = { "--secret", "--password", "--key", "--psk" };
-
 const char *fw_detect_format(const char *text)
 {
 	const char *s = text + strspn(text, " \t\r\n");
@@ -34,23 +31,16 @@ const char *fw_detect_format(const char *text)
 	return NULL;
 }
 
-/* Is word w (n bytes) one of the options whose value is a secret? */
-static bool is_secret_opt(const char *w, size_t n)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(secret_opts); i++)
-		if (n == strlen(secret_opts[i]) && !strncmp(w, secret_opts[i], n))
-			return true;
-	return false;
-}
-
 /*
  * Copy one iptables line without counters ("[pkts:bytes] -A ...",
- * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked.
+ * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked
+ * (fw_mask.c: the iptables table, then the firewall's own patterns).
  */
-static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len)
+static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len,
+			   const struct fw_mask *mask)
 {
-	char *copy = xstrndup(line, len), *p = copy, *br;
-	bool mask_next = false;
+	char *copy = xstrndup(line, len), *p = copy, *br, *site;
+	struct strbuf plain = STRBUF_INIT, masked = STRBUF_INIT;
 
 	if (*p == '[' && (br = strchr(p, ']')))
 		p = br + 1 + strspn(br + 1, " ");
@@ -60,32 +50,30 @@ static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len)
 		*br = '\0';
 	}
 	while (*p) {
-		size_t n = strcspn(p, " "), sp;
+		size_t n = strcspn(p, " \t"), sp;
 
 		if (n == 2 && !strncmp(p, "-c", 2) && p != copy) {
-			/* Skip "-c PKTS BYTES" and the spaces after each word. */
+			/* Skip "-c PKTS BYTES" and the blanks after each word. */
 			for (int k = 0; k < 3 && *p; k++) {
-				p += strcspn(p, " ");
-				p += strspn(p, " ");
+				p += strcspn(p, " \t");
+				p += strspn(p, " \t");
 			}
 			continue;
 		}
-		if (mask_next) {
-			sb_adds(sb, "\"*****\"");
-			mask_next = false;
-			if (*p == '"' && strchr(p + 1, '"'))
-				n = (size_t)(strchr(p + 1, '"') - p) + 1;
-		} else {
-			sb_add(sb, p, n);
-			mask_next = is_secret_opt(p, n);
-		}
+		sb_add(&plain, p, n);
 		p += n;
-		sp = strspn(p, " ");
-		sb_add(sb, p, sp);
+		sp = strspn(p, " \t");
+		sb_add(&plain, p, sp);
 		p += sp;
 	}
-	while (sb->len && sb->buf[sb->len - 1] == ' ')
+	fw_mask_words(mask, "iptables", plain.buf ? plain.buf : "", plain.len, &masked);
+	site = fw_mask_site(mask, masked.buf ? masked.buf : "");
+	sb_adds(sb, site);
+	while (sb->len && (sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t'))
 		sb->buf[--sb->len] = '\0';
+	free(site);
+	sb_release(&plain);
+	sb_release(&masked);
 	free(copy);
 }
 
@@ -95,7 +83,7 @@ static bool volatile_comment(const char *line)
 	       !strncmp(line, IPSET_PREFIX, strlen(IPSET_PREFIX));
 }
 
-static char *clean_iptables(const char *text)
+static char *clean_iptables(const char *text, const struct fw_mask *mask)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -105,18 +93,18 @@ static char *clean_iptables(const char *text)
 		while (len && (s[len - 1] == '\r'))
 			len--;
 		if (!volatile_comment(s))
-			clean_ipt_line(&sb, s, len), sb_addc(&sb, '\n');
+			clean_ipt_line(&sb, s, len, mask), sb_addc(&sb, '\n');
 		s += strcspn(s, "\n");
 		s += *s == '\n';
 	}
 	return sb_detach(&sb);
 }
 
-char *fw_export_clean(const char *format, const char *text)
+char *fw_export_clean(const char *format, const char *text, const struct fw_mask *mask)
 {
 	if (!strcmp(format, "nft-json"))
-		return fw_nft_clean(text);
-	return clean_iptables(text);
+		return fw_nft_clean(text, mask);
+	return clean_iptables(text, mask);
 }
 
 int fw_model_parse(struct fw_model *m, const char *format, const char *file,
@@ -196,23 +184,34 @@ static void append_ipset(struct strbuf *sb, const char *ipset_text)
 }
 
 int fw_collect(const char *name, const char *format, const char *file,
-	       const char *ipset_file, struct fw_snap *out)
+	       const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out)
 {
-	char *text = NULL, *ipset = NULL, *clean = NULL;
+	char *text = NULL;
+	int r;
+
+	if (read_file(file, &text, NULL) < 0)
+		return -1;
+	r = fw_collect_text(name, format, file, text, ipset_file, mask, out);
+	free(text);
+	return r;
+}
+
+int fw_collect_text(const char *name, const char *format, const char *file, const char *text,
+		    const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out)
+{
+	char *ipset = NULL, *clean = NULL;
 	struct fw_model m = FW_MODEL_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	size_t len;
 	int r = -1;
 
-	if (read_file(file, &text, &len) < 0)
-		goto out;
 	if (ipset_file && read_file(ipset_file, &ipset, &len) < 0)
 		goto out;
 	if (!format && !(format = fw_detect_format(text))) {
 		error("%s: cannot tell the export's format; name it (iptables, nft-json)", file);
 		goto out;
 	}
-	if (!(clean = fw_export_clean(format, text))) {
+	if (!(clean = fw_export_clean(format, text, mask))) {
 		error("%s: not valid JSON", file);
 		goto out;
 	}
@@ -229,7 +228,6 @@ int fw_collect(const char *name, const char *format, const char *file,
 	r = 0;
 out:
 	fw_model_release(&m);
-	free(text);
 	free(ipset);
 	free(clean);
 	return r;

@@ -3,7 +3,7 @@
 # `make fuzz` runs them after the SPF targets, FUZZ_SECONDS each.
 
 CORE_FUZZ_BINS := fuzz/bin/fuzz_dns_reply fuzz/bin/fuzz_snapfiles fuzz/bin/fuzz_config
-CORE_FUZZ_SRCS := auditor/util.c auditor/dns.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c auditor/changelist.c \
+CORE_FUZZ_SRCS := auditor/util.c auditor/dns.c auditor/zonecheck.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c auditor/changelist.c \
                   auditor/stale.c auditor/strmap.c auditor/yamltree.c auditor/config.c
 CORE_FUZZ_LIBS = $(shell pkg-config --libs ldns yaml-0.1 2>/dev/null)
 

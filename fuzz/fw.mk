@@ -7,13 +7,13 @@
 
 FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
-                auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c
+                auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_mask.c auditor/dkim_key.c
 
 fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft: fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
 	@mkdir -p fuzz/bin
 	@echo "  FUZZCC $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags jansson) -o $@ $< \
-		$(FW_FUZZ_SRCS) $(shell pkg-config --libs jansson)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags jansson openssl) -o $@ $< \
+		$(FW_FUZZ_SRCS) $(shell pkg-config --libs jansson openssl)
 
 fuzz-fw: $(FW_FUZZ_BINS)
 	@sh fuzz/run $(FUZZ_SECONDS) 4096 $(foreach b,$(FW_FUZZ_BINS),$(b):fuzz/corpus/$(patsubst fuzz_%,%,$(notdir $(b))))
