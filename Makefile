@@ -37,8 +37,11 @@ CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.
 # Change impact: diff impact, drift, timeline
 IMPACT_OBJS := snaprun.o impact.o impact_fw.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_exec.o cmd_drift.o cmd_timeline.o
+# The report page and the metrics: pictures and numbers of what the judge says
+REPORT_OBJS := svg.o pathview.o prom.o report_page.o render_html.o render_path.o render_spf.o \
+               render_timeline.o cmd_report.o
 
-OBJS := $(addprefix auditor/,$(CORE_OBJS) $(CMD_OBJS) $(SPF_OBJS) $(FW_OBJS) $(CHECK_OBJS) $(IMPACT_OBJS))
+OBJS := $(addprefix auditor/,$(CORE_OBJS) $(CMD_OBJS) $(SPF_OBJS) $(FW_OBJS) $(CHECK_OBJS) $(IMPACT_OBJS) $(REPORT_OBJS))
 LIB_OBJS := $(filter-out auditor/main.o,$(OBJS))
 
 all: mxaudit
@@ -60,6 +63,12 @@ auditor/%.o: auditor/%.c
 	@echo "  CC     $@"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+# The findings table of the report says what to do in the words of README's finding table.
+auditor/advice.inc: README.md scripts/advice.awk
+	@echo "  GEN    $@"
+	$(Q)awk -f scripts/advice.awk README.md >$@.tmp && mv $@.tmp $@
+auditor/render_html.o: auditor/advice.inc
+
 include tests/Makefile.inc
 
 # Installation: the program, its man page, and under the doc folder an
@@ -72,7 +81,7 @@ DOCDIR     ?= $(PREFIX)/share/doc/mxaudit
 SYSCONFDIR ?= /etc
 INSTALL    ?= install
 DOC_FILES  := examples/mxaudit.yaml policies/README.md policies/example.com.yaml
-UNITS      := mxaudit-drift.service mxaudit-drift.timer
+UNITS      := mxaudit-drift.service mxaudit-drift.timer mxaudit-metrics.service mxaudit-metrics.timer
 
 install: mxaudit
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/policies
@@ -92,7 +101,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR)/policies $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -f mxaudit auditor/*.o auditor/*.d
+	rm -f mxaudit auditor/*.o auditor/*.d auditor/advice.inc
 	rm -rf tests/bin tests/out
 
 .PHONY: all deps pkgcheck install uninstall clean test demo bench fuzz

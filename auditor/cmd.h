@@ -25,6 +25,7 @@ enum out_format {
 	FMT_JSON,
 	FMT_MARKDOWN,
 	FMT_NAGIOS,     /* one status line with perfdata (diff, drift, check) */
+	FMT_PROMETHEUS, /* node-exporter textfile collector (check, drift) */
 };
 
 /* Global options, accepted before or after the command name. */
@@ -53,6 +54,7 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 
 #define MXAUDIT_VERSION "0.1.0"
 

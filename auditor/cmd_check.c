@@ -27,6 +27,7 @@
 #include "snaprun.h"
 #include "store.h"
 #include "path.h"
+#include "prom.h"
 
 struct check_opts {
 	const char *rev;
@@ -87,6 +88,8 @@ static int parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct chec
 		return usage_error("check", "give REV or --at, not both");
 	if (o->live && (o->proposed_zones.n || o->proposed_fws.n))
 		return usage_error("check", "a proposed change is checked against a stored snapshot, not --live");
+	if (ctx->format == FMT_PROMETHEUS && (o->proposed_zones.n || o->proposed_fws.n))
+		return usage_error("check", "--format prometheus gives the metrics of a snapshot, not of a proposed change");
 	return 0;
 }
 
@@ -115,9 +118,10 @@ static int load_policies(const struct config *cfg, const struct check_opts *o,
 }
 
 static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o,
-			   struct snapshot *snap, char **label)
+			   struct snapshot *snap, char **label, time_t *taken)
 {
 	struct store *s = NULL;
+	struct store_commit info;
 	char id[41];
 	time_t when;
 	int r;
@@ -134,6 +138,10 @@ static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o
 	}
 	if (!r && (r = store_read(s, id, snap)) == 0)
 		*label = xasprintf("snapshot %.12s", id);
+	if (!r && taken && (r = store_commit_info(s, id, &info)) == 0) {
+		*taken = info.when;
+		store_commit_release(&info);
+	}
 	store_close(s);
 	return r < 0 ? -1 : 0;
 }
@@ -212,7 +220,7 @@ static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 	int r = -1;
 
 	sb_adds(&sb, *label);
-	if (stored_snapshot(ctx, o, orig, &ignored))
+	if (stored_snapshot(ctx, o, orig, &ignored, NULL))
 		goto out;
 	*orig_id = xstrdup(strncmp(ignored, "snapshot ", 9) ? ignored : ignored + 9);
 	for (size_t i = 0; i < o->proposed_zones.n; i++)
@@ -263,6 +271,8 @@ static int print_report(const struct cmd_ctx *ctx, const struct check_report *re
 			int status)
 {
 	switch (ctx->format) {
+	case FMT_PROMETHEUS:   /* written by check_prometheus(), which needs the snapshot */
+		return 0;
 	case FMT_NAGIOS:
 		report_nagios(stdout, rep, status);
 		return 0;
@@ -277,6 +287,32 @@ static int print_report(const struct cmd_ctx *ctx, const struct check_report *re
 		return 0;
 	}
 	return 0;
+}
+
+/* The metrics of the check (prom.h). */
+static void check_prometheus(const struct check_report *rep, const struct snapshot *snap,
+			     const struct config *cfg, const struct path_fws *fws, time_t taken,
+			     int state)
+{
+	struct prom_input in = { snap, cfg, fws, NULL, NULL, 0, taken, state };
+	const struct finding **fs;
+	const char **scopes;
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++)
+		n += rep->v[i].fs.n;
+	fs = xcalloc(n + 1, sizeof(*fs));
+	scopes = xcalloc(n + 1, sizeof(*scopes));
+	for (size_t i = 0; i < rep->n; i++)
+		for (size_t k = 0; k < rep->v[i].fs.n; k++, in.n++) {
+			fs[in.n] = &rep->v[i].fs.v[k];
+			scopes[in.n] = rep->v[i].domain;
+		}
+	in.fs = fs;
+	in.scopes = scopes;
+	prom_write(stdout, &in);
+	free(fs);
+	free(scopes);
 }
 
 static int exit_code(const struct check_report *rep, enum severity fail_on)
@@ -301,7 +337,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct path_fws fws = { 0 };
 	char *orig_id = NULL;
 	bool have_cfg = false, proposed = false;
-	time_t now = time(NULL);
+	time_t now = time(NULL), taken = now;
 	int r = -1;
 
 	if (parse_options(argc, argv, ctx, &o) ||
@@ -309,7 +345,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	    load_policies(have_cfg ? &cfg : NULL, &o, &ps))
 		goto out;
 	if (o.live ? live_snapshot(ctx, &cfg, &snap, &rep.label)
-		   : stored_snapshot(ctx, &o, &snap, &rep.label))
+		   : stored_snapshot(ctx, &o, &snap, &rep.label, &taken))
 		goto out;
 	for (size_t i = 0; i < o.zones.n; i++)
 		if (apply_zone(&snap, o.zones.v[i], &rep.label))
@@ -330,7 +366,10 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		r = proposed_report(ctx, &orig, &snap, have_cfg ? &cfg : NULL, &ps, orig_id);
 		goto out;
 	}
-	if (print_report(ctx, &rep, exit_code(&rep, o.fail_on)) < 0)
+	if (ctx->format == FMT_PROMETHEUS)
+		check_prometheus(&rep, &snap, have_cfg ? &cfg : NULL, &fws, taken,
+				 exit_code(&rep, o.fail_on));
+	else if (print_report(ctx, &rep, exit_code(&rep, o.fail_on)) < 0)
 		goto out;
 	r = exit_code(&rep, o.fail_on);
 out:

@@ -581,6 +581,8 @@ static int print_result(const struct cmd_ctx *ctx, const struct diff_result *res
 	case FMT_NAGIOS:
 		return impact_print(stdout, im, ctx->format, *res->from ? res->from : NULL,
 				    res->to, false);
+	case FMT_PROMETHEUS:    /* refused by main: metrics are check's and drift's */
+		return 0;
 	case FMT_TEXT:
 		if (verbosity < 0)
 			return 0;

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "cmd.h"
 #include "drift.h"
 #include "impact.h"
 #include "json.h"
+#include "prom.h"
+#include "report_page.h"
 #include "snaprun.h"
 
 #define SUMMARY_MAX 160
@@ -156,14 +159,26 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	enum severity worst = impact_worst(im, &any);
 	int r = 0, st;
 
+	char *html = NULL;
+
 	if (ctx->format == FMT_JSON)
 		print_json(im, true, id, first);
+	else if (ctx->format == FMT_PROMETHEUS)
+		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
 	else if (verbosity >= 0 || ctx->format == FMT_NAGIOS)
 		fputs(report, stdout);
+	/* The hook gets the change as a page too; without it, the hook still runs. */
+	if (o->exec && report_page_tempfile(run->st, from, id, &run->cfg, &html) == 0)
+		setenv("MXAUDIT_REPORT_HTML", html, 1);
 	if (o->exec && (st = drift_exec(o->exec, report, id, any ? severity_name(worst) : "ok"))) {
 		if (st > 0)
 			error("--exec: '%s' exited with status %d", o->exec, st);
 		r = -1;
+	}
+	if (html) {
+		unsetenv("MXAUDIT_REPORT_HTML");
+		unlink(html);
+		free(html);
 	}
 	if (o->push && store_push(run->st, o->push, o->push_branch) < 0)
 		r = -1;
@@ -173,9 +188,12 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	return r;
 }
 
-static void no_change(const struct cmd_ctx *ctx, const struct impact *im, const char *id)
+static void no_change(const struct snaprun *run, const struct cmd_ctx *ctx,
+		      const struct impact *im, const char *id)
 {
-	if (ctx->format == FMT_JSON)
+	if (ctx->format == FMT_PROMETHEUS)      /* a dashboard wants the level every run */
+		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
+	else if (ctx->format == FMT_JSON)
 		print_json(im, false, id, NULL);
 	else if (ctx->format == FMT_NAGIOS)     /* a monitoring check always says something */
 		printf("MXAUDIT OK - no change since %.12s | critical=0;;1;0 warning=0;1;;0 "
@@ -208,7 +226,7 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 	free(first);
 	first = xstrndup(message, strcspn(message, "\n"));
 	if (!changed) {
-		no_change(ctx, &im, id);
+		no_change(&run, ctx, &im, id);
 		r = EXIT_OK;
 	} else if (after_commit(&run, ctx, &o, &im, id, first) == 0) {
 		r = impact_exit_code(&im);

@@ -13,6 +13,8 @@
 
 /* Option help lines: "  OPTION" padded to column 25, then the meaning. */
 #define FORMAT_ALL "  --format FMT           text (default), json, markdown or nagios\n"
+#define FORMAT_PROM "  --format FMT           text (default), json, markdown, nagios or\n" \
+	"                         prometheus (node-exporter textfile collector)\n"
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "init [--store DIR]",
@@ -35,7 +37,7 @@ static const struct command commands[] = {
 	  "                         after a commit\n"
 	  "  --push-branch NAME     the remote branch to push to (default: the\n"
 	  "                         store's own branch name)\n"
-	  FORMAT_ALL,
+	  FORMAT_PROM,
 	  "docs/impact.md" },
 	{ "diff", cmd_diff, "diff [A [B]]",
 	  "what changed between two snapshots and what it does to mail flow",
@@ -59,6 +61,16 @@ static const struct command commands[] = {
 	  "  --until WHEN           only snapshots taken at or before WHEN\n"
 	  "  --format FMT           text (default) or json\n",
 	  "docs/impact.md" },
+	{ "report", cmd_report, "report [A [B] | --since WHEN [--until WHEN]] [DOMAIN...] -o FILE.html",
+	  "one self-contained HTML page of a snapshot, a change or a time window",
+	  "  -o, --output FILE      the HTML file to write (required); written whole\n"
+	  "                         or not at all\n"
+	  "  A, B                   snapshots: ids, tags, HEAD~N; one: that snapshot's\n"
+	  "                         state (default HEAD); two: the change from A to B\n"
+	  "  --since WHEN           the window from the snapshot in force at WHEN\n"
+	  "  --until WHEN           to the snapshot in force at WHEN (default HEAD)\n"
+	  "  DOMAIN                 show only these domains (default all)\n",
+	  "docs/report.md" },
 	{ "show", cmd_show, "show [REV] [NAME]",
 	  "the content of a snapshot, a domain's records or a firewall's rules",
 	  "  REV                    a snapshot: id, tag or HEAD~N (default HEAD)\n"
@@ -88,7 +100,7 @@ static const struct command commands[] = {
 	  "  --proposed-firewall NAME=FILE\n"
 	  "                         the same for a firewall export; repeatable\n"
 	  "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"
-	  FORMAT_ALL,
+	  FORMAT_PROM,
 	  "docs/check.md" },
 	{ "reach", cmd_reach, "reach --firewall FILE|NAME --to IP:PORT[/tcp|udp] [options]",
 	  "which sources a firewall export lets reach an address and port",
@@ -125,7 +137,7 @@ const char global_help[] =
 	"  --auth-port PORT       port of authoritative servers (default 53)\n"
 	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
 	"  --format FMT           output format: text, json; markdown and nagios for\n"
-	"                         check, diff and drift\n"
+	"                         check, diff and drift; prometheus for check and drift\n"
 	"  -q, --quiet            only errors\n"
 	"  -v, --verbose          more detail; repeat for more\n"
 	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"

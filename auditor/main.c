@@ -35,13 +35,15 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 		ctx->format = FMT_MARKDOWN;
 	else if (!strcmp(s, "nagios"))
 		ctx->format = FMT_NAGIOS;
+	else if (!strcmp(s, "prometheus"))
+		ctx->format = FMT_PROMETHEUS;
 	else if (!strcmp(s, "iptables") || !strcmp(s, "nft-json")) {
 		/* An export format: only reach takes it, under its own name now. */
 		warning("--format %s is deprecated; use --fw-format %s", s, s);
 		ctx->fw_format = s;
 		return 0;
 	} else
-		return error("--format: '%s' is not text, json, markdown, nagios, iptables or nft-json", s);
+		return error("--format: '%s' is not text, json, markdown, nagios, prometheus, iptables or nft-json", s);
 	ctx->format_given = true;
 	return 0;
 }
@@ -144,6 +146,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	} else if (ctx->fw_format && strcmp(cmd->name, "reach")) {
 		r = error("--format %s names a firewall export format; only 'reach' reads exports",
 			  ctx->fw_format);
+	} else if (ctx->format == FMT_PROMETHEUS && strcmp(cmd->name, "check") &&
+		   strcmp(cmd->name, "drift")) {
+		r = error("--format prometheus is for 'check' and 'drift'");
 	} else {
 		optind = 1;
 		r = cmd->fn(nrest, rest, ctx);

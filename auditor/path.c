@@ -134,20 +134,19 @@ static void hosts_release(struct hosts *h)
 	free(h->reached);
 }
 
-static struct fw_query inbound_query(const struct path_fw *p, fw_u128 to, int fam)
+void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_query *q)
 {
 	const struct firewall_conf *c = p->conf;
-	struct fw_query q = { 0 };
 
-	q.fam = fam;
-	q.proto = 6;
-	q.to = to;
-	q.port = 25;
-	q.in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
-	q.out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
-	q.local = &p->local[fam - 1];
-	q.to_local = true;
-	return q;
+	memset(q, 0, sizeof(*q));
+	q->fam = fam;
+	q->proto = 6;
+	q->to = to;
+	q->port = 25;
+	q->in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
+	q->out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
+	q->local = &p->local[fam - 1];
+	q->to_local = true;
 }
 
 /*
@@ -160,8 +159,9 @@ static struct fw_query inbound_query(const struct path_fw *p, fw_u128 to, int fa
 static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct hosts *h,
 			  struct findings *out)
 {
-	struct fw_query q = inbound_query(p, to, fam);
+	struct fw_query q;
 
+	path_inbound_query(p, to, fam, &q);
 	if (h->n)
 		fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, out);
 }
@@ -186,7 +186,7 @@ static void check_host_firewalls(const struct path_fws *fws, struct hosts *h, st
 				     addr, hf->conf->name);
 			continue;
 		}
-		q = inbound_query(hf, h->ip[i], h->fam);
+		path_inbound_query(hf, h->ip[i], h->fam, &q);
 		q.from = &h->reached[i];
 		q.out_iface = NULL;
 		fw_check_inbound_any(&hf->model, hf->conf->name, &q, &h->spec[i], 1, NULL, out);

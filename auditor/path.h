@@ -29,6 +29,12 @@ struct path_fws {
 void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out);
 void path_fws_release(struct path_fws *fws);
 /*
+ * The inbound question analyze_path() asks of firewall p for public
+ * address to: tcp/25 from every source, in by the outside interface.
+ * The report asks it again to draw the links that are intact.
+ */
+void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_query *q);
+/*
  * Findings for one domain's path (pure): for each MX address that is a
  * public address of a firewall, tcp/25 must reach the domain's
  * mail_hosts (inbound.*), and the mail hosts must get out (egress.*).

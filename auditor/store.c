@@ -1374,6 +1374,14 @@ static void fill_commit(struct store *s, git_commit *c, struct store_commit *out
 	tags_of(s, git_commit_id(c), &out->tags);
 }
 
+void store_commit_release(struct store_commit *c)
+{
+	free(c->summary);
+	free(c->message);
+	sl_release(&c->tags);
+	memset(c, 0, sizeof(*c));
+}
+
 void store_commits_free(struct store_commit *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1382,6 +1390,21 @@ void store_commits_free(struct store_commit *c, size_t n)
 		sl_release(&c[i].tags);
 	}
 	free(c);
+}
+
+/* One commit's id, time, message and tags (the report's header). */
+int store_commit_info(struct store *s, const char *id, struct store_commit *out)
+{
+	git_commit *c;
+
+	memset(out, 0, sizeof(*out));
+	if (load_tags(s) < 0)
+		return -1;
+	if (lookup_rev(s, id, &c) < 0)
+		return git_fail("cannot read snapshot %s", id);
+	fill_commit(s, c, out);
+	git_commit_free(c);
+	return 0;
 }
 
 struct log_filter {

@@ -80,6 +80,9 @@ int store_rev_exists(struct store *s, const char *rev, char id[41]);
 /* Append every file path of the snapshot at a commit to paths, sorted. */
 int store_ls(struct store *s, const char *id, struct strlist *paths);
 void store_commits_free(struct store_commit *c, size_t n);
+/* One commit (id or rev) with its tags; the caller releases it with store_commit_release(). */
+int store_commit_info(struct store *s, const char *id, struct store_commit *out);
+void store_commit_release(struct store_commit *c);
 /* The commit at or before a time ("--at"), 1 if none. */
 int store_at(struct store *s, time_t when, char id[41]);
 

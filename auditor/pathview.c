@@ -1,0 +1,370 @@
+/*
+ * pathview.c - the mail path of one domain as rows of links (pathview.h),
+ * coloured by the judge's findings. A broken link is where a finding
+ * names it; an intact link shows the rule that lets mail through, from
+ * the same firewall question analyze_path() asks.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "pathview.h"
+#include "spf.h"
+
+static void set(struct pv_link *l, enum link_state st, const char *code, char *why)
+{
+	free(l->why);
+	l->st = st;
+	l->code = code;
+	l->why = why;
+}
+
+/* The first finding with code (prefix when it ends in '.') and subject, or NULL. */
+static const struct finding *find(const struct finding *const *fs, size_t n, const char *code,
+				  const char *subject)
+{
+	size_t cl = strlen(code);
+	bool prefix = cl && code[cl - 1] == '.';
+
+	for (size_t i = 0; i < n; i++)
+		if ((prefix ? !strncmp(fs[i]->code, code, cl) : !strcmp(fs[i]->code, code)) &&
+		    (!subject || !strcmp(fs[i]->subject, subject)))
+			return fs[i];
+	return NULL;
+}
+
+static char *finding_why(const struct finding *f)
+{
+	return f->evidence ? xasprintf("%s: %s (rule: %s)", f->code, f->message, f->evidence)
+			   : xasprintf("%s: %s", f->code, f->message);
+}
+
+static void set_finding(struct pv_link *l, enum link_state st, const struct finding *f)
+{
+	set(l, st, f->code, finding_why(f));
+}
+
+static const struct path_fw *owner_of(const struct path_fws *fws, const char *addr)
+{
+	for (size_t i = 0; fws && i < fws->n; i++)
+		if (sl_has(&fws->v[i].conf->public_ips, addr))
+			return &fws->v[i];
+	return NULL;
+}
+
+static struct pv_in *add_in(struct pathview *pv, const char *mx, unsigned pref, const char *addr)
+{
+	struct pv_in *r;
+
+	ALLOC_GROW(pv->in, pv->nin + 1, pv->in_alloc);
+	r = &pv->in[pv->nin++];
+	memset(r, 0, sizeof(*r));
+	r->mx = xstrdup(mx);
+	r->pref = pref;
+	r->addr = addr ? xstrdup(addr) : NULL;
+	for (int k = 0; k < PV_IN_LINKS; k++)
+		set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not reached: an earlier link is not intact"));
+	return r;
+}
+
+/* Ask the firewall what analyze_path() asked, for the rules of the intact links. */
+static void intact_rules(const struct path_fw *p, const char *addr, struct pv_in *r)
+{
+	struct fw_query q;
+	struct fw_verdict v = FW_VERDICT_INIT;
+	fw_u128 ip;
+	int fam;
+	char to[64];
+
+	if (fw_ip_parse(addr, &ip, &fam))
+		return;
+	path_inbound_query(p, ip, fam, &q);
+	fw_reach(&p->model, &q, &v);
+	for (size_t i = 0; i < v.n; i++) {
+		struct fw_part *part = &v.parts[i];
+		const char *rule;
+
+		if (part->outcome != FW_ALLOWED || part->stage != FW_STAGE_REQUEST)
+			continue;
+		rule = fw_part_rule(&v, part);
+		fw_ip_format(part->to, part->to_fam ? part->to_fam : fam, to, sizeof(to));
+		r->nat = part->nat ? xasprintf(fam == FW_V6 ? "[%s]:%u" : "%s:%u", to, part->to_port)
+				   : xstrdup("no translation");
+		set(&r->l[PV_FW_NAT], LINK_OK, NULL, part->nat_rule ? xasprintf("DNAT rule: %s", part->nat_rule)
+				       : xstrdup("the address is not translated"));
+		set(&r->l[PV_NAT_FILTER], LINK_OK, NULL, xasprintf("accepted by %s", rule ? rule : "the policy"));
+		r->filter = xstrdup("accept");
+		break;
+	}
+	fw_verdict_release(&v);
+}
+
+/* The firewall links of one address owned by p, as the findings say. */
+static void fw_links(const struct path_fw *p, const char *addr, const struct strlist *hosts,
+		     const struct finding *const *fs, size_t n, struct pv_in *r)
+{
+	char *subject = xasprintf(strchr(addr, ':') ? "%s: tcp/25 to [%s]:25" : "%s: tcp/25 to %s:25",
+				  p->conf->name, addr);
+	const struct finding *f;
+
+	r->fw = xstrdup(p->conf->name);
+	set(&r->l[PV_ADDR_FW], LINK_OK, NULL, xasprintf("%s is a public address of firewall '%s'",
+							addr, p->conf->name));
+	if (!hosts || !hosts->n) {
+		set(&r->l[PV_FW_NAT], LINK_UNKNOWN, NULL,
+		    xstrdup("no mail_hosts configured for the domain: the path is not checked"));
+	} else if (!p->loaded) {
+		f = find(fs, n, "inbound.unknown", addr);
+		set(&r->l[PV_FW_NAT], LINK_UNKNOWN, f ? f->code : NULL, f ? finding_why(f)
+		    : xasprintf("the snapshot holds no readable export of '%s'", p->conf->name));
+	} else {
+		intact_rules(p, addr, r);
+		if ((f = find(fs, n, "inbound.no-dnat", subject)) ||
+		    (f = find(fs, n, "inbound.dnat-wrong-target", subject)))
+			set_finding(&r->l[PV_FW_NAT], LINK_BROKEN, f);
+		else if (!r->nat && (f = find(fs, n, "inbound.unknown", subject)))
+			set_finding(&r->l[PV_FW_NAT], LINK_UNKNOWN, f);
+		else if (!r->nat)
+			set(&r->l[PV_FW_NAT], LINK_OK, NULL, xstrdup("no finding: the port-forward is in place"));
+		if ((f = find(fs, n, "inbound.blocked", subject)) ||
+		    (f = find(fs, n, "inbound.reply-blocked", subject)))
+			set_finding(&r->l[PV_NAT_FILTER], LINK_BROKEN, f);
+		else if ((f = find(fs, n, "inbound.unknown", subject)))
+			set_finding(&r->l[PV_NAT_FILTER], LINK_UNKNOWN, f);
+		else if (!r->filter && r->l[PV_FW_NAT].st == LINK_OK)
+			set(&r->l[PV_NAT_FILTER], LINK_OK, NULL, xstrdup("no finding: the filter lets tcp/25 through"));
+		if (r->l[PV_NAT_FILTER].st == LINK_BROKEN) {
+			free(r->filter);
+			r->filter = xstrdup("drop");
+		}
+	}
+	r->host = xstrdup(hosts && hosts->n ? hosts->v[0] : "(no mail host configured)");
+	if (r->l[PV_FW_NAT].st == LINK_OK && r->l[PV_NAT_FILTER].st == LINK_OK)
+		set(&r->l[PV_FILTER_HOST], LINK_OK, NULL, xasprintf("tcp/25 reaches %s", r->host));
+	set(&r->l[PV_HOST_HOSTFW], LINK_UNKNOWN, NULL,
+	    xstrdup("no host firewall of the mail host in the configuration: not checked"));
+	free(subject);
+}
+
+static void inbound_row(const struct domain_snap *d, const char *mx, unsigned pref,
+			const char *addr, const struct path_fws *fws, const struct strlist *hosts,
+			const struct finding *const *fs, size_t n, struct pathview *pv)
+{
+	struct pv_in *r = add_in(pv, mx, pref, addr);
+	const struct path_fw *p = owner_of(fws, addr);
+	const struct finding *f;
+
+	set(&r->l[PV_MX_ADDR], LINK_OK, NULL, xasprintf("%s has address %s", mx, addr));
+	if (p) {
+		fw_links(p, addr, hosts, fs, n, r);
+	} else if ((f = find(fs, n, "inbound.mx-moved", d->name))) {
+		set_finding(&r->l[PV_ADDR_FW], LINK_BROKEN, f);
+	} else {
+		set(&r->l[PV_ADDR_FW], LINK_UNKNOWN, NULL,
+		    xasprintf("%s is not a public address of a configured firewall: not checked", addr));
+	}
+}
+
+static void inbound(const struct domain_snap *d, const struct path_fws *fws,
+		    const struct strlist *hosts, const struct finding *const *fs, size_t n,
+		    struct pathview *pv)
+{
+	static const char *const types[] = { "A", "AAAA" };
+	char *apex = name_abs(d->name);
+	const struct rr *mx, *a;
+	size_t nmx = dsnap_find(d, apex, "MX", &mx);
+
+	for (size_t i = 0; i <= nmx; i++) {
+		unsigned pref = 0;
+		char *host = NULL;
+		size_t got = 0;
+
+		if (i == nmx ? nmx != 0 : rr_mx(&mx[i], &pref, &host))
+			continue;
+		for (size_t t = 0; t < 2; t++) {
+			size_t na = dsnap_find(d, host ? host : apex, types[t], &a);
+			for (size_t k = 0; k < na; k++, got++)
+				inbound_row(d, host ? host : apex, pref, a[k].rdata, fws, hosts, fs, n, pv);
+		}
+		if (!got) {
+			struct pv_in *r = add_in(pv, host ? host : apex, pref, NULL);
+			const struct finding *f = find(fs, n, "mx.", host ? host : apex);
+			if (f)
+				set_finding(&r->l[PV_MX_ADDR], f->sev == SEV_INFO ? LINK_UNKNOWN : LINK_BROKEN, f);
+			else
+				set(&r->l[PV_MX_ADDR], LINK_BROKEN, NULL, xstrdup("no A or AAAA record in the snapshot"));
+		}
+		free(host);
+	}
+	free(apex);
+}
+
+/* "192.0.2.10" -> "10.2.0.192.in-addr.arpa."; the nibble form for IPv6. */
+static char *reverse_name(const char *ip)
+{
+	unsigned char b[16];
+	struct strbuf sb = STRBUF_INIT;
+
+	if (inet_pton(AF_INET, ip, b) == 1) {
+		sb_addf(&sb, "%u.%u.%u.%u.in-addr.arpa.", b[3], b[2], b[1], b[0]);
+	} else if (inet_pton(AF_INET6, ip, b) == 1) {
+		for (int i = 15; i >= 0; i--)
+			sb_addf(&sb, "%x.%x.", b[i] & 15, b[i] >> 4);
+		sb_adds(&sb, "ip6.arpa.");
+	} else {
+		return NULL;
+	}
+	return sb_detach(&sb);
+}
+
+static void spf_link(const struct snapshot *snap, const struct domain_snap *d, struct pv_out *r)
+{
+	struct spf_snapdns sd;
+	struct spf_dns dns;
+	struct spf_query q = { .ip = r->src, .domain = d->name, .now = 1 };
+	struct spf_eval e = { 0 };
+	enum link_state st;
+
+	spf_snapdns_init(&sd, snap, d, &dns);
+	if (spf_check_host(&dns, &q, &e) == 0) {
+		st = e.result == SPF_PASS ? LINK_OK : e.result == SPF_TEMPERROR ? LINK_UNKNOWN : LINK_BROKEN;
+		r->spf = e.term ? xasprintf("%s by %s", spf_result_name(e.result), e.term)
+				: xstrdup(spf_result_name(e.result));
+		set(&r->l[PV_SRC_SPF], st, st == LINK_BROKEN ? "spf.ip-not-authorized" : NULL,
+		    xasprintf("SPF %s for %s: %s", spf_result_name(e.result), r->src,
+			      e.reason ? e.reason : ""));
+	}
+	spf_eval_release(&e);
+	spf_snapdns_release(&sd);
+}
+
+static void ptr_link(const struct domain_snap *d, const struct finding *const *fs, size_t n,
+		     struct pv_out *r)
+{
+	char *rev = reverse_name(r->src);
+	const struct rr *p;
+	const struct finding *f;
+	size_t np = rev ? dsnap_find(d, rev, "PTR", &p) : 0;
+
+	if (np)
+		r->ptr = xstrdup(p[0].rdata);
+	if ((f = find(fs, n, "ptr.missing", r->src)) || (f = find(fs, n, "ptr.mismatch", r->src)))
+		set_finding(&r->l[PV_SRC_PTR], LINK_BROKEN, f);
+	else if ((f = find(fs, n, "ptr.", r->src)))
+		set_finding(&r->l[PV_SRC_PTR], LINK_UNKNOWN, f);
+	else if (np)
+		set(&r->l[PV_SRC_PTR], LINK_OK, NULL, xasprintf("PTR %s, which resolves back to %s",
+								r->ptr, r->src));
+	else
+		set(&r->l[PV_SRC_PTR], LINK_UNKNOWN, NULL, xstrdup("no reverse lookup in the snapshot"));
+	free(rev);
+}
+
+/* The egress link of host through firewall p, as the egress.* findings say. */
+static void egress_link(const struct path_fw *p, const char *host, const struct finding *const *fs,
+			size_t n, struct pv_out *r)
+{
+	static const char *const subj[] = { "tcp/25", "udp/53", "tcp/53" };
+	const struct finding *f = NULL;
+	char addr[64], *end;
+
+	snprintf(addr, sizeof(addr), "%s", host + (*host == '['));
+	if ((end = strchr(addr, ']')) || ((end = strrchr(addr, ':')) && end == strchr(addr, ':')))
+		*end = '\0';
+	r->fw = xstrdup(p->conf->name);
+	for (size_t i = 0; i < 3 && !f; i++) {
+		char *s = xasprintf("%s: %s from %s", p->conf->name, subj[i], addr);
+		if (!(f = find(fs, n, "egress.smtp-blocked", s)) && !(f = find(fs, n, "egress.dns-blocked", s)))
+			f = find(fs, n, "egress.unknown", s);
+		free(s);
+	}
+	if (f)
+		set_finding(&r->l[PV_HOST_EGRESS], strcmp(f->code, "egress.unknown") ? LINK_BROKEN
+			    : LINK_UNKNOWN, f);
+	else if (p->loaded)
+		set(&r->l[PV_HOST_EGRESS], LINK_OK, NULL,
+		    xasprintf("no egress finding: firewall '%s' lets %s send tcp/25 and ask DNS", p->conf->name, addr));
+	else
+		set(&r->l[PV_HOST_EGRESS], LINK_UNKNOWN, NULL,
+		    xasprintf("the snapshot holds no readable export of '%s'", p->conf->name));
+}
+
+static void outbound(const struct snapshot *snap, const struct domain_snap *d,
+		     const struct path_fws *fws, const struct strlist *hosts,
+		     const struct strlist *ips, const struct pathview *pv,
+		     const struct finding *const *fs, size_t n, struct pathview *out)
+{
+	const struct path_fw *p = NULL;
+	size_t nh = hosts && hosts->n ? hosts->n : 1, ns = ips && ips->n ? ips->n : 0;
+
+	/* The gateway of the domain's mail: the firewall of its first MX address on one. */
+	for (size_t i = 0; i < pv->nin && !p; i++)
+		if (pv->in[i].addr)
+			p = owner_of(fws, pv->in[i].addr);
+	for (size_t h = 0; h < nh; h++) {
+		for (size_t s = 0; s < ns; s++) {
+			struct pv_out *r;
+
+			ALLOC_GROW(out->out, out->nout + 1, out->out_alloc);
+			r = &out->out[out->nout++];
+			memset(r, 0, sizeof(*r));
+			for (int k = 0; k < PV_OUT_LINKS; k++)
+				set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not known"));
+			r->host = xstrdup(hosts && hosts->n ? hosts->v[h] : "(mail host not configured)");
+			r->src = xstrdup(ips->v[s]);
+			if (p && hosts && hosts->n)
+				egress_link(p, hosts->v[h], fs, n, r);
+			else
+				set(&r->l[PV_HOST_EGRESS], LINK_UNKNOWN, NULL,
+				    xstrdup("no firewall or mail host configured: egress is not checked"));
+			set(&r->l[PV_EGRESS_SRC], LINK_UNKNOWN, NULL,
+			    xasprintf("source NAT is not modelled: %s is a sending IP of the configuration", r->src));
+			spf_link(snap, d, r);
+			ptr_link(d, fs, n, r);
+		}
+	}
+}
+
+void pathview_build(const struct domain_snap *d, const struct domain_conf *dc,
+		    const struct path_fws *fws, const struct snapshot *snap,
+		    const struct finding *const *fs, size_t nfs, struct pathview *out)
+{
+	const struct strlist *hosts = dc ? &dc->mail_hosts : d->inputs ? &d->inputs->mail_hosts : NULL;
+	const struct strlist *ips = dc ? &dc->sending_ips : d->inputs ? &d->inputs->sending_ips : NULL;
+
+	memset(out, 0, sizeof(*out));
+	inbound(d, fws, hosts, fs, nfs, out);
+	outbound(snap, d, fws, hosts, ips, out, fs, nfs, out);
+}
+
+enum link_state pv_in_state(const struct pv_in *r)
+{
+	enum link_state st = LINK_OK;
+
+	for (int k = 0; k < PV_HOST_HOSTFW; k++)
+		if (r->l[k].st == LINK_BROKEN)
+			return LINK_BROKEN;
+		else if (r->l[k].st == LINK_UNKNOWN)
+			st = LINK_UNKNOWN;
+	return st;
+}
+
+void pathview_release(struct pathview *pv)
+{
+	for (size_t i = 0; i < pv->nin; i++) {
+		struct pv_in *r = &pv->in[i];
+		for (int k = 0; k < PV_IN_LINKS; k++)
+			free(r->l[k].why);
+		free(r->mx), free(r->addr), free(r->fw), free(r->nat), free(r->filter), free(r->host);
+	}
+	for (size_t i = 0; i < pv->nout; i++) {
+		struct pv_out *r = &pv->out[i];
+		for (int k = 0; k < PV_OUT_LINKS; k++)
+			free(r->l[k].why);
+		free(r->host), free(r->fw), free(r->src), free(r->spf), free(r->ptr);
+	}
+	free(pv->in);
+	free(pv->out);
+	memset(pv, 0, sizeof(*pv));
+}

@@ -1,0 +1,44 @@
+// The tests' harness page loads a report unchanged in an iframe of a given
+// width (the report has no script) and runs this at load: it measures the
+// rendered report and writes what it found, as JSON, into <pre id="probe">
+// of the harness, for chromium --dump-dom.
+function probe(doc, win) {
+	var r = {}, root = doc.documentElement;
+	r.scrollWidth = root.scrollWidth;
+	r.clientWidth = root.clientWidth;
+	r.links = [];
+	doc.querySelectorAll('g.link').forEach(function (g) {
+		var line = g.querySelector('line');
+		r.links.push({ link: g.getAttribute('data-link'), addr: g.getAttribute('data-addr'),
+			state: g.getAttribute('data-state'), code: g.getAttribute('data-code'),
+			stroke: win.getComputedStyle(line).stroke,
+			dash: win.getComputedStyle(line).strokeDasharray,
+			title: g.querySelector('title').textContent });
+	});
+	r.svgs = doc.querySelectorAll('svg').length;
+	r.svgsWithoutTitle = Array.prototype.filter.call(doc.querySelectorAll('svg'),
+		function (s) { var t = s.firstElementChild; return !t || t.tagName !== 'title' || !t.textContent; }).length;
+	r.spf = Array.prototype.map.call(doc.querySelectorAll('h3 + ul.links li'),
+		function (li) { return li.textContent; });
+	var cell = doc.querySelector('table.find td[data-h="Message"]');
+	r.userSelect = cell ? win.getComputedStyle(cell).userSelect : 'no findings table';
+	if (cell) {
+		var range = doc.createRange(), sel = win.getSelection();
+		range.selectNodeContents(cell);
+		sel.removeAllRanges();
+		sel.addRange(range);
+		r.selected = sel.toString();
+		r.message = cell.textContent;
+	}
+	r.resources = win.performance.getEntriesByType('resource').map(function (e) { return e.name; });
+	r.marks = Array.prototype.map.call(doc.querySelectorAll('svg.timeline g.mark'),
+		function (m) { return m.getAttribute('class') + '|' + m.lastElementChild.tagName; });
+	var pre = document.createElement('pre');
+	pre.id = 'probe';
+	pre.textContent = JSON.stringify(r);
+	document.body.appendChild(pre);
+}
+window.onload = function () {
+	var f = document.getElementById('report');
+	probe(f.contentDocument, f.contentWindow);
+};
