@@ -19,6 +19,7 @@
 struct reach_opts {
 	const char *file, *format, *ipset, *in, *out, *to_arg, *host_arg;
 	bool json, routed, host_local;
+	bool in_assumed, out_assumed;     /* taken from the export's own configuration */
 	struct fw_addrset from, local, dests;
 	bool have_from, have_dests;
 	struct config cfg;
@@ -178,6 +179,23 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * An appliance's export names its outside and inside interfaces; use them
+ * where neither the command line nor the configuration did, and say so.
+ * Its own addresses are local addresses, as --local would make them.
+ */
+static void assume_ifaces(struct reach_opts *o, const struct fw_model *m)
+{
+	bool egress = o->host_arg != NULL;
+	const char *outside = m->outside_iface, *inside = m->inside_iface;
+
+	if (!o->in && (egress ? inside : outside))
+		o->in = egress ? inside : outside, o->in_assumed = true;
+	if (!o->out && (egress ? outside : inside))
+		o->out = egress ? outside : inside, o->out_assumed = true;
+	fw_as_merge(&o->local, &m->self);
+}
+
 static int load_model(struct reach_opts *o, struct fw_model *m)
 {
 	struct mempool files = MEMPOOL_INIT;   /* a big export in huge pages: read once, parsed, dropped */
@@ -190,10 +208,12 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json", o->file);
+		error("%s: cannot tell the export's format; give --fw-format (%s)", o->file, fw_format_names());
 		goto out;
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
+	if (!r)
+		assume_ifaces(o, m);
 out:
 	mp_release(&files);
 	return r;
@@ -292,7 +312,7 @@ static json_t *cidr_array(const struct fw_addrset *s, int fam)
 	return a;
 }
 
-static int print_json(struct fw_verdict *v, const struct fw_query *q)
+static int print_json(struct fw_verdict *v, const struct fw_query *q, const struct reach_opts *opts)
 {
 	json_t *root = jobj(), *parts = jarr(), *rules = jarr();
 	const char *side = q->egress ? "to" : "from";
@@ -329,6 +349,15 @@ static int print_json(struct fw_verdict *v, const struct fw_query *q)
 		free(to);
 	}
 	jset(root, "parts", parts);
+	if (opts->in_assumed || opts->out_assumed) {
+		json_t *ifs = jobj();
+
+		jset(ifs, "in", jstr(opts->in));
+		jset(ifs, "out", jstr(opts->out));
+		jset_bool(ifs, "in_from_export", opts->in_assumed);
+		jset_bool(ifs, "out_from_export", opts->out_assumed);
+		jset(root, "interfaces", ifs);
+	}
 	r = jprint(stdout, root);
 	jfree(root);
 	sl_release(&rl);
@@ -407,7 +436,7 @@ static void print_part(struct fw_verdict *v, struct fw_part *p, const struct fw_
  * screenful per rule (--json lists every part).
  */
 static void print_text(struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
-		       const char *host)
+		       const char *host, const struct reach_opts *o)
 {
 	size_t shown = 0, more[3] = { 0 };
 
@@ -416,6 +445,10 @@ static void print_text(struct fw_verdict *v, const struct fw_query *q, const cha
 		       fw_verdict_name(v->verdict));
 	else
 		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
+	if (o->in_assumed || o->out_assumed)
+		printf("  interfaces: in %s, out %s (%s from the export's configuration; --in/--out override)\n",
+		       o->in ? o->in : "unknown", o->out ? o->out : "unknown",
+		       o->in_assumed && o->out_assumed ? "both" : o->in_assumed ? "in" : "out");
 	for (size_t i = 0; i < v->n; i++) {
 		struct fw_part *p = &v->parts[i];
 
@@ -474,10 +507,10 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	q.host_local = o.host_local;
 	fw_reach(&m, &q, &v);
 	if (o.json || ctx->format == FMT_JSON) {
-		if (print_json(&v, &q))
+		if (print_json(&v, &q, &o))
 			goto out;
 	} else {
-		print_text(&v, &q, o.to_arg, o.host_arg);
+		print_text(&v, &q, o.to_arg, o.host_arg, &o);
 	}
 	r = codes[v.verdict];
 out:

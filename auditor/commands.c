@@ -7,6 +7,7 @@
 
 #include "util.h"
 #include "cmd.h"
+#include "fw.h"
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "init [--store DIR]",
@@ -22,7 +23,7 @@ static const struct command commands[] = {
 	/* Later areas add their rows here. */
 	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN]",
 	  "evaluate SPF for a client address, live or from a snapshot" },
-	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format iptables|nft-json] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
+	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format FORMAT] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
 	  "which sources a firewall export lets reach an address and port" },
 	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--proposed-zone DOMAIN=FILE]... [--proposed-firewall NAME=FILE]... [--format text|json|markdown|nagios] [--fail-on warning|critical]",
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
@@ -45,7 +46,7 @@ const char global_help[] =
 	"  --auth-port PORT       port of authoritative servers (default 53)\n"
 	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
 	"  --format text|json     output format (some commands: markdown, nagios;\n"
-	"                         reach: iptables|nft-json, the export's format)\n"
+	"                         reach: a firewall format, listed below)\n"
 	"  -q, --quiet            only errors\n"
 	"  -v, --verbose          more detail; repeat for more\n"
 	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"
@@ -61,6 +62,9 @@ void print_help(FILE *out)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n%s", global_help);
+	fprintf(out, "\nFirewall formats (mxaudit.yaml format:, reach --fw-format):\n");
+	for (size_t i = 0; fw_format_at(i); i++)
+		fprintf(out, "  %-10s %s\n", fw_format_at(i)->name, fw_format_at(i)->what);
 }
 
 const struct command *find_command(const char *name)

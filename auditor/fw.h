@@ -285,6 +285,13 @@ struct fw_model {
 	size_t nsets, sets_alloc;
 	bool ipset_loaded;            /* an ipset save file was given */
 	struct mempool pool;          /* the rules' text */
+	/*
+	 * What an appliance's configuration says of itself (pfSense, OPNsense,
+	 * RouterOS); NULL and empty for iptables and nftables. The parser
+	 * fills them; --in/--out and the mxaudit configuration override.
+	 */
+	char *outside_iface, *inside_iface;
+	struct fw_addrset self;       /* the firewall's own addresses (interfaces, virtual IPs) */
 };
 #define FW_MODEL_INIT { 0 }
 
@@ -332,8 +339,34 @@ int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
  * object a line so diffs read well; NULL if text is not JSON. Caller frees.
  */
 char *fw_nft_clean(const char *text);
+/* The iptables export without counters and timestamps, secrets masked (fw_export.c). Caller frees. */
+char *fw_iptables_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
+
+/* ---- fw_format.c: the formats mxaudit reads, one row each ---- */
+
+struct fw_format {
+	const char *name;             /* as in mxaudit.yaml's format: and reach --fw-format */
+	const char *what;             /* the export it reads, for help text */
+	/* Is text (leading blanks skipped) of this format? */
+	bool (*detect)(const char *text);
+	/* Parse into m (not finished); errors name file:line. */
+	int (*parse)(struct fw_model *m, const char *file, const char *text);
+	/* The export as stored: volatile parts left out, secrets masked; NULL if unreadable. */
+	char *(*clean)(const char *text);
+	bool ipset;                   /* members of its named sets come from an ipset save file */
+	/* Where the outside and inside interfaces come from when --in/--out do not say. */
+	const char *ifaces;
+};
+
+const struct fw_format *fw_format_find(const char *name);
+/* The format the text is in, or NULL. */
+const struct fw_format *fw_format_detect(const char *text);
+/* The i-th row, or NULL past the end (for help text and tests). */
+const struct fw_format *fw_format_at(size_t i);
+/* "iptables, nft-json, ..." for messages. */
+const char *fw_format_names(void);
 
 /* ---- fw_reach.c: reachability ---- */
 
@@ -453,7 +486,7 @@ int fw_model_from_snap(const struct fw_snap *fs, struct fw_model *out);
 /* Parse text of a format into m and finish it. */
 int fw_model_parse(struct fw_model *m, const char *format, const char *file,
 		   const char *text, const char *ipset_file, const char *ipset_text);
-/* "iptables" or "nft-json" from the text itself, or NULL. */
+/* The name of the format of the text (fw_format_detect()), or NULL. */
 const char *fw_detect_format(const char *text);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "util.h"
 #include "cmd.h"
+#include "fw.h"
 
 /* The command table (add a row for a new command) lives in commands.c. */
 
@@ -35,11 +36,12 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 		ctx->format = FMT_MARKDOWN;
 	else if (!strcmp(s, "nagios"))
 		ctx->format = FMT_NAGIOS;
-	else if (!strcmp(s, "iptables") || !strcmp(s, "nft-json")) {
+	else if (fw_format_find(s)) {
 		ctx->fw_format = s;   /* an export format: only reach takes it */
 		return 0;
 	} else
-		return error("--format: '%s' is not text, json, markdown, nagios, iptables or nft-json", s);
+		return error("--format: '%s' is not text, json, markdown, nagios or a firewall format (%s)",
+			     s, fw_format_names());
 	ctx->format_given = true;
 	return 0;
 }

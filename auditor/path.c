@@ -24,6 +24,11 @@ void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct
 			if (!strcmp(snap->fws[k].name, p->conf->name))
 				fs = &snap->fws[k];
 		p->loaded = fs && fw_model_from_snap(fs, &p->model) == 0;
+		for (size_t k = 0; k < p->model.self.n; k++) {
+			const struct fw_range *r = &p->model.self.v[k];
+			int fam = (r->lo >> 32) == 0xffff ? FW_V4 : FW_V6;
+			fw_as_add(&p->local[fam - 1], r->lo, r->hi);
+		}
 		for (size_t k = 0; k < p->conf->public_ips.n; k++) {
 			fw_u128 ip;
 			int fam;
@@ -94,8 +99,9 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 	q.proto = 6;
 	q.to = to;
 	q.port = 25;
-	q.in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
-	q.out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
+	/* An appliance's export names its own outside and inside; the configuration overrides. */
+	q.in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : p->model.outside_iface;
+	q.out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : p->model.inside_iface;
 	q.local = &p->local[fam - 1];
 	q.to_local = true;
 	for (size_t i = 0; i < dc->mail_hosts.n; i++) {

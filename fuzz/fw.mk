@@ -7,7 +7,7 @@
 
 FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
-                auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c
+                auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_format.c
 
 fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft: fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
 	@mkdir -p fuzz/bin
