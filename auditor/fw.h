@@ -341,6 +341,11 @@ int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
 char *fw_nft_clean(const char *text);
 /* The iptables export without counters and timestamps, secrets masked (fw_export.c). Caller frees. */
 char *fw_iptables_clean(const char *text);
+/* fw_routeros.c: MikroTik RouterOS `/export` (terse or wrapped). */
+bool fw_routeros_detect(const char *text);
+int fw_parse_routeros(struct fw_model *m, const char *file, const char *text);
+/* One logical line a line, the date header out, secrets and /user masked. Caller frees. */
+char *fw_routeros_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

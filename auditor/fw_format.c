@@ -17,7 +17,7 @@ static bool detect_nft_json(const char *s)
 
 static bool detect_iptables(const char *s)
 {
-	return *s == '*' || *s == '-' || *s == '#' || *s == ':';
+	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s));
 }
 
 static const struct fw_format formats[] = {
@@ -27,6 +27,10 @@ static const struct fw_format formats[] = {
 	{ "nft-json", "nft -j list ruleset",
 	  detect_nft_json, fw_parse_nft_json, fw_nft_clean, false,
 	  "--in/--out or the configuration's outside/inside" },
+	{ "routeros", "MikroTik RouterOS /export (terse or wrapped)",
+	  fw_routeros_detect, fw_parse_routeros, fw_routeros_clean, false,
+	  "the export: the first member of interface list WAN (else the first dst-nat's in-interface, "
+	  "else the masquerade's out-interface); inside: the first member of list LAN" },
 };
 
 const struct fw_format *fw_format_find(const char *name)

@@ -7,7 +7,7 @@ CORE_FUZZ_SRCS := auditor/util.c auditor/dns.c auditor/snapshot.c auditor/snapsh
                   auditor/stale.c auditor/strmap.c auditor/yamltree.c auditor/config.c \
                   $(CORE_FW_SRCS)
 # config.c checks a firewall's format: against the format table, which names the parsers.
-CORE_FW_SRCS   := auditor/fw_format.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c \
+CORE_FW_SRCS   := auditor/fw_format.c auditor/fw_routeros.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c \
                   auditor/fw_iptables.c auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c
 CORE_FUZZ_LIBS := $(shell pkg-config --libs ldns yaml-0.1 jansson 2>/dev/null)
 
