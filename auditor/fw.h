@@ -346,6 +346,15 @@ bool fw_routeros_detect(const char *text);
 int fw_parse_routeros(struct fw_model *m, const char *file, const char *text);
 /* One logical line a line, the date header out, secrets and /user masked. Caller frees. */
 char *fw_routeros_clean(const char *text);
+/* fw_pfsense.c: pfSense config.xml. */
+bool fw_pfsense_detect(const char *text);
+int fw_parse_pfsense(struct fw_model *m, const char *file, const char *text);
+/* The config.xml without <revision>, <created>, <updated>; secrets masked. Caller frees. */
+char *fw_pfsense_clean(const char *text);
+/* fw_opnsense.c: OPNsense config.xml, legacy and MVC sections. */
+bool fw_opnsense_detect(const char *text);
+int fw_parse_opnsense(struct fw_model *m, const char *file, const char *text);
+char *fw_opnsense_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

@@ -31,6 +31,12 @@ static const struct fw_format formats[] = {
 	  fw_routeros_detect, fw_parse_routeros, fw_routeros_clean, false,
 	  "the export: the first member of interface list WAN (else the first dst-nat's in-interface, "
 	  "else the masquerade's out-interface); inside: the first member of list LAN" },
+	{ "pfsense", "pfSense config.xml (Diagnostics > Backup)",
+	  fw_pfsense_detect, fw_parse_pfsense, fw_pfsense_clean, false,
+	  "the configuration: interface wan (else the first with a gateway) outside, lan inside" },
+	{ "opnsense", "OPNsense config.xml (System > Configuration > Backups)",
+	  fw_opnsense_detect, fw_parse_opnsense, fw_opnsense_clean, false,
+	  "the configuration: interface wan (else the first with a gateway) outside, lan inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)
