@@ -180,7 +180,7 @@ bool fw_opnsense_detect(const char *text)
 
 char *fw_opnsense_clean(const char *text)
 {
-	static const struct fw_xml_rules rules = { pf_is_volatile, pf_is_secret };
+	static const struct fw_xml_rules rules = { pf_is_volatile, pf_is_secret, pf_is_volatile_attr };
 
 	return fw_xml_clean(text, &rules);
 }

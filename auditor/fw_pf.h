@@ -61,5 +61,6 @@ void pf_snat_to_iface(struct pf *p, struct fw_rule *r, const char *ifc);
 /* Elements both formats mask or leave out of the snapshot. */
 bool pf_is_secret(const char *name);
 bool pf_is_volatile(const char *name);
+bool pf_is_volatile_attr(const char *name);
 
 #endif

@@ -52,7 +52,13 @@ bool pf_is_volatile(const char *name)
 	       !strcmp(name, "audit") || !strcmp(name, "last_change");
 }
 
-static const struct fw_xml_rules pf_rules = { pf_is_volatile, pf_is_secret };
+/* OPNsense stamps each MVC section with the time it was saved. */
+bool pf_is_volatile_attr(const char *name)
+{
+	return !strcmp(name, "persisted_at");
+}
+
+static const struct fw_xml_rules pf_rules = { pf_is_volatile, pf_is_secret, pf_is_volatile_attr };
 
 /* ---- aliases ---- */
 
@@ -703,7 +709,7 @@ static void iface_blocks(struct pf *p, const char *name, const struct fw_xml *if
 		struct fw_rule *r;
 		char *what;
 
-		if (!fw_xml_has(ifx, tag))
+		if (!fw_xml_has(ifx, tag) || !strcmp(fw_xml_text(ifx, tag), "0"))
 			continue;
 		what = xasprintf("line %u: %s on %s (%s)", fw_xml_child(ifx, tag)->line,
 				 b ? "block bogon networks" : "block private networks", name, tag);
@@ -728,7 +734,7 @@ static void filter_rule(struct pf *p, const struct fw_xml *x)
 	const char *type = fw_xml_text(x, "type"), *ifc = fw_xml_text(x, "interface");
 	const char *floating = fw_xml_text(x, "floating"), *quick = fw_xml_text(x, "quick");
 	const char *dir = fw_xml_text(x, "direction");
-	bool fl = floating && !strcmp(floating, "yes");
+	bool fl = floating && (!strcmp(floating, "yes") || !strcmp(floating, "1"));
 	char *what = pf_rule_text(x, type && *type ? type : "pass");
 	struct fw_chain *c;
 	struct fw_rule *r;
@@ -752,7 +758,7 @@ static void filter_rule(struct pf *p, const struct fw_xml *x)
 		r->target = !type || !*type || !strcmp(type, "pass") ? FW_T_ACCEPT :
 			    !strcmp(type, "reject") ? FW_T_REJECT : !strcmp(type, "block") ? FW_T_DROP :
 			    FW_T_UNSUPPORTED;
-		if (fl && (!quick || strcmp(quick, "yes"))) {
+		if (fl && (!quick || (strcmp(quick, "yes") && strcmp(quick, "1")))) {
 			r->target = FW_T_UNSUPPORTED;   /* pf's last match among non-quick rules */
 			r->target_name = xstrdup("floating rule without quick");
 		} else if (fl && dir && strcmp(dir, "in")) {
@@ -858,7 +864,7 @@ static bool is_floating(const struct fw_xml *x)
 {
 	const char *f = fw_xml_text(x, "floating");
 
-	return f && !strcmp(f, "yes");
+	return f && (!strcmp(f, "yes") || !strcmp(f, "1"));
 }
 
 /* 1:1 NAT, port forwards, outbound NAT, floating rules, interface rules. */

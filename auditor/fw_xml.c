@@ -153,6 +153,11 @@ static void clean_node(xmlNode *n, const struct fw_xml_rules *rules, int depth)
 			xmlFreeNode(c);
 			continue;
 		}
+		for (xmlAttr *a = c->properties, *an; rules->is_volatile_attr && a; a = an) {
+			an = a->next;
+			if (rules->is_volatile_attr((const char *)a->name))
+				xmlRemoveProp(a);
+		}
 		if (rules->is_secret((const char *)c->name) && c->children) {
 			xmlNodeSetContent(c, (const xmlChar *)"*****");
 			continue;

@@ -33,6 +33,7 @@ void fw_xml_free(struct fw_xml *x);
 struct fw_xml_rules {
 	bool (*is_volatile)(const char *name);
 	bool (*is_secret)(const char *name);
+	bool (*is_volatile_attr)(const char *name);   /* may be NULL */
 };
 /* The document with volatile elements removed and secret ones' text masked; NULL if not XML. */
 char *fw_xml_clean(const char *text, const struct fw_xml_rules *rules);
