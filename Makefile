@@ -11,6 +11,8 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 ifneq ($(filter true 1,$(CI) $(DEVELOPER)),)
 CFLAGS  += -Werror
 endif
+# Asked when the Makefile is read. `make demo` and `make test` install the
+# packages first and then run make again, so a fresh machine gets the flags.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(PKG_CFLAGS)
@@ -26,13 +28,13 @@ endif
 CORE_OBJS := util.o pair.o finding.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o strmap.o \
              dns.o resolver.o collect.o store.o store_certs.o changelist.o when.o snapdiff.o
 CMD_OBJS  := main.o commands.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
-# SPF (issue 3)
+# SPF
 SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_spf.o
-# Firewalls (issue 5)
+# Firewalls
 FW_OBJS   := fw_format.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_ipset.o fw_reach.o fw_export.o fw_findings.o cmd_reach.o
-# Analyzers, policies, check (issue 4)
+# Analyzers, policies, check
 CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o path.o
-# Change impact: diff impact, drift, timeline (issue 6)
+# Change impact: diff impact, drift, timeline
 IMPACT_OBJS := snaprun.o impact.o impact_fw.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_exec.o cmd_drift.o cmd_timeline.o
 
@@ -44,6 +46,12 @@ all: mxaudit
 deps:
 	@sh scripts/deps
 
+# Without pkg-config and the -dev packages every compile would fail on a
+# missing header; say what to do instead.
+pkgcheck:
+	@test -n "$(PKG_LIBS)" || { echo "mxaudit: build dependencies are missing; run 'make deps' (or 'make demo', 'make test', which install them)" >&2; exit 1; }
+$(OBJS): | pkgcheck
+
 mxaudit: $(OBJS)
 	@echo "  LINK   $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
@@ -54,15 +62,45 @@ auditor/%.o: auditor/%.c
 
 include tests/Makefile.inc
 
+# Installation: the program, its man page, and under the doc folder an
+# example configuration, the example policies and the systemd units for
+# drift every five minutes (their paths filled in here).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/mxaudit
+SYSCONFDIR ?= /etc
+INSTALL    ?= install
+DOC_FILES  := examples/mxaudit.yaml policies/README.md policies/example.com.yaml
+UNITS      := mxaudit-drift.service mxaudit-drift.timer
+
+install: mxaudit
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/policies
+	$(INSTALL) -m 755 mxaudit $(DESTDIR)$(BINDIR)/mxaudit
+	$(INSTALL) -m 644 docs/mxaudit.1 $(DESTDIR)$(MANDIR)/man1/mxaudit.1
+	$(INSTALL) -m 644 examples/mxaudit.yaml $(DESTDIR)$(DOCDIR)/mxaudit.yaml
+	$(INSTALL) -m 644 policies/README.md policies/example.com.yaml $(DESTDIR)$(DOCDIR)/policies/
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' examples/$$u >$(DESTDIR)$(DOCDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(DOCDIR)/$$u || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mxaudit $(DESTDIR)$(MANDIR)/man1/mxaudit.1
+	rm -f $(DESTDIR)$(DOCDIR)/mxaudit.yaml $(addprefix $(DESTDIR)$(DOCDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(DOCDIR)/policies/README.md $(DESTDIR)$(DOCDIR)/policies/example.com.yaml
+	-rmdir $(DESTDIR)$(DOCDIR)/policies $(DESTDIR)$(DOCDIR) 2>/dev/null
+
 clean:
 	rm -f mxaudit auditor/*.o auditor/*.d
 	rm -rf tests/bin tests/out
 
-.PHONY: all deps clean test demo bench fuzz
+.PHONY: all deps pkgcheck install uninstall clean test demo bench fuzz
 -include auditor/*.d
 
 # The demo: a local NSD, a baseline, a change that breaks an MX host, the diff.
-demo: deps mxaudit
+demo: deps
+	@$(MAKE) --no-print-directory mxaudit
 	@demo/run
 # The fuzzers need clang (and its sanitizer runtimes): scripts/deps --dev.
 fuzz-deps:
@@ -75,7 +113,7 @@ include fuzz/core.mk
 include fuzz/check.mk
 -include fuzz/fw.mk
 
-# The scale benchmark (issue 7): 10,000 domains through NSD, against dnsperf.
+# The scale benchmark: 10,000 domains through NSD, against dnsperf.
 bench: bench-scale
 bench-scale: mxaudit
 	@sh scripts/deps --bench

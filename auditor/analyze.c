@@ -48,7 +48,7 @@ void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 	analyze_bimi(d, &o, out);
 
 	/*
-	 * ==== SPF (issue 3, auditor/spf.h) ====
+	 * ==== SPF (auditor/spf.h) ====
 	 * Static checks, then every configured sending IP must get "pass":
 	 * the SPF area owns those findings (spf.*, docs/spf.md).
 	 */
@@ -57,7 +57,7 @@ void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 		spf_check_ips(d, o.sending_ips, out);
 
 	/*
-	 * ==== Firewall path (issue 5) ====
+	 * ==== Firewall path ====
 	 * Inbound-path findings (MX address -> NAT -> filter -> mail host)
 	 * need the snapshot's firewalls, not just this domain: cmd_check
 	 * appends them per domain after this function returns.

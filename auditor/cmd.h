@@ -48,7 +48,6 @@ int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_log(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_show(int argc, char **argv, struct cmd_ctx *ctx);
-/* Commands of later areas declare themselves here, one line each. */
 int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
@@ -62,11 +61,15 @@ struct command {
 	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
 	const char *usage;
 	const char *summary;
+	const char *options;        /* help lines of its own options */
+	const char *manual;         /* the file of the repository that documents it */
 };
 
 /* commands.c */
 extern const char global_help[];
 void print_help(FILE *out);
+void print_short_usage(FILE *out);
+void print_command_help(FILE *out, const struct command *c);
 const struct command *find_command(const char *name);
 /* Print "mxaudit: <message>" and the command's usage line; returns -1. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

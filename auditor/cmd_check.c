@@ -124,9 +124,8 @@ static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o
 	if ((r = store_open(ctx->store, false, &s)) < 0)
 		return r;
 	if (o->at) {
-		if ((r = when_parse(o->at, time(NULL), &when)) < 0)
-			r = error("--at: cannot read '%s' as a time", o->at);
-		else if ((r = store_at(s, when, id)) > 0)
+		if ((r = when_parse("--at", o->at, time(NULL), &when)) == 0 &&
+		    (r = store_at(s, when, id)) > 0)
 			r = error("no snapshot at or before '%s' in '%s'", o->at, ctx->store);
 	} else if ((r = store_resolve(s, o->rev ? o->rev : "HEAD", id)) > 0) {
 		r = error("the store '%s' has no snapshots yet; run 'mxaudit snapshot' "

@@ -94,9 +94,9 @@ static int parse_args(int argc, char **argv, time_t *since, time_t *until, const
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 's' && when_parse(optarg, now, since) < 0)
+		if (c == 's' && when_parse("--since", optarg, now, since) < 0)
 			return -1;
-		if (c == 'u' && when_parse(optarg, now, until) < 0)
+		if (c == 'u' && when_parse("--until", optarg, now, until) < 0)
 			return -1;
 		if (c == 'r' && (!*optarg || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != strlen(optarg)))
 			return usage_error("log", "log: --record: '%s' is not a record type (MX, TXT, A, ...)", optarg);

@@ -83,7 +83,7 @@ static int parse_args(int argc, char **argv, struct reach_opts *o, struct fw_que
 	static const struct option longopts[] = {
 		{ "firewall", required_argument, NULL, 'f' },
 		{ "fw-format", required_argument, NULL, 'F' },
-		/* The spelling; reaches us only if main.c passes it on (see docs/firewall.md). */
+		/* The older spelling, kept for one release; main.c warns about it. */
 		{ "format", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 't' },
 		{ "from", required_argument, NULL, 's' },
@@ -494,7 +494,7 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-	o.format = ctx->fw_format;   /* the spelling: --format iptables|nft-json */
+	o.format = ctx->fw_format;   /* the older spelling: --format iptables|nft-json */
 	if (parse_args(argc, argv, &o, &q) || from_config(&o, ctx) || load_model(&o, &m))
 		goto out;
 	q.from = o.have_from ? &o.from : NULL;

@@ -1,8 +1,10 @@
 /*
- * cmd_show.c - `mxaudit show [REV] [DOMAIN]`: the files of a snapshot,
- * as stored (default HEAD). With DOMAIN, only that domain's two files.
+ * cmd_show.c - `mxaudit show [REV] [NAME]`: the files of a snapshot,
+ * as stored (default HEAD). With NAME, only that firewall's or domain's
+ * two files: a firewall's name is taken as written, a domain's in any
+ * case and with or without the final dot.
  *
- * One argument is a revision if the store knows it, else a domain.
+ * One argument is a revision if the store knows it, else a name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,24 +41,47 @@ static void names_in(const struct strlist *paths, const char *dir,
 	sl_sort_uniq(out);
 }
 
-static int no_such_domain(const struct strlist *names, const char *domain, const char *rev,
-			  bool maybe_rev)
+/* Up to LIST_MAX names, "a, b and N more", or "none". */
+static void list_some(struct strbuf *sb, const struct strlist *names)
+{
+	for (size_t i = 0; i < names->n && i < LIST_MAX; i++)
+		sb_addf(sb, "%s%s", i ? ", " : "", names->v[i]);
+	if (names->n > LIST_MAX)
+		sb_addf(sb, " and %zu more", names->n - LIST_MAX);
+	if (!names->n)
+		sb_adds(sb, "none");
+}
+
+static int no_such_name(const struct strlist *doms, const struct strlist *fws, const char *name,
+			const char *rev, bool maybe_rev)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	for (size_t i = 0; i < names->n && i < LIST_MAX; i++)
-		sb_addf(&sb, "%s%s", i ? ", " : "", names->v[i]);
-	if (names->n > LIST_MAX)
-		sb_addf(&sb, " and %zu more", names->n - LIST_MAX);
+	sb_adds(&sb, "its domains: ");
+	list_some(&sb, doms);
+	if (fws->n) {
+		sb_adds(&sb, "; its firewalls: ");
+		list_some(&sb, fws);
+	}
 	if (maybe_rev)
-		r = error("'%s' is neither a revision nor a domain of snapshot '%s'; its domains: %s",
-			  domain, rev, names->n ? sb.buf : "none");
+		r = error("'%s' is neither a revision nor a domain or firewall of snapshot '%s'; %s",
+			  name, rev, sb.buf);
 	else
-		r = error("snapshot '%s' has no domain '%s'; it has: %s", rev, domain,
-			  names->n ? sb.buf : "no domains");
+		r = error("snapshot '%s' has no domain or firewall '%s'; %s", rev, name, sb.buf);
 	sb_release(&sb);
 	return r;
+}
+
+/* The domain NAME stands for: lower case, no final dot. The caller frees it. */
+static char *domain_of(const char *name)
+{
+	char *d = str_lower(xstrdup(name));
+	size_t len = strlen(d);
+
+	if (len > 1 && d[len - 1] == '.')
+		d[len - 1] = '\0';
+	return d;
 }
 
 /* Print (or add to JSON object o) the files <dir><name><ext> that exist. */
@@ -116,9 +141,9 @@ static int show(struct store *s, const char *id, const struct strlist *doms,
 	return r;
 }
 
-/* Sort out [REV] [DOMAIN]; *rev defaults to HEAD. */
+/* Sort out [REV] [NAME]; *rev defaults to HEAD, *name to NULL. */
 static int parse_args(struct store *s, int argc, char **argv, const char **rev,
-		      char **domain)
+		      const char **name)
 {
 	char id[41];
 	const char *d = NULL;
@@ -134,14 +159,7 @@ static int parse_args(struct store *s, int argc, char **argv, const char **rev,
 		*rev = argv[1];
 	else if (argc == 2)
 		d = argv[1];
-	*domain = NULL;
-	if (d) {
-		size_t len;
-		*domain = str_lower(xstrdup(d));
-		len = strlen(*domain);
-		if (len > 1 && (*domain)[len - 1] == '.')
-			(*domain)[len - 1] = '\0';
-	}
+	*name = d;
 	return 0;
 }
 
@@ -149,13 +167,13 @@ int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strlist paths = STRLIST_INIT, doms = STRLIST_INIT, fws = STRLIST_INIT;
 	struct store *s = NULL;
-	const char *rev;
+	const char *rev, *name = NULL;
 	char *domain = NULL, id[41];
 	int r;
 
 	if ((r = store_open(ctx->store, false, &s)) < 0)
 		return r;
-	if ((r = parse_args(s, argc, argv, &rev, &domain)) < 0)
+	if ((r = parse_args(s, argc, argv, &rev, &name)) < 0)
 		goto out;
 	if ((r = store_resolve(s, rev, id)) != 0) {
 		if (r > 0)
@@ -166,9 +184,14 @@ int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	names_in(&paths, "dns/", dns_exts, &doms);
 	names_in(&paths, "firewall/", fw_exts, &fws);
-	if (domain) {
+	if (name && sl_has(&fws, name)) {
+		sl_release(&doms);
+		sl_release(&fws);
+		sl_push(&fws, name);
+	} else if (name) {
+		domain = domain_of(name);
 		if (!sl_has(&doms, domain)) {
-			r = no_such_domain(&doms, domain, rev, argc == 2);
+			r = no_such_name(&doms, &fws, name, rev, argc == 2);
 			goto out;
 		}
 		sl_release(&doms);

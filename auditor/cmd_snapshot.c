@@ -105,8 +105,7 @@ int cmd_snapshot(int argc, char **argv, struct cmd_ctx *ctx)
 		run.t_read, run.t_collect, t3, snaprun_seconds() - t4);
 	print_result(ctx, changed, id, message, &ch, &run.stats, tag);
 	if (run.stats.stale)
-		warning("%lu lookups failed (timeout or server failure); their last good data is kept and marked stale",
-			run.stats.stale);
+		snaprun_warn_stale(&run.cur, run.stats.stale);
 	r = run.stats.stale ? EXIT_WARNING : EXIT_OK;
 out:
 	free(message);

@@ -208,7 +208,7 @@ static int resolve_at(struct store *st, const char *at, char id[41])
 
 	if (!at_is_time(at))
 		r = store_resolve(st, at, id);
-	else if (when_parse(at, time(NULL), &when) < 0)
+	else if (when_parse("--at", at, time(NULL), &when) < 0)
 		return -1;
 	else
 		r = store_at(st, when, id);

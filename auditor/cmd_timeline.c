@@ -33,10 +33,10 @@ static int parse_args(int argc, char **argv, struct timeline_opts *o)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 's' && when_parse(optarg, now, &o->since) < 0)
-			return error("--since: cannot read '%s' as a time", optarg);
-		if (c == 'u' && when_parse(optarg, now, &o->until) < 0)
-			return error("--until: cannot read '%s' as a time", optarg);
+		if (c == 's' && when_parse("--since", optarg, now, &o->since) < 0)
+			return -1;
+		if (c == 'u' && when_parse("--until", optarg, now, &o->until) < 0)
+			return -1;
 		if (c == '?' || c == ':')
 			return usage_error("timeline", "timeline: %s '%s'", c == ':' ?
 					   "missing value for" : "unknown option", argv[optind - 1]);

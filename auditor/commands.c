@@ -1,7 +1,10 @@
 /*
- * commands.c - the command table: every command, its usage and summary.
- * A new command is a file cmd_<name>.c and one row here.
+ * commands.c - the command table: every command, its usage, its summary
+ * and the help of its own options. A new command is a file cmd_<name>.c
+ * and one row here; its options are documented in the row and in
+ * docs/mxaudit.1, and t10-help checks that the two name the same options.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -9,28 +12,102 @@
 #include "cmd.h"
 #include "fw.h"
 
+/* Option help lines: "  OPTION" padded to column 25, then the meaning. */
+#define FORMAT_ALL "  --format FMT           text (default), json, markdown or nagios\n"
+
 static const struct command commands[] = {
 	{ "init", cmd_init, "init [--store DIR]",
-	  "create the snapshot store (a git repository)" },
+	  "create the snapshot store (a git repository)",
+	  "  --store DIR            where to create it (default $MXAUDIT_STORE, else\n"
+	  "                         ./snapshots); a global option\n",
+	  "docs/history.md" },
 	{ "snapshot", cmd_snapshot, "snapshot [--tag NAME] [-m MSG]",
-	  "collect every configured domain and commit what changed" },
-	{ "diff", cmd_diff, "diff [A [B]] [--format text|json|markdown|nagios]",
-	  "what changed between two snapshots and what it does to mail flow" },
+	  "collect every configured domain and commit what changed",
+	  "  -t, --tag NAME         tag the new snapshot (or the current one when\n"
+	  "                         nothing changed), e.g. a change ticket CHG-42-pre\n"
+	  "  -m, --message MSG      add MSG to the commit message body\n"
+	  "  --format FMT           text (default) or json\n",
+	  "README.md" },
+	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]]",
+	  "for cron: collect, commit only a change, exit with its worst impact",
+	  "  --exec CMD             run CMD through /bin/sh when a snapshot was\n"
+	  "                         committed; MXAUDIT_* variables describe it\n"
+	  "  --push REMOTE          push the store's branch and tags to REMOTE\n"
+	  "                         after a commit\n"
+	  "  --push-branch NAME     the remote branch to push to (default: the\n"
+	  "                         store's own branch name)\n"
+	  FORMAT_ALL,
+	  "docs/impact.md" },
+	{ "diff", cmd_diff, "diff [A [B]]",
+	  "what changed between two snapshots and what it does to mail flow",
+	  "  A, B                   snapshots: ids, tags, HEAD~N; B defaults to HEAD,\n"
+	  "                         A to B's parent\n"
+	  FORMAT_ALL,
+	  "docs/history.md" },
 	{ "log", cmd_log, "log [--since WHEN] [--until WHEN] [--record TYPE] [DOMAIN]",
-	  "snapshots that changed something, newest first" },
-	{ "show", cmd_show, "show [REV] [DOMAIN]",
-	  "the content of a snapshot" },
-	/* Later areas add their rows here. */
-	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN]",
-	  "evaluate SPF for a client address, live or from a snapshot" },
-	{ "reach", cmd_reach, "reach --firewall FILE --to IP:PORT/tcp|udp [--fw-format FORMAT] [--from CIDR]... [--from-host IP] [--in IFACE] [--out IFACE] [--ipset FILE] [--json]",
-	  "which sources a firewall export lets reach an address and port" },
-	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--zone DOMAIN=FILE]... [--proposed-zone DOMAIN=FILE]... [--proposed-firewall NAME=FILE]... [--format text|json|markdown|nagios] [--fail-on warning|critical]",
-	  "what in a snapshot (or the live DNS) breaks mail, checked against policies" },
-	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]] [--format text|json|markdown|nagios]",
-	  "for cron: collect, commit only a change, exit with its worst impact" },
+	  "snapshots that changed something, newest first",
+	  "  --since WHEN           only snapshots taken at or after WHEN\n"
+	  "  --until WHEN           only snapshots taken at or before WHEN\n"
+	  "  --record TYPE          the history of one record type (MX, TXT, A, ...):\n"
+	  "                         old -> new per owner and what each change did\n"
+	  "  --format FMT           text (default) or json\n"
+	  "  WHEN: 2026-12-04 14:50:17 +0000, 2026-12-04T14:50, yesterday 14:00,\n"
+	  "  3 hours ago, @EPOCH\n",
+	  "docs/history.md" },
 	{ "timeline", cmd_timeline, "timeline [--since WHEN] [--until WHEN] [DOMAIN]",
-	  "findings introduced and resolved over time, one line each with the commit" },
+	  "findings introduced and resolved over time, one line each with the commit",
+	  "  --since WHEN           only snapshots taken at or after WHEN\n"
+	  "  --until WHEN           only snapshots taken at or before WHEN\n"
+	  "  --format FMT           text (default) or json\n",
+	  "docs/impact.md" },
+	{ "show", cmd_show, "show [REV] [NAME]",
+	  "the content of a snapshot, a domain's records or a firewall's rules",
+	  "  REV                    a snapshot: id, tag or HEAD~N (default HEAD)\n"
+	  "  NAME                   a domain or a firewall of the snapshot\n"
+	  "  --format FMT           text (default) or json\n",
+	  "docs/history.md" },
+	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN]",
+	  "evaluate SPF for a client address, live or from a snapshot",
+	  "  --ip IP                the client address, IPv4 or IPv6 (required)\n"
+	  "  --sender ADDR          MAIL FROM (default postmaster@ the HELO name)\n"
+	  "  --helo NAME            the HELO/EHLO name, for the %{h} macro\n"
+	  "  --at REV|WHEN          evaluate a stored snapshot instead of live DNS\n"
+	  "  --format FMT           text (default) or json (with the trace)\n",
+	  "docs/spf.md" },
+	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--proposed-zone D=F]... [--proposed-firewall N=F]...",
+	  "what in a snapshot (or the live DNS) breaks mail, checked against policies",
+	  "  REV                    the snapshot to check (default HEAD)\n"
+	  "  --live                 collect now, check, store nothing\n"
+	  "  --at WHEN              the snapshot in force at that time\n"
+	  "  --policy FILE          a policy file besides the configuration's;\n"
+	  "                         repeatable\n"
+	  "  --zone DOMAIN=FILE     check DOMAIN with the records of a zone file\n"
+	  "                         instead of the snapshot's; repeatable\n"
+	  "  --proposed-zone DOMAIN=FILE\n"
+	  "                         a proposed zone file: report what the change\n"
+	  "                         would introduce; repeatable\n"
+	  "  --proposed-firewall NAME=FILE\n"
+	  "                         the same for a firewall export; repeatable\n"
+	  "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"
+	  FORMAT_ALL,
+	  "docs/check.md" },
+	{ "reach", cmd_reach, "reach --firewall FILE|NAME --to IP:PORT[/tcp|udp] [options]",
+	  "which sources a firewall export lets reach an address and port",
+	  "  --firewall FILE|NAME   the export, or a firewall of the configuration\n"
+	  "  --fw-format FMT        the export's format, one of those listed below\n"
+	  "                         (default: told from the text)\n"
+	  "  --to IP:PORT/PROTO     the address and port asked about; with --from-host,\n"
+	  "                         the destinations (CIDR, or empty for all)\n"
+	  "  --from CIDR            the sources asked about; repeatable (default all)\n"
+	  "  --from-host IP         egress: may this internal host send to --to?\n"
+	  "  --in IFACE             the interface the traffic arrives on\n"
+	  "  --out IFACE            the interface forwarded traffic leaves by\n"
+	  "  --ipset FILE           ipset save output: members of the sets rules name\n"
+	  "  --local IP             an address of the firewall itself; repeatable\n"
+	  "  --routed               --to is not the firewall's own address (FORWARD)\n"
+	  "  --host-local           with --from-host: the host is the firewall itself\n"
+	  "  --json                 JSON output (as --format json)\n",
+	  "docs/firewall.md" },
 };
 
 const char global_help[] =
@@ -45,8 +122,8 @@ const char global_help[] =
 	"                         servers (default: first nameserver in /etc/resolv.conf)\n"
 	"  --auth-port PORT       port of authoritative servers (default 53)\n"
 	"  --timeout SEC          per-query timeout (default 3; 3 tries per server)\n"
-	"  --format text|json     output format (some commands: markdown, nagios;\n"
-	"                         reach: a firewall format, listed below)\n"
+	"  --format FMT           output format: text, json; markdown and nagios for\n"
+	"                         check, diff and drift\n"
 	"  -q, --quiet            only errors\n"
 	"  -v, --verbose          more detail; repeat for more\n"
 	"  -h, --help             this help; 'mxaudit COMMAND --help' for a command\n"
@@ -54,17 +131,50 @@ const char global_help[] =
 	"\n"
 	"Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run).\n";
 
+static void print_commands(FILE *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* The firewall formats, from their table (fw_format.c). */
+static void print_fw_formats(FILE *out)
+{
+	fprintf(out, "Firewall formats (reach --fw-format, mxaudit.yaml format:):\n");
+	for (size_t i = 0; fw_format_at(i); i++)
+		fprintf(out, "  %-22s %s\n", fw_format_at(i)->name, fw_format_at(i)->what);
+	fprintf(out, "\n");
+}
+
 void print_help(FILE *out)
 {
 	fprintf(out, "usage: mxaudit [global options] COMMAND [options]\n\n"
 		     "Audit the DNS and firewall changes that break mail.\n\n"
 		     "Commands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	print_commands(out);
 	fprintf(out, "\n%s", global_help);
-	fprintf(out, "\nFirewall formats (mxaudit.yaml format:, reach --fw-format):\n");
-	for (size_t i = 0; fw_format_at(i); i++)
-		fprintf(out, "  %-10s %s\n", fw_format_at(i)->name, fw_format_at(i)->what);
+	print_fw_formats(out);
+	fprintf(out, "\nSee mxaudit(1) and README.md for the manual.\n");
+}
+
+void print_short_usage(FILE *out)
+{
+	fprintf(out, "usage: mxaudit [global options] COMMAND [options]\n\n");
+	print_commands(out);
+	fprintf(out, "\n'mxaudit --help' lists the global options, 'mxaudit COMMAND --help'\n"
+		     "a command's own; the manual is mxaudit(1).\n");
+}
+
+void print_command_help(FILE *out, const struct command *c)
+{
+	fprintf(out, "usage: mxaudit %s\n\n%c%s.\n\n", c->usage, toupper((unsigned char)c->summary[0]),
+		c->summary + 1);
+	if (c->options && *c->options)
+		fprintf(out, "Options:\n%s\n", c->options);
+	if (!strcmp(c->name, "reach"))
+		print_fw_formats(out);
+	fprintf(out, "Global options (--store, -c, --dns-server, --timeout, -q, -v, ...):\n"
+		     "see 'mxaudit --help'. Manual: mxaudit(1), %s.\n", c->manual);
 }
 
 const struct command *find_command(const char *name)
@@ -87,4 +197,3 @@ int usage_error(const char *cmd, const char *fmt, ...)
 		fprintf(stderr, "usage: mxaudit %s\n", c->usage);
 	return -1;
 }
-

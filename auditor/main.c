@@ -37,7 +37,9 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 	else if (!strcmp(s, "nagios"))
 		ctx->format = FMT_NAGIOS;
 	else if (fw_format_find(s)) {
-		ctx->fw_format = s;   /* an export format: only reach takes it */
+		/* An export format: only reach takes it, under its own name now. */
+		warning("--format %s is deprecated; use --fw-format %s", s, s);
+		ctx->fw_format = s;
 		return 0;
 	} else
 		return error("--format: '%s' is not text, json, markdown, nagios or a firewall format (%s)",
@@ -133,11 +135,14 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("mxaudit %s\n", MXAUDIT_VERSION);
 		r = 0;
 	} else if (want_help && cmd) {
-		printf("usage: mxaudit %s\n\n%s.\n\n%s", cmd->usage, cmd->summary, global_help);
+		print_command_help(stdout, cmd);
+		r = 0;
+	} else if (!cmd && want_help) {
+		print_help(stdout);
 		r = 0;
 	} else if (!cmd) {
-		print_help(want_help ? stdout : stderr);
-		r = want_help ? 0 : -1;
+		print_short_usage(stderr);
+		r = -1;
 	} else if (ctx->fw_format && strcmp(cmd->name, "reach")) {
 		r = error("--format %s names a firewall export format; only 'reach' reads exports",
 			  ctx->fw_format);

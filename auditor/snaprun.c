@@ -239,3 +239,29 @@ void snaprun_release(struct snaprun *run)
 		config_release(&run->cfg);
 	memset(run, 0, sizeof(*run));
 }
+
+#define STALE_NAMED 5
+
+void snaprun_warn_stale(const struct snapshot *cur, unsigned long n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t named = 0, limit = verbosity > 0 ? SIZE_MAX : STALE_NAMED;
+
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct domain_snap *d = &cur->domains[i];
+
+		for (size_t k = 0; k < d->nlk; k++) {
+			const struct lookup *l = &d->lks[k];
+
+			if (!l->stale || named++ >= limit)
+				continue;
+			sb_addf(&sb, "%s%s %s (%s)", named > 1 ? ", " : "", l->name, l->type,
+				lookup_state_name(l->state));
+		}
+	}
+	if (named > limit)
+		sb_addf(&sb, " and %zu more (-v lists them)", named - limit);
+	warning("%lu lookups failed (timeout or server failure); their last good data is kept "
+		"and marked stale: %s", n, sb.len ? sb.buf : "-");
+	sb_release(&sb);
+}

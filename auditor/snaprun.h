@@ -52,5 +52,10 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 		      const struct change_lines *ch, const char *first, const char *note,
 		      const struct collect_stats *st, const char *trailers);
 double snaprun_seconds(void);
+/*
+ * Warn that n lookups of cur failed temporarily, naming the first five
+ * ("name TYPE (TIMEOUT), ... and N more"); with -v, list every one.
+ */
+void snaprun_warn_stale(const struct snapshot *cur, unsigned long n);
 
 #endif

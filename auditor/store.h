@@ -115,6 +115,6 @@ const char *certs_deferred(void);
 unsigned certs_parsed(void);
 
 /* when.c: parse "2026-11-20 14:00", "1 day ago", "yesterday", "@EPOCH", ... */
-int when_parse(const char *s, time_t now, time_t *out);
+int when_parse(const char *opt, const char *s, time_t now, time_t *out);
 
 #endif

@@ -12,7 +12,7 @@ CHECK_FUZZ_SRCS := auditor/util.c auditor/finding.c auditor/snapshot.c auditor/s
                    auditor/analyze_status.c auditor/policy.c auditor/yamltree.c \
                    auditor/spf_parse.c auditor/spf_macro.c auditor/spf_eval.c \
                    auditor/spf_check.c auditor/spf_snapdns.c auditor/dns.c auditor/resolver.c
-CHECK_FUZZ_LIBS := $(shell pkg-config --libs ldns yaml-0.1 openssl 2>/dev/null)
+CHECK_FUZZ_LIBS = $(shell pkg-config --libs ldns yaml-0.1 openssl 2>/dev/null)
 
 $(CHECK_FUZZ_BINS): fuzz/bin/%: fuzz/%.c fuzz/fuzz_check_common.h $(CHECK_FUZZ_SRCS)
 	@mkdir -p fuzz/bin

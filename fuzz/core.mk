@@ -9,7 +9,7 @@ CORE_FW_SRCS   := auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c aud
 CORE_FUZZ_SRCS := auditor/util.c auditor/dns.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c auditor/changelist.c \
                   auditor/stale.c auditor/strmap.c auditor/yamltree.c auditor/config.c \
                   $(CORE_FW_SRCS)
-CORE_FUZZ_LIBS := $(shell pkg-config --libs ldns yaml-0.1 jansson libxml-2.0 2>/dev/null)
+CORE_FUZZ_LIBS = $(shell pkg-config --libs ldns yaml-0.1 jansson libxml-2.0 2>/dev/null)
 
 fuzz/bin/fuzz_dns_reply fuzz/bin/fuzz_snapfiles fuzz/bin/fuzz_config: fuzz/bin/%: fuzz/%.c $(CORE_FUZZ_SRCS)
 	@mkdir -p fuzz/bin

@@ -92,9 +92,11 @@ nsd_start() {
 	} >"$SCRATCH/$_n/nsd.conf"
 	nsd -c "$SCRATCH/$_n/nsd.conf" || { notok "nsd $_n did not start"; cat "$SCRATCH/$_n/nsd.log"; exit 1; }
 	at_exit "nsd_stop $_n"
-	# Wait until it answers.
+	# Wait until it answers for its own zone (NOERROR, not REFUSED from
+	# whatever else might hold the port).
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		drill -p "$_port" @"$_addr" "$(basename "$(ls "$_zdir"/*.zone | head -1)" .zone)" SOA >/dev/null 2>&1 && return 0
+		drill -p "$_port" @"$_addr" "$(basename "$(ls "$_zdir"/*.zone | head -1)" .zone)" SOA 2>/dev/null |
+			grep -q 'rcode: NOERROR' && return 0
 		sleep 0.2
 	done
 	notok "nsd $_n does not answer on $_addr:$_port"; cat "$SCRATCH/$_n/nsd.log"; exit 1

@@ -9,6 +9,14 @@ nsd_stop ns
 mx --store st --dns-server "$DNS" --timeout 1 snapshot
 assert_rc 1 "snapshot with the server down warns (exit 1)"
 assert_grep 'last good data is kept and marked stale' err "the warning says data is kept"
+assert_grep 'marked stale: [a-z0-9.-]+\. [A-Z]+ \((TIMEOUT|SERVFAIL)\)' err "the warning names the failed lookups"
+nfailed=$(sed -n 's/.*warning: \([0-9]*\) lookups failed.*/\1/p' err)
+named=$(grep -o '([A-Z]*)' err | wc -l | tr -d ' ')
+assert_eq "$named" "5" "it names five of the $nfailed"
+assert_grep "and $((nfailed - 5)) more \(-v lists them\)" err "and counts the rest"
+cp -r st st-v
+mx --store st-v --dns-server "$DNS" --timeout 1 -v snapshot
+assert_eq "$(grep 'lookups failed' err | grep -o '([A-Z]*)' | wc -l | tr -d ' ')" "$nfailed" "-v names every failed lookup"
 assert_eq "$(sgit rev-list --count HEAD)" "2" "the stale state is committed"
 sgit diff HEAD~1 HEAD -- dns/example.com.zone >zdiff
 assert_eq "$(wc -c <zdiff | tr -d ' ')" "0" "the zone file is unchanged"

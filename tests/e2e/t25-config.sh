@@ -33,7 +33,7 @@ assert_grep "cannot open 'missing\.yaml'" err "missing file named"
 
 assert_eq "$(git --git-dir=st rev-list --all --count)" "0" "nothing was committed"
 
-# The minimal shape from the issue parses as written.
+# The minimal documented shape parses as written.
 cat >good.yaml <<'YAML'
 domains:
   - name: example.com
@@ -45,7 +45,7 @@ firewalls:
     file: exports/edge.rules
 YAML
 mx -c good.yaml --store st --dns-server 127.0.0.1:9 --timeout 1 snapshot
-assert_no_grep 'good\.yaml' err "the issue's example config is accepted"
+assert_no_grep 'good\.yaml' err "the minimal example config is accepted"
 
 printf 'domains:\n  - name: example.com\n  - name: Example.COM.\n' >dup.yaml
 mx -c dup.yaml --store st snapshot

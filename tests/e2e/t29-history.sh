@@ -77,7 +77,7 @@ sed -n '/^== dns\/example.com.zone ==$/,/^== dns\/example.com.status ==$/p' out 
 assert_file_eq gitzone showzone "show prints the file as git stores it"
 mx --store st show HEAD nosuch.example
 assert_rc 3 "show of a domain not in the snapshot"
-assert_grep "it has: example\.com, example\.net" err "names the domains it has"
+assert_grep "its domains: example\.com, example\.net" err "names the domains it has"
 
 # --- a change in one domain: TTL, removal, addition ----------------------
 sed -i 's/^mx1	IN A 192.0.2.25/mx1	300	IN A 192.0.2.25/' zones/example.com.zone

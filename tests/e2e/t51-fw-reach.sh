@@ -116,7 +116,7 @@ assert_file_eq "$FX/k01-basic.reach.json.ok" out "golden: k01 JSON answer"
 mx reach --firewall "$FX/k09-two-chains.json" --to 203.0.113.10:587/tcp --in eth0 --out eth1 --json
 assert_file_eq "$FX/k09-two-chains.reach.json.ok" out "golden: k09 nft JSON answer"
 
-# The issue's --format iptables spelling, passed on after "--".
+# The older --format iptables spelling, passed on after "--".
 mx reach -- --format iptables --firewall "$FX/k01-basic.rules" --to 203.0.113.10:25/tcp --in eth0 --out eth1
 assert_rc 1 "--format iptables after --"
 

@@ -1,5 +1,5 @@
 # Change impact: one scenario per kind of change of the severity taxonomy
-# (shared/reference/MAIL-STANDARDS.md section 5). Each change is served by
+# (critical: mail fails; warning: it may fail or protection is lost). Each change is served by
 # NSD, picked up by `mxaudit drift`, and must introduce the expected
 # finding with the expected severity; drift and `diff HEAD~1 HEAD` must
 # both exit with the worst introduced severity. The world is restored

@@ -83,4 +83,5 @@ mx --store st log --record 'M X'
 assert_rc 3 "a bad record type"
 mx --store st timeline --since 'next tuesday'
 assert_rc 3 "a bad time"
-assert_grep "cannot read 'next tuesday' as a time" err "names the time"
+assert_grep "^mxaudit: --since: 'next tuesday' is not a time" err "names the option and the time"
+assert_eq "$(grep -c 'next tuesday' err)" "1" "says it once"

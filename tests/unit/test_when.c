@@ -29,7 +29,7 @@ static time_t ok(const char *s)
 {
 	time_t t = 0;
 
-	assert_int_equal(when_parse(s, NOW, &t), 0);
+	assert_int_equal(when_parse("--at", s, NOW, &t), 0);
 	return t;
 }
 
@@ -41,6 +41,22 @@ static void test_iso(void **state)
 	assert_int_equal(ok("2026-11-20T14:00"), 1795132800 + 14 * 3600);
 	assert_int_equal(ok("2026-11-20T14:00:30Z"), 1795132800 + 14 * 3600 + 30);
 	assert_int_equal(ok("  2026-02-28"), 1772236800);
+}
+
+/* The forms git prints: %ci, %cI and %cD, and its dotted relative times. */
+static void test_git_forms(void **state)
+{
+	time_t at14 = 1795132800 + 14 * 3600 + 30;
+
+	assert_int_equal(ok("2026-11-20 14:00:30 +0000"), at14);
+	assert_int_equal(ok("2026-11-20 15:00:30 +0100"), at14);
+	assert_int_equal(ok("2026-11-20 09:30:30 -0430"), at14);
+	assert_int_equal(ok("2026-11-20T15:00:30+01:00"), at14);
+	assert_int_equal(ok("2026-11-20T14:00:30+00:00"), at14);
+	assert_int_equal(ok("Fri, 20 Nov 2026 15:00:30 +0100"), at14);
+	assert_int_equal(ok("3.hours.ago"), NOW - 3 * 3600);
+	assert_int_equal(ok("yesterday 14:00"), 1795132800 - 86400 + 14 * 3600);
+	assert_int_equal(ok("today 09:15:10"), 1795132800 + 9 * 3600 + 15 * 60 + 10);
 }
 
 static void test_local_time(void **state)
@@ -76,14 +92,16 @@ static void test_rejects(void **state)
 		"", "tomorrow", "2026-13-01", "2026-02-30", "2026-11-20 25:00",
 		"2026-11-20 14", "2026-11-20 14:00Z", "2026/11/20", "1 fortnight ago",
 		"1 day", "-1 day ago", "day ago", "@", "@12x", "2026-11-20x",
-		"1 days agoo", "1 dayss ago",
+		"1 days agoo", "1 dayss ago", "2026-11-20 14:00 +01", "2026-11-20 14:00 +2400",
+		"2026-11-20T14:00+01:0", "yesterday 25:00", "yesterday noon", "today 14:00 x",
+		"Fri, 20 Nov 2026 15:00:30", "2026-11-20 +0100",
 	};
 	time_t t;
 	int saved = dup(2);
 
 	freopen("/dev/null", "w", stderr);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (when_parse(bad[i], NOW, &t) != -1)
+		if (when_parse("--at", bad[i], NOW, &t) != -1)
 			fail_msg("accepted '%s'", bad[i]);
 	}
 	fflush(stderr);
@@ -95,6 +113,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso),
+		cmocka_unit_test(test_git_forms),
 		cmocka_unit_test(test_local_time),
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_rejects),
