@@ -20,6 +20,7 @@ struct reach_opts {
 	const char *file, *format, *ipset, *in, *out, *to_arg, *host_arg;
 	bool json, routed, host_local;
 	bool in_assumed, out_assumed;     /* taken from the export's own configuration */
+	const struct fw_model *model;
 	struct fw_addrset from, local, dests;
 	bool have_from, have_dests;
 	struct config cfg;
@@ -299,6 +300,32 @@ static void collect_rules(struct fw_verdict *v, struct strlist *rules)
 	free(all);
 }
 
+/* "192.0.2.25 (after pf outbound #1: ...)", "unknown: why (rule)", ... for egress answers. */
+static char *identity_text(const struct fw_model *m, const struct fw_query *q)
+{
+	struct fw_identity id;
+	char ip[64], *s;
+
+	fw_outbound_identity(m, q, &id);
+	fw_ip_format(id.addr, id.fam ? id.fam : q->fam, ip, sizeof(ip));
+	switch (id.kind) {
+	case FW_ID_SNAT:
+		s = xasprintf("%s (after %s)", ip, id.rule ? id.rule : "source NAT");
+		break;
+	case FW_ID_NONE:
+		s = xasprintf("%s (no source NAT%s%s)", ip, id.rule ? ": " : "", id.rule ? id.rule : "");
+		break;
+	case FW_ID_MASQUERADE:
+		s = xasprintf("the address of %s, not in the export (%s)", q->out_iface ? q->out_iface : "the outside interface",
+			      id.rule ? id.rule : "masquerade");
+		break;
+	default:
+		s = xasprintf("unknown: %s (%s)", id.why ? id.why : "?", id.rule ? id.rule : "?");
+	}
+	fw_identity_release(&id);
+	return s;
+}
+
 /* One block at a time: an allowed set left by a big blocklist is a million CIDRs. */
 static json_t *cidr_array(const struct fw_addrset *s, int fam)
 {
@@ -349,6 +376,12 @@ static int print_json(struct fw_verdict *v, const struct fw_query *q, const stru
 		free(to);
 	}
 	jset(root, "parts", parts);
+	if (q->egress && !q->host_local) {
+		char *id = identity_text(opts->model, q);
+
+		jset_str(root, "leaves_as", id);
+		free(id);
+	}
 	if (opts->in_assumed || opts->out_assumed) {
 		json_t *ifs = jobj();
 
@@ -449,6 +482,12 @@ static void print_text(struct fw_verdict *v, const struct fw_query *q, const cha
 		printf("  interfaces: in %s, out %s (%s from the export's configuration; --in/--out override)\n",
 		       o->in ? o->in : "unknown", o->out ? o->out : "unknown",
 		       o->in_assumed && o->out_assumed ? "both" : o->in_assumed ? "in" : "out");
+	if (q->egress && !q->host_local) {
+		char *id = identity_text(o->model, q);
+
+		printf("  leaves as: %s\n", id);
+		free(id);
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		struct fw_part *p = &v->parts[i];
 
@@ -506,6 +545,7 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	q.egress = o.host_arg != NULL;
 	q.host_local = o.host_local;
 	fw_reach(&m, &q, &v);
+	o.model = &m;
 	if (o.json || ctx->format == FMT_JSON) {
 		if (print_json(&v, &q, &o))
 			goto out;

@@ -292,6 +292,7 @@ struct fw_model {
 	 */
 	char *outside_iface, *inside_iface;
 	struct fw_addrset self;       /* the firewall's own addresses (interfaces, virtual IPs) */
+	struct strlist if_addrs;      /* "IFACE ADDRESS": what a masquerade out of IFACE becomes */
 };
 #define FW_MODEL_INIT { 0 }
 
@@ -478,6 +479,36 @@ int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct
  */
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out);
+
+/* ---- fw_identity.c: the address mail leaves with ---- */
+
+enum fw_id_kind {
+	FW_ID_NONE,        /* no source NAT: the host's own address */
+	FW_ID_SNAT,        /* translated to addr */
+	FW_ID_MASQUERADE,  /* the outside interface's address, not stated in the export */
+	FW_ID_UNKNOWN,     /* a rule that may apply cannot be decided (why) */
+};
+
+struct fw_identity {
+	enum fw_id_kind kind;
+	fw_u128 addr;
+	int fam;
+	char *rule;        /* the deciding NAT rule's label, or NULL */
+	char *why;         /* FW_ID_UNKNOWN: the reason */
+};
+
+/*
+ * The source address new tcp/q->port from q->host leaves with through
+ * q->out_iface (pure). Release with fw_identity_release().
+ */
+void fw_outbound_identity(const struct fw_model *m, const struct fw_query *q, struct fw_identity *out);
+void fw_identity_release(struct fw_identity *id);
+/*
+ * egress.identity when that address is known and not one of
+ * sending_ips (SPF and PTR were checked for other addresses).
+ */
+void fw_check_identity(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		       const struct strlist *sending_ips, struct findings *out);
 
 /* ---- fw_export.c: snapshot files ---- */
 

@@ -538,6 +538,7 @@ void fw_model_release(struct fw_model *m)
 	free(m->outside_iface);
 	free(m->inside_iface);
 	fw_as_release(&m->self);
+	sl_release(&m->if_addrs);
 	mp_release(&m->pool);
 	memset(m, 0, sizeof(*m));
 }

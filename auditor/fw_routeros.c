@@ -658,8 +658,10 @@ static void add_ip_address(struct ros *p, const struct ros_line *l)
 	if (fw_ip_parse(host, &ip, &fam))
 		return;
 	fw_as_add(&p->m->self, ip, ip);
-	if (iface)
+	if (iface) {
 		sl_push(&p->addr_ifaces, iface);
+		sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", iface, host));
+	}
 }
 
 static const char *const fw_tables[] = { "filter", "nat", "mangle", "raw" };

@@ -117,6 +117,7 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 		e.in_iface = q.out_iface;   /* out of the inside, into the outside */
 		e.out_iface = q.in_iface;
 		fw_check_egress(&p->model, c->name, &e, out);
+		fw_check_identity(&p->model, c->name, &e, &dc->sending_ips, out);
 	}
 }
 

@@ -85,6 +85,15 @@ assert_grep 'rule: filter forward #7: /ip/firewall/filter add action=accept chai
 mx reach --firewall "$good" --from-host 192.168.88.25 --to 203.0.113.0/24:25/tcp
 assert_rc 0 "the mail host may send tcp/25 out"
 assert_grep '^  interfaces: in bridge, out ether1' out "egress goes in on the LAN, out on the WAN"
+# masquerade: the address of the outgoing interface, ether1's /ip address.
+assert_grep '^  leaves as: 192\.0\.2\.25 \(after nat srcnat #1: add action=masquerade' out "leaves as ether1's address"
+# src-nat to a fixed address before the masquerade: that address.
+sed 's|^add action=masquerade chain=srcnat|add action=src-nat chain=srcnat src-address=192.168.88.25 to-addresses=192.0.2.26\
+&|' "$good" >srcnat.rsc
+mx reach --firewall srcnat.rsc --from-host 192.168.88.25 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.26 \(after nat srcnat #1: add action=src-nat' out "a manual src-nat: leaves as its to-addresses"
+mx reach --firewall srcnat.rsc --from-host 192.168.88.30 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.25 ' out "another host still leaves by the masquerade"
 
 # A fragment: only the NAT section, and WAN's members are not in it. The
 # answer is unknown with the reason, not a refusal.
@@ -115,6 +124,8 @@ firewalls:
     file: edge.rsc
     public_ips: [192.0.2.25]
 YAML
+# The mail host leaves with the firewall's address: that is the sending IP.
+sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.25]/' mxaudit.yaml
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with a RouterOS export"
@@ -129,6 +140,13 @@ assert_grep '^filter forward #6: ! --ctstate DNAT --ctstate NEW -i ether1 -j DRO
 mx --store st check --format json
 codes=$(grep -o '"code": "[a-z.-]*"' out | grep -E '"(inbound|egress)\.' | sort -u | tr '\n' ' ')
 assert_eq "$codes" "" "an intact path through the router gives no path finding"
+
+# A manual src-nat to an address that is not a sending IP: egress.identity.
+sed 's|^add action=masquerade chain=srcnat|add action=src-nat chain=srcnat src-address=192.168.88.25 to-addresses=192.0.2.26\
+&|' base.rsc >proposed.rsc
+mx --store st check --proposed-firewall edge=proposed.rsc --format json
+assert_grep '"code": "egress.identity"' out "leaving as 192.0.2.26, not a sending IP: egress.identity"
+assert_grep 'leaves firewall .edge. as 192\.0\.2\.26' out "naming the address"
 
 # A re-save that changed nothing: a new date, other wrapping.
 before=$(sgit rev-parse HEAD)

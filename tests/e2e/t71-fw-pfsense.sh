@@ -100,6 +100,7 @@ assert_grep "wanip \(the interface's address is not in the file: DHCP or PPPoE\)
 mx reach --firewall "$good" --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
 assert_rc 0 "the mail host may send tcp/25 out"
 assert_grep 'Default allow LAN to any rule' out "by the default LAN rule"
+assert_grep '^  leaves as: 192\.0\.2\.25 \(after pf outbound #1: automatic outbound NAT' out "automatic outbound NAT: the WAN address"
 
 # Fragments are answered, not refused.
 printf '<?xml version="1.0"?>\n<pfsense>\n\t<version>23.3</version>\n</pfsense>\n' >empty.xml
@@ -123,6 +124,8 @@ firewalls:
     file: edge.xml
     public_ips: [192.0.2.25]
 YAML
+# The mail host leaves with the firewall's address: that is the sending IP.
+sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.25]/' mxaudit.yaml
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with a pfSense config.xml"
@@ -166,6 +169,12 @@ mx --store st --dns-server "$DNS" snapshot
 sgit show HEAD:firewall/edge.rules >rules
 assert_grep '^pf outbound #1: -o wan -s 192\.168\.1\.25/32 -j SNAT --to 192\.0\.2\.26$' rules "manual outbound NAT: the mail host leaves as 192.0.2.26"
 assert_no_grep 'SNAT --to 192\.0\.2\.25$' rules "and advanced mode has no automatic rule"
+mx --store st check --format json
+assert_grep '"code": "egress.identity"' out "192.0.2.26 is not a sending IP: egress.identity"
+mx reach --firewall edge.xml --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.26 \(after pf outbound #1: ' out "reach says the mail host leaves as 192.0.2.26"
+mx reach --firewall edge.xml --from-host 192.168.1.30 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.168\.1\.30 \(no source NAT\)' out "advanced mode: other hosts are not translated"
 
 # A disabled flip is a change; check says what it breaks.
 sed 's|<descr><!\[CDATA\[SMTP to the mail host\]\]></descr>|&<disabled></disabled>|' base.xml >edge.xml

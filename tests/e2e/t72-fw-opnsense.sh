@@ -143,6 +143,8 @@ firewalls:
     file: edge.xml
     public_ips: [192.0.2.25]
 YAML
+# The mail host leaves with the firewall's address: that is the sending IP.
+sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.25]/' mxaudit.yaml
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with an OPNsense config.xml"
