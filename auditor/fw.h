@@ -510,6 +510,16 @@ void fw_identity_release(struct fw_identity *id);
 void fw_check_identity(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		       const struct strlist *sending_ips, struct findings *out);
 
+/* ---- fw_exposure.c ---- */
+
+/*
+ * inbound.default-accept when ports no mail host offers (3389, 445, 22,
+ * ...) to q->to reach host as well, allowed by a chain's default accept
+ * (RouterOS has no implicit deny).
+ */
+void fw_check_exposure(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		       fw_u128 host, struct findings *out);
+
 /* ---- fw_export.c: snapshot files ---- */
 
 /*

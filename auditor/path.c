@@ -108,8 +108,10 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 		fw_u128 host;
 		if (host_family(dc->mail_hosts.v[i], &host) != fam)
 			continue;
-		if (!inbound_done)   /* one inbound answer per address: to the first mail host */
+		if (!inbound_done) {   /* one inbound answer per address: to the first mail host */
 			fw_check_inbound(&p->model, c->name, &q, dc->mail_hosts.v[i], out);
+			fw_check_exposure(&p->model, c->name, &q, host, out);
+		}
 		inbound_done = true;
 		struct fw_query e = q;
 		e.egress = true;

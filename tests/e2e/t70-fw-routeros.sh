@@ -148,6 +148,21 @@ mx --store st check --proposed-firewall edge=proposed.rsc --format json
 assert_grep '"code": "egress.identity"' out "leaving as 192.0.2.26, not a sending IP: egress.identity"
 assert_grep 'leaves firewall .edge. as 192\.0\.2\.26' out "naming the address"
 
+# Default accept: a dst-nat of every port (no dst-port) and no drop in
+# forward lets every port through to the mail host.
+python3 - base.rsc proposed.rsc <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace('add action=drop chain=forward comment=\\\n    "defconf: drop all from WAN not DSTNATed" connection-nat-state=!dstnat \\\n    connection-state=new in-interface-list=WAN\n', '')
+s = s.replace(' dst-port=25 \\\n', ' \\\n').replace('to-addresses=192.168.88.25 to-ports=25', 'to-addresses=192.168.88.25')
+open(sys.argv[2], 'w').write(s)
+PY
+assert_no_grep 'DSTNATed' proposed.rsc "the proposal has no defconf forward drop"
+mx --store st check --proposed-firewall edge=proposed.rsc --format json
+assert_grep '"code": "inbound.default-accept"' out "every port reaches the mail host: inbound.default-accept"
+assert_grep 'tcp/3389, 445, 22, 5432, 49152 to 192\.0\.2\.25 reach the mail host 192\.168\.88\.25' out "naming the ports and the host"
+assert_grep '"evidence": "filter forward policy ACCEPT"' out "the default accept is the evidence"
+
 # A re-save that changed nothing: a new date, other wrapping.
 before=$(sgit rev-parse HEAD)
 sed -e '1s/.*/# 2026-12-04 17:02:55 by RouterOS 7.16.1/' -e ':a' -e '/\\$/N; s/\\\n    //; ta' base.rsc >edge.rsc
