@@ -5,6 +5,7 @@
  * out, secrets masked), and where its outside and inside interfaces come
  * from. Everything that names or chooses a format looks it up here.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,14 +63,21 @@ const struct fw_format *fw_format_at(size_t i)
 	return i < ARRAY_SIZE(formats) ? &formats[i] : NULL;
 }
 
+static char names[256];
+
+static void make_names(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", formats[i].name);
+}
+
+/* Once, whichever thread asks first: diff parses both sides at once. */
 const char *fw_format_names(void)
 {
-	static char names[256];
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!*names)
-		for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-				 i ? ", " : "", formats[i].name);
+	pthread_once(&once, make_names);
 	return names;
 }
 
