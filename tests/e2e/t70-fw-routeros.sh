@@ -180,6 +180,8 @@ assert_grep '"code": "inbound.no-dnat"' out "check: the port forward is gone"
 mx --store st diff
 assert_rc 2 "diff: the flip is critical"
 assert_grep 'nat dstnat #1: --dport 25 -i ether1 -p tcp -j DISABLED DNAT' out "diff names the rule as it is now"
+assert_grep 'critical fw\.port-blocked +192\.0\.2\.25:25/tcp' out "diff: the mail port no longer passes (interfaces from the export)"
+assert_grep 'firewall edge 192\.0\.2\.25:25/tcp: every source -> no source' out "diff: from every source to none"
 
 # --proposed-firewall with the forward back.
 cp base.rsc proposed.rsc
