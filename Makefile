@@ -25,13 +25,13 @@ Q := @
 endif
 
 # The core: CLI, config, DNS collection, snapshot files, store.
-CORE_OBJS := util.o pair.o finding.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o strmap.o \
-             dns.o resolver.o collect.o store.o store_certs.o changelist.o when.o snapdiff.o
+CORE_OBJS := util.o pair.o finding.o finding_codes.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o strmap.o \
+             dns.o zonecheck.o resolver.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o
 CMD_OBJS  := main.o commands.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF
 SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_spf.o
 # Firewalls
-FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_ipset.o fw_reach.o fw_export.o fw_findings.o cmd_reach.o
+FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_ipset.o fw_reach.o fw_export.o fw_mask.o fw_command.o fw_findings.o cmd_reach.o
 # Analyzers, policies, check
 CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o path.o
 # Change impact: diff impact, drift, timeline
@@ -112,6 +112,7 @@ include bench/spf.mk
 include fuzz/core.mk
 include fuzz/check.mk
 -include fuzz/fw.mk
+include fuzz/hostile.mk
 
 # The scale benchmark: 10,000 domains through NSD, against dnsperf.
 bench: bench-scale
@@ -121,4 +122,4 @@ bench-scale: mxaudit
 .PHONY: bench-scale
 
 # Every fuzz target waits for clang to be installed.
-$(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS): | fuzz-deps
+$(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS) $(HOSTILE_FUZZ_BINS): | fuzz-deps

@@ -180,20 +180,6 @@ static bool is_candidate(const char *s)
 	return taglist_is_version(s, "DMARC1");
 }
 
-/* The host of a mailto: report URI, lower case; NULL if unusable. */
-static char *uri_host(const char *uri)
-{
-	const char *at, *end;
-
-	if (strncasecmp(uri, "mailto:", 7) || !(at = strrchr(uri + 7, '@')) || at == uri + 7)
-		return NULL;
-	at++;
-	end = at + strcspn(at, "!?> ");
-	if (end == at)
-		return NULL;
-	return str_lower(xstrndup(at, (size_t)(end - at)));
-}
-
 /*
  * The organizational domain, approximated without the Public Suffix
  * List: the last two labels, or three under a two-letter country code
@@ -237,15 +223,15 @@ static bool same_org(const char *a, const char *b)
 static void check_destination(const struct domain_snap *d, const char *tag,
 			      const char *uri, const char *ev, struct findings *out)
 {
-	char *host = uri_host(uri), *owner;
+	char *host = mailto_host(uri), *owner;
 	const struct rr *r;
 	size_t n;
 	bool ok = false;
 
 	if (!host) {
 		findings_add(out, SEV_WARNING, "dmarc.bad-uri", uri, ev,
-			     "%s destination '%s' is not a mailto: address; no reports "
-			     "are sent there", tag, uri);
+			     "%s destination '%s' is not a mailto: address with a valid "
+			     "host name; no reports are sent there, and it is not looked up", tag, uri);
 		return;
 	}
 	if (same_org(host, d->name)) {
@@ -271,7 +257,7 @@ static void check_destination(const struct domain_snap *d, const char *tag,
 static bool has_valid_rua(const struct dmarc_record *r)
 {
 	for (size_t i = 0; i < r->rua.n; i++) {
-		char *h = uri_host(r->rua.v[i]);
+		char *h = mailto_host(r->rua.v[i]);
 		free(h);
 		if (h)
 			return true;

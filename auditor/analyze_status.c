@@ -81,4 +81,12 @@ void analyze_status(const struct domain_snap *d, const struct analyze_opts *o,
 	}
 	grouped(d, false, out);
 	grouped(d, true, out);
+	if (d->bad) {
+		char *apex = name_abs(d->name);
+		findings_add(out, SEV_WARNING, "store.bad-line", apex, d->bad,
+			     "a stored snapshot file of this domain has a line that does not "
+			     "parse (%s); the line is skipped and the domain judged without it; "
+			     "the next snapshot writes the file anew", d->bad);
+		free(apex);
+	}
 }

@@ -180,7 +180,9 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 
 	if (!d)
 		error("--zone: '%s' is not a domain of the snapshot", domain);
-	else if (!read_file(file, &text, NULL) && !dsnap_parse_zone(&tmp, file, text)) {
+	else if (!read_file_max(file, INPUT_MAX_TEXT, &text, NULL) && dsnap_parse_zone(&tmp, file, text))
+		error("%s", tmp.bad);
+	else if (text) {
 		rrs_free(d->rrs, d->nrr);
 		d->rrs = tmp.rrs, d->nrr = tmp.nrr, d->rr_alloc = tmp.rr_alloc;
 		tmp.rrs = NULL, tmp.nrr = 0;
@@ -191,6 +193,7 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 	}
 	rrs_free(tmp.rrs, tmp.nrr);
 	free(tmp.lks);
+	free(tmp.bad);
 	free(text);
 	free(domain);
 	return r;
@@ -216,7 +219,7 @@ static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 		if (proposed_zone(snap, o->proposed_zones.v[i], &sb))
 			goto out;
 	for (size_t i = 0; i < o->proposed_fws.n; i++)
-		if (proposed_firewall(snap, cfg, o->proposed_fws.v[i], &sb))
+		if (proposed_firewall(snap, cfg, ctx->store, o->proposed_fws.v[i], &sb))
 			goto out;
 	free(*label);
 	*label = sb_detach(&sb);

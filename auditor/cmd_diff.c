@@ -148,11 +148,11 @@ static void parse_side(void *arg)
 		if (!t->zone[p->k] && !t->status[p->k])
 			continue;
 		d = snapshot_add_domain(t->snap[p->k], t->name);
-		if ((t->zone[p->k] && dsnap_parse_zone(d, t->zpath, t->zone[p->k]) < 0) ||
-		    (t->status[p->k] && dsnap_parse_status(d, t->spath, t->status[p->k]) < 0)) {
-			p->r = -1;
-			return;
-		}
+		/* A bad line costs that line; d->bad makes it a finding. */
+		if (t->zone[p->k])
+			dsnap_parse_zone(d, t->zpath, t->zone[p->k]);
+		if (t->status[p->k])
+			dsnap_parse_status(d, t->spath, t->status[p->k]);
 	}
 }
 

@@ -219,7 +219,9 @@ static void spf_prefetch(struct dctx *d, const char *owner, const char *rec, int
 			continue;
 		if (target != owner && (slash = strchr(target, '/')))
 			*slash = '\0';
-		if (!*target || strchr(target, '%') || ++d->spf_names > SPF_NAMES_MAX)
+		/* Macros depend on the sender; anything not a host name is spf.syntax, never a query. */
+		if (!*target || strchr(target, '%') || !dns_name_valid(target) ||
+		    ++d->spf_names > SPF_NAMES_MAX)
 			continue;
 		char *name = name_abs(target);
 		if (str_starts_with_ci(mech, "include:") || str_starts_with_ci(mech, "redirect=")) {
@@ -252,16 +254,14 @@ static void dmarc_prefetch(struct dctx *d, const char *rec)
 		if (!(tag = strchr(tag, '=')))
 			continue;
 		for (char *u = strtok_r(tag + 1, ",", &save2); u; u = strtok_r(NULL, ",", &save2)) {
-			char *at = strchr(u, '@'), *end, *host, *name;
-			if (!at)
-				continue;
-			host = xstrdup(at + 1);
-			if ((end = strpbrk(host, "! \t")))
-				*end = '\0';
+			char *host = mailto_host(u), *name;
+			if (!host)
+				continue;   /* dmarc.bad-uri: nothing to ask */
 			name = name_abs(host);
-			if (*host && !in_domain(name, d->apex)) {
+			if (!in_domain(name, d->apex)) {
 				char *q = xasprintf("%s_report._dmarc.%s", d->apex, name);
-				request(d, q, "TXT", P_PLAIN, 0);
+				if (dns_name_valid(q))
+					request(d, q, "TXT", P_PLAIN, 0);
 				free(q);
 			}
 			free(name);
@@ -364,6 +364,32 @@ static void use_last_good(struct dctx *d, struct centry *e)
 	e->res.nrr = dsnap_answer(pd, e->name, e->type, &e->res.rrs);
 }
 
+/*
+ * Keep, of a name inside a domain, only the chain records inside that
+ * domain too: what its servers say about another zone (the far end of a
+ * CNAME) is not theirs to say. The chain's end is then asked of its own
+ * servers (dangling_cname()), and stored under its own name.
+ */
+static void drop_out_of_zone(struct centry *e)
+{
+	const char *apex = NULL;
+	size_t keep = 0;
+
+	for (struct waiter *w = e->waiters; w && !apex; w = w->next)
+		if (in_domain(e->name, w->d->apex))
+			apex = w->d->apex;
+	if (!apex)
+		return;
+	for (size_t i = 0; i < e->res.nrr; i++) {
+		struct rr *r = &e->res.rrs[i];
+		if (!strcmp(r->owner, e->name) || in_domain(r->owner, apex))
+			e->res.rrs[keep++] = *r;
+		else
+			rr_release(r);
+	}
+	e->res.nrr = keep;
+}
+
 static void on_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
 {
 	struct centry *e = arg;
@@ -374,6 +400,7 @@ static void on_answer(void *arg, const char *name, const char *type, struct look
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
 	e->done = true;
+	drop_out_of_zone(e);
 	if (LK_IS_TEMPORARY(e->res.state) && w)
 		use_last_good(w->d, e);
 	e->waiters = NULL;

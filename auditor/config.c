@@ -65,6 +65,8 @@ static const struct field firewall_fields[] = {
 	{ "format", F_STR, offsetof(struct firewall_conf, format), true },
 	{ "file", F_PATH, offsetof(struct firewall_conf, file), false },
 	{ "command", F_STR, offsetof(struct firewall_conf, command), false },
+	{ "command_timeout", F_UINT, offsetof(struct firewall_conf, command_timeout), false },
+	{ "mask", F_STRLIST, offsetof(struct firewall_conf, mask), false },
 	{ "ipset_file", F_PATH, offsetof(struct firewall_conf, ipset_file), false },
 	{ "public_ips", F_IPLIST, offsetof(struct firewall_conf, public_ips), false },
 	{ "outside_ifaces", F_STRLIST, offsetof(struct firewall_conf, outside_ifaces), false },
@@ -296,7 +298,7 @@ int config_load(const char *path, struct config *c)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (read_file(path, &buf, &len))
+	if (read_file_max(path, INPUT_MAX_TEXT, &buf, &len))
 		return -1;
 	r = config_parse(path, buf, len, c);
 	free(buf);
@@ -382,6 +384,7 @@ void config_release(struct config *c)
 		sl_release(&f->public_ips);
 		sl_release(&f->outside_ifaces);
 		sl_release(&f->inside_ifaces);
+		sl_release(&f->mask);
 	}
 	free(c->domains);
 	strmap_release(&c->by_name);

@@ -22,6 +22,8 @@ struct firewall_conf {
 	char *format;                 /* iptables, nft-json, ... */
 	char *file;                   /* export, relative paths resolved against the config's dir */
 	char *command;                /* or a command whose stdout is the export; may be NULL */
+	unsigned command_timeout;     /* seconds the command may run; 0: the default, 60 */
+	struct strlist mask;          /* the site's own secrets: extended regexes, masked in the export */
 	char *ipset_file;             /* optional `ipset save` output */
 	struct strlist public_ips;    /* addresses this firewall owns */
 	struct strlist outside_ifaces;

@@ -9,6 +9,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/x509.h>
 
 #include "util.h"
@@ -152,4 +153,14 @@ int dkim_key_info(const char *b64, const char *k, struct dkim_key *out)
 	/* Failed d2i attempts leave errors queued; they are reported in out. */
 	ERR_clear_error();
 	return r;
+}
+
+int hmac_sha256(const unsigned char *key, size_t keylen, const void *data, size_t n,
+		unsigned char mac[32])
+{
+	unsigned len = 0;
+
+	if (!HMAC(EVP_sha256(), key, (int)keylen, data, n, mac, &len) || len != 32)
+		return -1;
+	return 0;
 }

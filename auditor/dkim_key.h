@@ -7,6 +7,8 @@
 #ifndef MXAUDIT_DKIM_KEY_H
 #define MXAUDIT_DKIM_KEY_H
 
+#include <stddef.h>
+
 enum dkim_key_type { DKIM_KEY_RSA, DKIM_KEY_ED25519 };
 
 struct dkim_key {
@@ -25,5 +27,12 @@ struct dkim_key {
  * out->error set. Never prints.
  */
 int dkim_key_info(const char *b64, const char *k, struct dkim_key *out);
+
+/*
+ * HMAC-SHA256 of data under key into mac (32 bytes); 0, or -1. Here
+ * because this is the file that speaks OpenSSL (masking uses it).
+ */
+int hmac_sha256(const unsigned char *key, size_t keylen, const void *data, size_t n,
+		unsigned char mac[32]);
 
 #endif

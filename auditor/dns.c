@@ -15,6 +15,7 @@
 
 #include "util.h"
 #include "resolver.h"
+#include "zonecheck.h"
 
 #define EDNS_BUFSIZE 1232   /* DNS flag day 2020: no IP fragmentation */
 
@@ -394,13 +395,14 @@ static void keep_chain(const char *name, struct rr *v, size_t all, size_t *keep)
 
 /*
  * Parse the answer section's an records from *pos, one ldns_wire2rr()
- * each: the authority and additional sections (NS, glue, OPT) are never
- * read. Any malformed record makes the whole reply unusable (-1), as it
- * did when ldns parsed the packet whole. With want, the records (but
- * RRSIGs) become canonical struct rr in *rrs.
+ * each. Any malformed record makes the whole reply unusable (-1), as it
+ * did when ldns parsed the packet whole. With want, the records of the
+ * asked type qtype and the CNAMEs become canonical struct rr in *rrs:
+ * a record of another type at the name is not an answer to the question
+ * (a TXT in a PTR answer), so it is not kept.
  */
-static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
-		       bool want, const char *name, struct rr **rrs, size_t *nrr)
+static int read_answer(const uint8_t *wire, size_t len, size_t *pos, unsigned an,
+		       bool want, const char *name, int qtype, struct rr **rrs, size_t *nrr)
 {
 	struct rr *v = want ? xcalloc(an ? an : 1, sizeof(*v)) : NULL;
 	struct strbuf sb = STRBUF_INIT;
@@ -408,13 +410,14 @@ static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
 
 	for (unsigned i = 0; i < an; i++) {
 		ldns_rr *rr = NULL;
-		if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+		ldns_rr_type t;
+		if (ldns_wire2rr(&rr, wire, len, pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
 			rrs_free(v, all);
 			sb_release(&sb);
 			return -1;
 		}
-		if (want && ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG &&
-		    !rr_from_ldns(rr, &sb, &v[all]))
+		t = ldns_rr_get_type(rr);
+		if (want && ((int)t == qtype || t == LDNS_RR_TYPE_CNAME) && !rr_from_ldns(rr, &sb, &v[all]))
 			all++;
 		ldns_rr_free(rr);
 	}
@@ -430,22 +433,62 @@ static int read_answer(const uint8_t *wire, size_t len, size_t pos, unsigned an,
 	return 0;
 }
 
+/*
+ * Step over n records of the authority or additional section without
+ * decoding them: their contents are never used, but a header that counts
+ * more records than the packet holds makes the reply malformed (-1).
+ */
+static int skip_records(const uint8_t *wire, size_t len, size_t *pos, unsigned n)
+{
+	size_t p = *pos;
+
+	for (unsigned i = 0; i < n; i++) {
+		for (;;) {   /* the owner name: labels, ended by a root label or a pointer */
+			if (p >= len)
+				return -1;
+			if ((wire[p] & 0xc0) == 0xc0) {
+				p += 2;
+				break;
+			}
+			if (wire[p] & 0xc0)
+				return -1;
+			if (!wire[p]) {
+				p++;
+				break;
+			}
+			p += (size_t)wire[p] + 1;
+		}
+		if (p + 10 > len || p + 10 + read_u16(wire + p + 8) > len)
+			return -1;
+		p += 10 + read_u16(wire + p + 8);
+	}
+	*pos = p;
+	return 0;
+}
+
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 		    const uint8_t *query, size_t qlen, const char *name,
 		    enum lookup_state *state, struct rr **rrs, size_t *nrr, bool *tc)
 {
 	size_t pos = 12;
 	unsigned rc;
+	int qtype;
 
 	*rrs = NULL;
 	*nrr = 0;
 	if (len < 12 || read_u16(wire) != id || !(wire[2] & 0x80) ||
 	    read_u16(wire + 4) != 1 || !question_matches(wire, len, &pos, query, qlen))
 		return -1;
+	qtype = (int)read_u16(wire + pos - 4);
 	rc = wire[3] & 0x0f;
-	if (read_answer(wire, len, pos, read_u16(wire + 6),
-			rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN, name, rrs, nrr))
+	if (read_answer(wire, len, &pos, read_u16(wire + 6),
+			rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN, name, qtype, rrs, nrr) ||
+	    skip_records(wire, len, &pos, read_u16(wire + 8) + read_u16(wire + 10))) {
+		rrs_free(*rrs, *nrr);
+		*rrs = NULL;
+		*nrr = 0;
 		return -1;
+	}
 	*tc = (wire[2] & 0x02) != 0;
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		*state = LK_NXDOMAIN;
@@ -476,45 +519,81 @@ int dns_canonical_rr(const char *text, struct rr *out)
  * parentheses), for `check --proposed-zone`: its records in canonical
  * form, SOA and DNSSEC signatures left out (snapshots hold neither).
  */
+/* One record of a zone file into out[*n], unless SOA or RRSIG (snapshots hold neither). */
+static void keep_zone_rr(ldns_rr *rr, struct strbuf *sb, struct rr **out, size_t *n,
+			 size_t *alloc)
+{
+	ldns_rr_type t = ldns_rr_get_type(rr);
+
+	if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
+		return;
+	ALLOC_GROW(*out, *n + 1, *alloc);
+	if (rr_from_ldns(rr, sb, &(*out)[*n]) == 0)
+		(*n)++;
+}
+
+/*
+ * Record by record, as ldns_zone_new_frm_fp_l() does, but freeing what
+ * was read when a line is bad (ldns leaks it) and refusing $INCLUDE:
+ * a proposed zone must not make mxaudit read other files.
+ */
+static int read_zone_rrs(FILE *f, const char *path, const char *origin,
+			 struct rr **out, size_t *n)
+{
+	ldns_rdf *orig = ldns_dname_new_frm_str(origin), *prev = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t ttl = 3600;
+	size_t alloc = 0;
+	int line = 1, r = 0;
+
+	while (!r && !feof(f)) {
+		ldns_rr *rr = NULL;
+		ldns_status st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &orig, &prev, &line);
+
+		if (st == LDNS_STATUS_OK)
+			keep_zone_rr(rr, &sb, out, n, &alloc);
+		else if (st == LDNS_STATUS_SYNTAX_INCLUDE)
+			r = error("%s:%d: $INCLUDE is not read in a proposed zone", path, line);
+		else if (st != LDNS_STATUS_SYNTAX_EMPTY && st != LDNS_STATUS_SYNTAX_TTL &&
+			 st != LDNS_STATUS_SYNTAX_ORIGIN)
+			r = error("%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
+		ldns_rr_free(rr);
+	}
+	if (orig)
+		ldns_rdf_deep_free(orig);
+	if (prev)
+		ldns_rdf_deep_free(prev);
+	sb_release(&sb);
+	return r;
+}
+
 int dns_parse_zone_file(const char *path, const char *origin, struct rr **out, size_t *n)
 {
-	FILE *f = fopen(path, "r");
-	ldns_rdf *orig = ldns_dname_new_frm_str(origin);
-	struct strbuf sb = STRBUF_INIT;
-	ldns_zone *z = NULL;
-	ldns_rr_list *list;
-	ldns_status st;
-	int line = 0, r = -1;
+	char *text = NULL;
+	size_t len;
+	FILE *f = NULL;
+	int r = -1;
 
 	*out = NULL;
 	*n = 0;
-	if (!f) {
-		error("cannot read '%s'", path);
+	/* Bounded, regular, no NUL: ldns would spin on /dev/zero and stop at a NUL. */
+	if (read_file_max(path, INPUT_MAX_TEXT, &text, &len) < 0)
+		goto out;
+	if (zone_text_check(path, text, origin) < 0)
+		goto out;
+	if (!(f = fmemopen(text, len ? len : 1, "r"))) {
+		error("cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	st = ldns_zone_new_frm_fp_l(&z, f, orig, 3600, LDNS_RR_CLASS_IN, &line);
-	if (st != LDNS_STATUS_OK) {
-		error("%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
-		goto out;
-	}
-	list = ldns_zone_rrs(z);
-	*out = xcalloc(ldns_rr_list_rr_count(list) + 1, sizeof(**out));
-	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(list, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		if (t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_RRSIG)
-			continue;
-		if (rr_from_ldns(rr, &sb, &(*out)[*n]) == 0)
-			(*n)++;
-	}
-	r = 0;
+	r = read_zone_rrs(f, path, origin, out, n);
 out:
 	if (f)
 		fclose(f);
-	if (z)
-		ldns_zone_deep_free(z);
-	if (orig)
-		ldns_rdf_deep_free(orig);
-	sb_release(&sb);
+	free(text);
+	if (r) {
+		rrs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return r;
 }

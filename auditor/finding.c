@@ -31,17 +31,21 @@ void findings_add(struct findings *fs, enum severity sev, const char *code,
 {
 	struct finding *f;
 	va_list ap;
+	char *msg;
 
 	ALLOC_GROW(fs->v, fs->n + 1, fs->alloc);
 	f = &fs->v[fs->n++];
 	f->sev = sev;
 	f->code = xstrdup(code);
-	f->subject = xstrdup(subject ? subject : "");
-	f->evidence = evidence ? xstrdup(evidence) : NULL;
+	/* Record content may carry control bytes: findings reach terminals and commits. */
+	f->subject = str_printable(subject ? subject : "", false);
+	f->evidence = evidence ? str_printable(evidence, false) : NULL;
 	va_start(ap, fmt);
-	if (vasprintf(&f->message, fmt, ap) < 0)
-		f->message = xstrdup("(out of memory)");
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = xstrdup("(out of memory)");
 	va_end(ap);
+	f->message = str_printable(msg, false);
+	free(msg);
 }
 
 static int finding_cmp(const void *va, const void *vb)

@@ -8,6 +8,7 @@
 #ifndef MXAUDIT_FINDING_H
 #define MXAUDIT_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum severity {
@@ -41,5 +42,9 @@ void findings_add(struct findings *fs, enum severity sev, const char *code,
 void findings_sort(struct findings *fs);
 enum severity findings_worst(const struct findings *fs);  /* SEV_INFO if empty */
 void findings_release(struct findings *fs);
+
+/* finding_codes.c */
+/* Is code one mxaudit reports (or "area.*" of a known area)? */
+bool finding_code_known(const char *code);
 
 #endif

@@ -16,12 +16,15 @@
 #ifndef MXAUDIT_FW_H
 #define MXAUDIT_FW_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
 #include "finding.h"
 #include "snapshot.h"
+
+struct fw_mask;
 
 __extension__ typedef unsigned __int128 fw_u128;
 
@@ -340,23 +343,23 @@ int fw_parse_nft_json(struct fw_model *m, const char *file, const char *text);
  * The export without volatile parts (handles, counter values), one
  * object a line so diffs read well; NULL if text is not JSON. Caller frees.
  */
-char *fw_nft_clean(const char *text);
+char *fw_nft_clean(const char *text, const struct fw_mask *mask);
 /* The iptables export without counters and timestamps, secrets masked (fw_export.c). Caller frees. */
-char *fw_iptables_clean(const char *text);
+char *fw_iptables_clean(const char *text, const struct fw_mask *mask);
 /* fw_routeros.c: MikroTik RouterOS `/export` (terse or wrapped). */
 bool fw_routeros_detect(const char *text);
 int fw_parse_routeros(struct fw_model *m, const char *file, const char *text);
 /* One logical line a line, the date header out, secrets and /user masked. Caller frees. */
-char *fw_routeros_clean(const char *text);
+char *fw_routeros_clean(const char *text, const struct fw_mask *mask);
 /* fw_pfsense.c: pfSense config.xml. */
 bool fw_pfsense_detect(const char *text);
 int fw_parse_pfsense(struct fw_model *m, const char *file, const char *text);
 /* The config.xml without <revision>, <created>, <updated>; secrets masked. Caller frees. */
-char *fw_pfsense_clean(const char *text);
+char *fw_pfsense_clean(const char *text, const struct fw_mask *mask);
 /* fw_opnsense.c: OPNsense config.xml, legacy and MVC sections. */
 bool fw_opnsense_detect(const char *text);
 int fw_parse_opnsense(struct fw_model *m, const char *file, const char *text);
-char *fw_opnsense_clean(const char *text);
+char *fw_opnsense_clean(const char *text, const struct fw_mask *mask);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 
@@ -370,7 +373,7 @@ struct fw_format {
 	/* Parse into m (not finished); errors name file:line. */
 	int (*parse)(struct fw_model *m, const char *file, const char *text);
 	/* The export as stored: volatile parts left out, secrets masked; NULL if unreadable. */
-	char *(*clean)(const char *text);
+	char *(*clean)(const char *text, const struct fw_mask *mask);
 	bool ipset;                   /* members of its named sets come from an ipset save file */
 	/* Where the outside and inside interfaces come from when --in/--out do not say. */
 	const char *ifaces;
@@ -521,6 +524,47 @@ void fw_check_identity(const struct fw_model *m, const char *fw_name, const stru
 void fw_check_exposure(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		       fw_u128 host, struct findings *out);
 
+/* ---- fw_mask.c: secrets out of stored exports ---- */
+
+struct fw_mask {
+	unsigned char key[32];     /* the store's masking key */
+	bool keyed;                /* false: no key to be had, markers are plain "<masked>" */
+	regex_t *re;               /* the firewall's own `mask:` patterns */
+	size_t nre;
+};
+/*
+ * Ready mk for a firewall's export: the store's key from store_dir
+ * (created on first use; NULL: none) and the `mask:` patterns (extended
+ * regexes; one that does not compile is an error naming fw_name).
+ */
+int fw_mask_init(struct fw_mask *mk, const char *store_dir, const char *fw_name,
+		 const struct strlist *patterns);
+void fw_mask_release(struct fw_mask *mk);
+/* Is name (n bytes) one whose value format's table says is a secret? */
+bool fw_mask_is_secret(const char *format, const char *name, size_t n);
+/* Append the marker for value (n bytes), "<masked:12 hex digits>". mk may be NULL. */
+void fw_mask_marker(const struct fw_mask *mk, const char *value, size_t n, struct strbuf *out);
+/*
+ * Append s (len bytes, one line or string) to out with the values of the
+ * format's secret names masked: "NAME VALUE" (blanks: spaces or tabs;
+ * a quoted value whole) and "NAME=VALUE".
+ */
+void fw_mask_words(const struct fw_mask *mk, const char *format, const char *s, size_t len,
+		   struct strbuf *out);
+/* A copy of text with what the `mask:` patterns match masked (group 1 if any). */
+char *fw_mask_site(const struct fw_mask *mk, const char *text);
+
+/* ---- fw_command.c: a firewall's export command ---- */
+
+/*
+ * Run command under /bin/sh in its own process group, its stdout into
+ * *out (NUL-terminated, *len bytes; the caller frees), for timeout_s
+ * seconds at most (0: 60); then the group is killed. Errors (timeout,
+ * failure, more than INPUT_MAX_EXPORT, a NUL byte) name the firewall.
+ */
+int fw_command_run(const char *name, const char *command, unsigned timeout_s,
+		   char **out, size_t *len);
+
 /* ---- fw_export.c: snapshot files ---- */
 
 /*
@@ -529,9 +573,15 @@ void fw_check_exposure(const struct fw_model *m, const char *fw_name, const stru
  * the normalized rules text. format: "iptables" or "nft-json".
  */
 int fw_collect(const char *name, const char *format, const char *file,
-	       const char *ipset_file, struct fw_snap *out);
-/* The export text as stored, masked and without volatile parts; caller frees. */
-char *fw_export_clean(const char *format, const char *text);
+	       const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out);
+/* The same for an export already in memory; label names it in errors. */
+int fw_collect_text(const char *name, const char *format, const char *label, const char *text,
+		    const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out);
+/*
+ * The export text as stored, masked (format's table, then mask's
+ * patterns; mask may be NULL) and without volatile parts; caller frees.
+ */
+char *fw_export_clean(const char *format, const char *text, const struct fw_mask *mask);
 /*
  * Rebuild the model from a stored snapshot by parsing its export text
  * again (the export is the source of truth; the rules text is for

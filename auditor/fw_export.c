@@ -20,26 +20,16 @@
 
 #define IPSET_PREFIX "#ipset "
 
-/* Options whose value is a secret in any export format we know. */
-static const char *const secret_opts[] = { "--secret", "--password", "--key", "--psk" };
-
-/* Is word w (n bytes) one of the options whose value is a secret? */
-static bool is_secret_opt(const char *w, size_t n)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(secret_opts); i++)
-		if (n == strlen(secret_opts[i]) && !strncmp(w, secret_opts[i], n))
-			return true;
-	return false;
-}
-
 /*
  * Copy one iptables line without counters ("[pkts:bytes] -A ...",
- * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked.
+ * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked
+ * (fw_mask.c: the iptables table, then the firewall's own patterns).
  */
-static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len)
+static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len,
+			   const struct fw_mask *mask)
 {
-	char *copy = xstrndup(line, len), *p = copy, *br;
-	bool mask_next = false;
+	char *copy = xstrndup(line, len), *p = copy, *br, *site;
+	struct strbuf plain = STRBUF_INIT, masked = STRBUF_INIT;
 
 	if (*p == '[' && (br = strchr(p, ']')))
 		p = br + 1 + strspn(br + 1, " ");
@@ -49,32 +39,30 @@ static void clean_ipt_line(struct strbuf *sb, const char *line, size_t len)
 		*br = '\0';
 	}
 	while (*p) {
-		size_t n = strcspn(p, " "), sp;
+		size_t n = strcspn(p, " \t"), sp;
 
 		if (n == 2 && !strncmp(p, "-c", 2) && p != copy) {
-			/* Skip "-c PKTS BYTES" and the spaces after each word. */
+			/* Skip "-c PKTS BYTES" and the blanks after each word. */
 			for (int k = 0; k < 3 && *p; k++) {
-				p += strcspn(p, " ");
-				p += strspn(p, " ");
+				p += strcspn(p, " \t");
+				p += strspn(p, " \t");
 			}
 			continue;
 		}
-		if (mask_next) {
-			sb_adds(sb, "\"*****\"");
-			mask_next = false;
-			if (*p == '"' && strchr(p + 1, '"'))
-				n = (size_t)(strchr(p + 1, '"') - p) + 1;
-		} else {
-			sb_add(sb, p, n);
-			mask_next = is_secret_opt(p, n);
-		}
+		sb_add(&plain, p, n);
 		p += n;
-		sp = strspn(p, " ");
-		sb_add(sb, p, sp);
+		sp = strspn(p, " \t");
+		sb_add(&plain, p, sp);
 		p += sp;
 	}
-	while (sb->len && sb->buf[sb->len - 1] == ' ')
+	fw_mask_words(mask, "iptables", plain.buf ? plain.buf : "", plain.len, &masked);
+	site = fw_mask_site(mask, masked.buf ? masked.buf : "");
+	sb_adds(sb, site);
+	while (sb->len && (sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t'))
 		sb->buf[--sb->len] = '\0';
+	free(site);
+	sb_release(&plain);
+	sb_release(&masked);
 	free(copy);
 }
 
@@ -84,7 +72,7 @@ static bool volatile_comment(const char *line)
 	       !strncmp(line, IPSET_PREFIX, strlen(IPSET_PREFIX));
 }
 
-char *fw_iptables_clean(const char *text)
+char *fw_iptables_clean(const char *text, const struct fw_mask *mask)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -94,18 +82,18 @@ char *fw_iptables_clean(const char *text)
 		while (len && (s[len - 1] == '\r'))
 			len--;
 		if (!volatile_comment(s))
-			clean_ipt_line(&sb, s, len), sb_addc(&sb, '\n');
+			clean_ipt_line(&sb, s, len, mask), sb_addc(&sb, '\n');
 		s += strcspn(s, "\n");
 		s += *s == '\n';
 	}
 	return sb_detach(&sb);
 }
 
-char *fw_export_clean(const char *format, const char *text)
+char *fw_export_clean(const char *format, const char *text, const struct fw_mask *mask)
 {
 	const struct fw_format *f = fw_format_find(format);
 
-	return f ? f->clean(text) : NULL;
+	return f ? f->clean(text, mask) : NULL;
 }
 
 int fw_model_parse(struct fw_model *m, const char *format, const char *file,
@@ -183,16 +171,27 @@ static void append_ipset(struct strbuf *sb, const char *ipset_text)
 }
 
 int fw_collect(const char *name, const char *format, const char *file,
-	       const char *ipset_file, struct fw_snap *out)
+	       const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out)
 {
-	char *text = NULL, *ipset = NULL, *clean = NULL;
+	char *text = NULL;
+	int r;
+
+	if (read_file(file, &text, NULL) < 0)
+		return -1;
+	r = fw_collect_text(name, format, file, text, ipset_file, mask, out);
+	free(text);
+	return r;
+}
+
+int fw_collect_text(const char *name, const char *format, const char *file, const char *text,
+		    const char *ipset_file, const struct fw_mask *mask, struct fw_snap *out)
+{
+	char *ipset = NULL, *clean = NULL;
 	struct fw_model m = FW_MODEL_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	size_t len;
 	int r = -1;
 
-	if (read_file(file, &text, &len) < 0)
-		goto out;
 	if (ipset_file && read_file(ipset_file, &ipset, &len) < 0)
 		goto out;
 	if (!format && !(format = fw_detect_format(text))) {
@@ -203,7 +202,7 @@ int fw_collect(const char *name, const char *format, const char *file,
 		error("%s: '%s' is not a firewall format mxaudit reads (%s)", file, format, fw_format_names());
 		goto out;
 	}
-	if (!(clean = fw_export_clean(format, text))) {
+	if (!(clean = fw_export_clean(format, text, mask))) {
 		error("%s: not readable as %s", file, format);
 		goto out;
 	}
@@ -220,7 +219,6 @@ int fw_collect(const char *name, const char *format, const char *file,
 	r = 0;
 out:
 	fw_model_release(&m);
-	free(text);
 	free(ipset);
 	free(clean);
 	return r;

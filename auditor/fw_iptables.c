@@ -78,6 +78,7 @@ struct ipt {
 	unsigned line;
 	char table[32];           /* current table */
 	bool explicit_table;      /* from a "*table" line */
+	unsigned open_line;       /* line of the "*table" not yet COMMITted, or 0 */
 	struct strlist pend_chain, pend_pol;  /* -P lines of an -S block */
 	bool last_was_p;
 	int fam;                  /* families seen in addresses */
@@ -945,14 +946,22 @@ static int parse_table_line(struct ipt *p, const char *line)
 	if (*line == '*') {
 		if (flush_policies(p))
 			return -1;
+		if (p->open_line)
+			return error("%s:%u: table '%s' (line %u) has no COMMIT before the next table",
+				     p->file, p->line, p->table, p->open_line);
+		p->open_line = p->line;
 		snprintf(p->table, sizeof(p->table), "%s", line + 1);
 		p->table[strcspn(p->table, " \t")] = '\0';
 		p->explicit_table = true;
 		p->last_was_p = false;
 		return 0;
 	}
-	if (same(line, "COMMIT"))
+	if (same(line, "COMMIT")) {
+		if (!p->open_line)
+			return perr(p, "COMMIT outside a table:", line);
+		p->open_line = 0;
 		return 0;
+	}
 	if (!p->explicit_table)
 		return perr(p, "chain line outside a table:", line);
 	return parse_chain_line(p, line);
@@ -1019,6 +1028,10 @@ int fw_parse_iptables(struct fw_model *m, const char *file, const char *text)
 	}
 	if (!r)
 		r = flush_policies(&p);
+	/* iptables-restore applies nothing of a table without COMMIT: a cut-off export. */
+	if (!r && p.open_line)
+		r = error("%s:%u: table '%s' has no COMMIT; iptables-restore would reject it "
+			  "(was the export cut off?)", file, p.open_line, p.table);
 	sl_release(&p.pend_chain);
 	sl_release(&p.pend_pol);
 	toks_release(&p.toks);

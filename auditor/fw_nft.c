@@ -814,7 +814,41 @@ static void scrub(json_t *j)
 	}
 }
 
-char *fw_nft_clean(const char *text)
+/*
+ * Mask the secrets among j's strings: the value of a key the nft-json
+ * table names, "NAME=VALUE" inside any string, then the firewall's own
+ * patterns (fw_mask.c).
+ */
+static void mask_strings(json_t *j, const char *key, const struct fw_mask *mask)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v)
+			mask_strings(v, k, mask);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			mask_strings(v, key, mask);
+	} else if (json_is_string(j)) {
+		const char *s = json_string_value(j);
+		struct strbuf sb = STRBUF_INIT;
+		char *site;
+
+		if (key && fw_mask_is_secret("nft-json", key, strlen(key)))
+			fw_mask_marker(mask, s, json_string_length(j), &sb);
+		else
+			fw_mask_words(mask, "nft-json", s, strlen(s), &sb);
+		site = fw_mask_site(mask, sb.buf ? sb.buf : "");
+		if (strcmp(site, s))
+			json_string_set(j, site);
+		free(site);
+		sb_release(&sb);
+	}
+}
+
+char *fw_nft_clean(const char *text, const struct fw_mask *mask)
 {
 	json_t *root = json_loads(text, 0, NULL), *arr, *o;
 	struct strbuf sb = STRBUF_INIT;
@@ -835,6 +869,7 @@ char *fw_nft_clean(const char *text)
 			json_object_del(json_object_get(o, "metainfo"), "release_name");
 		}
 		scrub(o);
+		mask_strings(o, NULL, mask);
 		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 		sb_addf(&sb, "%s%s\n", line ? line : "null", i + 1 < json_array_size(arr) ? "," : "");
 		free(line);

@@ -178,9 +178,9 @@ bool fw_opnsense_detect(const char *text)
 	return !strncmp(text, "<?xml", 5) ? strstr(text, "<opnsense>") != NULL : !strncmp(text, "<opnsense>", 10);
 }
 
-char *fw_opnsense_clean(const char *text)
+char *fw_opnsense_clean(const char *text, const struct fw_mask *mask)
 {
 	static const struct fw_xml_rules rules = { pf_is_volatile, pf_is_secret, pf_is_volatile_attr };
 
-	return fw_xml_clean(text, &rules);
+	return pf_mask_site(fw_xml_clean(text, &rules), mask);
 }

@@ -62,5 +62,7 @@ void pf_snat_to_iface(struct pf *p, struct fw_rule *r, const char *ifc);
 bool pf_is_secret(const char *name);
 bool pf_is_volatile(const char *name);
 bool pf_is_volatile_attr(const char *name);
+/* clean with the firewall's own mask: patterns applied (mask may be NULL); takes clean. */
+char *pf_mask_site(char *clean, const struct fw_mask *mask);
 
 #endif

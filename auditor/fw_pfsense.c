@@ -948,7 +948,18 @@ bool fw_pfsense_detect(const char *text)
 	return !strncmp(text, "<?xml", 5) ? strstr(text, "<pfsense>") != NULL : !strncmp(text, "<pfsense>", 9);
 }
 
-char *fw_pfsense_clean(const char *text)
+char *pf_mask_site(char *clean, const struct fw_mask *mask)
 {
-	return fw_xml_clean(text, &pf_rules);
+	char *out;
+
+	if (!clean || !mask)
+		return clean;
+	out = fw_mask_site(mask, clean);   /* the firewall's own mask: patterns */
+	free(clean);
+	return out;
+}
+
+char *fw_pfsense_clean(const char *text, const struct fw_mask *mask)
+{
+	return pf_mask_site(fw_xml_clean(text, &pf_rules), mask);
 }

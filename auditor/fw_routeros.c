@@ -851,7 +851,7 @@ static bool clean_header(struct strbuf *sb, const char *t)
  * the wrapping is masked too and rewrapping makes no diff); in /user
  * sections every value is masked, in /snmp community the names.
  */
-char *fw_routeros_clean(const char *text)
+char *fw_routeros_clean(const char *text, const struct fw_mask *mask)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool user = false, snmp = false;
@@ -888,5 +888,10 @@ char *fw_routeros_clean(const char *text)
 	}
 	if (!sb.buf)
 		sb_adds(&sb, "");
+	if (mask) {   /* the firewall's own mask: patterns */
+		char *out = fw_mask_site(mask, sb.buf);
+		sb_release(&sb);
+		return out;
+	}
 	return sb_detach(&sb);
 }

@@ -272,6 +272,9 @@ static int load_severity(struct loader *L, const struct ynode *n)
 		if (!valid_code(k->scalar))
 			return yerror(L->file, k, "'%s' is not a finding code (like "
 				      "dmarc.policy-none or dmarc.*)", k->scalar);
+		if (!finding_code_known(k->scalar))
+			return yerror(L->file, k, "'%s' is not a finding code mxaudit reports "
+				      "(README lists them)", k->scalar);
 		if (yexpect(L->file, v, Y_SCALAR, k->scalar))
 			return -1;
 		if (severity_parse(v->scalar, &sev))
@@ -431,7 +434,7 @@ int policy_load_file(const char *path, struct policy_set *set)
 	size_t len;
 	int r;
 
-	if (read_file(path, &buf, &len))
+	if (read_file_max(path, INPUT_MAX_TEXT, &buf, &len))
 		return -1;
 	r = policy_load_buffer(path, buf, len, set);
 	free(buf);

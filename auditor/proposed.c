@@ -49,6 +49,14 @@ int proposed_zone(struct snapshot *s, const char *spec, struct strbuf *label)
 	}
 	if (dns_parse_zone_file(file, apex, &rrs, &n) < 0)
 		goto out;
+	/* The file speaks for the domain only: a record elsewhere would be merged in unseen. */
+	for (size_t i = 0; i < n; i++) {
+		if (!in_zone(rrs[i].owner, apex)) {
+			error("%s: %s %s is outside %s; the file may hold the domain's records only",
+			      file, rrs[i].owner, rrs[i].type, domain);
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < d->nrr; i++) {
 		if (in_zone(d->rrs[i].owner, apex))
 			rr_release(&d->rrs[i]);
@@ -87,23 +95,30 @@ static struct fw_snap *fw_slot(struct snapshot *s, const char *name)
 }
 
 /* The export replaces the firewall's stored one; format and ipset come from the configuration. */
-int proposed_firewall(struct snapshot *s, const struct config *cfg, const char *spec,
-		      struct strbuf *label)
+int proposed_firewall(struct snapshot *s, const struct config *cfg, const char *store_dir,
+		      const char *spec, struct strbuf *label)
 {
 	const char *eq = strchr(spec, '='), *file = eq + 1;
 	char *name = xstrndup(spec, (size_t)(eq - spec));
 	const struct firewall_conf *fc = NULL;
 	struct fw_snap tmp = { 0 };
+	struct fw_mask mask;
 	int r = -1;
 
 	for (size_t i = 0; cfg && i < cfg->nfirewalls; i++)
 		if (!strcmp(cfg->firewalls[i].name, name))
 			fc = &cfg->firewalls[i];
-	if (fw_collect(name, fc ? fc->format : NULL, file, fc ? fc->ipset_file : NULL, &tmp) == 0) {
+	/* Masked as a snapshot masks it, so a secret that stays the same shows no change. */
+	if (fw_mask_init(&mask, store_dir, name, fc ? &fc->mask : NULL) < 0) {
+		free(name);
+		return -1;
+	}
+	r = fw_collect(name, fc ? fc->format : NULL, file, fc ? fc->ipset_file : NULL, &mask, &tmp);
+	fw_mask_release(&mask);
+	if (r == 0) {
 		*fw_slot(s, name) = tmp;
 		snapshot_sort(s);
 		sb_addf(label, ", firewall %s from %s", name, file);
-		r = 0;
 	} else {
 		free(tmp.name);
 		free(tmp.format);

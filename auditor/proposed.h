@@ -13,9 +13,12 @@
 /* proposed.c */
 /* Substitute DOMAIN=FILE (a zone file ldns reads) into s; label gets a note. */
 int proposed_zone(struct snapshot *s, const char *spec, struct strbuf *label);
-/* Substitute NAME=FILE (a firewall export) into s; cfg (may be NULL) gives its format. */
-int proposed_firewall(struct snapshot *s, const struct config *cfg, const char *spec,
-		      struct strbuf *label);
+/*
+ * Substitute NAME=FILE (a firewall export) into s; cfg (may be NULL) gives
+ * its format and mask: patterns, store_dir the masking key.
+ */
+int proposed_firewall(struct snapshot *s, const struct config *cfg, const char *store_dir,
+		      const char *spec, struct strbuf *label);
 /*
  * Print the impact of going from orig to prop in ctx's format; returns
  * the exit code of the worst introduced finding, or -1.

@@ -638,6 +638,20 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 			xfer_done(r, x, LK_SERVFAIL);
 		return true;
 	}
+	if (tc) {
+		/*
+		 * Truncated over TCP too: the records that came are a part of
+		 * the answer, and a part taken as the whole would be a removal.
+		 * No complete answer came, as with a timeout: the last good
+		 * records stand.
+		 */
+		rrs_free(x->rrs, x->nrr);
+		x->rrs = NULL;
+		x->nrr = 0;
+		verbose("%s %s: truncated over TCP, no complete answer", x->job->name, x->job->type);
+		xfer_done(r, x, LK_TIMEOUT);
+		return true;
+	}
 	xfer_done(r, x, st);
 	return true;
 }

@@ -73,6 +73,7 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 		      const struct collect_stats *st, const char *trailers)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *msg;
 
 	if (first && prev)
 		sb_adds(&sb, first);
@@ -108,49 +109,44 @@ char *snaprun_message(const struct snapshot *prev, const struct snapshot *cur,
 			ch->lines.n ? "\n" : "", st->stale);
 	if (trailers)
 		sb_addf(&sb, "\n%s", trailers);
-	return sb_detach(&sb);
+	msg = str_printable(sb.buf, true);
+	sb_release(&sb);
+	return msg;
 }
 
-/* Run a firewall's export command into a temporary file; the caller unlinks *path. */
-static int run_export_command(const struct firewall_conf *f, char **path)
-{
-	char tmpl[] = "/tmp/mxaudit-export-XXXXXX";
-	int fd = mkstemp(tmpl), rc;
-	char *cmd;
-
-	if (fd < 0)
-		return error("firewall '%s': cannot create a temporary file", f->name);
-	close(fd);
-	cmd = xasprintf("(%s) > '%s'", f->command, tmpl);
-	rc = system(cmd);
-	free(cmd);
-	*path = xstrdup(tmpl);
-	if (rc != 0)
-		return error("firewall '%s': command '%s' failed (status %d)", f->name, f->command, rc);
-	return 0;
-}
-
-static int collect_firewalls(const struct config *cfg, struct snapshot *snap)
+/*
+ * Each firewall's export, from its file or its command's output (held in
+ * memory: no unmasked export touches disk), masked with the store's key.
+ */
+static int collect_firewalls(const struct config *cfg, const char *store_dir,
+			     struct snapshot *snap)
 {
 	for (size_t i = 0; i < cfg->nfirewalls; i++) {
 		const struct firewall_conf *f = &cfg->firewalls[i];
-		char *tmp = NULL;
+		struct fw_mask mask;
 		struct fw_snap *fs;
+		char *text = NULL;
+		size_t len;
 		int r;
 
-		if (f->command && run_export_command(f, &tmp)) {
-			if (tmp)
-				unlink(tmp);
-			free(tmp);
+		if (fw_mask_init(&mask, store_dir, f->name, &f->mask) < 0)
 			return -1;
-		}
 		ALLOC_GROW(snap->fws, snap->nfw + 1, snap->fw_alloc);
 		fs = &snap->fws[snap->nfw];
 		memset(fs, 0, sizeof(*fs));
-		r = fw_collect(f->name, f->format, tmp ? tmp : f->file, f->ipset_file, fs);
-		if (tmp)
-			unlink(tmp);
-		free(tmp);
+		if (f->command) {
+			r = fw_command_run(f->name, f->command, f->command_timeout, &text, &len);
+			if (!r) {
+				char *label = xasprintf("firewall '%s' command output", f->name);
+				r = fw_collect_text(f->name, f->format, label, text, f->ipset_file,
+						    &mask, fs);
+				free(label);
+			}
+			free(text);
+		} else {
+			r = fw_collect(f->name, f->format, f->file, f->ipset_file, &mask, fs);
+		}
+		fw_mask_release(&mask);
 		if (r)
 			return error("firewall '%s': export not stored; nothing was committed", f->name);
 		snap->nfw++;
@@ -204,7 +200,8 @@ double snaprun_seconds(void)
 int snaprun_world(const struct config *cfg, const struct cmd_ctx *ctx, const struct snapshot *prev,
 		  struct snapshot *out, struct collect_stats *stats)
 {
-	if (collect_snapshot_stats(cfg, ctx, prev, out, stats) || collect_firewalls(cfg, out))
+	if (collect_snapshot_stats(cfg, ctx, prev, out, stats) ||
+	    collect_firewalls(cfg, ctx->store, out))
 		return -1;
 	record_inputs(cfg, out);
 	return 0;

@@ -106,6 +106,7 @@ static void dsnap_release(struct domain_snap *d)
 	free(d->rrs);
 	free(d->lks);
 	free(d->name);
+	free(d->bad);
 	dsnap_inputs_free(d->inputs);
 }
 
@@ -273,13 +274,54 @@ void rr_where(struct strbuf *sb, const struct domain_snap *d, const struct rr *r
 	sb_addc(sb, ' ');
 }
 
+/*
+ * Append s as one field of a canonical file: a byte that would end the
+ * field or the line, or that a terminal would act on, is written as
+ * "\DDD", which is how zone files spell any byte (RFC 1035 5.1). Wire
+ * data comes escaped already; names built from record content, or a
+ * file written by an older version, may not. Escaping an escaped field
+ * changes nothing, so the files stay canonical. A space or tab ends a
+ * name field, so it is escaped too, except in rdata (the last field of a
+ * zone line, whose strings hold them). A leading ';' is escaped: the line
+ * would read as a comment.
+ */
+static void sb_add_field(struct strbuf *sb, const char *s, bool rdata)
+{
+	if (*s == ';') {   /* at a line's start it would make the line a comment */
+		sb_adds(sb, "\\059");
+		s++;
+	}
+	for (;;) {
+		const char *p = s;
+		unsigned char c;
+
+		while ((c = (unsigned char)*p) > 0x20 && c < 0x7f)
+			p++;
+		sb_add(sb, s, (size_t)(p - s));
+		if (!c)
+			return;
+		if ((c == '\t' || c == ' ') && rdata)
+			sb_addc(sb, (char)c);
+		else
+			sb_addf(sb, "\\%03u", c);
+		s = p + 1;
+	}
+}
+
 char *dsnap_zone_text(const struct domain_snap *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	for (size_t i = 0; i < d->nrr; i++) {
 		const struct rr *r = &d->rrs[i];
-		sb_addf(&sb, "%s\t%u\tIN\t%s\t%s\n", r->owner, r->ttl, r->type, r->rdata);
+		sb_add_field(&sb, r->owner, false);
+		sb_addc(&sb, '\t');
+		sb_addu(&sb, r->ttl);
+		sb_adds(&sb, "\tIN\t");
+		sb_add_field(&sb, r->type, false);
+		sb_addc(&sb, '\t');
+		sb_add_field(&sb, r->rdata, true);
+		sb_addc(&sb, '\n');
 	}
 	return sb_detach(&sb);
 }
@@ -304,11 +346,17 @@ char *dsnap_status_text(const struct domain_snap *d)
 	sb_adds(&sb, "; name\ttype\tresult\tflags\tservers\tdisagreement\n");
 	for (size_t i = 0; i < d->nlk; i++) {
 		const struct lookup *l = &d->lks[i];
-		sb_addf(&sb, "%s\t%s\t%s\t", l->name, l->type, lookup_state_name(l->state));
+		sb_add_field(&sb, l->name, false);
+		sb_addc(&sb, '\t');
+		sb_add_field(&sb, l->type, false);
+		sb_addf(&sb, "\t%s\t", lookup_state_name(l->state));
 		lookup_flags(l, &sb);
-		sb_addf(&sb, "\t%s", l->servers ? l->servers : "-");
-		if (l->detail)
-			sb_addf(&sb, "\t%s", l->detail);
+		sb_addc(&sb, '\t');
+		sb_add_field(&sb, l->servers ? l->servers : "-", false);
+		if (l->detail) {
+			sb_addc(&sb, '\t');
+			sb_add_field(&sb, l->detail, false);
+		}
 		sb_addc(&sb, '\n');
 	}
 	return sb_detach(&sb);

@@ -69,6 +69,7 @@ struct domain_snap {
 	size_t nrr, rr_alloc;
 	struct lookup *lks;       /* sorted by name, type */
 	size_t nlk, lk_alloc;
+	char *bad;                /* first line of its files that did not parse, "file:line: ..."; or NULL */
 };
 
 struct fw_snap {
@@ -123,7 +124,14 @@ void rr_where(struct strbuf *sb, const struct domain_snap *d, const struct rr *r
 /* Canonical files. The returned text is the caller's to free. */
 char *dsnap_zone_text(const struct domain_snap *d);
 char *dsnap_status_text(const struct domain_snap *d);
-/* Parse them back; errors name file:line (file is for messages only). */
+/*
+ * Parse them back (file is for messages only). A line that does not
+ * parse is skipped, the rest still read: one bad line costs that line,
+ * not the domain nor the run. The first one is kept in d->bad as
+ * "file:line: expected ..." and -1 returned; callers reading the store
+ * go on (analyze_status() turns d->bad into a finding), callers reading
+ * a user's file report it as an error.
+ */
 int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text);
 int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text);
 
@@ -145,6 +153,15 @@ char *rr_txt_join(const struct rr *r);       /* strings joined, NULL if bad */
 int rr_mx(const struct rr *r, unsigned *pref, char **host);    /* host absolute */
 char *name_abs(const char *name);            /* lower case, with final dot */
 char *addr_reverse_name(const char *ip);     /* "10.2.0.192.in-addr.arpa.", NULL if not an IP */
+/*
+ * A host name that may be asked and written: labels of letters, digits,
+ * '-' and '_', 1 to 63 bytes, 253 at most in all, a final dot optional.
+ * Names taken from record content (SPF targets, DMARC hosts) must pass
+ * before they are queried: anything else is a finding, never a query.
+ */
+bool dns_name_valid(const char *name);
+/* The host of a "mailto:user@host[!size]" URI, lower case; NULL if not one or not valid. */
+char *mailto_host(const char *uri);
 
 /* snapinputs.c */
 /* Give d a fresh record of inputs (defaults, empty lists) and return it. */

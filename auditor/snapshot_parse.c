@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 #include "snapshot.h"
@@ -62,9 +63,17 @@ static int parse_zone_line(struct domain_snap *d, char *line)
 
 #define INPUT_PREFIX "; input\t"
 
+static void mark_bad(struct domain_snap *d, const char *file, unsigned lineno,
+		     const char *expected)
+{
+	if (!d->bad)
+		d->bad = xasprintf("%s:%u: expected %s", file, lineno, expected);
+}
+
 /*
- * Feed each line of text to parse_line; the first it rejects is reported.
- * With inputs, "; input" lines are the domain's recorded inputs.
+ * Feed each line of text to parse_line; the lines it rejects are
+ * skipped, the first noted in d->bad. With inputs, "; input" lines are
+ * the domain's recorded inputs.
  */
 static int parse_lines(struct domain_snap *d, const char *file, const char *text,
 		       int (*parse_line)(struct domain_snap *, char *), const char *expected,
@@ -79,18 +88,18 @@ static int parse_lines(struct domain_snap *d, const char *file, const char *text
 		lineno++;
 		if (inputs && !strncmp(line.buf, INPUT_PREFIX, strlen(INPUT_PREFIX))) {
 			if (dsnap_parse_input(d, line.buf + strlen(INPUT_PREFIX))) {
-				r = error("%s:%u: expected '; input KEY VALUE', a list of addresses "
-					  "for sending_ips, yes or no for flags, two numbers for "
-					  "dkim_bits", file, lineno);
-				break;
+				mark_bad(d, file, lineno, "'; input KEY VALUE', a list of addresses "
+					 "for sending_ips, yes or no for flags, two numbers for "
+					 "dkim_bits");
+				r = -1;
 			}
 			continue;
 		}
 		if (!line.len || line.buf[0] == ';')
 			continue;
 		if (parse_line(d, line.buf)) {
-			r = error("%s:%u: expected '%s'", file, lineno, expected);
-			break;
+			mark_bad(d, file, lineno, expected);
+			r = -1;
 		}
 	}
 	sb_release(&line);
@@ -100,7 +109,7 @@ static int parse_lines(struct domain_snap *d, const char *file, const char *text
 
 int dsnap_parse_zone(struct domain_snap *d, const char *file, const char *text)
 {
-	return parse_lines(d, file, text, parse_zone_line, "owner TTL IN TYPE RDATA", false);
+	return parse_lines(d, file, text, parse_zone_line, "'owner TTL IN TYPE RDATA'", false);
 }
 
 static int parse_status_line(struct domain_snap *d, char *line)
@@ -125,7 +134,7 @@ static int parse_status_line(struct domain_snap *d, char *line)
 
 int dsnap_parse_status(struct domain_snap *d, const char *file, const char *text)
 {
-	return parse_lines(d, file, text, parse_status_line, "name TYPE RESULT FLAGS SERVERS",
+	return parse_lines(d, file, text, parse_status_line, "'name TYPE RESULT FLAGS SERVERS'",
 			   true);
 }
 
@@ -256,6 +265,49 @@ char *name_abs(const char *name)
 	s[n] = '.';
 	s[n + 1] = '\0';
 	return str_lower(s);
+}
+
+bool dns_name_valid(const char *name)
+{
+	size_t n = strlen(name), label = 0;
+
+	if (n && name[n - 1] == '.')
+		n--;
+	if (!n || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c == '.') {
+			if (!label)
+				return false;
+			label = 0;
+		} else if ((isalnum(c) && c < 0x80) || c == '-' || c == '_') {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0;
+}
+
+char *mailto_host(const char *uri)
+{
+	const char *at, *end;
+	char *host;
+
+	while (*uri == ' ' || *uri == '\t')
+		uri++;
+	if (strncasecmp(uri, "mailto:", 7) || !(at = strrchr(uri + 7, '@')) || at == uri + 7)
+		return NULL;
+	at++;
+	end = at + strcspn(at, "!?> \t");
+	host = str_lower(xstrndup(at, (size_t)(end - at)));
+	if (!dns_name_valid(host)) {
+		free(host);
+		return NULL;
+	}
+	return host;
 }
 
 char *addr_reverse_name(const char *ip)

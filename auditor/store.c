@@ -22,6 +22,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "store.h"
+#include "store_pack.h"
 
 #define BRANCH "refs/heads/main"
 /*
@@ -225,7 +226,34 @@ static void remove_stale_ref_locks(struct store *s)
 	}
 }
 
-/* Refuse a store whose HEAD does not lead to a readable commit and tree. */
+static int is_commit(const git_oid *id, void *odb)
+{
+	size_t size;
+	git_object_t type;
+
+	if (git_odb_read_header(&size, &type, odb, id) == 0 && type == GIT_OBJECT_COMMIT)
+		return 1;   /* stops the walk */
+	return 0;
+}
+
+/* Does the store hold a commit, though its branch is missing? */
+static bool has_history(struct store *s)
+{
+	git_odb *odb = NULL;
+	bool found = false;
+
+	if (git_repository_odb(&odb, s->repo) == 0)
+		found = git_odb_foreach(odb, is_commit, odb) == 1;
+	git_error_clear();
+	git_odb_free(odb);
+	return found;
+}
+
+/*
+ * Refuse a store whose HEAD does not lead to a readable commit and tree,
+ * and one whose branch is gone while its snapshots are still there: a
+ * new baseline would hide them.
+ */
 static int check_head(struct store *s)
 {
 	git_reference *head = NULL;
@@ -234,6 +262,14 @@ static int check_head(struct store *s)
 	int r;
 
 	r = git_repository_head(&head, s->repo);
+	if ((r == GIT_EUNBORNBRANCH || r == GIT_ENOTFOUND) && has_history(s)) {
+		git_error_clear();
+		return error("store '%s' holds snapshots but its branch %s is missing; nothing "
+			     "was changed. To recover, find the newest snapshot (git --git-dir='%s' "
+			     "fsck --lost-found lists unreferenced commits; git --git-dir='%s' log "
+			     "COMMIT shows one) and point the branch at it: git --git-dir='%s' "
+			     "update-ref %s COMMIT", s->path, BRANCH, s->path, s->path, s->path, BRANCH);
+	}
 	if (r == GIT_EUNBORNBRANCH || r == GIT_ENOTFOUND)
 		return 0;
 	if (r < 0 || git_commit_lookup(&c, s->repo, git_reference_target(head)) < 0 ||
@@ -303,6 +339,7 @@ int store_open(const char *path, bool lock, struct store **out)
 		if ((r = take_lock(s)) < 0)
 			goto out;
 		remove_stale_ref_locks(s);
+		store_pack_tidy(s->repo);
 	}
 	*out = s;
 	return 0;
@@ -575,9 +612,10 @@ static int read_domains(struct store *s, git_tree *root, struct snapshot *out)
 
 		if (!i || strcmp(p[i].stem, p[i - 1].stem))
 			d = snapshot_add_domain(out, p[i].stem);
+		/* A line that does not parse costs that line: d->bad says so in the findings. */
 		if ((r = blob_text(s->odb, &p[i].oid, path, &text)) >= 0)
-			r = !strcmp(p[i].ext, ".zone") ? dsnap_parse_zone(d, path, text)
-						       : dsnap_parse_status(d, path, text);
+			(void)(!strcmp(p[i].ext, ".zone") ? dsnap_parse_zone(d, path, text)
+							  : dsnap_parse_status(d, path, text));
 		if (r >= 0 && (i + 1 == n || strcmp(p[i].stem, p[i + 1].stem)))
 			dsnap_sort(d);
 		free(text);
@@ -934,6 +972,7 @@ static int write_commit(struct store *s, const git_oid *tree_id, git_commit *par
 	}
 	if (mempack_flush(s) < 0 || move_branch(s, out, parent) < 0)
 		goto out;
+	store_pack_bound(s->repo, s->odb);   /* the snapshot is in; a failure here only warns */
 	r = 0;
 out:
 	git_buf_dispose(&msg);
@@ -1327,7 +1366,8 @@ static void fill_commit(struct store *s, git_commit *c, struct store_commit *out
 
 	memset(out, 0, sizeof(*out));
 	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
-	out->summary = xstrdup(summary ? summary : "");
+	/* Written by another version, or by hand: no raw control byte reaches a terminal. */
+	out->summary = str_printable(summary ? summary : "", false);
 	out->message = xstrdup(git_commit_message(c));
 	out->when = (time_t)git_commit_time(c);
 	out->tz_minutes = git_commit_time_offset(c);

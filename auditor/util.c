@@ -136,6 +136,25 @@ char *str_lower(char *s)
 	return s;
 }
 
+char *str_printable(const char *s, bool keep_nl)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (;;) {
+		const char *p = s;
+		unsigned char c;
+
+		while ((c = (unsigned char)*p) >= 0x20 ? c != 0x7f : c == '\n' && keep_nl)
+			p++;
+		sb_add(&sb, s, (size_t)(p - s));
+		if (!c)
+			break;
+		sb_addf(&sb, "\\%03u", c);
+		s = p + 1;
+	}
+	return sb_detach(&sb);
+}
+
 bool str_starts_with_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
@@ -150,75 +169,115 @@ int str_cmp_ptr(const void *a, const void *b)
  * Read a whole file into a NUL-terminated buffer the caller frees.
  * Returns 0, or -1 after printing an error naming the file.
  */
-int read_file(const char *path, char **out, size_t *len)
+/* The checks every outside file passes: regular, at most max bytes, no NUL. */
+static int input_ok(const char *path, int fd, size_t max, struct stat *st)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return error("cannot open '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sb_add(&sb, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		sb_release(&sb);
+	if (fstat(fd, st) < 0)
 		return error("cannot read '%s': %s", path, strerror(errno));
-	}
-	fclose(f);
-	if (len)
-		*len = sb.len;
-	sb_addc(&sb, '\0');
-	sb.len--;
-	*out = sb_detach(&sb);
+	if (!S_ISREG(st->st_mode))
+		return error("'%s' is not a regular file", path);
+	if ((uintmax_t)st->st_size > max)
+		return error("'%s' is larger than %zu MiB, the most mxaudit reads of it",
+			     path, max >> 20);
 	return 0;
 }
 
+static int text_ok(const char *path, const char *buf, size_t n)
+{
+	const char *nul = memchr(buf, '\0', n);
+	unsigned line = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *p = buf; p < nul; p++)
+		line += *p == '\n';
+	return error("%s:%u: a NUL byte; expected text", path, line);
+}
+
+/* Read fd (a regular file of size bytes) into buf, size bytes at most. */
+static ssize_t read_all(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (!r)
+			break;
+		n += (size_t)r;
+	}
+	/* A file that grows while read is cut where fstat() saw it end: never past max. */
+	return (ssize_t)n;
+}
+
+int read_file_max(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+	char *buf;
+
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	if (input_ok(path, fd, max, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	n = read_all(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return error("cannot read '%s': %s", path, strerror(errno));
+	}
+	buf[n] = '\0';
+	if (text_ok(path, buf, (size_t)n) < 0) {
+		free(buf);
+		return -1;
+	}
+	if (len)
+		*len = (size_t)n;
+	*out = buf;
+	return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	return read_file_max(path, INPUT_MAX_EXPORT, out, len);
+}
+
 /*
- * read_file() into pool mp: a regular file is read in one go into a
- * block of its size, so a large one lands in huge pages (see huge_chunk)
- * rather than in a buffer grown 64 KiB at a time, a page fault per
- * 4 KiB. Other files (pipes), or one that grows meanwhile, go through
- * read_file() and are copied.
+ * read_file() into pool mp: the file is read in one go into a block of
+ * its size, so a large one lands in huge pages (see huge_chunk) rather
+ * than in a buffer grown 64 KiB at a time, a page fault per 4 KiB.
  */
 int read_file_in(struct mempool *mp, const char *path, char **out, size_t *len)
 {
 	struct stat st;
-	char *buf, *heap, probe;
-	size_t n = 0, size;
-	ssize_t r = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return error("cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		goto slow;
-	size = (size_t)st.st_size;
-	buf = mp_alloc(mp, size + 1);
-	while (n < size && ((r = read(fd, buf + n, size - n)) > 0 || (r < 0 && errno == EINTR)))
-		n += r > 0 ? (size_t)r : 0;
-	if (r < 0) {
-		error("cannot read '%s': %s", path, strerror(errno));
+	if (input_ok(path, fd, INPUT_MAX_EXPORT, &st) < 0) {
 		close(fd);
 		return -1;
 	}
-	if (n == size && read(fd, &probe, 1) == 0) {
-		close(fd);
-		buf[n] = '\0';
-		if (len)
-			*len = n;
-		*out = buf;
-		return 0;
-	}
-slow:
+	buf = mp_alloc(mp, (size_t)st.st_size + 1);
+	n = read_all(fd, buf, (size_t)st.st_size);
 	close(fd);
-	if (read_file(path, &heap, &n) < 0)
+	if (n < 0)
+		return error("cannot read '%s': %s", path, strerror(errno));
+	buf[n] = '\0';
+	if (text_ok(path, buf, (size_t)n) < 0)
 		return -1;
-	*out = mp_strndup(mp, heap, n);
-	free(heap);
 	if (len)
-		*len = n;
+		*len = (size_t)n;
+	*out = buf;
 	return 0;
 }
 

@@ -48,7 +48,23 @@ int verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_lower(char *s);
+/*
+ * A copy of s safe to show on a terminal or in a commit message: control
+ * bytes (and DEL) become "\DDD"; newlines stay if keep_nl.
+ */
+char *str_printable(const char *s, bool keep_nl);
 bool str_starts_with_ci(const char *s, const char *prefix);
+/*
+ * What mxaudit reads from outside (configuration, policies, firewall
+ * exports, proposed zones) is text of bounded size in a regular file: a
+ * FIFO would block for ever, /dev/zero never ends, and a NUL byte would
+ * cut the text short where C strings end. read_file_max() refuses all
+ * three with an error naming the file (and the line of a NUL); *out is
+ * NUL-terminated and the caller's. read_file() allows INPUT_MAX_EXPORT.
+ */
+#define INPUT_MAX_EXPORT ((size_t)256 << 20)  /* a firewall export */
+#define INPUT_MAX_TEXT   ((size_t)16 << 20)   /* configuration, policy, proposed zone */
+int read_file_max(const char *path, size_t max, char **out, size_t *len);
 int read_file(const char *path, char **out, size_t *len);
 int str_cmp_ptr(const void *a, const void *b);
 

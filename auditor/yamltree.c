@@ -208,8 +208,16 @@ int yaml_load_buffer(const char *name, const char *buf, size_t len, struct ynode
 	size_t n;
 
 	*out = NULL;
-	if (load(name, buf, len, 1, &docs, &n))
+	if (load(name, buf, len, 0, &docs, &n))
 		return -1;
+	/* A second document would be ignored: say so rather than read half the file. */
+	if (n > 1) {
+		for (size_t i = 0; i < n; i++)
+			ynode_free(docs[i]);
+		free(docs);
+		return error("%s: holds %zu YAML documents (separated by '---'); expected one",
+			     name, n);
+	}
 	if (n)
 		*out = docs[0];
 	free(docs);
@@ -223,7 +231,7 @@ int yaml_load_file(const char *path, struct ynode **out)
 	int r;
 
 	*out = NULL;
-	if (read_file(path, &buf, &len))
+	if (read_file_max(path, INPUT_MAX_TEXT, &buf, &len))
 		return -1;
 	r = yaml_load_buffer(path, buf, len, out);
 	free(buf);

@@ -161,3 +161,39 @@ world_start_edge() {
 	YAML
 	$MXAUDIT init --store st >/dev/null
 }
+
+# hostile_start MODE NAME [TYPE] : start tests/hostile-dns in front of the
+# running NSD ($DNS) on a free port, misbehaving in MODE for NAME (and
+# TYPE). Sets $HDNS (its --dns-server value). Stopped at exit; a second
+# call replaces the first. Needs python3-dnspython (scripts/deps).
+hostile_start() {
+	hostile_stop
+	HPORT=$(free_port)
+	HDNS="127.0.0.1:$HPORT"
+	/usr/bin/python3 "$TOP/tests/hostile-dns" --port "$HPORT" --upstream "$DNS" \
+		--mode "$1" --name "$2" ${3:+--type "$3"} >"$SCRATCH/hostile.out" 2>"$SCRATCH/hostile.err" &
+	_hpid=$!
+	echo "$_hpid" >"$SCRATCH/hostile.pid"
+	at_exit hostile_stop
+	for _i in $(seq 1 50); do
+		grep -q ready "$SCRATCH/hostile.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	notok "hostile-dns ($1) did not start"; cat "$SCRATCH/hostile.err"; exit 1
+}
+
+hostile_stop() {
+	[ -f "$SCRATCH/hostile.pid" ] || return 0
+	kill "$(cat "$SCRATCH/hostile.pid")" 2>/dev/null
+	wait "$(cat "$SCRATCH/hostile.pid")" 2>/dev/null
+	rm -f "$SCRATCH/hostile.pid"
+}
+
+# no_record_removed OLD-ZONE-FILE REV description : every line of the
+# earlier zone file is still in the snapshot REV.
+no_record_removed() {
+	sgit show "$2:dns/example.com.zone" >zone.now
+	_gone=$(grep -vxFf zone.now "$1" | wc -l | tr -d ' ')
+	if [ "$_gone" = 0 ]; then ok "$3"; else
+		notok "$3: $_gone records gone"; grep -vxFf zone.now "$1" | sed 's/^/#   /' | head; fi
+}

@@ -54,15 +54,21 @@ static void put_name(struct pkt *p, const char *name)
 	put(p, "", 1);
 }
 
-static void header(struct pkt *p, unsigned id, unsigned flags, unsigned an)
+static void header_counts(struct pkt *p, unsigned id, unsigned flags, unsigned an,
+			  unsigned ns, unsigned ar)
 {
 	p->n = 0;
 	put16(p, id);
 	put16(p, flags);
 	put16(p, 1);
 	put16(p, an);
-	put16(p, 1);        /* an authority record that is never there: not read */
-	put16(p, 0);
+	put16(p, ns);
+	put16(p, ar);
+}
+
+static void header(struct pkt *p, unsigned id, unsigned flags, unsigned an)
+{
+	header_counts(p, id, flags, an, 0, 0);
 }
 
 static void question(struct pkt *p, const char *name, unsigned type)
@@ -112,6 +118,25 @@ static void assert_rr(const struct rr *r, const char *owner, const char *type, c
 	assert_int_equal(r->ttl, 300);
 }
 
+/* One record of type asked for type at example.com, as its presentation. */
+static void presented(unsigned type, const void *rdata, size_t n, const char *mnemonic,
+		      const char *text)
+{
+	struct pkt p;
+	struct parsed r;
+
+	header(&p, 0x1234, 0x8400, 1);
+	question(&p, "eXample.COM", type);
+	record(&p, "EXAMPLE.com", type, rdata, n);
+	r = parse(&p, 0x1234, "example.com.", (int)type);
+	assert_int_equal(r.r, 0);
+	assert_int_equal(r.state, LK_NOERROR);
+	assert_false(r.tc);
+	assert_int_equal(r.n, 1);
+	assert_rr(&r.rrs[0], "example.com.", mnemonic, text);
+	rrs_free(r.rrs, r.n);
+}
+
 /* Every presented type, names lower cased, escapes as ldns writes them. */
 static void test_presentation(void **state)
 {
@@ -121,38 +146,29 @@ static void test_presentation(void **state)
 	static const uint8_t tlsa[] = { 3, 1, 1, 0x00, 0xff, 0x8c };
 	static const uint8_t txt[] = { 4, 'a', '"', 'b', '\\', 3, 1, 0xff, '\t', 0 };
 	static const uint8_t ns[] = { 2, 'a', '(', 1, ')', 2, ';', ' ', 0 };
-	struct pkt p;
-	struct parsed r;
+	static const uint8_t gen[] = { 1, 2, 0xff };
 
-	header(&p, 0x1234, 0x8400, 6);
-	question(&p, "eXample.COM", T_MX);
-	record(&p, "example.com", T_MX, mx, sizeof(mx));
-	record(&p, "EXAMPLE.com", T_A, a, sizeof(a));
-	record(&p, "example.com", T_AAAA, aaaa, sizeof(aaaa));
-	record(&p, "example.com", T_TLSA, tlsa, sizeof(tlsa));
-	record(&p, "example.com", T_TXT, txt, sizeof(txt));
-	record(&p, "example.com", T_NS, ns, sizeof(ns));
-	r = parse(&p, 0x1234, "example.com.", T_MX);
-	assert_int_equal(r.r, 0);
-	assert_int_equal(r.state, LK_NOERROR);
-	assert_false(r.tc);
-	assert_int_equal(r.n, 6);
-	assert_rr(&r.rrs[0], "example.com.", "MX", "10 mx1.example.com.");
-	assert_rr(&r.rrs[1], "example.com.", "A", "192.0.2.1");
-	assert_rr(&r.rrs[2], "example.com.", "AAAA", "2001:db8::1");
-	assert_rr(&r.rrs[3], "example.com.", "TLSA", "3 1 1 00ff8c");
-	assert_rr(&r.rrs[4], "example.com.", "TXT", "\"a\\\"b\\\\\" \"\\001\\255\t\" \"\"");
-	assert_rr(&r.rrs[5], "example.com.", "NS", "a\\(.\\).\\;\\032.");
-	rrs_free(r.rrs, r.n);
+	presented(T_MX, mx, sizeof(mx), "MX", "10 mx1.example.com.");
+	presented(T_A, a, sizeof(a), "A", "192.0.2.1");
+	presented(T_AAAA, aaaa, sizeof(aaaa), "AAAA", "2001:db8::1");
+	presented(T_TLSA, tlsa, sizeof(tlsa), "TLSA", "3 1 1 00ff8c");
+	presented(T_TXT, txt, sizeof(txt), "TXT", "\"a\\\"b\\\\\" \"\\001\\255\t\" \"\"");
+	presented(T_NS, ns, sizeof(ns), "NS", "a\\(.\\).\\;\\032.");
+	presented(65280, gen, sizeof(gen), "TYPE65280", "\\# 3 0102ff");
 }
 
-/* The CNAME chain from qname is kept, other owners and RRSIGs are not; unknown types are RFC 3597. */
-static void test_chain_and_generic(void **state)
+/*
+ * The CNAME chain from qname is kept, other owners, other types and
+ * RRSIGs are not: a TXT at the name does not answer a question for PTR.
+ */
+static void test_chain_and_types(void **state)
 {
 	static const uint8_t target[] = { 3, 'T', '.', 'X', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0 };
 	static const uint8_t str[] = { 5, 's', 't', 'r', 'a', 'y' };
 	static const uint8_t gen[] = { 1, 2, 0xff };
 	static const uint8_t sig[18] = { 0, T_TXT };
+	static const uint8_t spf[] = { 11, 'v', '=', 's', 'p', 'f', '1', ' ', '+', 'a', 'l', 'l' };
+	static const uint8_t a[] = { 192, 0, 2, 1 };
 	struct pkt p;
 	struct parsed r;
 
@@ -166,10 +182,44 @@ static void test_chain_and_generic(void **state)
 	r = parse(&p, 7, "www.example.com", T_TXT);
 	assert_int_equal(r.r, 0);
 	assert_int_equal(r.state, LK_NOERROR);
-	assert_int_equal(r.n, 2);
+	assert_int_equal(r.n, 1);
 	assert_rr(&r.rrs[0], "www.example.com.", "CNAME", "t\\.x.example.com.");
-	assert_rr(&r.rrs[1], "www.example.com.", "TYPE65280", "\\# 3 0102ff");
 	rrs_free(r.rrs, r.n);
+
+	header(&p, 8, 0x8400, 2);
+	question(&p, "1.2.0.192.in-addr.arpa", T_A);
+	record(&p, "1.2.0.192.in-addr.arpa", T_TXT, spf, sizeof(spf));
+	record(&p, "1.2.0.192.in-addr.arpa", T_A, a, sizeof(a));
+	r = parse(&p, 8, "1.2.0.192.in-addr.arpa", T_A);
+	assert_int_equal(r.r, 0);
+	assert_int_equal(r.n, 1);
+	assert_rr(&r.rrs[0], "1.2.0.192.in-addr.arpa.", "A", "192.0.2.1");
+	rrs_free(r.rrs, r.n);
+}
+
+/* Header counts must match the sections: more records counted than sent is malformed. */
+static void test_counts(void **state)
+{
+	static const uint8_t a[] = { 192, 0, 2, 1 };
+	static const uint8_t ns[] = { 2, 'n', 's', 0xc0, 12 };
+	struct pkt p;
+	struct parsed r;
+
+	header_counts(&p, 3, 0x8400, 1, 1, 0);
+	question(&p, "a.example", T_A);
+	record(&p, "a.example", T_A, a, sizeof(a));
+	assert_int_equal(parse(&p, 3, "a.example", T_A).r, -1);      /* authority counted, absent */
+	record(&p, "a.example", T_NS, ns, sizeof(ns));
+	r = parse(&p, 3, "a.example", T_A);
+	assert_int_equal(r.r, 0);
+	assert_int_equal(r.n, 1);
+	rrs_free(r.rrs, r.n);
+	p.b[11] = 1;                                                 /* additional counted, absent */
+	assert_int_equal(parse(&p, 3, "a.example", T_A).r, -1);
+	p.b[11] = 0;
+	p.b[p.n - 1] = 40;                                           /* rdlength past the end */
+	p.b[p.n - 6] = 40;
+	assert_int_equal(parse(&p, 3, "a.example", T_A).r, -1);
 }
 
 /* Only a reply to this query counts: id, QR, one question with our name and type. */
@@ -229,7 +279,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presentation),
-		cmocka_unit_test(test_chain_and_generic),
+		cmocka_unit_test(test_chain_and_types),
+		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_outcomes),
 	};

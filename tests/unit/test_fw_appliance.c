@@ -98,8 +98,8 @@ static void test_clean(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
 		char *text = fixture(fixtures[i][1]);
-		char *once = fw_export_clean(fixtures[i][0], text);
-		char *twice = fw_export_clean(fixtures[i][0], once);
+		char *once = fw_export_clean(fixtures[i][0], text, NULL);
+		char *twice = fw_export_clean(fixtures[i][0], once, NULL);
 		char *r1 = rules_of(fixtures[i][0], text), *r2 = rules_of(fixtures[i][0], once);
 
 		assert_string_equal(once, twice);

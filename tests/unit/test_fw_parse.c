@@ -205,7 +205,7 @@ static void test_nft_vmap(void **state)
 /* The stored export loses counters, dates and handles, and parses again the same. */
 static void test_export_clean(void **state)
 {
-	char *clean = fw_export_clean("iptables", save_form), *nclean;
+	char *clean = fw_export_clean("iptables", save_form, NULL), *nclean;
 	struct fw_model a = FW_MODEL_INIT, b = FW_MODEL_INIT;
 	char *ta, *tb;
 
@@ -226,7 +226,7 @@ static void test_export_clean(void **state)
 	fw_model_release(&b);
 	free(clean);
 
-	nclean = fw_export_clean("nft-json", nft_json);
+	nclean = fw_export_clean("nft-json", nft_json, NULL);
 	assert_non_null(nclean);
 	assert_null(strstr(nclean, "handle"));
 	assert_null(strstr(nclean, "Lester"));

@@ -296,7 +296,7 @@ static void test_collect(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, fwd, strlen(fwd)), (ssize_t)strlen(fwd));
 	close(fd);
-	assert_int_equal(fw_collect("edge", "iptables", path, NULL, &fs), 0);
+	assert_int_equal(fw_collect("edge", "iptables", path, NULL, NULL, &fs), 0);
 	unlink(path);
 	assert_string_equal(fs.name, "edge");
 	assert_null(strstr(fs.export_text, "[0:0]"));

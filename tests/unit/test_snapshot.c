@@ -146,15 +146,81 @@ static void test_roundtrip(void **state)
 	assert_non_null(strstr(s1, "example.com.\tTXT\tTIMEOUT\tstale\t-\n"));
 	free(z1); free(s1); free(z2); free(s2);
 
-	/* Errors name the line. */
+	/* A bad line is named and skipped; the lines around it still count. */
 	struct domain_snap c = { 0 };
-	assert_int_equal(dsnap_parse_zone(&c, "z", "example.com. 3600 IN MX 10 a.\nbroken line\n"), -1);
+	assert_int_equal(dsnap_parse_zone(&c, "z", "example.com. 3600 IN MX 10 a.\nbroken line\n"
+					  "example.com. 60 IN A 192.0.2.1\n"), -1);
+	assert_string_equal(c.bad, "z:2: expected 'owner TTL IN TYPE RDATA'");
+	assert_int_equal(c.nrr, 2);
 	assert_int_equal(dsnap_parse_status(&c, "s", "x.\tA\tWEIRD\t-\t-\n"), -1);
+	assert_string_equal(c.bad, "z:2: expected 'owner TTL IN TYPE RDATA'");
 	struct snapshot s = { 0 };
 	s.domains = malloc(3 * sizeof(*s.domains));
 	s.domains[0] = a; s.domains[1] = b; s.domains[2] = c;
 	s.n = s.alloc = 3;
 	snapshot_release(&s);
+}
+
+/*
+ * Any byte in a name round-trips: control bytes, tabs and newlines are
+ * written "\DDD", so no field or line ends early, and writing what was
+ * read gives the same bytes.
+ */
+static void test_escaped_fields(void **state)
+{
+	struct domain_snap a = { 0 }, b = { 0 };
+	char *s1, *s2, *z1, *z2;
+
+	dsnap_add_lookup(&a, "x\n_report._dmarc.evil\x1b\t\xff.example.", "TXT", LK_NXDOMAIN);
+	dsnap_add_rr(&a, "a\rb.example.", 60, "TXT", "\"tab\there\" \"nl\x01\"");
+	dsnap_sort(&a);
+	s1 = dsnap_status_text(&a);
+	z1 = dsnap_zone_text(&a);
+	assert_non_null(strstr(s1, "x\\010_report._dmarc.evil\\027\\009\\255.example.\tTXT\tNXDOMAIN\t-\t-\n"));
+	assert_string_equal(z1, "a\\013b.example.\t60\tIN\tTXT\t\"tab\there\" \"nl\\001\"\n");
+	assert_int_equal(dsnap_parse_status(&b, "s", s1), 0);
+	assert_int_equal(dsnap_parse_zone(&b, "z", z1), 0);
+	assert_null(b.bad);
+	assert_int_equal(b.nlk, 1);
+	s2 = dsnap_status_text(&b);
+	z2 = dsnap_zone_text(&b);
+	assert_string_equal(s1, s2);
+	assert_string_equal(z1, z2);
+	free(s1); free(s2); free(z1); free(z2);
+	struct snapshot s = { 0 };
+	s.domains = malloc(2 * sizeof(*s.domains));
+	s.domains[0] = a; s.domains[1] = b;
+	s.n = s.alloc = 2;
+	snapshot_release(&s);
+}
+
+/* Names from record content are asked only when they are host names. */
+static void test_name_valid(void **state)
+{
+	char l63[80], *h;
+
+	memset(l63, 'a', 63);
+	strcpy(l63 + 63, ".example.");
+	assert_true(dns_name_valid("mx1.example.com."));
+	assert_true(dns_name_valid("_spf.Example.NET"));
+	assert_true(dns_name_valid(l63));
+	l63[63] = 'a';
+	assert_false(dns_name_valid(l63));              /* a 64-byte label */
+	assert_false(dns_name_valid(""));
+	assert_false(dns_name_valid("."));
+	assert_false(dns_name_valid("a..example"));
+	assert_false(dns_name_valid("evil.example\nx"));
+	assert_false(dns_name_valid("\x1b[31m.example"));
+	assert_false(dns_name_valid("h\xc3\xa9.example"));
+	assert_false(dns_name_valid("a b.example"));
+	assert_false(dns_name_valid("a\\046b.example"));
+	h = mailto_host(" mailto:dmarc@Reports.Example.NET!10m");
+	assert_string_equal(h, "reports.example.net");
+	free(h);
+	assert_null(mailto_host("mailto:a@evil.example\nx"));
+	assert_null(mailto_host("mailto:a@bad..example"));
+	assert_null(mailto_host("https://example.com/"));
+	assert_null(mailto_host("mailto:@example.com"));
 }
 
 static void test_find(void **state)
@@ -350,6 +416,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zone_text_canonical),
+		cmocka_unit_test(test_escaped_fields),
+		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_canonical_rr),
 		cmocka_unit_test(test_generic_rdata),
 		cmocka_unit_test(test_txt_decode),

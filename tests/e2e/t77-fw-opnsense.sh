@@ -1,5 +1,5 @@
 #!/bin/sh
-# t72-fw-opnsense: OPNsense config.xml - the legacy sections it shares
+# t77-fw-opnsense: OPNsense config.xml - the legacy sections it shares
 # with pfSense, MVC aliases (one entry a line), the destination NAT model
 # ordered by <sequence>, multi-interface rules, rdr pass, automation rules
 # (unknown: their order among legacy rules is not documented), URL table

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t71-fw-pfsense: pfSense config.xml - port forwards with their three
+# t76-fw-pfsense: pfSense config.xml - port forwards with their three
 # association modes, the filter after the redirect, aliases, default deny,
 # outbound NAT, disabled rules, unknowns; snapshots that mask secrets and
 # ignore a re-save; check and --proposed-firewall.

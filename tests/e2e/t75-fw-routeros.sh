@@ -1,5 +1,5 @@
 #!/bin/sh
-# t70-fw-routeros: MikroTik RouterOS 7 /export - port forwards, the filter
+# t75-fw-routeros: MikroTik RouterOS 7 /export - port forwards, the filter
 # after dstnat, default accept, address and interface lists, raw before
 # NAT, disabled rules, the terse form, snapshots that mask secrets and
 # ignore a re-save, check and --proposed-firewall.
