@@ -19,6 +19,8 @@
 struct reach_opts {
 	const char *file, *format, *ipset, *in, *out, *to_arg, *host_arg;
 	bool json, routed, host_local;
+	bool in_assumed, out_assumed;     /* taken from the export's own configuration */
+	const struct fw_model *model;
 	struct fw_addrset from, local, dests, public;
 	bool have_from, have_dests, have_public;
 	struct config cfg;
@@ -189,6 +191,23 @@ static int from_config(struct reach_opts *o, struct cmd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * An appliance's export names its outside and inside interfaces; use them
+ * where neither the command line nor the configuration did, and say so.
+ * Its own addresses are local addresses, as --local would make them.
+ */
+static void assume_ifaces(struct reach_opts *o, const struct fw_model *m)
+{
+	bool egress = o->host_arg != NULL;
+	const char *outside = m->outside_iface, *inside = m->inside_iface;
+
+	if (!o->in && (egress ? inside : outside))
+		o->in = egress ? inside : outside, o->in_assumed = true;
+	if (!o->out && (egress ? outside : inside))
+		o->out = egress ? outside : inside, o->out_assumed = true;
+	fw_as_merge(&o->local, &m->self);
+}
+
 static int load_model(struct reach_opts *o, struct fw_model *m)
 {
 	struct mempool files = MEMPOOL_INIT;   /* a big export in huge pages: read once, parsed, dropped */
@@ -201,10 +220,12 @@ static int load_model(struct reach_opts *o, struct fw_model *m)
 	if (o->ipset && read_file_in(&files, o->ipset, &ipset, &len) < 0)
 		goto out;
 	if (!o->format && !(o->format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; give --fw-format iptables|nft-json|nft", o->file);
+		error("%s: cannot tell the export's format; give --fw-format (%s)", o->file, fw_format_names());
 		goto out;
 	}
 	r = fw_model_parse(m, o->format, o->file, text, o->ipset, ipset);
+	if (!r)
+		assume_ifaces(o, m);
 out:
 	mp_release(&files);
 	return r;
@@ -303,6 +324,32 @@ static void collect_rules(struct fw_verdict *v, struct strlist *rules)
 	free(all);
 }
 
+/* "192.0.2.25 (after pf outbound #1: ...)", "unknown: why (rule)", ... for egress answers. */
+static char *identity_text(const struct fw_model *m, const struct fw_query *q)
+{
+	struct fw_identity id;
+	char ip[64], *s;
+
+	fw_outbound_identity(m, q, &id);
+	fw_ip_format(id.addr, id.fam ? id.fam : q->fam, ip, sizeof(ip));
+	switch (id.kind) {
+	case FW_ID_SNAT:
+		s = xasprintf("%s (after %s)", ip, id.rule ? id.rule : "source NAT");
+		break;
+	case FW_ID_NONE:
+		s = xasprintf("%s (no source NAT%s%s)", ip, id.rule ? ": " : "", id.rule ? id.rule : "");
+		break;
+	case FW_ID_MASQUERADE:
+		s = xasprintf("the address of %s, not in the export (%s)", q->out_iface ? q->out_iface : "the outside interface",
+			      id.rule ? id.rule : "masquerade");
+		break;
+	default:
+		s = xasprintf("unknown: %s (%s)", id.why ? id.why : "?", id.rule ? id.rule : "?");
+	}
+	fw_identity_release(&id);
+	return s;
+}
+
 /* One block at a time: an allowed set left by a big blocklist is a million CIDRs. */
 static json_t *cidr_array(const struct fw_addrset *s, int fam)
 {
@@ -316,7 +363,7 @@ static json_t *cidr_array(const struct fw_addrset *s, int fam)
 	return a;
 }
 
-static int print_json(struct fw_verdict *v, const struct fw_query *q)
+static int print_json(struct fw_verdict *v, const struct fw_query *q, const struct reach_opts *opts)
 {
 	json_t *root = jobj(), *parts = jarr(), *rules = jarr();
 	const char *side = q->egress ? "to" : "from";
@@ -359,6 +406,21 @@ static int print_json(struct fw_verdict *v, const struct fw_query *q)
 		free(to);
 	}
 	jset(root, "parts", parts);
+	if (q->egress && !q->host_local) {
+		char *id = identity_text(opts->model, q);
+
+		jset_str(root, "leaves_as", id);
+		free(id);
+	}
+	if (opts->in_assumed || opts->out_assumed) {
+		json_t *ifs = jobj();
+
+		jset(ifs, "in", jstr(opts->in));
+		jset(ifs, "out", jstr(opts->out));
+		jset_bool(ifs, "in_from_export", opts->in_assumed);
+		jset_bool(ifs, "out_from_export", opts->out_assumed);
+		jset(root, "interfaces", ifs);
+	}
 	r = jprint(stdout, root);
 	jfree(root);
 	sl_release(&rl);
@@ -441,7 +503,7 @@ static void print_part(struct fw_verdict *v, struct fw_part *p, const struct fw_
  * screenful per rule (--json lists every part).
  */
 static void print_text(struct fw_verdict *v, const struct fw_query *q, const char *to_arg,
-		       const char *host)
+		       const char *host, const struct reach_opts *o)
 {
 	size_t shown = 0, more[3] = { 0 };
 
@@ -450,6 +512,16 @@ static void print_text(struct fw_verdict *v, const struct fw_query *q, const cha
 		       fw_verdict_name(v->verdict));
 	else
 		printf("%s: %s\n", to_arg, fw_verdict_name(v->verdict));
+	if (o->in_assumed || o->out_assumed)
+		printf("  interfaces: in %s, out %s (%s from the export's configuration; --in/--out override)\n",
+		       o->in ? o->in : "unknown", o->out ? o->out : "unknown",
+		       o->in_assumed && o->out_assumed ? "both" : o->in_assumed ? "in" : "out");
+	if (q->egress && !q->host_local) {
+		char *id = identity_text(o->model, q);
+
+		printf("  leaves as: %s\n", id);
+		free(id);
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		struct fw_part *p = &v->parts[i];
 
@@ -509,11 +581,12 @@ int cmd_reach(int argc, char **argv, struct cmd_ctx *ctx)
 	q.host_local = o.host_local;
 	q.public = o.have_public ? &o.public : NULL;
 	fw_reach(&m, &q, &v);
+	o.model = &m;
 	if (o.json || ctx->format == FMT_JSON) {
-		if (print_json(&v, &q))
+		if (print_json(&v, &q, &o))
 			goto out;
 	} else {
-		print_text(&v, &q, o.to_arg, o.host_arg);
+		print_text(&v, &q, o.to_arg, o.host_arg, &o);
 	}
 	r = codes[v.verdict];
 out:

@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "cmd.h"
+#include "fw.h"
 
 /* Option help lines: "  OPTION" padded to column 25, then the meaning. */
 #define FORMAT_ALL "  --format FMT           text (default), json, markdown or nagios\n"
@@ -105,9 +106,8 @@ static const struct command commands[] = {
 	{ "reach", cmd_reach, "reach --firewall FILE|NAME --to IP:PORT[/tcp|udp] [options]",
 	  "which sources a firewall export lets reach an address and port",
 	  "  --firewall FILE|NAME   the export, or a firewall of the configuration\n"
-	  "  --fw-format FMT        the export's format: iptables, nft-json or nft\n"
-	  "                         (nft list ruleset text; default:\n"
-	  "                         told from the text)\n"
+	  "  --fw-format FMT        the export's format, one of those listed below\n"
+	  "                         (default: told from the text)\n"
 	  "  --to IP:PORT/PROTO     the address and port asked about; with --from-host,\n"
 	  "                         the destinations (CIDR, or empty for all)\n"
 	  "  --from CIDR            the sources asked about; repeatable (default all)\n"
@@ -151,13 +151,24 @@ static void print_commands(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
+/* The firewall formats, from their table (fw_format.c). */
+static void print_fw_formats(FILE *out)
+{
+	fprintf(out, "Firewall formats (reach --fw-format, mxaudit.yaml format:):\n");
+	for (size_t i = 0; fw_format_at(i); i++)
+		fprintf(out, "  %-22s %s\n", fw_format_at(i)->name, fw_format_at(i)->what);
+	fprintf(out, "\n");
+}
+
 void print_help(FILE *out)
 {
 	fprintf(out, "usage: mxaudit [global options] COMMAND [options]\n\n"
 		     "Audit the DNS and firewall changes that break mail.\n\n"
 		     "Commands:\n");
 	print_commands(out);
-	fprintf(out, "\n%s\nSee mxaudit(1) and README.md for the manual.\n", global_help);
+	fprintf(out, "\n%s", global_help);
+	print_fw_formats(out);
+	fprintf(out, "\nSee mxaudit(1) and README.md for the manual.\n");
 }
 
 void print_short_usage(FILE *out)
@@ -174,6 +185,8 @@ void print_command_help(FILE *out, const struct command *c)
 		c->summary + 1);
 	if (c->options && *c->options)
 		fprintf(out, "Options:\n%s\n", c->options);
+	if (!strcmp(c->name, "reach"))
+		print_fw_formats(out);
 	fprintf(out, "Global options (--store, -c, --dns-server, --timeout, -q, -v, ...):\n"
 		     "see 'mxaudit --help'. Manual: mxaudit(1), %s.\n", c->manual);
 }

@@ -14,6 +14,7 @@
 #include "yamltree.h"
 #include "strmap.h"
 #include "config.h"
+#include "fw.h"
 
 /* F_NESTED: a list read by its own function (domains, firewalls). */
 /*
@@ -73,7 +74,6 @@ static const struct field firewall_fields[] = {
 	{ "role", F_STR, offsetof(struct firewall_conf, role), false },
 };
 
-static const char *const firewall_formats[] = { "iptables", "nft-json", "nft" };
 
 static bool valid_ip(const char *s)
 {
@@ -256,13 +256,9 @@ static int read_domains(struct reader *rd, const struct ynode *list, struct conf
 
 static int check_firewall(struct reader *rd, const struct ynode *at, const struct firewall_conf *f)
 {
-	bool known = false;
-
-	for (size_t i = 0; i < ARRAY_SIZE(firewall_formats); i++)
-		known |= !strcmp(f->format, firewall_formats[i]);
-	if (!known)
-		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of iptables, nft-json, nft",
-			      f->name, f->format);
+	if (!fw_format_find(f->format))
+		return yerror(rd->file, at, "firewall '%s': format '%s' is not one of %s",
+			      f->name, f->format, fw_format_names());
 	if (f->role && strcmp(f->role, "gateway") && strcmp(f->role, "host"))
 		return yerror(rd->file, at, "firewall '%s': role '%s' is not one of gateway, host",
 			      f->name, f->role);

@@ -1,5 +1,6 @@
 /*
- * fw.h - firewall exports (iptables, nftables JSON, ipset), the
+ * fw.h - firewall exports (iptables, nftables JSON, ipset, RouterOS,
+ * pfSense and OPNsense; the formats' table is fw_format.c), the
  * normalized model they parse into, and reachability over address sets.
  *
  * The model is one list of chains. Base chains carry a hook, a priority,
@@ -291,6 +292,14 @@ struct fw_model {
 	size_t nsets, sets_alloc;
 	bool ipset_loaded;            /* an ipset save file was given */
 	struct mempool pool;          /* the rules' text */
+	/*
+	 * What an appliance's configuration says of itself (pfSense, OPNsense,
+	 * RouterOS); NULL and empty for iptables and nftables. The parser
+	 * fills them; --in/--out and the mxaudit configuration override.
+	 */
+	char *outside_iface, *inside_iface;
+	struct fw_addrset self;       /* the firewall's own addresses (interfaces, virtual IPs) */
+	struct strlist if_addrs;      /* "IFACE ADDRESS": what a masquerade out of IFACE becomes */
 };
 #define FW_MODEL_INIT { 0 }
 
@@ -350,8 +359,48 @@ char *fw_nft_text_clean(const char *text, const struct fw_mask *mask);
  * object a line so diffs read well; NULL if text is not JSON. Caller frees.
  */
 char *fw_nft_clean(const char *text, const struct fw_mask *mask);
+/* The iptables export without counters and timestamps, secrets masked (fw_export.c). Caller frees. */
+char *fw_iptables_clean(const char *text, const struct fw_mask *mask);
+/* fw_routeros.c: MikroTik RouterOS `/export` (terse or wrapped). */
+bool fw_routeros_detect(const char *text);
+int fw_parse_routeros(struct fw_model *m, const char *file, const char *text);
+/* One logical line a line, the date header out, secrets and /user masked. Caller frees. */
+char *fw_routeros_clean(const char *text, const struct fw_mask *mask);
+/* fw_pfsense.c: pfSense config.xml. */
+bool fw_pfsense_detect(const char *text);
+int fw_parse_pfsense(struct fw_model *m, const char *file, const char *text);
+/* The config.xml without <revision>, <created>, <updated>; secrets masked. Caller frees. */
+char *fw_pfsense_clean(const char *text, const struct fw_mask *mask);
+/* fw_opnsense.c: OPNsense config.xml, legacy and MVC sections. */
+bool fw_opnsense_detect(const char *text);
+int fw_parse_opnsense(struct fw_model *m, const char *file, const char *text);
+char *fw_opnsense_clean(const char *text, const struct fw_mask *mask);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
+
+/* ---- fw_format.c: the formats mxaudit reads, one row each ---- */
+
+struct fw_format {
+	const char *name;             /* as in mxaudit.yaml's format: and reach --fw-format */
+	const char *what;             /* the export it reads, for help text */
+	/* Is text (leading blanks skipped) of this format? */
+	bool (*detect)(const char *text);
+	/* Parse into m (not finished); errors name file:line. */
+	int (*parse)(struct fw_model *m, const char *file, const char *text);
+	/* The export as stored: volatile parts left out, secrets masked; NULL if unreadable. */
+	char *(*clean)(const char *text, const struct fw_mask *mask);
+	bool ipset;                   /* members of its named sets come from an ipset save file */
+	/* Where the outside and inside interfaces come from when --in/--out do not say. */
+	const char *ifaces;
+};
+
+const struct fw_format *fw_format_find(const char *name);
+/* The format the text is in, or NULL. */
+const struct fw_format *fw_format_detect(const char *text);
+/* The i-th row, or NULL past the end (for help text and tests). */
+const struct fw_format *fw_format_at(size_t i);
+/* "iptables, nft-json, ..." for messages. */
+const char *fw_format_names(void);
 
 /* ---- fw_reach.c: reachability ---- */
 
@@ -472,6 +521,46 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out);
 
+/* ---- fw_identity.c: the address mail leaves with ---- */
+
+enum fw_id_kind {
+	FW_ID_NONE,        /* no source NAT: the host's own address */
+	FW_ID_SNAT,        /* translated to addr */
+	FW_ID_MASQUERADE,  /* the outside interface's address, not stated in the export */
+	FW_ID_UNKNOWN,     /* a rule that may apply cannot be decided (why) */
+};
+
+struct fw_identity {
+	enum fw_id_kind kind;
+	fw_u128 addr;
+	int fam;
+	char *rule;        /* the deciding NAT rule's label, or NULL */
+	char *why;         /* FW_ID_UNKNOWN: the reason */
+};
+
+/*
+ * The source address new tcp/q->port from q->host leaves with through
+ * q->out_iface (pure). Release with fw_identity_release().
+ */
+void fw_outbound_identity(const struct fw_model *m, const struct fw_query *q, struct fw_identity *out);
+void fw_identity_release(struct fw_identity *id);
+/*
+ * egress.identity when that address is known and not one of
+ * sending_ips (SPF and PTR were checked for other addresses).
+ */
+void fw_check_identity(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		       const struct strlist *sending_ips, struct findings *out);
+
+/* ---- fw_exposure.c ---- */
+
+/*
+ * inbound.default-accept when ports no mail host offers (3389, 445, 22,
+ * ...) to q->to reach host as well, allowed by a chain's default accept
+ * (RouterOS has no implicit deny).
+ */
+void fw_check_exposure(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
+		       fw_u128 host, struct findings *out);
+
 /* ---- fw_mask.c: secrets out of stored exports ---- */
 
 struct fw_mask {
@@ -555,7 +644,7 @@ int fw_model_from_snap(const struct fw_snap *fs, struct fw_model *out);
 /* Parse text of a format into m and finish it. */
 int fw_model_parse(struct fw_model *m, const char *format, const char *file,
 		   const char *text, const char *ipset_file, const char *ipset_text);
-/* "iptables" or "nft-json" from the text itself, or NULL. */
+/* The name of the format of the text (fw_format_detect()), or NULL. */
 const char *fw_detect_format(const char *text);
 
 #endif

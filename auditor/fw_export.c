@@ -20,19 +20,6 @@
 
 #define IPSET_PREFIX "#ipset "
 
-const char *fw_detect_format(const char *text)
-{
-	const char *s = text + strspn(text, " \t\r\n");
-
-	if (*s == '{')
-		return "nft-json";
-	if (fw_nft_text_detect(text))
-		return "nft";
-	if (*s == '*' || *s == '-' || *s == '#' || *s == ':')
-		return "iptables";
-	return NULL;
-}
-
 /*
  * Copy one iptables line without counters ("[pkts:bytes] -A ...",
  * ":CHAIN POLICY [p:b]", "-c PKTS BYTES") and with secret values masked
@@ -85,7 +72,7 @@ static bool volatile_comment(const char *line)
 	       !strncmp(line, IPSET_PREFIX, strlen(IPSET_PREFIX));
 }
 
-static char *clean_iptables(const char *text, const struct fw_mask *mask)
+char *fw_iptables_clean(const char *text, const struct fw_mask *mask)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -104,26 +91,20 @@ static char *clean_iptables(const char *text, const struct fw_mask *mask)
 
 char *fw_export_clean(const char *format, const char *text, const struct fw_mask *mask)
 {
-	if (!strcmp(format, "nft-json"))
-		return fw_nft_clean(text, mask);
-	if (!strcmp(format, "nft"))
-		return fw_nft_text_clean(text, mask);
-	return clean_iptables(text, mask);
+	const struct fw_format *f = fw_format_find(format);
+
+	return f ? f->clean(text, mask) : NULL;
 }
 
 int fw_model_parse(struct fw_model *m, const char *format, const char *file,
 		   const char *text, const char *ipset_file, const char *ipset_text)
 {
+	const struct fw_format *f = fw_format_find(format);
 	int r;
 
-	if (!strcmp(format, "iptables"))
-		r = fw_parse_iptables(m, file, text);
-	else if (!strcmp(format, "nft-json"))
-		r = fw_parse_nft_json(m, file, text);
-	else if (!strcmp(format, "nft"))
-		r = fw_parse_nft_text(m, file, text);
-	else
-		return error("'%s' is not a firewall format mxaudit reads (iptables, nft-json, nft)", format);
+	if (!f)
+		return error("'%s' is not a firewall format mxaudit reads (%s)", format, fw_format_names());
+	r = f->parse(m, file, text);
 	if (!r && ipset_text)
 		r = fw_parse_ipset(m, ipset_file ? ipset_file : "ipset", ipset_text);
 	if (!r)
@@ -163,7 +144,7 @@ int fw_model_from_snap(const struct fw_snap *fs, struct fw_model *out)
 		free(file);
 		return r;
 	}
-	if (!strcmp(format, "iptables"))
+	if (fw_format_find(format) && fw_format_find(format)->ipset)
 		ipset = stored_ipset(fs->export_text);
 	r = fw_model_parse(out, format, file, fs->export_text, file, ipset);
 
@@ -214,11 +195,15 @@ int fw_collect_text(const char *name, const char *format, const char *file, cons
 	if (ipset_file && read_file(ipset_file, &ipset, &len) < 0)
 		goto out;
 	if (!format && !(format = fw_detect_format(text))) {
-		error("%s: cannot tell the export's format; name it (iptables, nft-json, nft)", file);
+		error("%s: cannot tell the export's format; name it (%s)", file, fw_format_names());
+		goto out;
+	}
+	if (!fw_format_find(format)) {
+		error("%s: '%s' is not a firewall format mxaudit reads (%s)", file, format, fw_format_names());
 		goto out;
 	}
 	if (!(clean = fw_export_clean(format, text, mask))) {
-		error("%s: not valid JSON", file);
+		error("%s: not readable as %s", file, format);
 		goto out;
 	}
 	/* Parse what is stored, so a stored snapshot gives the same model. */

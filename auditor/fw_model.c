@@ -541,6 +541,10 @@ void fw_model_release(struct fw_model *m)
 	free(m->sets);
 	free(m->format);
 	free(m->file);
+	free(m->outside_iface);
+	free(m->inside_iface);
+	fw_as_release(&m->self);
+	sl_release(&m->if_addrs);
 	mp_release(&m->pool);
 	memset(m, 0, sizeof(*m));
 }

@@ -286,6 +286,11 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		struct fw_query q;
 
 		query_init(&q, fc, &local);
+		/* An appliance's export names its outside and inside; the configuration wins. */
+		if (!q.in_iface && pb)
+			q.in_iface = pb->outside_iface;
+		if (!q.out_iface && pb)
+			q.out_iface = pb->inside_iface;
 		if (fw_ip_parse(to.v[i], &q.to, &q.fam))
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(mail_ports); k++) {

@@ -9,6 +9,7 @@
 
 #include "util.h"
 #include "cmd.h"
+#include "fw.h"
 
 /* The command table (add a row for a new command) lives in commands.c. */
 
@@ -37,13 +38,14 @@ static int set_format(struct cmd_ctx *ctx, const char *s)
 		ctx->format = FMT_NAGIOS;
 	else if (!strcmp(s, "prometheus"))
 		ctx->format = FMT_PROMETHEUS;
-	else if (!strcmp(s, "iptables") || !strcmp(s, "nft-json")) {
+	else if (fw_format_find(s)) {
 		/* An export format: only reach takes it, under its own name now. */
 		warning("--format %s is deprecated; use --fw-format %s", s, s);
 		ctx->fw_format = s;
 		return 0;
 	} else
-		return error("--format: '%s' is not text, json, markdown, nagios, prometheus, iptables or nft-json", s);
+		return error("--format: '%s' is not text, json, markdown, nagios, prometheus or a firewall format (%s)",
+			     s, fw_format_names());
 	ctx->format_given = true;
 	return 0;
 }

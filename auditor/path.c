@@ -26,6 +26,11 @@ void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct
 			if (!strcmp(snap->fws[k].name, p->conf->name))
 				fs = &snap->fws[k];
 		p->loaded = fs && fw_model_from_snap(fs, &p->model) == 0;
+		for (size_t k = 0; k < p->model.self.n; k++) {
+			const struct fw_range *r = &p->model.self.v[k];
+			int fam = (r->lo >> 32) == 0xffff ? FW_V4 : FW_V6;
+			fw_as_add(&p->local[fam - 1], r->lo, r->hi);
+		}
 		for (size_t k = 0; k < p->conf->public_ips.n; k++) {
 			fw_u128 ip;
 			int fam;
@@ -134,6 +139,32 @@ static void hosts_release(struct hosts *h)
 	free(h->reached);
 }
 
+/*
+ * The sources mail can come from: every address but the private,
+ * loopback, link-local and shared ranges, which never arrive from the
+ * Internet (pfSense's default "block private networks" on WAN drops them,
+ * and that breaks no mail).
+ */
+static void internet_sources(int fam, struct fw_addrset *out)
+{
+	static const char *const v4[] = {
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+		"172.16.0.0/12", "192.168.0.0/16",
+	};
+	static const char *const v6[] = { "::1/128", "fc00::/7", "fe80::/10" };
+	struct fw_addrset not = FW_ADDRSET_INIT;
+
+	fw_as_set_universe(out, fam);
+	for (size_t i = 0; i < (fam == FW_V4 ? ARRAY_SIZE(v4) : ARRAY_SIZE(v6)); i++) {
+		struct fw_range r;
+		int f;
+		if (!fw_cidr_parse(fam == FW_V4 ? v4[i] : v6[i], &r, &f))
+			fw_as_add(&not, r.lo, r.hi);
+	}
+	fw_as_remove(out, &not);
+	fw_as_release(&not);
+}
+
 void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_query *q)
 {
 	const struct firewall_conf *c = p->conf;
@@ -143,8 +174,9 @@ void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_
 	q->proto = 6;
 	q->to = to;
 	q->port = 25;
-	q->in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
-	q->out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
+	/* An appliance's export names its own outside and inside; the configuration overrides. */
+	q->in_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : p->model.outside_iface;
+	q->out_iface = c->inside_ifaces.n ? c->inside_ifaces.v[0] : p->model.inside_iface;
 	q->local = &p->local[fam - 1];
 	q->to_local = true;
 }
@@ -159,11 +191,17 @@ void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_
 static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct hosts *h,
 			  struct findings *out)
 {
+	struct fw_addrset from = FW_ADDRSET_INIT;
 	struct fw_query q;
 
+	if (!h->n)
+		return;
 	path_inbound_query(p, to, fam, &q);
-	if (h->n)
-		fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, out);
+	internet_sources(fam, &from);
+	q.from = &from;
+	fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, out);
+	fw_check_exposure(&p->model, p->conf->name, &q, h->ip[0], out);
+	fw_as_release(&from);
 }
 
 /*
@@ -202,8 +240,8 @@ static struct fw_query egress_query(const struct path_fw *p, fw_u128 host, int f
 	e.egress = true;
 	e.host = host;
 	e.host_local = local;
-	e.in_iface = local ? NULL : c->inside_ifaces.n ? c->inside_ifaces.v[0] : NULL;
-	e.out_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : NULL;
+	e.in_iface = local ? NULL : c->inside_ifaces.n ? c->inside_ifaces.v[0] : p->model.inside_iface;
+	e.out_iface = c->outside_ifaces.n ? c->outside_ifaces.v[0] : p->model.outside_iface;
 	e.local = &p->local[fam - 1];
 	return e;
 }
@@ -319,8 +357,9 @@ static void check_identity(const struct domain_snap *d, const struct path_fw *p,
  * host's own public address, routed to it), so mail that leaves with any
  * other source is not delivered; what it leaves with is then judged.
  */
-static void check_egress(const struct domain_snap *d, const struct path_fws *fws, const bool *gateway,
-			 const struct hosts *h, struct findings *out)
+static void check_egress(const struct domain_snap *d, const struct domain_conf *dc,
+			 const struct path_fws *fws, const bool *gateway, const struct hosts *h,
+			 struct findings *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
@@ -342,6 +381,7 @@ static void check_egress(const struct domain_snap *d, const struct path_fws *fws
 			e.public = &pub;
 			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
 			check_identity(d, &fws->v[k], &e, out);
+			fw_check_identity(&fws->v[k].model, fws->v[k].conf->name, &e, &dc->sending_ips, out);
 			fw_as_release(&pub);
 		}
 	}
@@ -376,7 +416,7 @@ static void path_family(const struct domain_snap *d, const struct strlist *mx, c
 		}
 	}
 	check_host_firewalls(fws, &h, out);
-	check_egress(d, fws, gateway, &h, out);
+	check_egress(d, dc, fws, gateway, &h, out);
 	hosts_release(&h);
 	free(gateway);
 }

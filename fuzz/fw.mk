@@ -1,19 +1,22 @@
 # fuzz/fw.mk - libFuzzer targets for the firewall parsers (iptables text
-# with ipset members, nft JSON, nft text), each followed by the model, the rules
+# with ipset members, nft JSON, nft text, RouterOS /export, pfSense and OPNsense
+# config.xml), each followed by the model, the rules
 # text, reachability and the export cleaner. `make fuzz` runs them too,
 # FUZZ_SECONDS each; `make fuzz-fw` runs only these.
 #
 # `make fw-golden` regenerates tests/fixtures/fw/*.ok on purpose.
 
-FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_nft_text
+FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_nft_text fuzz/bin/fuzz_fw_routeros \
+                fuzz/bin/fuzz_fw_pfsense fuzz/bin/fuzz_fw_opnsense
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
-                auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_mask.c auditor/dkim_key.c
+                auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_mask.c auditor/dkim_key.c \
+                auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c
 
-fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_nft_text: fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
+$(FW_FUZZ_BINS): fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
 	@mkdir -p fuzz/bin
 	@echo "  FUZZCC $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags jansson openssl) -o $@ $< \
-		$(FW_FUZZ_SRCS) $(shell pkg-config --libs jansson openssl)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags jansson openssl libxml-2.0) -o $@ $< \
+		$(FW_FUZZ_SRCS) $(shell pkg-config --libs jansson openssl libxml-2.0)
 
 fuzz-fw: $(FW_FUZZ_BINS)
 	@sh fuzz/run $(FUZZ_SECONDS) 4096 $(foreach b,$(FW_FUZZ_BINS),$(b):fuzz/corpus/$(patsubst fuzz_%,%,$(notdir $(b))))

@@ -1,0 +1,219 @@
+/*
+ * fw_xml.c - the one file that uses libxml2: pfSense and OPNsense
+ * config.xml as a small tree of elements (name, text, line, children,
+ * uuid), and the stored form of such a file with volatile elements left
+ * out and secret ones masked.
+ *
+ * The parser takes no network (XML_PARSE_NONET), substitutes no entity,
+ * and refuses a document with a DTD, so a hostile file can make it
+ * neither fetch nor expand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "fw_xml.h"
+
+static char *trimmed(const xmlChar *s)
+{
+	const char *p = (const char *)s;
+	size_t n;
+
+	if (!p)
+		return xstrdup("");
+	p += strspn(p, " \t\r\n");
+	n = strlen(p);
+	while (n && strchr(" \t\r\n", p[n - 1]))
+		n--;
+	return xstrndup(p, n);
+}
+
+/* Depth is bounded: a config.xml is a few levels deep, a hostile one may not be. */
+#define XML_DEPTH 64
+
+static struct fw_xml *convert(xmlNode *n, int depth)
+{
+	struct fw_xml *x = xcalloc(1, sizeof(*x));
+	xmlChar *uuid = xmlGetProp(n, (const xmlChar *)"uuid");
+	bool has_elems = false;
+
+	x->name = xstrdup((const char *)n->name);
+	x->line = (unsigned)xmlGetLineNo(n);
+	x->uuid = uuid ? xstrdup((const char *)uuid) : NULL;
+	xmlFree(uuid);
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		has_elems = true;
+		if (depth >= XML_DEPTH)
+			continue;
+		ALLOC_GROW(x->kids, x->n + 1, x->alloc);
+		x->kids[x->n++] = convert(c, depth + 1);
+	}
+	if (!has_elems) {
+		xmlChar *t = xmlNodeGetContent(n);
+		x->text = trimmed(t);
+		xmlFree(t);
+	} else {
+		x->text = xstrdup("");
+	}
+	return x;
+}
+
+/* The line of the first error: later ones ("premature end of data") only follow from it. */
+static _Thread_local unsigned first_error_line;
+
+static void on_error(void *ctx, const xmlError *e)
+{
+	(void)ctx;
+	if (!first_error_line && e && e->level >= XML_ERR_ERROR)
+		first_error_line = e->line > 0 ? (unsigned)e->line : 1;
+}
+
+static xmlDoc *read_doc(const char *file, const char *text, unsigned *bad_line, int extra)
+{
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | extra;
+	xmlDoc *doc;
+
+	first_error_line = 0;
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)on_error);
+	doc = xmlReadMemory(text, (int)strnlen(text, 1u << 30), file, NULL, opts);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	*bad_line = first_error_line ? first_error_line : 1;
+	/*
+	 * A config.xml has no DTD. One with a DTD could declare entities
+	 * whose expansion (in xmlNodeGetContent) grows without bound.
+	 */
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		*bad_line = doc->intSubset ? (unsigned)xmlGetLineNo((xmlNode *)doc->intSubset) : 1;
+		*bad_line = *bad_line > 0 && *bad_line < 1u << 31 ? *bad_line : 1;
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int fw_xml_parse(const char *file, const char *text, struct fw_xml **out)
+{
+	unsigned line;
+	xmlDoc *doc = read_doc(file, text, &line, XML_PARSE_NOCDATA);
+	xmlNode *root;
+
+	*out = NULL;
+	if (!doc || !(root = xmlDocGetRootElement(doc))) {
+		if (doc)
+			xmlFreeDoc(doc);
+		return error("%s:%u: expected well-formed XML without a DTD (a config.xml)", file, line);
+	}
+	*out = convert(root, 0);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+const struct fw_xml *fw_xml_child(const struct fw_xml *x, const char *name)
+{
+	for (size_t i = 0; x && i < x->n; i++)
+		if (!strcmp(x->kids[i]->name, name))
+			return x->kids[i];
+	return NULL;
+}
+
+const struct fw_xml *fw_xml_path(const struct fw_xml *x, const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+
+	for (char *t = strtok_r(copy, "/", &save); t && x; t = strtok_r(NULL, "/", &save))
+		x = fw_xml_child(x, t);
+	free(copy);
+	return x;
+}
+
+const char *fw_xml_text(const struct fw_xml *x, const char *name)
+{
+	const struct fw_xml *c = fw_xml_child(x, name);
+
+	return c ? c->text : NULL;
+}
+
+bool fw_xml_has(const struct fw_xml *x, const char *name)
+{
+	return fw_xml_child(x, name) != NULL;
+}
+
+void fw_xml_free(struct fw_xml *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		fw_xml_free(x->kids[i]);
+	free(x->kids);
+	free(x->name);
+	free(x->text);
+	free(x->uuid);
+	free(x);
+}
+
+/* ---- the stored form ---- */
+
+static void clean_node(xmlNode *n, const struct fw_xml_rules *rules, int depth)
+{
+	xmlNode *next;
+
+	for (xmlNode *c = n->children; c; c = next) {
+		next = c->next;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (rules->is_volatile((const char *)c->name)) {
+			/* Drop the indentation before it too, so the file reads as if it never was. */
+			if (c->prev && c->prev->type == XML_TEXT_NODE && xmlIsBlankNode(c->prev)) {
+				xmlNode *ws = c->prev;
+				xmlUnlinkNode(ws);
+				xmlFreeNode(ws);
+			}
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+			continue;
+		}
+		for (xmlAttr *a = c->properties, *an; rules->is_volatile_attr && a; a = an) {
+			an = a->next;
+			if (rules->is_volatile_attr((const char *)a->name))
+				xmlRemoveProp(a);
+		}
+		if (rules->is_secret((const char *)c->name) && c->children) {
+			xmlNodeSetContent(c, (const xmlChar *)"*****");
+			continue;
+		}
+		if (depth < XML_DEPTH)
+			clean_node(c, rules, depth + 1);
+	}
+}
+
+char *fw_xml_clean(const char *text, const struct fw_xml_rules *rules)
+{
+	unsigned line;
+	/* CDATA kept and empty elements written open and closed: the stored file reads like the saved one. */
+	xmlDoc *doc = read_doc("export", text, &line, 0);
+	xmlBuffer *buf;
+	xmlSaveCtxt *save;
+	char *out;
+
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		if (doc)
+			xmlFreeDoc(doc);
+		return NULL;
+	}
+	clean_node(xmlDocGetRootElement(doc), rules, 0);
+	buf = xmlBufferCreate();
+	save = xmlSaveToBuffer(buf, NULL, XML_SAVE_NO_EMPTY | XML_SAVE_AS_XML);
+	if (save) {
+		xmlSaveDoc(save, doc);
+		xmlSaveClose(save);
+	}
+	out = xstrdup(xmlBufferContent(buf) ? (const char *)xmlBufferContent(buf) : "");
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
+}
