@@ -47,7 +47,6 @@ static const char *const codes[] = {
 	"dns.unknown",
 	"dns.unresolvable",
 	"egress.dns-blocked",
-	"egress.identity",
 	"egress.smtp-blocked",
 	"egress.unknown",
 	"fw.nat-changed",

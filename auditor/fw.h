@@ -544,12 +544,6 @@ struct fw_identity {
  */
 void fw_outbound_identity(const struct fw_model *m, const struct fw_query *q, struct fw_identity *out);
 void fw_identity_release(struct fw_identity *id);
-/*
- * egress.identity when that address is known and not one of
- * sending_ips (SPF and PTR were checked for other addresses).
- */
-void fw_check_identity(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
-		       const struct strlist *sending_ips, struct findings *out);
 
 /* ---- fw_exposure.c ---- */
 

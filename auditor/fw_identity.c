@@ -183,35 +183,3 @@ void fw_identity_release(struct fw_identity *id)
 	free(id->why);
 	memset(id, 0, sizeof(*id));
 }
-
-static bool listed(const struct strlist *ips, fw_u128 addr)
-{
-	for (size_t i = 0; i < ips->n; i++) {
-		fw_u128 ip;
-		int fam;
-
-		if (!fw_ip_parse(ips->v[i], &ip, &fam) && ip == addr)
-			return true;
-	}
-	return false;
-}
-
-void fw_check_identity(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
-		       const struct strlist *sending_ips, struct findings *out)
-{
-	struct fw_identity id;
-	char host[64], addr[64], *subject;
-
-	if (!sending_ips || !sending_ips->n)
-		return;
-	fw_outbound_identity(m, q, &id);
-	fw_ip_format(q->host, q->fam, host, sizeof(host));
-	fw_ip_format(id.addr, id.fam ? id.fam : q->fam, addr, sizeof(addr));
-	subject = xasprintf("%s: tcp/25 from %s", fw_name, host);
-	if ((id.kind == FW_ID_SNAT || id.kind == FW_ID_NONE) && !listed(sending_ips, id.addr))
-		findings_add(out, SEV_WARNING, "egress.identity", subject, id.rule,
-			     "mail from %s leaves firewall '%s' as %s, which is not one of the domain's sending_ips: SPF and the PTR of the HELO name are checked for other addresses (firewall/%s.rules)",
-			     host, fw_name, addr, fw_name);
-	fw_identity_release(&id);
-	free(subject);
-}

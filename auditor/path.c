@@ -357,9 +357,8 @@ static void check_identity(const struct domain_snap *d, const struct path_fw *p,
  * host's own public address, routed to it), so mail that leaves with any
  * other source is not delivered; what it leaves with is then judged.
  */
-static void check_egress(const struct domain_snap *d, const struct domain_conf *dc,
-			 const struct path_fws *fws, const bool *gateway, const struct hosts *h,
-			 struct findings *out)
+static void check_egress(const struct domain_snap *d, const struct path_fws *fws, const bool *gateway,
+			 const struct hosts *h, struct findings *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
@@ -381,7 +380,6 @@ static void check_egress(const struct domain_snap *d, const struct domain_conf *
 			e.public = &pub;
 			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
 			check_identity(d, &fws->v[k], &e, out);
-			fw_check_identity(&fws->v[k].model, fws->v[k].conf->name, &e, &dc->sending_ips, out);
 			fw_as_release(&pub);
 		}
 	}
@@ -416,7 +414,7 @@ static void path_family(const struct domain_snap *d, const struct strlist *mx, c
 		}
 	}
 	check_host_firewalls(fws, &h, out);
-	check_egress(d, dc, fws, gateway, &h, out);
+	check_egress(d, fws, gateway, &h, out);
 	hosts_release(&h);
 	free(gateway);
 }

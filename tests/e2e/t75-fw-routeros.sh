@@ -141,12 +141,13 @@ mx --store st check --format json
 codes=$(grep -o '"code": "[a-z.-]*"' out | grep -E '"(inbound|egress)\.' | sort -u | tr '\n' ' ')
 assert_eq "$codes" "" "an intact path through the router gives no path finding"
 
-# A manual src-nat to an address that is not a sending IP: egress.identity.
+# A manual src-nat to an address that is not the router's public address:
+# replies to it are not routed back (outbound.not-translated).
 sed 's|^add action=masquerade chain=srcnat|add action=src-nat chain=srcnat src-address=192.168.88.25 to-addresses=192.0.2.26\
 &|' base.rsc >proposed.rsc
 mx --store st check --proposed-firewall edge=proposed.rsc --format json
-assert_grep '"code": "egress.identity"' out "leaving as 192.0.2.26, not a sending IP: egress.identity"
-assert_grep 'leaves firewall .edge. as 192\.0\.2\.26' out "naming the address"
+assert_grep '"code": "outbound.not-translated"' out "leaving as 192.0.2.26, not a public address: outbound.not-translated"
+assert_grep 'src-nat' out "naming the src-nat rule"
 
 # Default accept: a dst-nat of every port (no dst-port) and no drop in
 # forward lets every port through to the mail host.

@@ -229,7 +229,9 @@ sgit show HEAD:firewall/edge.rules >rules
 assert_grep '^pf outbound #1: -o wan -s 192\.168\.1\.25/32 -j SNAT --to 192\.0\.2\.26$' rules "manual outbound NAT: the mail host leaves as 192.0.2.26"
 assert_no_grep 'SNAT --to 192\.0\.2\.25$' rules "and advanced mode has no automatic rule"
 mx --store st check --format json
-assert_grep '"code": "egress.identity"' out "192.0.2.26 is not a sending IP: egress.identity"
+# 192.0.2.26 is not among the firewall's public_ips: replies to it are not
+# routed back, so the mail path says the mail host's tcp/25 is not translated.
+assert_grep '"code": "outbound.not-translated"' out "192.0.2.26 is not the firewall's public address: outbound.not-translated"
 mx reach --firewall edge.xml --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
 assert_grep '^  leaves as: 192\.0\.2\.26 \(after pf outbound #1: ' out "reach says the mail host leaves as 192.0.2.26"
 mx reach --firewall edge.xml --from-host 192.168.1.30 --to 203.0.113.0/24:25/tcp
