@@ -356,6 +356,11 @@ char *fw_pfsense_clean(const char *text);
 bool fw_opnsense_detect(const char *text);
 int fw_parse_opnsense(struct fw_model *m, const char *file, const char *text);
 char *fw_opnsense_clean(const char *text);
+/* fw_fortios.c: FortiGate `show` / `show full-configuration` / backup. */
+bool fw_fortios_detect(const char *text);
+int fw_parse_fortios(struct fw_model *m, const char *file, const char *text);
+/* The configuration without #conf_file_ver and uuids, secrets masked. Caller frees. */
+char *fw_fortios_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

@@ -17,7 +17,7 @@ static bool detect_nft_json(const char *s)
 
 static bool detect_iptables(const char *s)
 {
-	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s));
+	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s) && !fw_fortios_detect(s));
 }
 
 static const struct fw_format formats[] = {
@@ -37,6 +37,10 @@ static const struct fw_format formats[] = {
 	{ "opnsense", "OPNsense config.xml (System > Configuration > Backups)",
 	  fw_opnsense_detect, fw_parse_opnsense, fw_opnsense_clean, false,
 	  "the configuration: interface wan (else the first with a gateway) outside, lan inside" },
+	{ "fortios", "FortiGate show / show full-configuration / backup (Oxidized's too)",
+	  fw_fortios_detect, fw_parse_fortios, fw_fortios_clean, false,
+	  "the configuration: the first VIP's extintf (else the interface of role wan, else the default "
+	  "route's device) outside; the dstintf of the first accepting policy to a VIP (else role lan) inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)
