@@ -318,19 +318,22 @@ struct fo {
 	struct fw_chain *vip, *policy, *input, *output, *snat;
 };
 
-/* Every entry of config path in the scopes, in order (fn is called on each block). */
-static const struct fo_node *fo_block(const struct fo *f, const char *path, size_t *from)
+/*
+ * The blocks "config path" of the scopes, one per call: *at starts at 0
+ * and says where the next search starts (scope in the high bits).
+ */
+static const struct fo_node *fo_block(const struct fo *f, const char *path, size_t *at)
 {
-	for (size_t i = *from; i < f->nscopes; i++)
-		for (size_t k = 0; k < f->scopes[i]->nkids; k++) {
+	for (size_t i = *at >> 20; i < f->nscopes; i++)
+		for (size_t k = i == *at >> 20 ? (*at & 0xfffff) : 0; k < f->scopes[i]->nkids && k < 0xfffff; k++) {
 			const struct fo_node *c = f->scopes[i]->kids[k];
 
 			if (!c->is_edit && !strcmp(c->name, path)) {
-				*from = i + 1;
+				*at = (i << 20) | (k + 1);
 				return c;
 			}
 		}
-	*from = f->nscopes;
+	*at = f->nscopes << 20;
 	return NULL;
 }
 
@@ -783,6 +786,26 @@ static char *vip_text(const struct fo_node *v)
 	return sb_detach(&sb);
 }
 
+/* src-filter: the sources the VIP translates for, as "A", "A/N" or "A-B". */
+static void src_filter(struct fw_rule *r, const struct fo_set *sf)
+{
+	struct fw_addrset as = FW_ADDRSET_INIT;
+
+	for (size_t i = 0; i < sf->vals.n; i++) {
+		struct fw_range rg;
+		int fam;
+
+		if (fw_cidr_parse(sf->vals.v[i], &rg, &fam) && !dash_range(sf->vals.v[i], &rg)) {
+			unsupported(r, xasprintf("src-filter %s not understood", sf->vals.v[i]));
+			fw_as_release(&as);
+			return;
+		}
+		fw_as_add(&as, rg.lo, rg.hi);
+	}
+	addr_match(r, FW_M_SADDR, &as, false);
+	fw_as_release(&as);
+}
+
 /* One VIP's translation in the prerouting chain. */
 static void vip_rule(struct fo *f, const struct fo_node *v)
 {
@@ -794,7 +817,7 @@ static void vip_rule(struct fo *f, const struct fo_node *v)
 	free(text);
 	iface_match(f, r, FW_M_IIF, fo_get(v, "extintf"));
 	if (sf && sf->vals.n)
-		addr_list_match(f, r, FW_M_SADDR, &sf->vals, false);
+		src_filter(r, sf);
 	r->target = FW_T_DNAT;
 	if (!vip_usable(v, &why) || !vip_addrs(v, false, &ext) || !vip_addrs(v, true, &map)) {
 		unsupported(r, why ? why : xasprintf("VIP %s: addresses not understood", v->name));
@@ -1317,36 +1340,39 @@ static bool volatile_header(const char *s, size_t n)
 char *fw_fortios_clean(const char *text)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool snmp = false;
+	bool snmp[64] = { false };    /* inside "config system snmp community|user", by depth */
+	size_t depth = 0;
 
 	for (const char *s = text; *s;) {
 		struct fo_stmt st;
 		const char *from = s;
+		const char *cmd;
 
 		if (next_stmt(&s, &st)) {
 			sb_adds(&sb, from);
 			break;
 		}
+		cmd = st.w.n ? st.w.v[0] : "";
 		if (st.comment) {
 			const char *h = st.start + strspn(st.start, " \t");
 
 			if (!volatile_header(h, (size_t)(st.end - h)))
 				sb_addf(&sb, "%.*s\n", (int)(st.end - st.start), st.start);
-		} else if (st.w.n >= 2 && !strcmp(st.w.v[0], "config")) {
-			snmp = !strcmp(st.w.v[1], "system") && st.w.n > 2 && !strcmp(st.w.v[2], "snmp") ? true : snmp;
-			if (st.w.n > 3 && !strcmp(st.w.v[2], "snmp"))
-				snmp = !strcmp(st.w.v[3], "community") || !strcmp(st.w.v[3], "user");
-			sb_addf(&sb, "%.*s\n", (int)(st.end - st.start), st.start);
-		} else if (st.w.n >= 2 && !strcmp(st.w.v[0], "set") && !strcmp(st.w.v[1], "uuid")) {
+		} else if (!strcmp(cmd, "set") && st.w.n >= 2 && !strcmp(st.w.v[1], "uuid")) {
 			;   /* volatile */
-		} else if (st.w.n >= 3 && !strcmp(st.w.v[0], "set") &&
-			   (secret_key(st.w.v[1]) || !strcmp(st.w.v[2], "ENC") || (snmp && !strcmp(st.w.v[1], "name")))) {
-			const char *ind = st.start;
-
-			sb_addf(&sb, "%.*sset %s %s*****\n", (int)strspn(ind, " \t"), ind, st.w.v[1],
+		} else if (!strcmp(cmd, "set") && st.w.n >= 3 &&
+			   (secret_key(st.w.v[1]) || !strcmp(st.w.v[2], "ENC") || (snmp[depth] && !strcmp(st.w.v[1], "name")))) {
+			sb_addf(&sb, "%.*sset %s %s*****\n", (int)strspn(st.start, " \t"), st.start, st.w.v[1],
 				!strcmp(st.w.v[2], "ENC") ? "ENC " : "");
 		} else if (st.w.n || st.end > st.start) {
 			sb_addf(&sb, "%.*s\n", (int)(st.end - st.start), st.start);
+		}
+		if (!strcmp(cmd, "config") && depth + 1 < ARRAY_SIZE(snmp)) {
+			depth++;
+			snmp[depth] = snmp[depth - 1] || (st.w.n > 3 && !strcmp(st.w.v[1], "system") &&
+				      !strcmp(st.w.v[2], "snmp") && (!strcmp(st.w.v[3], "community") || !strcmp(st.w.v[3], "user")));
+		} else if (!strcmp(cmd, "end") && depth) {
+			depth--;
 		}
 		sl_release(&st.w);
 	}
