@@ -361,6 +361,11 @@ bool fw_fortios_detect(const char *text);
 int fw_parse_fortios(struct fw_model *m, const char *file, const char *text);
 /* The configuration without #conf_file_ver and uuids, secrets masked. Caller frees. */
 char *fw_fortios_clean(const char *text);
+/* fw_asa.c: Cisco ASA `show running-config` (8.3 and later; 8.2 static/global/nat). */
+bool fw_asa_detect(const char *text);
+int fw_parse_asa(struct fw_model *m, const char *file, const char *text);
+/* The configuration without ": Written by" and the checksum, secrets masked. Caller frees. */
+char *fw_asa_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

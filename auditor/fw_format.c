@@ -17,7 +17,9 @@ static bool detect_nft_json(const char *s)
 
 static bool detect_iptables(const char *s)
 {
-	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s) && !fw_fortios_detect(s));
+	if (fw_asa_detect(s) || fw_fortios_detect(s))   /* ": Saved" and "#config-version=" */
+		return false;
+	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s));
 }
 
 static const struct fw_format formats[] = {
@@ -41,6 +43,10 @@ static const struct fw_format formats[] = {
 	  fw_fortios_detect, fw_parse_fortios, fw_fortios_clean, false,
 	  "the configuration: the first VIP's extintf (else the interface of role wan, else the default "
 	  "route's device) outside; the dstintf of the first accepting policy to a VIP (else role lan) inside" },
+	{ "asa", "Cisco ASA show running-config",
+	  fw_asa_detect, fw_parse_asa, fw_asa_clean, false,
+	  "the configuration: nameif outside (else the lowest security level) outside; the real "
+	  "interface of the first static NAT to it (else nameif inside) inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)
