@@ -990,7 +990,7 @@ static void nat_emit(struct asa *a, struct fw_chain *dn, struct fw_chain *sn, co
 		if (n->inactive)
 			nat_disable(r);
 	}
-	if (n->has_dst && n->section) {
+	if (n->has_dst && n->section && !n->why) {
 		r = nat_rule(a, dn, n);
 		if_match(r, FW_M_IIF, n->real_if);
 		addr_match(r, FW_M_SADDR, &n->real);
@@ -1004,8 +1004,9 @@ static void nat_emit(struct asa *a, struct fw_chain *dn, struct fw_chain *sn, co
 		return;
 	r = nat_rule(a, sn, n);
 	if_match(r, FW_M_OIF, n->mapped_if);
-	addr_match(r, FW_M_SADDR, &n->real);
-	if (n->has_dst)
+	if (!n->why)
+		addr_match(r, FW_M_SADDR, &n->real);
+	if (n->has_dst && !n->why)
 		addr_match(r, FW_M_DADDR, &n->dst_real);
 	if (!n->section) {
 		r->target = FW_T_ACCEPT;   /* nat 0: not translated */
