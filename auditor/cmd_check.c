@@ -24,6 +24,7 @@
 #include "proposed.h"
 #include "report.h"
 #include "resolver.h"
+#include "snaprun.h"
 #include "store.h"
 #include "path.h"
 
@@ -138,8 +139,9 @@ static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o
 }
 
 /*
- * Collect into memory. The last stored snapshot, when there is one,
- * fills in for lookups that fail now, exactly as `snapshot` would.
+ * Collect into memory, firewalls included. The last stored snapshot,
+ * when there is one, fills in for lookups that fail now, exactly as
+ * `snapshot` would: check --live judges what snapshot would store.
  */
 static int live_snapshot(const struct cmd_ctx *ctx, const struct config *cfg,
 			 struct snapshot *snap, char **label)
@@ -155,7 +157,7 @@ static int live_snapshot(const struct cmd_ctx *ctx, const struct config *cfg,
 			have_prev = true;
 		store_close(s);
 	}
-	r = collect_snapshot(cfg, ctx, have_prev ? &prev : NULL, snap);
+	r = snaprun_world(cfg, ctx, have_prev ? &prev : NULL, snap, NULL);
 	snapshot_release(&prev);
 	if (!r)
 		*label = xstrdup("live collection (not stored)");

@@ -201,6 +201,15 @@ double snaprun_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int snaprun_world(const struct config *cfg, const struct cmd_ctx *ctx, const struct snapshot *prev,
+		  struct snapshot *out, struct collect_stats *stats)
+{
+	if (collect_snapshot_stats(cfg, ctx, prev, out, stats) || collect_firewalls(cfg, out))
+		return -1;
+	record_inputs(cfg, out);
+	return 0;
+}
+
 int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *cmd)
 {
 	double t0 = snaprun_seconds();
@@ -221,11 +230,8 @@ int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *
 	}
 	run->t_read = snaprun_seconds() - t0;
 	t0 = snaprun_seconds();
-	if (collect_snapshot_stats(&run->cfg, ctx, run->have_prev ? &run->prev : NULL,
-				   &run->cur, &run->stats) ||
-	    collect_firewalls(&run->cfg, &run->cur))
+	if (snaprun_world(&run->cfg, ctx, run->have_prev ? &run->prev : NULL, &run->cur, &run->stats))
 		return -1;
-	record_inputs(&run->cfg, &run->cur);
 	run->t_collect = snaprun_seconds() - t0;
 	return 0;
 }

@@ -39,6 +39,15 @@ struct change_lines {
  * (printed); release run in both cases.
  */
 int snaprun_collect(struct snaprun *run, const struct cmd_ctx *ctx, const char *cmd);
+/*
+ * The world as the configuration names it, into out: every domain's DNS
+ * (prev, which may be NULL, fills in for lookups that fail), every
+ * firewall's export, and the inputs each domain is judged with. What
+ * snapshot and drift commit and what check --live judges. stats may be
+ * NULL. Returns 0 or -1 (printed); the caller releases out either way.
+ */
+int snaprun_world(const struct config *cfg, const struct cmd_ctx *ctx, const struct snapshot *prev,
+		  struct snapshot *out, struct collect_stats *stats);
 void snaprun_release(struct snaprun *run);
 /* Per-domain one-line summaries of what changed from prev (may be NULL) to cur. */
 void snaprun_changes(const struct snapshot *prev, const struct snapshot *cur,

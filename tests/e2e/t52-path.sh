@@ -17,13 +17,20 @@ YAML
 $MXAUDIT init --store st >/dev/null
 good="$FIXTURES/path/good.rules"
 
-# variant NAME SED-EXPRESSION: write the export, snapshot, check.
+findings() { jq -c '[.domains[].findings[] | [.severity, .code, .subject, .message]] | sort' out; }
+
+# variant NAME SED-EXPRESSION: write the export, snapshot, check; check
+# --live of the same world must find exactly what check of the snapshot does.
 variant() {
 	sed "$2" "$good" >exports/edge.rules
+	mx --store st --dns-server "$DNS" check --live --format json
+	livefindings=$(findings) liverc=$rc
 	$MXAUDIT --store st --dns-server "$DNS" snapshot >/dev/null 2>&1
 	mx --store st check --format json
 	grep -o '"code": "[a-z.-]*"' out | sed 's/.*"\([a-z.-]*\)"$/\1/' | grep -E '^(inbound|egress)\.' | sort -u | tr '\n' ' ' >codes
 	echo "# $1: $(cat codes)"
+	assert_eq "$livefindings" "$(findings)" "$1: check --live finds what check of the snapshot finds"
+	assert_eq "$liverc" "$rc" "$1: and exits the same"
 }
 
 variant good ''
