@@ -62,13 +62,26 @@ static struct fw_xml *convert(xmlNode *n, int depth)
 	return x;
 }
 
+/* The line of the first error: later ones ("premature end of data") only follow from it. */
+static _Thread_local unsigned first_error_line;
+
+static void on_error(void *ctx, const xmlError *e)
+{
+	(void)ctx;
+	if (!first_error_line && e && e->level >= XML_ERR_ERROR)
+		first_error_line = e->line > 0 ? (unsigned)e->line : 1;
+}
+
 static xmlDoc *read_doc(const char *file, const char *text, unsigned *bad_line, int extra)
 {
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | extra;
-	xmlDoc *doc = xmlReadMemory(text, (int)strnlen(text, 1u << 30), file, NULL, opts);
-	const xmlError *e = xmlGetLastError();
+	xmlDoc *doc;
 
-	*bad_line = e && e->line > 0 ? (unsigned)e->line : 1;
+	first_error_line = 0;
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)on_error);
+	doc = xmlReadMemory(text, (int)strnlen(text, 1u << 30), file, NULL, opts);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	*bad_line = first_error_line ? first_error_line : 1;
 	return doc;
 }
 

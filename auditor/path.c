@@ -87,14 +87,43 @@ static int host_family(const char *spec, fw_u128 *ip)
 	return fw_ip_parse(buf, ip, &fam) ? 0 : fam;
 }
 
+/*
+ * The sources mail can come from: every address but the private,
+ * loopback, link-local and shared ranges, which never arrive from the
+ * Internet (pfSense's default "block private networks" on WAN drops them,
+ * and that breaks no mail).
+ */
+static void internet_sources(int fam, struct fw_addrset *out)
+{
+	static const char *const v4[] = {
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+		"172.16.0.0/12", "192.168.0.0/16",
+	};
+	static const char *const v6[] = { "::1/128", "fc00::/7", "fe80::/10" };
+	struct fw_addrset not = FW_ADDRSET_INIT;
+
+	fw_as_set_universe(out, fam);
+	for (size_t i = 0; i < (fam == FW_V4 ? ARRAY_SIZE(v4) : ARRAY_SIZE(v6)); i++) {
+		struct fw_range r;
+		int f;
+		if (!fw_cidr_parse(fam == FW_V4 ? v4[i] : v6[i], &r, &f))
+			fw_as_add(&not, r.lo, r.hi);
+	}
+	fw_as_remove(out, &not);
+	fw_as_release(&not);
+}
+
 /* tcp/25 to one public address of one firewall, and the way out of its mail hosts. */
 static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 			  const struct domain_conf *dc, struct findings *out)
 {
 	const struct firewall_conf *c = p->conf;
 	struct fw_query q = { 0 };
+	struct fw_addrset from = FW_ADDRSET_INIT;
 	bool inbound_done = false;
 
+	internet_sources(fam, &from);
+	q.from = &from;
 	q.fam = fam;
 	q.proto = 6;
 	q.to = to;
@@ -121,6 +150,7 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam,
 		fw_check_egress(&p->model, c->name, &e, out);
 		fw_check_identity(&p->model, c->name, &e, &dc->sending_ips, out);
 	}
+	fw_as_release(&from);
 }
 
 void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,

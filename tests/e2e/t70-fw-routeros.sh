@@ -177,6 +177,9 @@ sgit show HEAD:firewall/edge.rules >rules
 assert_grep '^nat dstnat #1: .*-j DISABLED DNAT$' rules "the rules text shows the disabled rule in place"
 mx --store st check --format json
 assert_grep '"code": "inbound.no-dnat"' out "check: the port forward is gone"
+mx --store st diff
+assert_rc 2 "diff: the flip is critical"
+assert_grep 'nat dstnat #1: --dport 25 -i ether1 -p tcp -j DISABLED DNAT' out "diff names the rule as it is now"
 
 # --proposed-firewall with the forward back.
 cp base.rsc proposed.rsc

@@ -131,9 +131,16 @@ assert_rc 2 "(self) does not pass the forward: after rdr the destination is the 
 mx reach --firewall "$good" --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
 assert_rc 0 "the mail host may send tcp/25 out"
 
+# A fragment: only a port forward, no interfaces. wanip has no address, so
+# the answer is unknown, with the reason.
+printf '<?xml version="1.0"?>\n<opnsense>\n  <nat>\n    <rule>\n      <interface>wan</interface>\n      <protocol>tcp</protocol>\n      <target>192.168.1.25</target>\n      <local-port>25</local-port>\n      <source><any>1</any></source>\n      <destination><network>wanip</network><port>25</port></destination>\n    </rule>\n  </nat>\n</opnsense>\n' >frag.xml
+mx reach --firewall frag.xml --to 192.0.2.25:25/tcp
+assert_rc 3 "a fragment: unknown, not refused"
+assert_grep "why:  .*wanip" out "says wanip is not known"
+
 # ---- snapshots ----
 world_start
-sed 's|<blockpriv>1</blockpriv>||' "$good" >base.xml
+cp "$good" base.xml   # with blockpriv: private sources carry no Internet mail
 cp base.xml edge.xml
 cat >>mxaudit.yaml <<YAML
     mail_hosts: [192.168.1.25]
