@@ -21,6 +21,8 @@ static const char *const fixtures[][2] = {
 	{ "routeros", "tests/fixtures/fw/routeros/r01-defconf.rsc" },
 	{ "pfsense", "tests/fixtures/fw/pfsense/p01-config.xml" },
 	{ "opnsense", "tests/fixtures/fw/opnsense/o01-config.xml" },
+	{ "fortios", "tests/fixtures/fw/fortios/f01-vip.conf" },
+	{ "asa", "tests/fixtures/fw/asa/a01-running.cfg" },
 };
 
 static char *fixture(const char *rel)
