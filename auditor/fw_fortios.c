@@ -1246,47 +1246,81 @@ static struct fw_chain *base(struct fo *f, const char *name, enum fw_hook hook, 
 	return c;
 }
 
+/* nat-source-vip: the mapped host's traffic leaves as the external address, whatever the policy says. */
+static void vip_source_nat(struct fo *f, const struct fo_node *v)
+{
+	struct fw_rule *d = &f->vip->rules[f->vip->n - 1], *r;
+	struct fw_addrset map = FW_ADDRSET_INIT, ext = FW_ADDRSET_INIT;
+
+	if (fo_enabled(v, "nat-source-vip", false) && !fo_enabled(v, "portforward", false) &&
+	    d->target == FW_T_DNAT && vip_addrs(v, true, &map) && vip_addrs(v, false, &ext)) {
+		r = rule_new(f, f->snat, v->line, d->text);
+		addr_match(r, FW_M_SADDR, &map, false);
+		r->target = FW_T_SNAT;
+		r->nat_addr = ext.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+		r->nat_ambiguous = ext.n != 1 || ext.v[0].lo != ext.v[0].hi;
+	}
+	fw_as_release(&map);
+	fw_as_release(&ext);
+}
+
+/*
+ * Accepting policies without NAT after the last one with NAT change
+ * nothing in the snat chain (its default is no translation): leave them
+ * out, so a big policy list is not walked again for every answer.
+ */
+static void trim_snat(struct fw_chain *c)
+{
+	while (c->n && (c->rules[c->n - 1].target == FW_T_ACCEPT || c->rules[c->n - 1].target == FW_T_NONE)) {
+		struct fw_rule *r = &c->rules[--c->n];
+
+		for (size_t k = 0; k < r->nm; k++) {
+			fw_match_unsupported(&r->m[k]);
+			free(r->m[k].what);
+		}
+		free(r->m);
+		free(r->target_name);
+	}
+}
+
 static void build(struct fo *f)
 {
 	const struct fo_node *set = NULL, *b;
+	struct fw_chain *fwd;
+	struct fw_rule *r;
 	size_t at = 0;
 
 	while (!set && (b = fo_block(f, "system settings", &at)))
 		set = b;
 	f->central = fo_enabled(set, "central-nat", false);
 	f->vip = base(f, "vip", FW_HOOK_PREROUTING, -100, FW_CT_NAT, FW_T_ACCEPT);
-	f->policy = base(f, "policy", FW_HOOK_FORWARD, 0, FW_CT_FILTER, FW_T_DROP);
+	fwd = base(f, "forward", FW_HOOK_FORWARD, 0, FW_CT_FILTER, FW_T_DROP);
+	r = rule_new(f, fwd, 0, "new connections: the policy list");
+	r->target = FW_T_JUMP;
+	r->target_name = xstrdup("policy");
+	f->policy = fw_model_add_chain(f->m, "fortios", "policy");
+	f->policy->fam = FW_V4;
 	f->input = base(f, "local-in", FW_HOOK_INPUT, 0, FW_CT_FILTER, FW_T_DROP);
 	f->output = base(f, "local-out", FW_HOOK_OUTPUT, 0, FW_CT_FILTER, FW_T_ACCEPT);
 	f->snat = base(f, "snat", FW_HOOK_POSTROUTING, 100, FW_CT_NAT, FW_T_ACCEPT);
-	/* This VIP sends its mapped host's traffic out as its external address, whatever the policy says. */
 	at = 0;
 	while ((b = fo_block(f, "firewall vip", &at)))
 		for (size_t i = 0; i < b->nkids; i++) {
 			vip_rule(f, b->kids[i]);
-			if (fo_enabled(b->kids[i], "nat-source-vip", false) && !fo_enabled(b->kids[i], "portforward", false)) {
-				struct fw_rule *r = &f->vip->rules[f->vip->n - 1], *s;
-				struct fw_addrset map = FW_ADDRSET_INIT, ext = FW_ADDRSET_INIT;
-
-				if (r->target == FW_T_DNAT && vip_addrs(b->kids[i], true, &map) && vip_addrs(b->kids[i], false, &ext)) {
-					s = rule_new(f, f->snat, b->kids[i]->line, r->text);
-					addr_match(s, FW_M_SADDR, &map, false);
-					s->target = FW_T_SNAT;
-					s->nat_addr = ext.v[0].lo, s->nat_fam = FW_V4, s->nat_has_addr = true;
-					s->nat_ambiguous = ext.n != 1 || ext.v[0].lo != ext.v[0].hi;
-				}
-				fw_as_release(&map);
-				fw_as_release(&ext);
-			}
+			vip_source_nat(f, b->kids[i]);
 		}
 	at = 0;
 	while ((b = fo_block(f, "firewall policy", &at)))
 		for (size_t i = 0; i < b->nkids; i++)
 			policy(f, b->kids[i]);
 	at = 0;
+	r = rule_new(f, f->policy, 0, "the implicit deny (policy 0)");
+	r->target = FW_T_DROP;
+	at = 0;
 	while (f->central && (b = fo_block(f, "firewall central-snat-map", &at)))
 		for (size_t i = 0; i < b->nkids; i++)
 			central_snat(f, b->kids[i]);
+	trim_snat(f->snat);
 	interfaces(f);
 	find_ifaces(f);
 }

@@ -59,3 +59,25 @@ bench-fw: mxaudit
 
 bench: bench-fw
 .PHONY: bench-fw
+
+# `make bench-fw-fortios` (part of `make bench`): a FortiGate configuration
+# of FW_BENCH_POLICIES policies (partner networks to an SMTP VIP, accept
+# and deny in turn) read and answered, beside `iptables-restore --test` of
+# an iptables ruleset of as many rules in a fresh network namespace (root).
+FW_BENCH_POLICIES ?= 5000
+bench-fw-fortios: mxaudit
+	@mkdir -p tests/out
+	@sh tests/fixtures/fw/fortios/gen-big.sh $(FW_BENCH_POLICIES) >tests/out/fw-bench-fortios.conf
+	@sh tests/fixtures/fw/gen-big.sh $(FW_BENCH_POLICIES) >tests/out/fw-bench-fortios.rules
+	@best() { b=; for i in 1 2 3 4 5; do s=$$(date +%s%N); "$$@" >/dev/null 2>&1; \
+		[ $$? -le 3 ] || return 1; t=$$(( $$(date +%s%N) - s )); \
+		if [ -z "$$b" ] || [ $$t -lt $$b ]; then b=$$t; fi; done; echo $$b; }; \
+	m=$$(best ./mxaudit reach --firewall tests/out/fw-bench-fortios.conf --to 192.0.2.25:25/tcp); \
+	k=$$(best unshare -n iptables-restore --test tests/out/fw-bench-fortios.rules) || k=; \
+	awk -v m=$$m -v k="$$k" -v n=$(FW_BENCH_POLICIES) 'BEGIN { \
+		printf "fw bench: FortiGate, %d policies: mxaudit reach %.3fs (best of 5)\n", n, m / 1e9; \
+		if (k != "") printf "fw bench: iptables-restore --test of %d rules %.3fs; ratio %.2f\n", n, k / 1e9, m / k; \
+		else print "fw bench: iptables-restore --test could not run (needs root); no ratio" }'
+
+bench: bench-fw-fortios
+.PHONY: bench-fw-fortios

@@ -20,14 +20,14 @@ assert_rc 0 "VIP named by an accepting policy: allowed"
 assert_grep '^  allowed from every address asked about, reaches 10\.0\.0\.25:25$' out "reaches the mail host"
 assert_grep '^  interfaces: in wan1, out internal \(both from the export' out "wan1 from the VIP's extintf, internal from the policy's dstintf"
 assert_grep 'nat:  fortios vip #1: line [0-9]*: vip "VIP-SMTP" extip 192\.0\.2\.25 mappedip 10\.0\.0\.25' out "names the VIP"
-assert_grep 'rule: fortios policy #2: line [0-9]*: policy 7 name "mail-in"' out "names the policy by its id and name"
+assert_grep 'rule: fortios policy #1: line [0-9]*: policy 7 name "mail-in"' out "names the policy by its id and name"
 
 # Source-restricted: policy 3 only lets PARTNERS (198.51.100.0/28) reach
 # VIP-SUBMIT; everyone else meets the implicit deny (policy 0).
 mx reach --firewall "$good" --to 192.0.2.25:587/tcp --from 198.51.100.0/24
 assert_rc 1 "source-restricted: partial"
 assert_grep '^  allowed from 198\.51\.100\.0/28, reaches 10\.0\.0\.25:587$' out "the partners are allowed"
-assert_grep 'rule: fortios policy policy DROP' out "the implicit deny decides for the rest"
+assert_grep 'rule: fortios policy #[0-9]*: the implicit deny \(policy 0\)' out "the implicit deny decides for the rest"
 
 # The classic mistake: the policy names the mail host's address object
 # instead of the VIP. The VIP translates before the policy lookup, and a
@@ -35,7 +35,7 @@ assert_grep 'rule: fortios policy policy DROP' out "the implicit deny decides fo
 sed 's/set dstaddr "VIP-SMTP"/set dstaddr "MAILHOST"/' "$good" >mapped.conf
 mx reach --firewall mapped.conf --to 192.0.2.25:25/tcp --from 203.0.113.0/24
 assert_rc 2 "policy naming the mapped host instead of the VIP: blocked"
-assert_grep 'rule: fortios policy policy DROP' out "the implicit deny decides"
+assert_grep 'rule: fortios policy #[0-9]*: the implicit deny \(policy 0\)' out "the implicit deny decides"
 # The same policy naming a group of the host: still blocked.
 sed 's/set dstaddr "VIP-SMTP"/set dstaddr "MAIL-SERVERS"/' "$good" >group.conf
 mx reach --firewall group.conf --to 192.0.2.25:25/tcp
@@ -186,7 +186,7 @@ cp disabled.conf edge.conf
 mx --store st --dns-server "$DNS" snapshot
 assert_eq "$([ "$(sgit rev-parse HEAD)" != "$before" ] && echo new)" "new" "disabling policy 7 makes a commit"
 sgit show HEAD:firewall/edge.rules >rules
-assert_grep '^fortios policy #2: .*-j DISABLED ACCEPT$' rules "the rules text shows the disabled policy in place"
+assert_grep '^fortios policy #1: .*-j DISABLED ACCEPT$' rules "the rules text shows the disabled policy in place"
 mx --store st check --format json
 assert_grep '"code": "inbound.blocked"' out "check: the path is blocked"
 # ippool to an address that is not a sending IP: egress.identity.
