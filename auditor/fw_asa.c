@@ -1039,7 +1039,8 @@ static void read_nats(struct asa *a)
 				if (is(&b->sub[k], 0, "nat"))
 					object_nat(a, word(h, 2), &b->sub[k]);
 	}
-	qsort(a->nats, a->nnats, sizeof(a->nats[0]), nat_cmp);
+	if (a->nnats)
+		qsort(a->nats, a->nnats, sizeof(a->nats[0]), nat_cmp);
 }
 
 /* ---- access groups and security levels ---- */
