@@ -366,6 +366,11 @@ bool fw_asa_detect(const char *text);
 int fw_parse_asa(struct fw_model *m, const char *file, const char *text);
 /* The configuration without ": Written by" and the checksum, secrets masked. Caller frees. */
 char *fw_asa_clean(const char *text);
+/* fw_junos.c: Juniper SRX `show configuration` (braces) or `| display set`. */
+bool fw_junos_detect(const char *text);
+int fw_parse_junos(struct fw_model *m, const char *file, const char *text);
+/* The configuration without "## Last commit", secrets masked. Caller frees. */
+char *fw_junos_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

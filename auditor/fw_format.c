@@ -17,7 +17,7 @@ static bool detect_nft_json(const char *s)
 
 static bool detect_iptables(const char *s)
 {
-	if (fw_asa_detect(s) || fw_fortios_detect(s))   /* ": Saved" and "#config-version=" */
+	if (fw_asa_detect(s) || fw_fortios_detect(s) || fw_junos_detect(s))   /* ": Saved", "#config-version=", "## Last commit" */
 		return false;
 	return *s == '*' || *s == '-' || *s == ':' || (*s == '#' && !fw_routeros_detect(s));
 }
@@ -47,6 +47,10 @@ static const struct fw_format formats[] = {
 	  fw_asa_detect, fw_parse_asa, fw_asa_clean, false,
 	  "the configuration: nameif outside (else the lowest security level) outside; the real "
 	  "interface of the first static NAT to it (else nameif inside) inside" },
+	{ "junos", "Juniper SRX show configuration (braces) or | display set",
+	  fw_junos_detect, fw_parse_junos, fw_junos_clean, false,
+	  "the configuration: the first interface of zone untrust (else of the first destination NAT's zone) "
+	  "outside; of the to-zone of the first policy from it (else zone trust) inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)
