@@ -739,6 +739,20 @@ static void ruleset_ifaces(const struct junos *j, struct fw_rule *r, const struc
 	sl_release(&v);
 }
 
+/* The rule-set's "from zone Z" as where the reverse of a static NAT leaves. */
+static void ruleset_out(const struct junos *j, struct fw_rule *r, const struct jstmt *rs)
+{
+	struct strlist v = STRLIST_INIT;
+	bool dummy;
+
+	values(j, rs, 5, "from", NULL, &v, &dummy);
+	if (v.n >= 2 && !strcmp(v.v[0], "zone"))
+		zone_match(j, r, FW_M_OIF, v.v[1]);
+	else if (v.n >= 2 && !strcmp(v.v[0], "interface"))
+		sl_push(&fw_rule_add_match(r, FW_M_OIF, false)->names, v.v[1]);
+	sl_release(&v);
+}
+
 static void match_addrs(const struct junos *j, struct fw_rule *r, const struct jstmt *rule, const char *key, enum fw_mkind kind)
 {
 	struct strlist v = STRLIST_INIT;
@@ -816,7 +830,8 @@ static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, 
 
 		r->target = FW_T_DNAT;
 		set_nat(r, &to, then.n >= 5 && !strcmp(then.v[3], "mapped-port") ? port_name(then.v[4]) : 0);
-		rev = rule_new(j, post, rule->line, text);   /* static NAT works both ways */
+		rev = rule_new(j, post, rule->line, text);   /* static NAT works both ways: out to where it came from */
+		ruleset_out(j, rev, rs);
 		addr_match_set(rev, &to);
 		rev->target = FW_T_SNAT;
 		{
@@ -1010,9 +1025,9 @@ char *fw_junos_clean(const char *text)
 			wl = strcspn(p, " \t\n");
 			if (p + wl > s + len)
 				wl = (size_t)(s + len - p);
-			if (!wl)
+			if (!wl || (wl == 2 && !strncmp(p, "##", 2)))   /* "## SECRET-DATA" and the like */
 				break;
-			if (mask && *p != '{') {
+			if (mask && *p != '{' && strncmp(p, "ascii-text", 10) && strncmp(p, "hexadecimal", 11)) {
 				sb_adds(&sb, p[wl - 1] == ';' ? "\"*****\";" : "\"*****\"");
 				mask = false;
 			} else {

@@ -23,6 +23,8 @@ static const char *const fixtures[][2] = {
 	{ "opnsense", "tests/fixtures/fw/opnsense/o01-config.xml" },
 	{ "fortios", "tests/fixtures/fw/fortios/f01-vip.conf" },
 	{ "asa", "tests/fixtures/fw/asa/a01-running.cfg" },
+	{ "junos", "tests/fixtures/fw/junos/j01-srx.conf" },
+	{ "junos", "tests/fixtures/fw/junos/j02-set.conf" },
 };
 
 static char *fixture(const char *rel)
