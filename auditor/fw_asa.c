@@ -683,6 +683,15 @@ out:
 
 /* ---- NAT ---- */
 
+/* The first reason a NAT rule is not modelled is the one it keeps. */
+static void nat_why(struct asa_nat *n, char *why)
+{
+	if (n->why)
+		free(why);
+	else
+		n->why = why;
+}
+
 /* A NAT address word: any, interface (the mapped interface's), an object or group, an address. */
 static bool nat_addr(struct asa *a, const char *w, const char *ifname, struct fw_addrset *out, bool *iface, char **why)
 {
@@ -724,7 +733,7 @@ static struct asa_nat *nat_new(struct asa *a, const struct asa_line *l, int sect
 	n->text = xasprintf("line %u: %.*s", l->line, (int)(l->len - strspn(l->text, " \t")),
 			    l->text + strspn(l->text, " \t"));
 	if (sscanf(w, "(%63[^,],%63[^)])", ri, mi) != 2)
-		n->why = xasprintf("line %u: interfaces %s not understood", l->line, w);
+		nat_why(n, xasprintf("line %u: interfaces %s not understood", l->line, w));
 	n->real_if = xstrdup(ri);
 	n->mapped_if = xstrdup(mi);
 	return n;
@@ -736,7 +745,7 @@ static void nat_service(struct asa *a, struct asa_nat *n, const struct asa_line 
 	if (object) {
 		if (!proto_num(word(l, i), &n->proto) || !port_num(word(l, i + 1), &n->real_port) ||
 		    !port_num(word(l, i + 2), &n->mapped_port))
-			n->why = xasprintf("line %u: service not understood", l->line);
+			nat_why(n, xasprintf("line %u: service not understood", l->line));
 		return;
 	}
 	for (int k = 0; k < 2; k++) {
@@ -744,7 +753,7 @@ static void nat_service(struct asa *a, struct asa_nat *n, const struct asa_line 
 
 		svc_object(a, word(l, i + (size_t)k), &s);
 		if (s.n != 1 || s.v[0].why || s.v[0].ndp != 1 || s.v[0].dp[0].lo != s.v[0].dp[0].hi)
-			n->why = xasprintf("line %u: service %s (one port expected)", l->line, word(l, i + (size_t)k));
+			nat_why(n, xasprintf("line %u: service %s (one port expected)", l->line, word(l, i + (size_t)k)));
 		else
 			n->proto = s.v[0].proto, *(k ? &n->mapped_port : &n->real_port) = s.v[0].dp[0].lo;
 		svcs_release(&s);
@@ -761,11 +770,11 @@ static void object_nat(struct asa *a, const char *name, const struct asa_line *l
 	n->name = xstrdup(name);
 	n->stat = is(l, 2, "static");
 	if (!net_object(a, name, &n->real, &why))
-		n->why = why ? why : xasprintf("object %s has no address", name), why = NULL;
+		nat_why(n, why ? why : xasprintf("object %s has no address", name)), why = NULL;
 	if (is(l, 3, "pat-pool"))
 		i++;
 	if (!n->why && !nat_addr(a, word(l, i), n->mapped_if, &n->mapped, &n->iface_mapped, &why))
-		n->why = why;
+		nat_why(n, why);
 	for (i++; i < l->w.n; i++)
 		if (is(l, i, "service"))
 			nat_service(a, n, l, i + 1, true), i += 3;
@@ -789,14 +798,14 @@ static void twice_nat(struct asa *a, const struct asa_line *l)
 	if (i < l->w.n && strspn(word(l, i), "0123456789") == strlen(word(l, i)))
 		i++;   /* a line number places it within its section: the configuration's order already does */
 	if (!is(l, i, "source") || (!is(l, i + 1, "static") && !is(l, i + 1, "dynamic"))) {
-		n->why = xasprintf("line %u: expected 'source static|dynamic'", l->line);
+		nat_why(n, xasprintf("line %u: expected 'source static|dynamic'", l->line));
 		return;
 	}
 	n->stat = is(l, i + 1, "static");
 	if (!nat_addr(a, word(l, i + 2), n->real_if, &n->real, &(bool){ false }, &why) ||
 	    !nat_addr(a, is(l, i + 3, "pat-pool") ? word(l, i + 4) : word(l, i + 3), n->mapped_if, &n->mapped,
 		      &n->iface_mapped, &why)) {
-		n->why = why;
+		nat_why(n, why);
 		return;
 	}
 	for (i += 4; i < l->w.n; i++) {
@@ -804,7 +813,7 @@ static void twice_nat(struct asa *a, const struct asa_line *l)
 			n->has_dst = true;
 			if (!nat_addr(a, word(l, i + 2), n->mapped_if, &n->dst_mapped, &(bool){ false }, &why) ||
 			    !nat_addr(a, word(l, i + 3), n->real_if, &n->dst_real, &(bool){ false }, &why))
-				n->why = why;
+				nat_why(n, why);
 			i += 3;
 		} else if (is(l, i, "service")) {
 			nat_service(a, n, l, i + 1, false);
@@ -831,12 +840,12 @@ static void static_82(struct asa *a, const struct asa_line *l)
 		proto_num(word(l, i++), &n->proto);
 	mapped = word(l, i++);
 	if (ports && !port_num(word(l, i++), &n->mapped_port))
-		n->why = xasprintf("line %u: port not understood", l->line);
+		nat_why(n, xasprintf("line %u: port not understood", l->line));
 	real = word(l, i++);
 	if (ports && !port_num(word(l, i++), &n->real_port))
-		n->why = xasprintf("line %u: port not understood", l->line);
+		nat_why(n, xasprintf("line %u: port not understood", l->line));
 	if (is(l, i, "access-list"))
-		n->why = xasprintf("line %u: policy NAT by access list", l->line);
+		nat_why(n, xasprintf("line %u: policy NAT by access list", l->line));
 	if (!n->why && (!nat_addr(a, mapped, n->mapped_if, &n->mapped, &n->iface_mapped, &why) ||
 			!nat_addr(a, real, n->real_if, &n->real, &(bool){ false }, &why)))
 		n->why = why ? why : xasprintf("line %u: addresses not understood", l->line);
@@ -848,11 +857,11 @@ static void nat_82_real(struct asa *a, struct asa_nat *n, const struct asa_line 
 	struct fw_range rg;
 
 	if (is(l, 3, "access-list"))
-		n->why = xasprintf("line %u: NAT by access list %s", l->line, word(l, 4));
+		nat_why(n, xasprintf("line %u: NAT by access list %s", l->line, word(l, 4)));
 	else if (addr_mask(a, word(l, 3), word(l, 4), &rg))
 		fw_as_add(&n->real, rg.lo, rg.hi);
 	else
-		n->why = xasprintf("line %u: addresses not understood", l->line);
+		nat_why(n, xasprintf("line %u: addresses not understood", l->line));
 }
 
 /*
@@ -894,7 +903,7 @@ static void nat_82(struct asa *a, const struct asa_line *l)
 		n->mapped_if = xstrdup("any");
 		nat_82_real(a, n, l);
 		if (strcmp(id, "0"))
-			n->why = xasprintf("line %u: no global (...) %s for this nat", l->line, id);
+			nat_why(n, xasprintf("line %u: no global (...) %s for this nat", l->line, id));
 	}
 }
 
