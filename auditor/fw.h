@@ -371,6 +371,11 @@ bool fw_junos_detect(const char *text);
 int fw_parse_junos(struct fw_model *m, const char *file, const char *text);
 /* The configuration without "## Last commit", secrets masked. Caller frees. */
 char *fw_junos_clean(const char *text);
+/* fw_panos.c: Palo Alto PAN-OS XML configuration. */
+bool fw_panos_detect(const char *text);
+int fw_parse_panos(struct fw_model *m, const char *file, const char *text);
+/* The XML with phash, keys and passwords masked, save stamps (time, dirtyId, admin) out. Caller frees. */
+char *fw_panos_clean(const char *text);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

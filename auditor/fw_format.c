@@ -51,6 +51,9 @@ static const struct fw_format formats[] = {
 	  fw_junos_detect, fw_parse_junos, fw_junos_clean, false,
 	  "the configuration: the first interface of zone untrust (else of the first destination NAT's zone) "
 	  "outside; of the to-zone of the first policy from it (else zone trust) inside" },
+	{ "panos", "Palo Alto PAN-OS XML configuration (running-config.xml)",
+	  fw_panos_detect, fw_parse_panos, fw_panos_clean, false,
+	  "the configuration: the first interface of zone untrust outside, of zone trust inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)

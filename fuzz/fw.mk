@@ -1,6 +1,6 @@
 # fuzz/fw.mk - libFuzzer targets for the firewall parsers (iptables text
 # with ipset members, nft JSON, RouterOS /export, pfSense and OPNsense
-# config.xml, FortiGate, ASA and SRX configurations), each followed by the model, the
+# config.xml, FortiGate, ASA, SRX and PAN-OS configurations), each followed by the model, the
 # rules text, reachability and the export cleaner. `make fuzz` runs them too,
 # FUZZ_SECONDS each; `make fuzz-fw` runs only these.
 #
@@ -8,11 +8,12 @@
 
 FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_routeros \
                 fuzz/bin/fuzz_fw_pfsense fuzz/bin/fuzz_fw_opnsense \
-                fuzz/bin/fuzz_fw_fortios fuzz/bin/fuzz_fw_asa fuzz/bin/fuzz_fw_junos
+                fuzz/bin/fuzz_fw_fortios fuzz/bin/fuzz_fw_asa fuzz/bin/fuzz_fw_junos \
+                fuzz/bin/fuzz_fw_panos
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
                 auditor/fw_nft.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_format.c auditor/fw_routeros.c \
                 auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c auditor/fw_fortios.c \
-                auditor/fw_asa.c auditor/fw_junos.c
+                auditor/fw_asa.c auditor/fw_junos.c auditor/fw_panos.c
 
 $(FW_FUZZ_BINS): fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
 	@mkdir -p fuzz/bin

@@ -25,6 +25,7 @@ static const char *const fixtures[][2] = {
 	{ "asa", "tests/fixtures/fw/asa/a01-running.cfg" },
 	{ "junos", "tests/fixtures/fw/junos/j01-srx.conf" },
 	{ "junos", "tests/fixtures/fw/junos/j02-set.conf" },
+	{ "panos", "tests/fixtures/fw/panos/n01-running-config.xml" },
 };
 
 static char *fixture(const char *rel)
