@@ -494,7 +494,7 @@ static void interfaces(struct asa *a)
 			int fam;
 
 			if (is(l, 0, "nameif"))
-				f->nameif = xstrdup(word(l, 1));
+				free(f->nameif), f->nameif = xstrdup(word(l, 1));
 			else if (is(l, 0, "security-level"))
 				f->level = atoi(word(l, 1));
 			else if (is(l, 0, "ip") && is(l, 1, "address") && !fw_ip_parse(word(l, 2), &f->ip, &fam) && fam == FW_V4)

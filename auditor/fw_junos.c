@@ -217,8 +217,10 @@ static int set_lines(struct junos *j, const char *text)
 				sb_addf(&sb, "%s%s", i > 1 ? " " : "", w.v[i]);
 			sl_push_owned(&j->deact, sb_detach(&sb));
 		} else if (w.n && strcmp(w.v[0], "delete") && strcmp(w.v[0], "activate") && w.v[0][0] != '#') {
+			int r = error("%s:%u: expected 'set' or 'deactivate', not '%s'", j->file, line, w.v[0]);
+
 			sl_release(&w), free(l);
-			return error("%s:%u: expected 'set' or 'deactivate', not '%s'", j->file, line, w.v[0]);
+			return r;
 		}
 		sl_release(&w);
 		free(l);
