@@ -1,5 +1,6 @@
 /*
- * fw.h - firewall exports (iptables, nftables JSON, ipset), the
+ * fw.h - firewall exports (iptables, nftables JSON, ipset, RouterOS,
+ * pfSense and OPNsense; the formats' table is fw_format.c), the
  * normalized model they parse into, and reachability over address sets.
  *
  * The model is one list of chains. Base chains carry a hook, a priority,

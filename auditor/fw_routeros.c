@@ -46,7 +46,6 @@ struct ros {
 	struct strlist path;          /* the current section */
 	struct strlist list_names, list_members;   /* interface list membership, pairwise */
 	struct strlist dyn_lists;     /* address lists that rules add to at run time */
-	struct strlist addr_ifaces;   /* interfaces with a static /ip address */
 	bool ipsec_policies;          /* the export has /ip ipsec policy entries */
 	char *masq_out;               /* out-interface of the first masquerade, for the outside */
 	char *dstnat_in;              /* in-interface of the first dst-nat */
@@ -658,10 +657,8 @@ static void add_ip_address(struct ros *p, const struct ros_line *l)
 	if (fw_ip_parse(host, &ip, &fam))
 		return;
 	fw_as_add(&p->m->self, ip, ip);
-	if (iface) {
-		sl_push(&p->addr_ifaces, iface);
+	if (iface)   /* what a masquerade out of iface becomes */
 		sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", iface, host));
-	}
 }
 
 static const char *const fw_tables[] = { "filter", "nat", "mangle", "raw" };
@@ -777,7 +774,6 @@ int fw_parse_routeros(struct fw_model *m, const char *file, const char *text)
 	sl_release(&p.list_names);
 	sl_release(&p.list_members);
 	sl_release(&p.dyn_lists);
-	sl_release(&p.addr_ifaces);
 	free(p.masq_out);
 	free(p.dstnat_in);
 	return r;

@@ -4,8 +4,9 @@
  * uuid), and the stored form of such a file with volatile elements left
  * out and secret ones masked.
  *
- * The parser takes no network and no DTD (XML_PARSE_NONET, no entity
- * substitution), so a hostile file cannot make it fetch or expand.
+ * The parser takes no network (XML_PARSE_NONET), substitutes no entity,
+ * and refuses a document with a DTD, so a hostile file can make it
+ * neither fetch nor expand.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,16 @@ static xmlDoc *read_doc(const char *file, const char *text, unsigned *bad_line, 
 	doc = xmlReadMemory(text, (int)strnlen(text, 1u << 30), file, NULL, opts);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	*bad_line = first_error_line ? first_error_line : 1;
+	/*
+	 * A config.xml has no DTD. One with a DTD could declare entities
+	 * whose expansion (in xmlNodeGetContent) grows without bound.
+	 */
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		*bad_line = doc->intSubset ? (unsigned)xmlGetLineNo((xmlNode *)doc->intSubset) : 1;
+		*bad_line = *bad_line > 0 && *bad_line < 1u << 31 ? *bad_line : 1;
+		xmlFreeDoc(doc);
+		return NULL;
+	}
 	return doc;
 }
 
@@ -98,7 +109,7 @@ int fw_xml_parse(const char *file, const char *text, struct fw_xml **out)
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		if (doc)
 			xmlFreeDoc(doc);
-		return error("%s:%u: expected well-formed XML (a config.xml)", file, line);
+		return error("%s:%u: expected well-formed XML without a DTD (a config.xml)", file, line);
 	}
 	*out = convert(root, 0);
 	xmlFreeDoc(doc);

@@ -127,9 +127,39 @@ assert_rc 2 "(self) port 25 does not open 587"
 mx reach --firewall self.xml --to 192.0.2.25:25/tcp --from 203.0.113.0/24
 assert_rc 2 "(self) does not pass the forward: after rdr the destination is the mail host"
 
-# Egress: LAN default allow; automatic outbound NAT.
+# Forward to the wrong host: the alias's content changed.
+sed 's|<content>192\.168\.1\.25</content>|<content>192.168.1.26</content>|' "$good" >wrong.xml
+mx reach --firewall wrong.xml --to 192.0.2.25:25/tcp --from 203.0.113.0/24
+assert_grep 'reaches 192\.168\.1\.26:25$' out "a forward through a changed alias reaches the other host"
+
+# Egress: LAN default allow; automatic outbound NAT (every other
+# interface's network leaves wan with wan's address).
 mx reach --firewall "$good" --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
 assert_rc 0 "the mail host may send tcp/25 out"
+assert_grep '^  leaves as: 192\.0\.2\.25 \(after pf outbound #1: automatic outbound NAT' out "automatic: the WAN address"
+# Manual (advanced) outbound NAT: only its rules apply.
+python3 - "$good" manual.xml <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace('<mode>automatic</mode>', '''<mode>advanced</mode>
+      <rule>
+        <interface>wan</interface>
+        <ipprotocol>inet</ipprotocol>
+        <source>
+          <network>mailhost</network>
+        </source>
+        <destination>
+          <any>1</any>
+        </destination>
+        <target>192.0.2.26</target>
+        <descr>mail host leaves as its MX address</descr>
+      </rule>''', 1)
+open(sys.argv[2], 'w').write(s)
+PY
+mx reach --firewall manual.xml --from-host 192.168.1.25 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.26 \(after pf outbound #1: ' out "manual: the rule's target"
+mx reach --firewall manual.xml --from-host 192.168.1.40 --to 203.0.113.0/24:25/tcp
+assert_grep '^  leaves as: 192\.168\.1\.40 \(no source NAT\)' out "manual: hosts no rule names are not translated"
 
 # A fragment: only a port forward, no interfaces. wanip has no address, so
 # the answer is unknown, with the reason.

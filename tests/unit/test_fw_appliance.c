@@ -149,6 +149,11 @@ static void test_errors_name_line(void **state)
 	e = parse_error("pfsense", "p.xml", "<?xml version=\"1.0\"?>\n<pfsense>\n<filter>\n<rule></filter>\n");
 	assert_non_null(strstr(e, "p.xml:4: expected well-formed XML"));
 	free(e);
+	/* Entities could expand without bound: a config.xml has no DTD. */
+	e = parse_error("pfsense", "d.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE pfsense [\n<!ENTITY a \"aaaa\">\n]>\n"
+			"<pfsense><system><hostname>&a;</hostname></system></pfsense>\n");
+	assert_non_null(strstr(e, "d.xml:1: expected well-formed XML without a DTD"));
+	free(e);
 	e = parse_error("pfsense", "o.xml", "<?xml version=\"1.0\"?>\n<opnsense>\n</opnsense>\n");
 	assert_non_null(strstr(e, "o.xml:2: expected <pfsense> as the document's element, not <opnsense>"));
 	free(e);
