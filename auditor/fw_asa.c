@@ -669,6 +669,7 @@ out:
 		if (r->target == FW_T_UNSUPPORTED)
 			r->target_name = xasprintf("action %s", act);
 		if (inactive) {
+			free(r->target_name);
 			r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
 			r->target = FW_T_NONE;
 		}

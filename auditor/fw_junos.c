@@ -639,6 +639,7 @@ static void policy(struct junos *j, struct fw_chain *c, const struct jstmt *firs
 		if (r->target == FW_T_UNSUPPORTED)
 			r->target_name = xasprintf("policy %s: then %s", w(first, k - 1), then.n ? then.v[0] : "(nothing)");
 		if (off) {
+			free(r->target_name);
 			r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
 			r->target = FW_T_NONE;
 		}
@@ -856,6 +857,7 @@ static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, 
 		r->target_name = xasprintf("then %s", then.n ? then.v[0] : "(nothing)");
 	}
 	if (off) {
+		free(r->target_name);
 		r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
 		r->target = FW_T_NONE;
 	}

@@ -544,6 +544,7 @@ static void sec_target(struct fw_rule *r, const struct fw_xml *e)
 	if (r->target == FW_T_UNSUPPORTED)
 		r->target_name = xasprintf("action %s", a);
 	if (yes(e, "disabled")) {
+		free(r->target_name);
 		r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
 		r->target = FW_T_NONE;
 	}
