@@ -793,6 +793,24 @@ static void snat_iface(const struct junos *j, struct fw_rule *r, const struct js
 	sl_release(&ifs);
 }
 
+/* The way out of a static NAT: back to the address it matched. */
+static void static_reverse(const struct junos *j, struct fw_rule *rev, const struct jstmt *rule)
+{
+	struct fw_addrset from = FW_ADDRSET_INIT;
+	struct strlist v = STRLIST_INIT;
+	bool dummy;
+	char *why = NULL;
+
+	values(j, rule, 7, "match", "destination-address", &v, &dummy);
+	for (size_t i = 0; i < v.n && !why; i++)
+		resolve_addr(j, v.v[i], &from, &why, 0);
+	set_nat(rev, &from, 0);
+	if (why || !from.n)
+		fw_rule_add_match(rev, FW_M_UNSUPPORTED, false)->what = why ? why : xstrdup("static-nat address");
+	fw_as_release(&from);
+	sl_release(&v);
+}
+
 /* One NAT rule of kind (static, destination, source) into its chain(s). */
 static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, const struct jstmt *rule,
 		     struct fw_chain *pre, struct fw_chain *post)
@@ -837,21 +855,7 @@ static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, 
 		ruleset_out(j, rev, rs);
 		addr_match_set(rev, &to);
 		rev->target = FW_T_SNAT;
-		{
-			struct fw_addrset from = FW_ADDRSET_INIT;
-			struct strlist v = STRLIST_INIT;
-			bool dummy;
-			char *why = NULL;
-
-			values(j, rule, 7, "match", "destination-address", &v, &dummy);
-			for (size_t i = 0; i < v.n; i++)
-				resolve_addr(j, v.v[i], &from, &why, 0);
-			set_nat(rev, &from, 0);
-			if (why || !from.n)
-				fw_rule_add_match(rev, FW_M_UNSUPPORTED, false)->what = why ? why : xstrdup("static-nat address");
-			fw_as_release(&from);
-			sl_release(&v);
-		}
+		static_reverse(j, rev, rule);
 	} else {
 		r->target = FW_T_UNSUPPORTED;
 		r->target_name = xasprintf("then %s", then.n ? then.v[0] : "(nothing)");
