@@ -375,6 +375,26 @@ char *fw_pfsense_clean(const char *text, const struct fw_mask *mask);
 bool fw_opnsense_detect(const char *text);
 int fw_parse_opnsense(struct fw_model *m, const char *file, const char *text);
 char *fw_opnsense_clean(const char *text, const struct fw_mask *mask);
+/* fw_fortios.c: FortiGate `show` / `show full-configuration` / backup. */
+bool fw_fortios_detect(const char *text);
+int fw_parse_fortios(struct fw_model *m, const char *file, const char *text);
+/* The configuration without #conf_file_ver and uuids, secrets masked. Caller frees. */
+char *fw_fortios_clean(const char *text, const struct fw_mask *mask);
+/* fw_asa.c: Cisco ASA `show running-config` (8.3 and later; 8.2 static/global/nat). */
+bool fw_asa_detect(const char *text);
+int fw_parse_asa(struct fw_model *m, const char *file, const char *text);
+/* The configuration without ": Written by" and the checksum, secrets masked. Caller frees. */
+char *fw_asa_clean(const char *text, const struct fw_mask *mask);
+/* fw_junos.c: Juniper SRX `show configuration` (braces) or `| display set`. */
+bool fw_junos_detect(const char *text);
+int fw_parse_junos(struct fw_model *m, const char *file, const char *text);
+/* The configuration without "## Last commit", secrets masked. Caller frees. */
+char *fw_junos_clean(const char *text, const struct fw_mask *mask);
+/* fw_panos.c: Palo Alto PAN-OS XML configuration. */
+bool fw_panos_detect(const char *text);
+int fw_parse_panos(struct fw_model *m, const char *file, const char *text);
+/* The XML with phash, keys and passwords masked, save stamps (time, dirtyId, admin) out. Caller frees. */
+char *fw_panos_clean(const char *text, const struct fw_mask *mask);
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

@@ -18,6 +18,8 @@ static bool detect_nft_json(const char *s)
 
 static bool detect_iptables(const char *s)
 {
+	if (fw_asa_detect(s) || fw_fortios_detect(s) || fw_junos_detect(s))   /* ": Saved", "#config-version=", "## Last commit" */
+		return false;
 	return *s == '*' || *s == '-' || *s == ':' ||
 	       (*s == '#' && !fw_routeros_detect(s) && !fw_nft_text_detect(s));
 }
@@ -42,6 +44,21 @@ static const struct fw_format formats[] = {
 	{ "opnsense", "OPNsense config.xml (System > Configuration > Backups)",
 	  fw_opnsense_detect, fw_parse_opnsense, fw_opnsense_clean, false,
 	  "the configuration: interface wan (else the first with a gateway) outside, lan inside" },
+	{ "fortios", "FortiGate show / show full-configuration / backup (Oxidized's too)",
+	  fw_fortios_detect, fw_parse_fortios, fw_fortios_clean, false,
+	  "the configuration: the first VIP's extintf (else the interface of role wan, else the default "
+	  "route's device) outside; the dstintf of the first accepting policy to a VIP (else role lan) inside" },
+	{ "asa", "Cisco ASA show running-config",
+	  fw_asa_detect, fw_parse_asa, fw_asa_clean, false,
+	  "the configuration: nameif outside (else the lowest security level) outside; the real "
+	  "interface of the first static NAT to it (else nameif inside) inside" },
+	{ "junos", "Juniper SRX show configuration (braces) or | display set",
+	  fw_junos_detect, fw_parse_junos, fw_junos_clean, false,
+	  "the configuration: the first interface of zone untrust (else of the first destination NAT's zone) "
+	  "outside; of the to-zone of the first policy from it (else zone trust) inside" },
+	{ "panos", "Palo Alto PAN-OS XML configuration (running-config.xml)",
+	  fw_panos_detect, fw_parse_panos, fw_panos_clean, false,
+	  "the configuration: the first interface of zone untrust outside, of zone trust inside" },
 };
 
 const struct fw_format *fw_format_find(const char *name)

@@ -20,6 +20,7 @@ enum tri { NO, YES, MAYBE };
 static enum tri match_one(const struct fw_match *mt, const struct fw_query *q)
 {
 	const struct fw_addrset *as = &mt->addrs;
+	const char *ifc;
 	enum tri t = MAYBE;
 
 	switch (mt->kind) {
@@ -34,11 +35,13 @@ static enum tri match_one(const struct fw_match *mt, const struct fw_query *q)
 			t = NO;
 		break;
 	case FW_M_OIF:
-		if (q->out_iface)
+	case FW_M_IIF:   /* appliances' source NAT names where the host's traffic comes in */
+		ifc = mt->kind == FW_M_OIF ? q->out_iface : q->in_iface;
+		if (ifc)
 			for (size_t i = 0; i < mt->names.n && t != YES; i++) {
 				size_t n = strlen(mt->names.v[i]);
 				bool wild = n && (mt->names.v[i][n - 1] == '+' || mt->names.v[i][n - 1] == '*');
-				t = !strncmp(mt->names.v[i], q->out_iface, wild ? n - 1 : n + 1) ? YES : NO;
+				t = !strncmp(mt->names.v[i], ifc, wild ? n - 1 : n + 1) ? YES : NO;
 			}
 		break;
 	case FW_M_PROTO:

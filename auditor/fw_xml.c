@@ -44,6 +44,9 @@ static struct fw_xml *convert(xmlNode *n, int depth)
 	x->line = (unsigned)xmlGetLineNo(n);
 	x->uuid = uuid ? xstrdup((const char *)uuid) : NULL;
 	xmlFree(uuid);
+	uuid = xmlGetProp(n, (const xmlChar *)"name");   /* PAN-OS: <entry name="..."> */
+	x->attr_name = uuid ? xstrdup((const char *)uuid) : NULL;
+	xmlFree(uuid);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -153,6 +156,7 @@ void fw_xml_free(struct fw_xml *x)
 	free(x->name);
 	free(x->text);
 	free(x->uuid);
+	free(x->attr_name);
 	free(x);
 }
 

@@ -1,5 +1,5 @@
 /*
- * fw_xml.h - config.xml (pfSense, OPNsense) as a tree of elements, for
+ * fw_xml.h - config.xml (pfSense, OPNsense) and PAN-OS XML as a tree of elements, for
  * the parsers of those formats; fw_xml.c is the only user of libxml2.
  */
 #ifndef MXAUDIT_FW_XML_H
@@ -13,6 +13,7 @@ struct fw_xml {
 	char *name;
 	char *text;                   /* a leaf's text, trimmed; "" for elements with children */
 	char *uuid;                   /* the uuid attribute (OPNsense MVC), or NULL */
+	char *attr_name;              /* the name attribute (PAN-OS <entry name="...">), or NULL */
 	unsigned line;
 	struct fw_xml **kids;
 	size_t n, alloc;

@@ -1,16 +1,19 @@
 # fuzz/fw.mk - libFuzzer targets for the firewall parsers (iptables text
 # with ipset members, nft JSON, nft text, RouterOS /export, pfSense and OPNsense
-# config.xml), each followed by the model, the rules
-# text, reachability and the export cleaner. `make fuzz` runs them too,
+# config.xml, FortiGate, ASA, SRX and PAN-OS configurations), each followed by the model, the
+# rules text, reachability and the export cleaner. `make fuzz` runs them too,
 # FUZZ_SECONDS each; `make fuzz-fw` runs only these.
 #
 # `make fw-golden` regenerates tests/fixtures/fw/*.ok on purpose.
 
 FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_nft_text fuzz/bin/fuzz_fw_routeros \
-                fuzz/bin/fuzz_fw_pfsense fuzz/bin/fuzz_fw_opnsense
+                fuzz/bin/fuzz_fw_pfsense fuzz/bin/fuzz_fw_opnsense \
+                fuzz/bin/fuzz_fw_fortios fuzz/bin/fuzz_fw_asa fuzz/bin/fuzz_fw_junos \
+                fuzz/bin/fuzz_fw_panos
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
                 auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_mask.c auditor/dkim_key.c \
-                auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c
+                auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c auditor/fw_fortios.c \
+                auditor/fw_asa.c auditor/fw_junos.c auditor/fw_panos.c
 
 $(FW_FUZZ_BINS): fuzz/bin/fuzz_%: fuzz/%.c fuzz/fw_common.h $(FW_FUZZ_SRCS) auditor/fw.h
 	@mkdir -p fuzz/bin
@@ -57,3 +60,25 @@ bench-fw: mxaudit
 
 bench: bench-fw
 .PHONY: bench-fw
+
+# `make bench-fw-fortios` (part of `make bench`): a FortiGate configuration
+# of FW_BENCH_POLICIES policies (partner networks to an SMTP VIP, accept
+# and deny in turn) read and answered, beside `iptables-restore --test` of
+# an iptables ruleset of as many rules in a fresh network namespace (root).
+FW_BENCH_POLICIES ?= 5000
+bench-fw-fortios: mxaudit
+	@mkdir -p tests/out
+	@sh tests/fixtures/fw/fortios/gen-big.sh $(FW_BENCH_POLICIES) >tests/out/fw-bench-fortios.conf
+	@sh tests/fixtures/fw/gen-big.sh $(FW_BENCH_POLICIES) >tests/out/fw-bench-fortios.rules
+	@best() { b=; for i in 1 2 3 4 5; do s=$$(date +%s%N); "$$@" >/dev/null 2>&1; \
+		[ $$? -le 3 ] || return 1; t=$$(( $$(date +%s%N) - s )); \
+		if [ -z "$$b" ] || [ $$t -lt $$b ]; then b=$$t; fi; done; echo $$b; }; \
+	m=$$(best ./mxaudit reach --firewall tests/out/fw-bench-fortios.conf --to 192.0.2.25:25/tcp); \
+	k=$$(best unshare -n iptables-restore --test tests/out/fw-bench-fortios.rules) || k=; \
+	awk -v m=$$m -v k="$$k" -v n=$(FW_BENCH_POLICIES) 'BEGIN { \
+		printf "fw bench: FortiGate, %d policies: mxaudit reach %.3fs (best of 5)\n", n, m / 1e9; \
+		if (k != "") printf "fw bench: iptables-restore --test of %d rules %.3fs; ratio %.2f\n", n, k / 1e9, m / k; \
+		else print "fw bench: iptables-restore --test could not run (needs root); no ratio" }'
+
+bench: bench-fw-fortios
+.PHONY: bench-fw-fortios

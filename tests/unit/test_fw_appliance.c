@@ -21,6 +21,11 @@ static const char *const fixtures[][2] = {
 	{ "routeros", "tests/fixtures/fw/routeros/r01-defconf.rsc" },
 	{ "pfsense", "tests/fixtures/fw/pfsense/p01-config.xml" },
 	{ "opnsense", "tests/fixtures/fw/opnsense/o01-config.xml" },
+	{ "fortios", "tests/fixtures/fw/fortios/f01-vip.conf" },
+	{ "asa", "tests/fixtures/fw/asa/a01-running.cfg" },
+	{ "junos", "tests/fixtures/fw/junos/j01-srx.conf" },
+	{ "junos", "tests/fixtures/fw/junos/j02-set.conf" },
+	{ "panos", "tests/fixtures/fw/panos/n01-running-config.xml" },
 };
 
 static char *fixture(const char *rel)

@@ -1,0 +1,792 @@
+/*
+ * fw_panos.c - Palo Alto PAN-OS XML configuration (running-config.xml,
+ * `show config running` as XML) into the model (format panos), and the
+ * configuration as stored.
+ *
+ * PAN-OS, as its documentation states the flow: the first NAT rule that
+ * matches the original packet is chosen (its <to> zone is the zone before
+ * NAT); the security rule is then matched on the original (pre-NAT)
+ * addresses but the zone after NAT (the egress zone of the translated
+ * destination); first match; the default rules allow traffic within a
+ * zone and deny it between zones. Sessions carry replies. A rule's
+ * application (App-ID) is not known from the configuration: a rule for
+ * "smtp" with service application-default permits tcp/25 if the traffic
+ * is identified as smtp, and the answer says so as unknown with that
+ * condition, never as a plain allow.
+ *
+ * In the model (table "panos"): nat (prerouting NAT: destination
+ * translations, and the reverse of bi-directional static source
+ * translations), forward (sessions, then the user chain "security": the
+ * rules, then intrazone-default and interzone-default), input (DROP), snat
+ * (postrouting NAT). The filter sees the translated destination, so a
+ * rule is one rule for untranslated traffic ("! --ctstate DNAT", its
+ * addresses) and one per NAT rule whose original destination it names
+ * ("--ctstate DNAT", that rule's translated address).
+ *
+ * The first vsys is read (vsys1 when there are several); shared objects
+ * too. Not modelled, so unknown: applications other than any, users,
+ * regions, dynamic and FQDN addresses, Panorama rulebases.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fw.h"
+#include "fw_xml.h"
+
+struct pn {
+	struct fw_model *m;
+	const char *file;
+	const struct fw_xml *root, *dev, *vsys, *shared;
+	struct fw_chain *nat, *sec, *snat;
+};
+
+/* <entry name="name"> among x's children, or NULL. */
+static const struct fw_xml *entry(const struct fw_xml *x, const char *name)
+{
+	for (size_t i = 0; x && i < x->n; i++)
+		if (!strcmp(x->kids[i]->name, "entry") && x->kids[i]->attr_name && !strcmp(x->kids[i]->attr_name, name))
+			return x->kids[i];
+	return NULL;
+}
+
+/* The <member> texts of x's child name. */
+static void members(const struct fw_xml *x, const char *name, struct strlist *out)
+{
+	const struct fw_xml *c = fw_xml_child(x, name);
+
+	for (size_t i = 0; c && i < c->n; i++)
+		if (!strcmp(c->kids[i]->name, "member"))
+			sl_push(out, c->kids[i]->text);
+	if (c && !c->n && *c->text)   /* <service>any</service> */
+		sl_push(out, c->text);
+}
+
+/* An object in the vsys, else in shared. */
+static const struct fw_xml *object(const struct pn *p, const char *kind, const char *name)
+{
+	const struct fw_xml *e = entry(fw_xml_child(p->vsys, kind), name);
+
+	return e ? e : entry(fw_xml_child(p->shared, kind), name);
+}
+
+/* ---- addresses ---- */
+
+static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset *out, char **why, int depth)
+{
+	const struct fw_xml *a = object(p, "address", name), *g;
+	struct fw_range rg;
+	int fam;
+
+	if (!strcmp(name, "any")) {
+		rg = fw_universe(FW_V4);
+		fw_as_add(out, rg.lo, rg.hi);
+		return true;
+	}
+	if (depth > 16)
+		return *why = xasprintf("address group %s nests too deep", name), false;
+	if (a) {
+		const char *ip = fw_xml_text(a, "ip-netmask"), *range = fw_xml_text(a, "ip-range");
+
+		if (ip && !fw_cidr_parse(ip, &rg, &fam) && fam == FW_V4) {
+			fw_as_add(out, rg.lo, rg.hi);
+			return true;
+		}
+		if (range && strchr(range, '-')) {
+			char lo[64];
+			fw_u128 hi;
+			int f2;
+
+			snprintf(lo, sizeof(lo), "%.*s", (int)(strchr(range, '-') - range), range);
+			if (!fw_ip_parse(lo, &rg.lo, &fam) && !fw_ip_parse(strchr(range, '-') + 1, &hi, &f2) &&
+			    fam == FW_V4 && f2 == FW_V4 && rg.lo <= hi) {
+				fw_as_add(out, rg.lo, hi);
+				return true;
+			}
+		}
+		return *why = xasprintf("address %s (not an IPv4 address, network or range)", name), false;
+	}
+	if ((g = object(p, "address-group", name))) {
+		struct strlist mem = STRLIST_INIT;
+		bool ok = fw_xml_child(g, "static") != NULL;
+
+		members(g, "static", &mem);
+		for (size_t i = 0; ok && i < mem.n; i++)
+			ok = resolve_addr(p, mem.v[i], out, why, depth + 1);
+		sl_release(&mem);
+		if (!ok && !*why)
+			*why = xasprintf("address group %s (dynamic)", name);
+		return ok;
+	}
+	if (!fw_cidr_parse(name, &rg, &fam) && fam == FW_V4) {
+		fw_as_add(out, rg.lo, rg.hi);
+		return true;
+	}
+	return *why = xasprintf("address %s (not an address or group of this configuration)", name), false;
+}
+
+static bool addr_list(const struct pn *p, const struct strlist *names, struct fw_addrset *out, char **why)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (!resolve_addr(p, names->v[i], out, why, 0))
+			return false;
+	if (!names->n) {
+		struct fw_range u = fw_universe(FW_V4);
+
+		fw_as_add(out, u.lo, u.hi);
+	}
+	return true;
+}
+
+static bool is_universe(const struct fw_addrset *as)
+{
+	struct fw_range u = fw_universe(FW_V4);
+
+	return as->n == 1 && as->v[0].lo == u.lo && as->v[0].hi == u.hi;
+}
+
+static void addr_match(struct fw_rule *r, enum fw_mkind kind, const struct fw_addrset *as, bool neg)
+{
+	struct fw_match *mt;
+
+	if (!neg && is_universe(as))
+		return;
+	mt = fw_rule_add_match(r, kind, neg);
+	mt->fam = FW_V4;
+	fw_as_copy(&mt->addrs, as);
+}
+
+/* ---- services ---- */
+
+struct psvc {
+	unsigned proto, lo, hi;       /* proto 0: any; lo 0: every port */
+	char *why;
+};
+
+struct psvcs {
+	struct psvc *v;
+	size_t n, alloc;
+};
+
+static struct psvc *svc_add(struct psvcs *s, unsigned proto, unsigned lo, unsigned hi)
+{
+	ALLOC_GROW(s->v, s->n + 1, s->alloc);
+	s->v[s->n] = (struct psvc){ proto, lo, hi, NULL };
+	return &s->v[s->n++];
+}
+
+static void svcs_release(struct psvcs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].why);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* "25", "25-26", "25,465,587" */
+static void ports(struct psvcs *out, unsigned proto, const char *list, const char *name)
+{
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *end;
+		unsigned long lo = strtoul(t, &end, 10), hi = lo;
+
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (end == t || *end || !lo || hi < lo || hi > 65535)
+			svc_add(out, proto, 0, 0)->why = xasprintf("service %s port %s", name, t);
+		else
+			svc_add(out, proto, (unsigned)lo, (unsigned)hi);
+	}
+	free(copy);
+}
+
+static void resolve_svc(const struct pn *p, const char *name, struct psvcs *out, int depth)
+{
+	const struct fw_xml *s = object(p, "service", name), *g;
+
+	if (!strcmp(name, "any")) {
+		svc_add(out, 0, 0, 0);
+	} else if (s) {
+		const struct fw_xml *pr = fw_xml_child(s, "protocol");
+		const char *tcp = fw_xml_text(fw_xml_child(pr, "tcp"), "port"), *udp = fw_xml_text(fw_xml_child(pr, "udp"), "port");
+
+		if (tcp)
+			ports(out, 6, tcp, name);
+		if (udp)
+			ports(out, 17, udp, name);
+		if (!tcp && !udp)
+			svc_add(out, 0, 0, 0)->why = xasprintf("service %s not understood", name);
+	} else if ((g = object(p, "service-group", name)) && depth < 16) {
+		struct strlist mem = STRLIST_INIT;
+
+		members(g, "members", &mem);
+		for (size_t i = 0; i < mem.n; i++)
+			resolve_svc(p, mem.v[i], out, depth + 1);
+		sl_release(&mem);
+	} else if (!strcmp(name, "service-http")) {
+		svc_add(out, 6, 80, 80), svc_add(out, 6, 8080, 8080);
+	} else if (!strcmp(name, "service-https")) {
+		svc_add(out, 6, 443, 443);
+	} else {
+		svc_add(out, 0, 0, 0)->why = xasprintf("service %s (not in this configuration)", name);
+	}
+}
+
+/* The default ports of the applications mail needs; others are not known here. */
+static bool app_default(const char *app, struct psvcs *out)
+{
+	static const struct { const char *app; unsigned proto, port; } apps[] = {
+		{ "smtp", 6, 25 }, { "smtp", 6, 465 }, { "smtp", 6, 587 }, { "smtp-base", 6, 25 },
+		{ "smtp-base", 6, 587 }, { "imap", 6, 143 }, { "imap", 6, 993 }, { "pop3", 6, 110 },
+		{ "pop3", 6, 995 }, { "dns", 17, 53 }, { "dns", 6, 53 }, { "dns-base", 17, 53 },
+		{ "dns-base", 6, 53 }, { "web-browsing", 6, 80 }, { "ssl", 6, 443 },
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(apps); i++)
+		if (!strcmp(apps[i].app, app)) {
+			svc_add(out, apps[i].proto, apps[i].port, apps[i].port);
+			any = true;
+		}
+	return any;
+}
+
+static void svc_match(struct fw_rule *r, const struct psvc *s)
+{
+	struct fw_match *mt;
+
+	if (s->why) {
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xstrdup(s->why);
+		return;
+	}
+	if (s->proto)
+		fw_match_set_proto(fw_rule_add_match(r, FW_M_PROTO, false), s->proto);
+	if (s->lo) {
+		mt = fw_rule_add_match(r, FW_M_DPORT, false);
+		fw_ports_add(&mt->ports, &mt->nports, &mt->ports_alloc, s->lo, s->hi);
+	}
+}
+
+/* ---- zones and interfaces ---- */
+
+static void zone_ifaces(const struct pn *p, const char *zone, struct strlist *out)
+{
+	const struct fw_xml *z = entry(fw_xml_child(p->vsys, "zone"), zone), *net = fw_xml_child(z, "network");
+
+	for (size_t i = 0; net && i < net->n; i++)
+		members(net, net->kids[i]->name, out);
+}
+
+static void zone_match(const struct pn *p, struct fw_rule *r, enum fw_mkind kind, const struct strlist *zones)
+{
+	struct fw_match *mt;
+
+	if (!zones->n || sl_has(zones, "any"))
+		return;
+	mt = fw_rule_add_match(r, kind, false);
+	for (size_t i = 0; i < zones->n; i++) {
+		size_t before = mt->names.n;
+
+		zone_ifaces(p, zones->v[i], &mt->names);
+		if (mt->names.n == before)
+			sl_push(&mt->names, zones->v[i]);
+	}
+}
+
+static void interfaces(struct pn *p)
+{
+	const struct fw_xml *eth = fw_xml_path(p->dev, "network/interface/ethernet");
+
+	for (size_t i = 0; eth && i < eth->n; i++) {
+		const struct fw_xml *e = eth->kids[i], *ip = fw_xml_path(e, "layer3/ip");
+
+		for (size_t k = 0; ip && k < ip->n && e->attr_name; k++) {
+			const char *a = ip->kids[k]->attr_name;
+			char host[64];
+			fw_u128 v;
+			int fam;
+
+			if (!a)
+				continue;
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(a, "/"), a);
+			if (fw_ip_parse(host, &v, &fam) || fam != FW_V4)
+				continue;
+			fw_as_add(&p->m->self, v, v);
+			sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", e->attr_name, host));
+		}
+	}
+}
+
+/* ---- rules ---- */
+
+static char *rule_text(const struct fw_xml *e, const char *kind)
+{
+	static const char *const keys[] = {
+		"from", "to", "source", "destination", "service", "application", "action", "disabled",
+		"negate-source", "negate-destination",
+	};
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "line %u: %s rule \"%s\"", e->line, kind, e->attr_name ? e->attr_name : "?");
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		struct strlist v = STRLIST_INIT;
+
+		members(e, keys[i], &v);
+		if (v.n)
+			sb_addf(&sb, " %s", keys[i]);
+		for (size_t k = 0; k < v.n; k++)
+			sb_addf(&sb, "%s%s", k ? "," : " ", v.v[k]);
+		sl_release(&v);
+	}
+	return sb_detach(&sb);
+}
+
+static struct fw_rule *rule_new(struct pn *p, struct fw_chain *c, const struct fw_xml *e, const char *text)
+{
+	struct fw_rule *r = fw_chain_add_rule(c);
+
+	r->line = e ? e->line : 0;
+	r->text = mp_strdup(&p->m->pool, text);
+	return r;
+}
+
+static bool yes(const struct fw_xml *e, const char *name)
+{
+	const char *v = fw_xml_text(e, name);
+
+	return v && !strcmp(v, "yes");
+}
+
+/* A NAT rule's destination translation: where the first matching rule sends the packet. */
+struct pnat {
+	const struct fw_xml *e;
+	struct fw_addrset orig, to;
+	unsigned port;                /* translated port, 0: unchanged */
+	struct psvcs svc;             /* the NAT rule's service */
+	bool ok;
+};
+
+static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
+{
+	const struct fw_xml *rules = fw_xml_path(p->vsys, "rulebase/nat/rules");
+	size_t alloc = 0;
+
+	for (size_t i = 0; rules && i < rules->n; i++) {
+		const struct fw_xml *e = rules->kids[i], *dt = fw_xml_child(e, "destination-translation");
+		const struct fw_xml *st = fw_xml_child(e, "source-translation");
+		struct strlist from = STRLIST_INIT, src = STRLIST_INIT, dst = STRLIST_INIT, svc = STRLIST_INIT;
+		struct fw_addrset sa = FW_ADDRSET_INIT;
+		char *text = rule_text(e, "nat"), *why = NULL;
+		struct pnat *n = NULL;
+		struct fw_rule *r;
+
+		members(e, "from", &from), members(e, "source", &src), members(e, "destination", &dst);
+		members(e, "service", &svc);
+		if (dt) {
+			ALLOC_GROW(*out, *nout + 1, alloc);
+			n = &(*out)[(*nout)++];
+			memset(n, 0, sizeof(*n));
+			n->e = e;
+			r = rule_new(p, p->nat, e, text);
+			zone_match(p, r, FW_M_IIF, &from);
+			n->ok = addr_list(p, &src, &sa, &why) && addr_list(p, &dst, &n->orig, &why);
+			for (size_t k = 0; k < svc.n; k++)
+				resolve_svc(p, svc.v[k], &n->svc, 0);
+			if (!n->ok || n->svc.n > 1 || (n->svc.n && n->svc.v[0].why)) {
+				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = why ? why : xasprintf("nat rule %s: its service", e->attr_name);
+				why = NULL;
+				n->ok = false;
+			} else {
+				addr_match(r, FW_M_SADDR, &sa, false);
+				addr_match(r, FW_M_DADDR, &n->orig, false);
+				if (n->svc.n)
+					svc_match(r, &n->svc.v[0]);
+			}
+			r->target = FW_T_DNAT;
+			{
+				const char *ta = fw_xml_text(dt, "translated-address"), *tp = fw_xml_text(dt, "translated-port");
+
+				if (!ta || !resolve_addr(p, ta, &n->to, &why, 0) || !n->to.n) {
+					r->nat_ambiguous = true;
+					n->ok = false;
+				} else {
+					r->nat_addr = n->to.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_ambiguous = n->to.n != 1 || n->to.v[0].lo != n->to.v[0].hi;
+				}
+				n->port = tp ? (unsigned)strtoul(tp, NULL, 10) : 0;
+				r->nat_port = (uint16_t)(n->port <= 65535 ? n->port : 0);
+			}
+			if (yes(e, "disabled")) {
+				r->target_name = xstrdup("DISABLED DNAT");
+				r->target = FW_T_NONE;
+				n->ok = false;
+			}
+		}
+		if (st) {
+			struct strlist to = STRLIST_INIT;
+			const struct fw_xml *dip = fw_xml_child(st, "dynamic-ip-and-port"), *sip = fw_xml_child(st, "static-ip");
+			struct fw_addrset ta = FW_ADDRSET_INIT, sa2 = FW_ADDRSET_INIT;
+			char *w2 = NULL;
+
+			members(e, "to", &to);
+			r = rule_new(p, p->snat, e, text);
+			zone_match(p, r, FW_M_IIF, &from);
+			zone_match(p, r, FW_M_OIF, &to);
+			if (addr_list(p, &src, &sa2, &w2))
+				addr_match(r, FW_M_SADDR, &sa2, false);
+			else
+				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = w2, w2 = NULL;
+			r->target = FW_T_SNAT;
+			if (dip && fw_xml_child(dip, "interface-address")) {
+				const char *ifc = fw_xml_text(fw_xml_child(dip, "interface-address"), "interface");
+				size_t n2 = ifc ? strlen(ifc) : 0;
+
+				r->target = FW_T_MASQUERADE;
+				for (size_t k = 0; n2 && k < p->m->if_addrs.n; k++) {
+					const char *ia = p->m->if_addrs.v[k];
+					fw_u128 v;
+					int fam;
+
+					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam)) {
+						r->target = FW_T_SNAT;
+						r->nat_addr = v, r->nat_fam = FW_V4, r->nat_has_addr = true;
+						break;
+					}
+				}
+			} else {
+				struct strlist tav = STRLIST_INIT;
+
+				members(dip ? dip : sip, "translated-address", &tav);
+				if (!tav.n && sip && fw_xml_text(sip, "translated-address"))
+					sl_push(&tav, fw_xml_text(sip, "translated-address"));
+				if (tav.n && addr_list(p, &tav, &ta, &w2) && ta.n) {
+					r->nat_addr = ta.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_ambiguous = ta.n != 1 || ta.v[0].lo != ta.v[0].hi;
+				} else {
+					r->nat_ambiguous = true;
+				}
+				sl_release(&tav);
+			}
+			if (sip && yes(sip, "bi-directional") && ta.n && !is_universe(&sa2)) {
+				struct fw_rule *rev = rule_new(p, p->nat, e, text);   /* both ways: in to the real address */
+
+				addr_match(rev, FW_M_DADDR, &ta, false);
+				rev->target = FW_T_DNAT;
+				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = FW_V4, rev->nat_has_addr = true;
+				rev->nat_ambiguous = sa2.n != 1 || sa2.v[0].lo != sa2.v[0].hi;
+			}
+			if (yes(e, "disabled")) {
+				r->target_name = xstrdup("DISABLED SNAT");
+				r->target = FW_T_NONE;
+				r->nat_has_addr = r->nat_ambiguous = false;
+			}
+			free(w2);
+			fw_as_release(&ta), fw_as_release(&sa2);
+			sl_release(&to);
+		}
+		free(why);
+		free(text);
+		fw_as_release(&sa);
+		sl_release(&from), sl_release(&src), sl_release(&dst), sl_release(&svc);
+	}
+}
+
+/* The rule's service list: ports, or the applications' default ports (application-default). */
+static void rule_services(const struct pn *p, const struct strlist *svc, const struct strlist *app, struct psvcs *out)
+{
+	bool any_app = !app->n || sl_has(app, "any");
+
+	for (size_t i = 0; i < svc->n; i++) {
+		if (strcmp(svc->v[i], "application-default")) {
+			resolve_svc(p, svc->v[i], out, 0);
+			continue;
+		}
+		if (any_app)
+			svc_add(out, 0, 0, 0)->why = xstrdup("application-default with any application");
+		for (size_t k = 0; !any_app && k < app->n; k++)
+			if (!app_default(app->v[k], out))
+				svc_add(out, 0, 0, 0)->why = xasprintf("application %s (its default ports are not known here)", app->v[k]);
+	}
+	if (!svc->n)
+		svc_add(out, 0, 0, 0);
+}
+
+/* What every rule of a security rule shares: zones, source, the App-ID condition. */
+static void sec_common(const struct pn *p, struct fw_rule *r, const struct fw_xml *e, const struct strlist *from,
+		       const struct strlist *to, const struct fw_addrset *src, const char *src_why, const struct strlist *app)
+{
+	zone_match(p, r, FW_M_IIF, from);
+	zone_match(p, r, FW_M_OIF, to);
+	if (src_why)
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xstrdup(src_why);
+	else
+		addr_match(r, FW_M_SADDR, src, yes(e, "negate-source"));
+	if (app->n && !sl_has(app, "any")) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < app->n; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "", app->v[i]);
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+			xasprintf("App-ID: allowed only if the traffic is identified as %s", sb.buf);
+		sb_release(&sb);
+	}
+}
+
+static void sec_target(struct fw_rule *r, const struct fw_xml *e)
+{
+	const char *a = fw_xml_text(e, "action");
+
+	r->target = !a || !strcmp(a, "allow") ? FW_T_ACCEPT : !strcmp(a, "deny") || !strcmp(a, "drop") ? FW_T_DROP :
+		    !strncmp(a, "reset", 5) ? FW_T_REJECT : FW_T_UNSUPPORTED;
+	if (r->target == FW_T_UNSUPPORTED)
+		r->target_name = xasprintf("action %s", a);
+	if (yes(e, "disabled")) {
+		free(r->target_name);
+		r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
+		r->target = FW_T_NONE;
+	}
+}
+
+/*
+ * One security rule: for untranslated traffic on its addresses; for each
+ * NAT rule whose original destination it names, on that rule's
+ * translated address (and port, matched against the original one).
+ */
+static void security_rule(struct pn *p, const struct fw_xml *e, const struct pnat *nats, size_t nn)
+{
+	struct strlist from = STRLIST_INIT, to = STRLIST_INIT, src = STRLIST_INIT, dst = STRLIST_INIT;
+	struct strlist svc = STRLIST_INIT, app = STRLIST_INIT;
+	struct fw_addrset sa = FW_ADDRSET_INIT, da = FW_ADDRSET_INIT, x = FW_ADDRSET_INIT;
+	struct psvcs svcs = { 0 };
+	char *text = rule_text(e, "security"), *swhy = NULL, *dwhy = NULL;
+	bool dneg = yes(e, "negate-destination");
+
+	members(e, "from", &from), members(e, "to", &to), members(e, "source", &src);
+	members(e, "destination", &dst), members(e, "service", &svc), members(e, "application", &app);
+	addr_list(p, &src, &sa, &swhy);
+	addr_list(p, &dst, &da, &dwhy);
+	rule_services(p, &svc, &app, &svcs);
+	for (size_t k = 0; k < svcs.n; k++) {
+		struct fw_rule *r = rule_new(p, p->sec, e, text);
+
+		sec_common(p, r, e, &from, &to, &sa, swhy, &app);
+		fw_rule_add_match(r, FW_M_CTSTATE, true)->ctstate = FW_CT_DNAT;
+		if (dwhy)
+			fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xstrdup(dwhy);
+		else
+			addr_match(r, FW_M_DADDR, &da, dneg);
+		svc_match(r, &svcs.v[k]);
+		sec_target(r, e);
+		for (size_t i = 0; i < nn; i++) {
+			const struct pnat *n = &nats[i];
+			const struct psvc *sv = &svcs.v[k];
+
+			if (!n->ok)
+				continue;
+			fw_as_intersect(&x, &n->orig, &da);
+			if (!dwhy && (dneg ? fw_as_equal(&x, &n->orig) : fw_as_empty(&x)))
+				continue;   /* the rule does not name this NAT rule's original destination */
+			r = rule_new(p, p->sec, e, text);
+			sec_common(p, r, e, &from, &to, &sa, swhy, &app);
+			fw_rule_add_match(r, FW_M_CTSTATE, false)->ctstate = FW_CT_DNAT;
+			addr_match(r, FW_M_DADDR, &n->to, false);
+			if (dwhy || dneg || !fw_as_equal(&x, &n->orig))
+				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+					xasprintf("which original address of nat rule %s", n->e->attr_name);
+			if (n->port && sv->lo) {
+				const struct psvc *o = n->svc.n ? &n->svc.v[0] : NULL;
+
+				if (!o || !o->lo || o->lo != o->hi) {
+					fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+						xasprintf("the original port of nat rule %s", n->e->attr_name);
+				} else if (o->lo < sv->lo || o->lo > sv->hi) {
+					r->target = FW_T_NONE;   /* the original port is not this service's */
+					r->target_name = xstrdup("not this service");
+					continue;
+				} else {
+					struct psvc t = { sv->proto, n->port, n->port, NULL };
+					svc_match(r, &t);
+				}
+			} else {
+				svc_match(r, sv);
+			}
+			sec_target(r, e);
+		}
+	}
+	free(text), free(swhy), free(dwhy);
+	svcs_release(&svcs);
+	fw_as_release(&sa), fw_as_release(&da), fw_as_release(&x);
+	sl_release(&from), sl_release(&to), sl_release(&src), sl_release(&dst), sl_release(&svc), sl_release(&app);
+}
+
+/* The default rules: within a zone allowed, between zones denied. */
+static void default_rules(struct pn *p)
+{
+	const struct fw_xml *zones = fw_xml_child(p->vsys, "zone");
+	struct fw_rule *r;
+
+	for (size_t i = 0; zones && i < zones->n; i++) {
+		struct strlist z = STRLIST_INIT;
+
+		if (!zones->kids[i]->attr_name)
+			continue;
+		sl_push(&z, zones->kids[i]->attr_name);
+		r = rule_new(p, p->sec, NULL, "intrazone-default: allow");
+		zone_match(p, r, FW_M_IIF, &z);
+		zone_match(p, r, FW_M_OIF, &z);
+		r->target = FW_T_ACCEPT;
+		sl_release(&z);
+	}
+	r = rule_new(p, p->sec, NULL, "interzone-default: deny");
+	r->target = FW_T_DROP;
+}
+
+static struct fw_chain *base(struct pn *p, const char *name, enum fw_hook hook, int prio, enum fw_ctype type,
+			     enum fw_tkind policy)
+{
+	struct fw_chain *c = fw_model_add_chain(p->m, "panos", name);
+
+	c->hook = hook, c->prio = prio, c->type = type, c->policy = policy, c->fam = FW_V4;
+	if (type == FW_CT_FILTER && policy == FW_T_DROP) {
+		struct fw_rule *r = rule_new(p, c, NULL, "sessions: replies and later packets of allowed connections");
+
+		fw_rule_add_match(r, FW_M_CTSTATE, false)->ctstate = FW_CT_ESTABLISHED | FW_CT_RELATED;
+		r->target = FW_T_ACCEPT;
+	}
+	return c;
+}
+
+static const char *zone_first_if(const struct pn *p, const char *zone)
+{
+	const struct fw_xml *z = entry(fw_xml_child(p->vsys, "zone"), zone), *net = fw_xml_child(z, "network");
+
+	for (size_t i = 0; net && i < net->n; i++) {
+		const struct fw_xml *l = net->kids[i];
+
+		for (size_t k = 0; k < l->n; k++)
+			if (!strcmp(l->kids[k]->name, "member"))
+				return l->kids[k]->text;
+	}
+	return NULL;
+}
+
+static void find_ifaces(struct pn *p)
+{
+	const char *o = zone_first_if(p, "untrust"), *i = zone_first_if(p, "trust");
+
+	p->m->outside_iface = o ? xstrdup(o) : NULL;
+	p->m->inside_iface = i ? xstrdup(i) : NULL;
+}
+
+static void build(struct pn *p)
+{
+	const struct fw_xml *rules = fw_xml_path(p->vsys, "rulebase/security/rules");
+	struct pnat *nats = NULL;
+	size_t nn = 0;
+	struct fw_chain *fwd;
+	struct fw_rule *r;
+
+	interfaces(p);
+	p->nat = base(p, "nat", FW_HOOK_PREROUTING, -100, FW_CT_NAT, FW_T_ACCEPT);
+	fwd = base(p, "forward", FW_HOOK_FORWARD, 0, FW_CT_FILTER, FW_T_DROP);
+	r = rule_new(p, fwd, NULL, "new connections: the security rules");
+	r->target = FW_T_JUMP;
+	r->target_name = xstrdup("security");
+	p->sec = fw_model_add_chain(p->m, "panos", "security");
+	p->sec->fam = FW_V4;
+	base(p, "input", FW_HOOK_INPUT, 0, FW_CT_FILTER, FW_T_DROP);
+	base(p, "output", FW_HOOK_OUTPUT, 0, FW_CT_FILTER, FW_T_ACCEPT);
+	p->snat = base(p, "snat", FW_HOOK_POSTROUTING, 100, FW_CT_NAT, FW_T_ACCEPT);
+	nat_rules(p, &nats, &nn);
+	for (size_t i = 0; rules && i < rules->n; i++)
+		if (!strcmp(rules->kids[i]->name, "entry"))
+			security_rule(p, rules->kids[i], nats, nn);
+	default_rules(p);
+	find_ifaces(p);
+	for (size_t i = 0; i < nn; i++) {
+		fw_as_release(&nats[i].orig), fw_as_release(&nats[i].to);
+		svcs_release(&nats[i].svc);
+	}
+	free(nats);
+}
+
+int fw_parse_panos(struct fw_model *m, const char *file, const char *text)
+{
+	struct fw_xml *root = NULL;
+	struct pn p = { .m = m, .file = file };
+	const struct fw_xml *vs;
+
+	if (!m->format)
+		m->format = xstrdup("panos");
+	if (!m->file)
+		m->file = xstrdup(file);
+	m->fam = FW_V4;
+	if (fw_xml_parse(file, text, &root))
+		return -1;
+	if (strcmp(root->name, "config")) {
+		int r = error("%s:%u: expected <config> as the document's element, not <%s>", file, root->line, root->name);
+
+		fw_xml_free(root);
+		return r;
+	}
+	p.root = root;
+	p.shared = fw_xml_child(root, "shared");
+	p.dev = fw_xml_child(fw_xml_child(root, "devices"), "entry");
+	vs = fw_xml_child(p.dev, "vsys");
+	p.vsys = entry(vs, "vsys1") ? entry(vs, "vsys1") : fw_xml_child(vs, "entry");
+	build(&p);
+	fw_xml_free(root);
+	return 0;
+}
+
+/* ---- the configuration as stored ---- */
+
+static bool is_secret(const char *name)
+{
+	return !strcmp(name, "phash") || !strcmp(name, "key") || !strcmp(name, "private-key") ||
+	       !strcmp(name, "password") || !strcmp(name, "secret") || !strcmp(name, "community") ||
+	       !strcmp(name, "authcode") || !strcmp(name, "auth-password") || !strcmp(name, "priv-password") ||
+	       strstr(name, "password") || strstr(name, "secret");
+}
+
+static bool is_volatile(const char *name)
+{
+	(void)name;
+	return false;
+}
+
+/* What the device stamps on elements when they are saved: who, when, a change counter. */
+static bool is_volatile_attr(const char *name)
+{
+	return !strcmp(name, "time") || !strcmp(name, "dirtyId") || !strcmp(name, "admin") ||
+	       !strcmp(name, "uuid");
+}
+
+static const struct fw_xml_rules panos_rules = { is_volatile, is_secret, is_volatile_attr };
+
+static char *clean_panos(const char *text)
+{
+	return fw_xml_clean(text, &panos_rules);
+}
+
+bool fw_panos_detect(const char *s)
+{
+	if (!strncmp(s, "<?xml", 5))
+		s = strchr(s, '>') ? strchr(s, '>') + 1 : s, s += strspn(s, " \t\r\n");
+	return !strncmp(s, "<config ", 8) || !strncmp(s, "<config>", 8);
+}
+
+/* The stored text, then the site's own `mask:` patterns. */
+char *fw_panos_clean(const char *text, const struct fw_mask *mask)
+{
+	char *clean = clean_panos(text), *masked;
+
+	if (!clean)
+		return NULL;
+	masked = fw_mask_site(mask, clean);
+	free(clean);
+	return masked;
+}
