@@ -189,9 +189,10 @@ sgit show HEAD:firewall/edge.rules >rules
 assert_grep '^fortios policy #1: .*-j DISABLED ACCEPT$' rules "the rules text shows the disabled policy in place"
 mx --store st check --format json
 assert_grep '"code": "inbound.blocked"' out "check: the path is blocked"
-# ippool to an address that is not a sending IP: egress.identity.
+# ippool to an address that is not the firewall's public address: replies
+# to it are not routed back (outbound.not-translated).
 mx --store st check --proposed-firewall edge=pool.conf --format json
-assert_grep '"code": "egress.identity"' out "leaving as 192.0.2.26, not a sending IP: egress.identity"
+assert_grep '"code": "outbound.not-translated"' out "leaving by the ippool, not a public address: outbound.not-translated"
 # A proposal that restores policy 7 introduces nothing.
 mx --store st check --proposed-firewall edge="$good"
 assert_rc 0 "a proposal restoring the policy introduces nothing"

@@ -155,7 +155,9 @@ assert_grep '"code": "inbound.blocked"' out "an access list on the public addres
 # The object NAT removed: mail leaves by the PAT, not a sending IP.
 sed '/^object network MAIL$/{n;/nat (inside,outside) static/d}' "$good" >nonat.cfg
 mx --store st check --proposed-firewall edge=nonat.cfg --format json
-assert_grep '"code": "egress.identity"' out "leaving as 192.0.2.2: egress.identity"
+# The PAT address is judged as the address receivers see: SPF does not pass it.
+assert_grep '"subject": "edge: tcp/25 leaves as 192\.0\.2\.2"' out "leaving as 192.0.2.2 by the PAT"
+assert_grep '"code": "outbound.not-authorized"' out "which SPF does not authorize: outbound.not-authorized"
 assert_grep '"code": "inbound.no-dnat"' out "and nothing translates 192.0.2.25 any more: inbound.no-dnat"
 mx --store st check --proposed-firewall edge="$good"
 assert_rc 0 "the configuration itself, proposed: nothing new"

@@ -119,4 +119,5 @@ mx --store st check --proposed-firewall edge=public.conf --format json
 assert_grep '"code": "inbound.blocked"' out "a policy on the public address, proposed: inbound.blocked"
 sed 's/^                        source-nat {\n                            interface;/X/' "$good" | sed 's/^                            interface;$/                            pool { OUT; }/; s/^        source {$/        source {\n            pool OUT {\n                address 192.0.2.30\/32;\n            }/' >pool.conf
 mx --store st check --proposed-firewall edge=pool.conf --format json
-assert_grep '"code": "egress.identity"' out "a source NAT pool that is not a sending IP: egress.identity"
+# The pool's address is not the firewall's public address: replies are not routed back.
+assert_grep '"code": "outbound.not-translated"' out "a source NAT pool that is not a public address: outbound.not-translated"
