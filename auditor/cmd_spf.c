@@ -16,6 +16,7 @@
 
 struct spf_opts {
 	const char *domain, *ip, *sender, *helo, *at;
+	bool batch;
 };
 
 static int parse_args(int argc, char **argv, struct spf_opts *o)
@@ -25,6 +26,7 @@ static int parse_args(int argc, char **argv, struct spf_opts *o)
 		{ "sender", required_argument, NULL, 's' },
 		{ "helo", required_argument, NULL, 'H' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "batch", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -36,9 +38,15 @@ static int parse_args(int argc, char **argv, struct spf_opts *o)
 		case 's': o->sender = optarg; break;
 		case 'H': o->helo = optarg; break;
 		case 'a': o->at = optarg; break;
+		case 'b': o->batch = true; break;
 		default:
 			return usage_error("spf", "unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (o->batch) {
+		if (optind < argc || o->ip || o->sender || o->helo)
+			return usage_error("spf", "--batch reads addresses and senders from stdin; give only --at");
+		return 0;
 	}
 	if (optind >= argc)
 		return usage_error("spf", "missing DOMAIN");
@@ -245,6 +253,131 @@ static int eval_stored(struct cmd_ctx *ctx, const struct spf_opts *o,
 	return r;
 }
 
+/*
+ * The source a batch evaluates against, set up once: a stored snapshot
+ * (read once) or the live server (parsed once).
+ */
+struct spf_batch {
+	struct snapshot snap;
+	struct server srv;
+	bool stored;
+};
+
+static int batch_open(struct cmd_ctx *ctx, const struct spf_opts *o, struct spf_batch *b)
+{
+	char id[41];
+	struct store *st;
+	char *spec;
+	int r;
+
+	b->stored = o->at != NULL;
+	if (b->stored) {
+		if (store_open(ctx->store, false, &st) < 0)
+			return -1;
+		r = resolve_at(st, o->at, id) == 0 ? store_read(st, id, &b->snap) : -1;
+		store_close(st);
+		return r;
+	}
+	spec = ctx->dns_servers.n ? xstrdup(ctx->dns_servers.v[0]) :
+	       ctx->resolver ? xstrdup(ctx->resolver) : system_resolver();
+	if (!spec)
+		return error("no DNS server: give --dns-server or set a nameserver in /etc/resolv.conf");
+	r = server_parse(spec, 53, &b->srv);
+	free(spec);
+	return r;
+}
+
+static void batch_close(struct spf_batch *b)
+{
+	if (b->stored)
+		snapshot_release(&b->snap);
+	else
+		server_release(&b->srv);
+}
+
+static int batch_eval(struct cmd_ctx *ctx, struct spf_batch *b, const struct spf_query *q,
+		      struct spf_eval *e)
+{
+	struct resolver_opts ro = { .timeout_ms = ctx->timeout_ms, .tries = 0,
+				    .max_inflight = 1, .rd = true };
+	struct spf_livedns live;
+	struct spf_snapdns sd;
+	struct spf_dns dns;
+	int r;
+
+	if (b->stored) {
+		spf_snapdns_init(&sd, &b->snap, snapshot_domain(&b->snap, q->domain), &dns);
+		r = spf_check_host(&dns, q, e);
+		spf_snapdns_release(&sd);
+		return r;
+	}
+	spf_livedns_init(&live, &b->srv, &ro, &dns);
+	r = spf_check_host(&dns, q, e);
+	spf_livedns_release(&live);
+	return r;
+}
+
+/*
+ * One stdin line "IP SENDER [HELO]" into a query (HELO is the rest of the
+ * line); the domain checked is the sender's (after '@', or the whole
+ * sender). 0, or -1 (message printed).
+ */
+static int batch_line(char *line, unsigned long no, struct spf_query *q)
+{
+	char *save = NULL, *ip = strtok_r(line, " \t\r\n", &save);
+	char *sender = ip ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+	char *helo = sender ? save : NULL, *at;
+	uint8_t addr[16];
+	int fam;
+
+	if (!sender)
+		return error("stdin line %lu: expected 'IP SENDER [HELO]'", no);
+	/* The HELO name is the rest of the line: a client may send spaces in it. */
+	helo += strspn(helo, " \t");
+	helo[strcspn(helo, "\r\n")] = '\0';
+	if (!*helo)
+		helo = NULL;
+	if (spf_parse_ip(ip, &fam, addr) < 0)
+		return error("stdin line %lu: '%s' is not an IPv4 or IPv6 address", no, ip);
+	at = strrchr(sender, '@');
+	q->ip = ip;
+	q->sender = sender;
+	q->helo = helo;
+	q->domain = at ? at + 1 : sender;
+	if (!*q->domain)
+		return error("stdin line %lu: sender '%s' has no domain", no, sender);
+	return 0;
+}
+
+/* spf --batch: one result a line, in input order; 3 if a line could not be evaluated. */
+static int run_batch(struct cmd_ctx *ctx, const struct spf_opts *o)
+{
+	struct spf_batch b = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long no = 0;
+	int failed = 0;
+
+	if (batch_open(ctx, o, &b) < 0)
+		return -1;
+	while (getline(&line, &cap, stdin) > 0) {
+		struct spf_query q = { 0 };
+		struct spf_eval e = { 0 };
+
+		no++;
+		if (batch_line(line, no, &q) < 0 || batch_eval(ctx, &b, &q, &e) < 0) {
+			puts("error");
+			failed = 1;
+		} else {
+			puts(spf_result_name(e.result));
+		}
+		spf_eval_release(&e);
+	}
+	free(line);
+	batch_close(&b);
+	return failed ? EXIT_UNKNOWN : EXIT_OK;
+}
+
 int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct spf_opts o = { 0 };
@@ -256,6 +389,8 @@ int cmd_spf(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (parse_args(argc, argv, &o) < 0)
 		return -1;
+	if (o.batch)
+		return run_batch(ctx, &o);
 	if (spf_parse_ip(o.ip, &fam, ip) < 0)
 		return usage_error("spf", "--ip: '%s' is not an IPv4 or IPv6 address", o.ip);
 	q.ip = o.ip;

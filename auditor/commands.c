@@ -78,12 +78,13 @@ static const struct command commands[] = {
 	  "  NAME                   a domain or a firewall of the snapshot\n"
 	  "  --format FMT           text (default) or json\n",
 	  "docs/history.md" },
-	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN]",
+	{ "spf", cmd_spf, "spf DOMAIN --ip IP [--sender ADDR] [--helo NAME] [--at REV|WHEN] | spf --batch [--at REV|WHEN]",
 	  "evaluate SPF for a client address, live or from a snapshot",
 	  "  --ip IP                the client address, IPv4 or IPv6 (required)\n"
 	  "  --sender ADDR          MAIL FROM (default postmaster@ the HELO name)\n"
 	  "  --helo NAME            the HELO/EHLO name, for the %{h} macro\n"
 	  "  --at REV|WHEN          evaluate a stored snapshot instead of live DNS\n"
+	  "  --batch                read 'IP SENDER [HELO]' lines on stdin, print one result a line\n"
 	  "  --format FMT           text (default) or json (with the trace)\n",
 	  "docs/spf.md" },
 	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--proposed-zone D=F]... [--proposed-firewall N=F]...",

@@ -97,7 +97,7 @@ drift=$(awk '{ print $1 }' t.drift)
 # 4b. spf on one address, one process each, against spfquery's start-up
 #     (spfquery asks the system resolver, not the bench server, so only
 #     its process start is a fair anchor: spfquery -version).
-spf1=$(timed 50 "$mx" --store st spf d1.bench.example --ip 203.0.113.2)
+spf1=$(timed 50 "$mx" --dns-server 127.0.0.1:$port spf d1.bench.example --ip 203.0.113.2)
 if command -v spfquery >/dev/null; then ref_spf=$(timed 50 spfquery -version); else ref_spf=; fi
 
 # 5. 1% of the domains change their second MX host; diff the two snapshots.
@@ -143,7 +143,7 @@ REPORT
 if "$mx" spf --help 2>&1 | grep -q -- '--batch'; then
 	awk -v n="$n" 'BEGIN { for (k = 0; k < n; k++) printf "203.0.113.%d postmaster@d%d.bench.example\n", k % 250 + 1, k }' >spf.in
 	t0=$(now)
-	"$mx" --store st spf --batch <spf.in >spf.out 2>&1 || true
+	"$mx" --dns-server 127.0.0.1:$port spf --batch <spf.in >spf.out 2>&1 || true
 	tb=$(secs "$t0" "$(now)")
 	echo "  spf --batch, $n evaluations       $tb s = $(echo "$tb * 1000000 / $n" | bc -l | awk '{ printf "%.0f", $1 }') us per evaluation"
 else
