@@ -53,6 +53,7 @@ struct store {
 	git_repository *aux;
 	git_odb *aux_odb;
 	git_odb_backend *mempack;  /* new objects gather here, then go to disk as one pack */
+	size_t nwritten;           /* blobs the current commit put into mempack */
 	struct {                   /* the two revisions store_read_file() read last */
 		char *rev;         /* (diff reads two, alternately) ... */
 		git_tree *tree;    /* ... and their trees, kept for the next file */
@@ -729,6 +730,7 @@ static int write_blob(struct store *s, const char *text, git_oid *oid)
 	/* A miss must not rescan the pack directory: most blobs are new. */
 	if (git_odb_exists_ext(s->odb, oid, GIT_ODB_LOOKUP_NO_REFRESH))
 		return 0;
+	s->nwritten++;
 	return git_odb_write(oid, s->odb, text, len, GIT_OBJECT_BLOB);
 }
 
@@ -990,10 +992,19 @@ int store_commit(struct store *s, const struct snapshot *snap,
 
 	*changed = false;
 	id[0] = '\0';
+	s->nwritten = 0;
 	if ((r = mempack_attach(s)) < 0 || (r = build_tree(s, snap, &tree_id)) < 0 ||
 	    (r = head_commit(s, &head)) < 0)
 		goto out;
 	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head))) {
+		/*
+		 * The same tree, yet some of its files were missing from the
+		 * store (lost or removed by hand): write them back, so the
+		 * last snapshot reads again.
+		 */
+		if (s->nwritten && mempack_flush(s) == 0)
+			warning("%zu file(s) of the last snapshot were missing from '%s' and were written again",
+				s->nwritten, s->path);
 		git_oid_tostr(id, 41, git_commit_id(head));
 		goto out;
 	}
