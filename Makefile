@@ -17,6 +17,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -pthread
+# Start-up is a command's cost: link only the libraries the program calls.
+LDFLAGS += -Wl,--as-needed -Wl,-O1
 
 ifeq ($(V),1)
 Q :=
