@@ -133,7 +133,7 @@ mxaudit scale benchmark: $n domains, NSD on 127.0.0.1 ($(nproc) cores)
   first snapshot vs dnsperf + git   $wall s = $(ratio "$wall" "$ref_first") x ($ref_same s dnsperf + $ref_git s git add -A && git commit)   (target <= 1.25)
   peak RSS, first snapshot          $rss1 MB at $n domains   (target < 150)
   peak RSS, first snapshot          $rss3 MB at $n3 domains   (target <= 1.3 x the above)
-  peak RSS, any run at $n           $rss MB
+  peak RSS, any run                 $rss MB at $n domains
   check (whole snapshot)            $check s = $(ratio "$check" "$ref_check") x reading the snapshot with git archive ($ref_check s)
   diff, 1% of domains changed       $diff s = $(ratio "$diff" "$ref_diff") x git diff --stat ($ref_diff s)   (target <= 2)
   snapshot with no change           $same s = $(ratio "$same" "$ref_same") x dnsperf asking the same queries ($ref_same s)   (target <= 1.25; $((objs1 - objs0)) new object files)
@@ -145,7 +145,7 @@ if "$mx" spf --help 2>&1 | grep -q -- '--batch'; then
 	t0=$(now)
 	"$mx" --dns-server 127.0.0.1:$port spf --batch <spf.in >spf.out 2>&1 || true
 	tb=$(secs "$t0" "$(now)")
-	echo "  spf --batch, $n evaluations       $tb s = $(echo "$tb * 1000000 / $n" | bc -l | awk '{ printf "%.0f", $1 }') us per evaluation"
+	echo "  spf --batch, one process         $tb s for $n evaluations = $(echo "$tb * 1000000 / $n" | bc -l | awk '{ printf "%.0f", $1 }') us per evaluation"
 else
 	echo "  spf --batch                       (not available in this build)"
 fi
