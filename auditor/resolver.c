@@ -628,6 +628,20 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 	if (dns_parse_reply(buf, len, x->id, x->job->query, x->job->qlen, x->job->name,
 			    &st, &x->rrs, &x->nrr, &tc))
 		return false;
+	if (x->job->servers[x->si]->authoritative && !(buf[2] & 0x04) && !tc) {
+		/*
+		 * A listed server that refers or answers without authority is
+		 * lame: an empty referral is not "no such record". Its reply is
+		 * not data; the servers that are authoritative decide the name.
+		 */
+		rrs_free(x->rrs, x->nrr);
+		x->rrs = NULL;
+		x->nrr = 0;
+		verbose("%s %s: %s answered without authority (lame)", x->job->name,
+			x->job->type, x->job->servers[x->si]->name);
+		xfer_done(r, x, LK_SERVFAIL);
+		return true;
+	}
 	if (tc && x->st == X_UDP) {
 		rrs_free(x->rrs, x->nrr);
 		x->rrs = NULL;
