@@ -259,12 +259,19 @@ void resolver_free(struct resolver *r)
 }
 
 /* The pace of server srv, made on first use. Few servers: a linear scan is fine. */
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+
+/*
+ * The pace of a server address. Each domain lists its own copies of its
+ * authoritative servers; keyed by address, one server shared by many
+ * domains is held to its limits once, not once per domain.
+ */
 static struct pace *pace_of(struct resolver *r, const struct server *srv)
 {
 	struct pace *p;
 
 	for (size_t i = r->npaces; i-- > 0;)
-		if (r->paces[i]->srv == srv)
+		if (r->paces[i]->srv == srv || same_addr(&r->paces[i]->srv->addr, &srv->addr))
 			return r->paces[i];
 	p = xcalloc(1, sizeof(*p));
 	p->srv = srv;
