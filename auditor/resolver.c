@@ -71,7 +71,18 @@ struct pace {
 	size_t inflight;
 	double tokens;             /* queries that may go now, when rate-limited */
 	uint64_t refilled;         /* ms of the last refill */
+	unsigned silent;           /* transfers given up in a row without an answer */
+	uint64_t down_until;       /* marked down: not asked before this (ms), or 0 */
 };
+
+/*
+ * A server that let DOWN_AFTER transfers in a row go unanswered (each
+ * after every try) is down: for DOWN_PROBE_MS its transfers end as
+ * timeouts without a query, then one goes out as a probe. A dead server
+ * then costs one timeout per lookup chain, not one per step.
+ */
+#define DOWN_AFTER 2
+#define DOWN_PROBE_MS 30000
 
 /*
  * One lookup: its transfers, name and type live in the same allocation.
@@ -635,6 +646,8 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 	if (dns_parse_reply(buf, len, x->id, x->job->query, x->job->qlen, x->job->name,
 			    &st, &x->rrs, &x->nrr, &tc))
 		return false;
+	x->pace->silent = 0;
+	x->pace->down_until = 0;
 	if (x->job->servers[x->si]->authoritative && !(buf[2] & 0x04) && !tc) {
 		/*
 		 * A listed server that refers or answers without authority is
@@ -771,6 +784,12 @@ static void on_timeout(struct resolver *r, struct xfer *x)
 		return;
 	verbose("%s %s: no answer from %s", x->job->name, x->job->type,
 		x->job->servers[x->si]->name);
+	if (++x->pace->silent >= DOWN_AFTER) {
+		if (!x->pace->down_until)
+			verbose("%s: no answer %u times in a row, marked down",
+				x->job->servers[x->si]->name, x->pace->silent);
+		x->pace->down_until = now_ms() + DOWN_PROBE_MS;
+	}
 	xfer_done(r, x, LK_TIMEOUT);
 }
 
@@ -929,6 +948,10 @@ static void start_one(struct resolver *r, struct pace *p)
 	p->inflight++;
 	if (r->opts.server_qps)
 		p->tokens -= 1;
+	if (p->down_until && now_ms() < p->down_until) {
+		xfer_done(r, x, LK_TIMEOUT);   /* down: not asked, no answer */
+		return;
+	}
 	if (start_udp(r, x))
 		xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
 }

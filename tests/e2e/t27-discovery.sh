@@ -40,3 +40,19 @@ assert_no_grep "^(mx1\.example\.com\.	A|_dmarc\.example\.com\.	TXT|s1\._domainke
 assert_no_grep "	disagree	" status "a referral is no disagreement"
 sgit show HEAD:dns/example.com.zone >zone
 assert_grep '^_dmarc\.example\.com\..*p=reject' zone "records stay those of the authoritative server"
+
+# A listed NS that never answers is marked down after it let lookups go
+# unanswered: the last step of the chain (the MX hosts' TLSA) is not
+# sent to it, and the run waits for it fewer times than it has lookups.
+nsd_stop ns2
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" --timeout 1 -v snapshot
+assert_rc 0 "snapshot with a dead NS"
+assert_grep "127\.0\.0\.2:$PORT: no answer [0-9]+ times in a row, marked down" err "the dead server is marked down"
+assert_no_grep "^_25\._tcp\.mx[12]\.example\.com\. TLSA: no answer from 127\.0\.0\.2" err "the last step does not wait for it"
+grep -c "no answer from 127\.0\.0\.2:$PORT" err >waits
+sgit show HEAD:dns/example.com.status >status
+total=$(grep -c "127\.0\.0\.2:$PORT=TIMEOUT" status)
+assert_eq "$([ "$(cat waits)" -lt "$total" ] && echo fewer)" fewer "fewer waits ($(cat waits)) than lookups it is listed for ($total)"
+sgit show HEAD:dns/example.com.zone >zone
+assert_grep '^_dmarc\.example\.com\..*p=reject' zone "the live server decides the records"
+assert_grep '^mx1\.example\.com\.	[0-9]+	IN	A	' zone "the MX host's address is collected"
