@@ -666,6 +666,7 @@ static void add_auth(struct dctx *d, const char *addr)
 		s->name = xstrdup(addr);
 	}
 	free(spec);
+	s->authoritative = true;
 	for (size_t i = 0; i < d->nauth; i++) {
 		if (!strcmp(d->auth[i]->name, s->name)) {
 			server_release(s);

@@ -71,7 +71,18 @@ struct pace {
 	size_t inflight;
 	double tokens;             /* queries that may go now, when rate-limited */
 	uint64_t refilled;         /* ms of the last refill */
+	unsigned silent;           /* transfers given up in a row without an answer */
+	uint64_t down_until;       /* marked down: not asked before this (ms), or 0 */
 };
+
+/*
+ * A server that let DOWN_AFTER transfers in a row go unanswered (each
+ * after every try) is down: for DOWN_PROBE_MS its transfers end as
+ * timeouts without a query, then one goes out as a probe. A dead server
+ * then costs one timeout per lookup chain, not one per step.
+ */
+#define DOWN_AFTER 2
+#define DOWN_PROBE_MS 30000
 
 /*
  * One lookup: its transfers, name and type live in the same allocation.
@@ -259,12 +270,19 @@ void resolver_free(struct resolver *r)
 }
 
 /* The pace of server srv, made on first use. Few servers: a linear scan is fine. */
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+
+/*
+ * The pace of a server address. Each domain lists its own copies of its
+ * authoritative servers; keyed by address, one server shared by many
+ * domains is held to its limits once, not once per domain.
+ */
 static struct pace *pace_of(struct resolver *r, const struct server *srv)
 {
 	struct pace *p;
 
 	for (size_t i = r->npaces; i-- > 0;)
-		if (r->paces[i]->srv == srv)
+		if (r->paces[i]->srv == srv || same_addr(&r->paces[i]->srv->addr, &srv->addr))
 			return r->paces[i];
 	p = xcalloc(1, sizeof(*p));
 	p->srv = srv;
@@ -628,6 +646,22 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 	if (dns_parse_reply(buf, len, x->id, x->job->query, x->job->qlen, x->job->name,
 			    &st, &x->rrs, &x->nrr, &tc))
 		return false;
+	x->pace->silent = 0;
+	x->pace->down_until = 0;
+	if (x->job->servers[x->si]->authoritative && !(buf[2] & 0x04) && !tc) {
+		/*
+		 * A listed server that refers or answers without authority is
+		 * lame: an empty referral is not "no such record". Its reply is
+		 * not data; the servers that are authoritative decide the name.
+		 */
+		rrs_free(x->rrs, x->nrr);
+		x->rrs = NULL;
+		x->nrr = 0;
+		verbose("%s %s: %s answered without authority (lame)", x->job->name,
+			x->job->type, x->job->servers[x->si]->name);
+		xfer_done(r, x, LK_SERVFAIL);
+		return true;
+	}
 	if (tc && x->st == X_UDP) {
 		rrs_free(x->rrs, x->nrr);
 		x->rrs = NULL;
@@ -750,6 +784,12 @@ static void on_timeout(struct resolver *r, struct xfer *x)
 		return;
 	verbose("%s %s: no answer from %s", x->job->name, x->job->type,
 		x->job->servers[x->si]->name);
+	if (++x->pace->silent >= DOWN_AFTER) {
+		if (!x->pace->down_until)
+			verbose("%s: no answer %u times in a row, marked down",
+				x->job->servers[x->si]->name, x->pace->silent);
+		x->pace->down_until = now_ms() + DOWN_PROBE_MS;
+	}
 	xfer_done(r, x, LK_TIMEOUT);
 }
 
@@ -908,6 +948,10 @@ static void start_one(struct resolver *r, struct pace *p)
 	p->inflight++;
 	if (r->opts.server_qps)
 		p->tokens -= 1;
+	if (p->down_until && now_ms() < p->down_until) {
+		xfer_done(r, x, LK_TIMEOUT);   /* down: not asked, no answer */
+		return;
+	}
 	if (start_udp(r, x))
 		xfer_done(r, x, LK_TIMEOUT);   /* no socket, unroutable: no answer */
 }

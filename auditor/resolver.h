@@ -22,6 +22,7 @@ struct server {
 	socklen_t addrlen;
 	char *name;                    /* "127.0.0.1:5353" as shown to users */
 	bool recursive;                /* a recursive resolver: set RD */
+	bool authoritative;            /* listed NS of the zone asked: only AA replies count */
 };
 
 struct lookup_result {

@@ -22,3 +22,37 @@ assert_grep "^_dmarc\.example\.com\.	TXT	NOERROR	disagree	127\.0\.0\.1:$PORT,127
 assert_grep "^_spf\.example\.net\.	TXT	NOERROR	-	127\.0\.0\.1:$PORT\$" status "names outside the zone go through the resolver"
 sgit show HEAD:dns/example.com.zone >zone
 assert_grep '^_dmarc\.example\.com\..*p=reject' zone "the first server's answer is kept"
+
+# A listed NS that only holds the parent zone answers with a referral
+# (no AA, empty answer): that is not "no such record". It is lame; the
+# server that is authoritative decides every name.
+nsd_stop ns2
+mkdir zones3
+printf '%s\n' '$TTL 3600' '@ IN SOA ns.com. h.com. 1 3600 600 86400 300' '@ IN NS ns.com.' \
+	'ns IN A 127.0.0.2' 'example IN NS ns1.example.com.' 'ns1.example IN A 127.0.0.1' >zones3/com.zone
+nsd_start ns2 127.0.0.2 "$PORT" "$SCRATCH/zones3"
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" -v snapshot
+assert_rc 0 "snapshot with a lame NS"
+assert_grep "127\.0\.0\.2:$PORT answered without authority \(lame\)" err "the referral is recognised as lame"
+sgit show HEAD:dns/example.com.status >status
+assert_grep "^mx1\.example\.com\.	A	NOERROR	-	127\.0\.0\.1:$PORT	127\.0\.0\.2:$PORT=SERVFAIL\$" status "the referral is not data: only the authoritative server answered"
+assert_no_grep "^(mx1\.example\.com\.	A|_dmarc\.example\.com\.	TXT|s1\._domainkey\.example\.com\.	TXT)	NODATA" status "no name became NODATA from the referral"
+assert_no_grep "	disagree	" status "a referral is no disagreement"
+sgit show HEAD:dns/example.com.zone >zone
+assert_grep '^_dmarc\.example\.com\..*p=reject' zone "records stay those of the authoritative server"
+
+# A listed NS that never answers is marked down after it let lookups go
+# unanswered: the last step of the chain (the MX hosts' TLSA) is not
+# sent to it, and the run waits for it fewer times than it has lookups.
+nsd_stop ns2
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" --timeout 1 -v snapshot
+assert_rc 0 "snapshot with a dead NS"
+assert_grep "127\.0\.0\.2:$PORT: no answer [0-9]+ times in a row, marked down" err "the dead server is marked down"
+assert_no_grep "^_25\._tcp\.mx[12]\.example\.com\. TLSA: no answer from 127\.0\.0\.2" err "the last step does not wait for it"
+grep -c "no answer from 127\.0\.0\.2:$PORT" err >waits
+sgit show HEAD:dns/example.com.status >status
+total=$(grep -c "127\.0\.0\.2:$PORT=TIMEOUT" status)
+assert_eq "$([ "$(cat waits)" -lt "$total" ] && echo fewer)" fewer "fewer waits ($(cat waits)) than lookups it is listed for ($total)"
+sgit show HEAD:dns/example.com.zone >zone
+assert_grep '^_dmarc\.example\.com\..*p=reject' zone "the live server decides the records"
+assert_grep '^mx1\.example\.com\.	[0-9]+	IN	A	' zone "the MX host's address is collected"
