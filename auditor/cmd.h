@@ -9,6 +9,8 @@
 #ifndef MXAUDIT_CMD_H
 #define MXAUDIT_CMD_H
 
+#include "version.h"
+
 #include <stdbool.h>
 
 #include "util.h"
@@ -56,7 +58,6 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 
-#define MXAUDIT_VERSION "0.1.0"
 
 struct command {
 	const char *name;

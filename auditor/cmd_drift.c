@@ -137,7 +137,7 @@ static char *render(const struct impact *im, enum out_format fmt, const char *fr
 static void print_json(const struct impact *im, bool changed, const char *id,
 		       const char *first)
 {
-	json_t *o = jobj();
+	json_t *o = jroot();
 
 	jset_str(o, "commit", id);
 	jset_bool(o, "changed", changed);

@@ -125,7 +125,7 @@ static void print_text(const struct spf_eval *e)
 static int print_json(const struct spf_opts *o, const char *source, const char *rev,
 		      const struct spf_eval *e)
 {
-	json_t *root = jobj(), *trace = jarr();
+	json_t *root = jroot(), *trace = jarr();
 	int r;
 
 	jset_str(root, "domain", o->domain);

@@ -144,7 +144,7 @@ json_t *impact_json(const struct impact *im)
 
 static int print_json(FILE *out, const struct impact *im, const char *from, const char *to)
 {
-	json_t *root = jobj();
+	json_t *root = jroot();
 	int r;
 
 	jset_str(root, "from", from);

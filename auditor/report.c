@@ -128,7 +128,7 @@ void report_text(FILE *out, const struct check_report *r, bool color)
 
 int report_json(FILE *out, const struct check_report *r)
 {
-	json_t *root = jobj(), *domains = jarr(), *summary = jobj();
+	json_t *root = jroot(), *domains = jarr(), *summary = jobj();
 	size_t c[3];
 	int ret;
 
@@ -152,6 +152,7 @@ int report_json(FILE *out, const struct check_report *r)
 	jset_int(summary, "critical", (long long)c[SEV_CRITICAL]);
 	jset_int(summary, "warning", (long long)c[SEV_WARNING]);
 	jset_int(summary, "info", (long long)c[SEV_INFO]);
+	jset_str(root, "commit", *r->commit ? r->commit : NULL);
 	jset(root, "domains", domains);
 	jset(root, "summary", summary);
 	ret = jprint(out, root);
