@@ -8,6 +8,7 @@
 #include "util.h"
 #include "impact.h"
 #include "json.h"
+#include "nagios.h"
 
 static const char *const status_names[] = { "OK", "WARNING", "CRITICAL" };
 
@@ -239,22 +240,22 @@ static void print_markdown(FILE *out, const struct impact *im, const char *from,
  */
 void impact_nagios(FILE *out, const struct impact *im)
 {
-	const size_t *c = im->counts;
+	struct strbuf text = STRBUF_INIT;
 	size_t shown = im->introduced.n < 3 ? im->introduced.n : 3;
 
-	fprintf(out, "MXAUDIT %s - ", status_names[impact_exit_code(im)]);
 	if (!im->introduced.n)
-		fprintf(out, "no new findings (%zu resolved, %zu other changes)",
+		sb_addf(&text, "no new findings (%zu resolved, %zu other changes)",
 			im->resolved.n, im->nchanges);
 	for (size_t i = 0; i < shown; i++) {
 		const struct impact_item *it = &im->introduced.v[i];
-		fprintf(out, "%s%s %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
+		sb_addf(&text, "%s%s %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
 			it->f.subject, severity_name(it->f.sev));
 	}
 	if (im->introduced.n > shown)
-		fprintf(out, ", +%zu more", im->introduced.n - shown);
-	fprintf(out, " | critical=%zu;;1;0 warning=%zu;1;;0 info=%zu;;;0 resolved=%zu;;;0\n",
-		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO], im->resolved.n);
+		sb_addf(&text, ", +%zu more", im->introduced.n - shown);
+	nagios_line(out, impact_exit_code(im), text.buf ? text.buf : "", im->counts,
+		    &im->resolved.n);
+	sb_release(&text);
 }
 
 int impact_print(FILE *out, const struct impact *im, enum out_format fmt,

@@ -7,6 +7,7 @@
 
 #include "util.h"
 #include "json.h"
+#include "nagios.h"
 #include "report.h"
 
 struct domain_report *report_add(struct check_report *r, const char *domain)
@@ -231,20 +232,20 @@ void report_markdown(FILE *out, const struct check_report *r)
  */
 void report_nagios(FILE *out, const struct check_report *r, int status)
 {
-	static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+	struct strbuf text = STRBUF_INIT;
 	size_t c[3], shown = 0;
 
 	report_counts(r, c);
-	fprintf(out, "MXAUDIT %s - %zu critical, %zu warning, %zu info", names[status & 3],
+	sb_addf(&text, "%zu critical, %zu warning, %zu info",
 		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO]);
 	for (size_t i = 0; i < r->n && shown < 3; i++)
 		for (size_t k = 0; k < r->v[i].fs.n && shown < 3; k++) {
 			const struct finding *f = &r->v[i].fs.v[k];
 			if (f->sev == SEV_INFO)
 				continue;
-			fprintf(out, "%s%s %s %s", shown++ ? ", " : ": ", r->v[i].domain, f->code,
+			sb_addf(&text, "%s%s %s %s", shown++ ? ", " : ": ", r->v[i].domain, f->code,
 				f->subject);
 		}
-	fprintf(out, " | critical=%zu;;1;0 warning=%zu;1;;0 info=%zu;;;0\n",
-		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO]);
+	nagios_line(out, status, text.buf ? text.buf : "", c, NULL);
+	sb_release(&text);
 }
