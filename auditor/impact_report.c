@@ -8,6 +8,7 @@
 #include "util.h"
 #include "impact.h"
 #include "json.h"
+#include "markdown.h"
 #include "nagios.h"
 
 static const char *const status_names[] = { "OK", "WARNING", "CRITICAL" };
@@ -158,21 +159,12 @@ static int print_json(FILE *out, const struct impact *im, const char *from, cons
 
 /* ---- Markdown ------------------------------------------------------ */
 
-/* A table cell: no newlines, '|' escaped, code in backticks when asked. */
+/* A table cell and the bar that closes it. */
 static void md_cell(FILE *out, const char *s, bool code)
 {
-	fputs(code ? " `" : " ", out);
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n')
-			fputc(' ', out);
-		else if (*s == '`' && code)
-			fputc('\'', out);
-		else
-			fputc(*s, out);
-	}
-	fputs(code ? "` |" : " |", out);
+	fputc(' ', out);
+	md_escape(out, s, code);
+	fputs(" |", out);
 }
 
 static void md_items(FILE *out, const char *title, const struct impact_list *l)

@@ -7,6 +7,7 @@
 
 #include "util.h"
 #include "json.h"
+#include "markdown.h"
 #include "nagios.h"
 #include "report.h"
 
@@ -163,25 +164,6 @@ int report_json(FILE *out, const struct check_report *r)
 
 /* ---- Markdown ------------------------------------------------------- */
 
-/* A table cell: pipes escaped, newlines flattened, backticks softened. */
-static void md_cell(FILE *out, const char *s, bool code)
-{
-	if (code)
-		fputc('`', out);
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else if (*s == '`' && code)
-			fputc('\'', out);
-		else
-			fputc(*s, out);
-	}
-	if (code)
-		fputc('`', out);
-}
-
 void report_markdown(FILE *out, const struct check_report *r)
 {
 	size_t c[3];
@@ -206,14 +188,14 @@ void report_markdown(FILE *out, const struct check_report *r)
 			const struct finding *f = &d->fs.v[k];
 			fprintf(out, f->sev == SEV_CRITICAL ? "| **%s** | " : "| %s | ",
 				severity_name(f->sev));
-			md_cell(out, f->code, true);
+			md_escape(out, f->code, true);
 			fputs(" | ", out);
-			md_cell(out, f->subject, true);
+			md_escape(out, f->subject, true);
 			fputs(" | ", out);
-			md_cell(out, f->message, false);
+			md_escape(out, f->message, false);
 			fputs(" | ", out);
 			if (f->evidence)
-				md_cell(out, f->evidence, true);
+				md_escape(out, f->evidence, true);
 			fputs(" |\n", out);
 		}
 		if (d->nignored)
