@@ -15,20 +15,7 @@
 
 #include "util.h"
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_WARNING = 1,
-	EXIT_CRITICAL = 2,
-	EXIT_UNKNOWN = 3,
-};
-
-enum out_format {
-	FMT_TEXT,
-	FMT_JSON,
-	FMT_MARKDOWN,
-	FMT_NAGIOS,     /* one status line with perfdata (diff, drift, check) */
-	FMT_PROMETHEUS, /* node-exporter textfile collector (check, drift) */
-};
+#include "output.h"
 
 /* Global options, accepted before or after the command name. */
 struct cmd_ctx {

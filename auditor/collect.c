@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "cmd.h"
 #include "sysresolv.h"
 #include "resolver.h"
 #include "collect.h"
