@@ -13,8 +13,10 @@ check check "$FIXTURES/check/golden.json" "check golden matches check.json"
 check diff "$FIXTURES/impact/diff.json.ok" "diff golden matches diff.json"
 check drift "$FIXTURES/impact/drift.json.ok" "drift golden matches drift.json"
 check log "$FIXTURES/impact/log-record.json.ok" "log --record golden matches log.json"
-n=$(ls "$FIXTURES"/check/*.json "$FIXTURES"/impact/*.json.ok | wc -l)
-assert_eq "$n" 4 "every JSON golden file is checked above"
+check reach "$FIXTURES/fw/k01-basic.reach.json.ok" "reach golden k01 matches reach.json"
+check reach "$FIXTURES/fw/k09-two-chains.reach.json.ok" "reach golden k09 matches reach.json"
+n=$(ls "$FIXTURES"/check/*.json "$FIXTURES"/impact/*.json.ok "$FIXTURES"/fw/*.json.ok | wc -l)
+assert_eq "$n" 6 "every JSON golden file is checked above"
 
 for s in "$TOP"/docs/schema/*.json; do
 	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$s" &&
