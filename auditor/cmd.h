@@ -9,24 +9,13 @@
 #ifndef MXAUDIT_CMD_H
 #define MXAUDIT_CMD_H
 
+#include "version.h"
+
 #include <stdbool.h>
 
 #include "util.h"
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_WARNING = 1,
-	EXIT_CRITICAL = 2,
-	EXIT_UNKNOWN = 3,
-};
-
-enum out_format {
-	FMT_TEXT,
-	FMT_JSON,
-	FMT_MARKDOWN,
-	FMT_NAGIOS,     /* one status line with perfdata (diff, drift, check) */
-	FMT_PROMETHEUS, /* node-exporter textfile collector (check, drift) */
-};
+#include "output.h"
 
 /* Global options, accepted before or after the command name. */
 struct cmd_ctx {
@@ -56,7 +45,6 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 
-#define MXAUDIT_VERSION "0.1.0"
 
 struct command {
 	const char *name;

@@ -117,8 +117,9 @@ static int load_policies(const struct config *cfg, const struct check_opts *o,
 	return 0;
 }
 
+/* commit (may be NULL) gets the full id of the snapshot read. */
 static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o,
-			   struct snapshot *snap, char **label, time_t *taken)
+			   struct snapshot *snap, char **label, time_t *taken, char *commit)
 {
 	struct store *s = NULL;
 	struct store_commit info;
@@ -136,8 +137,11 @@ static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o
 		r = error("the store '%s' has no snapshots yet; run 'mxaudit snapshot' "
 			  "or use 'check --live'", ctx->store);
 	}
-	if (!r && (r = store_read(s, id, snap)) == 0)
+	if (!r && (r = store_read(s, id, snap)) == 0) {
 		*label = xasprintf("snapshot %.12s", id);
+		if (commit)
+			memcpy(commit, id, sizeof(id));
+	}
 	if (!r && taken && (r = store_commit_info(s, id, &info)) == 0) {
 		*taken = info.when;
 		store_commit_release(&info);
@@ -220,7 +224,7 @@ static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 	int r = -1;
 
 	sb_adds(&sb, *label);
-	if (stored_snapshot(ctx, o, orig, &ignored, NULL))
+	if (stored_snapshot(ctx, o, orig, &ignored, NULL, NULL))
 		goto out;
 	*orig_id = xstrdup(strncmp(ignored, "snapshot ", 9) ? ignored : ignored + 9);
 	for (size_t i = 0; i < o->proposed_zones.n; i++)
@@ -345,7 +349,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	    load_policies(have_cfg ? &cfg : NULL, &o, &ps))
 		goto out;
 	if (o.live ? live_snapshot(ctx, &cfg, &snap, &rep.label)
-		   : stored_snapshot(ctx, &o, &snap, &rep.label, &taken))
+		   : stored_snapshot(ctx, &o, &snap, &rep.label, &taken, rep.commit))
 		goto out;
 	for (size_t i = 0; i < o.zones.n; i++)
 		if (apply_zone(&snap, o.zones.v[i], &rep.label))

@@ -451,7 +451,7 @@ static json_t *json_firewall(const struct fw_change *c)
 
 static int print_json(const struct diff_result *res, const struct impact *im)
 {
-	json_t *root = jobj(), *doms = jarr(), *fws = jarr();
+	json_t *root = jroot(), *doms = jarr(), *fws = jarr();
 	int r;
 
 	jset_str(root, "from", *res->from ? res->from : NULL);

@@ -18,6 +18,7 @@
 #include "drift.h"
 #include "impact.h"
 #include "json.h"
+#include "nagios.h"
 #include "prom.h"
 #include "report_page.h"
 #include "snaprun.h"
@@ -137,7 +138,7 @@ static char *render(const struct impact *im, enum out_format fmt, const char *fr
 static void print_json(const struct impact *im, bool changed, const char *id,
 		       const char *first)
 {
-	json_t *o = jobj();
+	json_t *o = jroot();
 
 	jset_str(o, "commit", id);
 	jset_bool(o, "changed", changed);
@@ -188,6 +189,15 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	return r;
 }
 
+static void no_change_nagios(const char *id)
+{
+	static const size_t zero[3];
+	char *text = xasprintf("no change since %.12s", id);
+
+	nagios_line(stdout, 0, text, zero, &zero[0]);
+	free(text);
+}
+
 static void no_change(const struct snaprun *run, const struct cmd_ctx *ctx,
 		      const struct impact *im, const char *id)
 {
@@ -196,8 +206,7 @@ static void no_change(const struct snaprun *run, const struct cmd_ctx *ctx,
 	else if (ctx->format == FMT_JSON)
 		print_json(im, false, id, NULL);
 	else if (ctx->format == FMT_NAGIOS)     /* a monitoring check always says something */
-		printf("MXAUDIT OK - no change since %.12s | critical=0;;1;0 warning=0;1;;0 "
-		       "info=0;;;0 resolved=0;;;0\n", id);
+		no_change_nagios(id);
 	else if (verbosity > 0)
 		printf("no change since %.12s; no commit made\n", id);
 }

@@ -18,33 +18,18 @@
 #include "cmd.h"
 #include "impact.h"
 #include "json.h"
+#include "timefmt.h"
 #include "log_record.h"
 #include "store.h"
 
 #define SHORT_ID 12
-
-/* "2026-11-29 14:05:00" in local time (text) or ISO 8601 with offset (json). */
-static void fmt_date(time_t t, bool iso, char *buf, size_t size)
-{
-	struct tm tm;
-	char z[8];
-
-	localtime_r(&t, &tm);
-	if (!iso) {
-		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-		return;
-	}
-	strftime(z, sizeof(z), "%z", &tm);   /* +0100 -> +01:00 */
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), size - strlen(buf), "%.3s:%.2s", z, z + 3);
-}
 
 static void print_text(const struct store_commit *c, size_t n)
 {
 	char date[32];
 
 	for (size_t i = 0; i < n; i++) {
-		fmt_date(c[i].when, false, date, sizeof(date));
+		fmt_time(c[i].when, false, date, sizeof(date));
 		printf("%.*s %s ", SHORT_ID, c[i].id, date);
 		if (c[i].tags.n) {
 			putchar('[');
@@ -58,14 +43,14 @@ static void print_text(const struct store_commit *c, size_t n)
 
 static int print_json(const struct store_commit *c, size_t n)
 {
-	json_t *root = jobj(), *arr = jarr();
+	json_t *root = jroot(), *arr = jarr();
 	char date[40];
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = jobj(), *tags = jarr();
 
-		fmt_date(c[i].when, true, date, sizeof(date));
+		fmt_time(c[i].when, true, date, sizeof(date));
 		jset_str(o, "id", c[i].id);
 		jset_str(o, "date", date);
 		for (size_t k = 0; k < c[i].tags.n; k++)
@@ -154,7 +139,7 @@ static int record_history(struct store *s, const struct cmd_ctx *ctx, const stru
 	struct policy_set ps = POLICY_SET_INIT;
 	struct config cfg;
 	bool have_cfg = false;
-	json_t *root = jobj(), *arr = ctx->format == FMT_JSON ? jarr() : NULL;
+	json_t *root = jroot(), *arr = ctx->format == FMT_JSON ? jarr() : NULL;
 	int r = -1;
 
 	if (impact_load_config(ctx, false, &cfg, &have_cfg) ||

@@ -365,7 +365,7 @@ static json_t *cidr_array(const struct fw_addrset *s, int fam)
 
 static int print_json(struct fw_verdict *v, const struct fw_query *q, const struct reach_opts *opts)
 {
-	json_t *root = jobj(), *parts = jarr(), *rules = jarr();
+	json_t *root = jroot(), *parts = jarr(), *rules = jarr();
 	const char *side = q->egress ? "to" : "from";
 	struct strlist rl = STRLIST_INIT;
 	char *reaches = common_reaches(v, q), key[32];

@@ -111,7 +111,7 @@ static int show(struct store *s, const char *id, const struct strlist *doms,
 		const struct strlist *fws, bool json)
 {
 	static const char *const dkeys[] = { "zone", "status" }, *const fkeys[] = { "export", "rules" };
-	json_t *root = json ? jobj() : NULL, *ja = json ? jarr() : NULL, *fa = json ? jarr() : NULL;
+	json_t *root = json ? jroot() : NULL, *ja = json ? jarr() : NULL, *fa = json ? jarr() : NULL;
 	int r = 0;
 
 	for (size_t i = 0; i < doms->n && r >= 0; i++) {

@@ -20,7 +20,7 @@ static int print_result(const struct cmd_ctx *ctx, bool changed, const char *id,
 	int sumlen = nl ? (int)(nl - message) : (int)strlen(message);
 
 	if (ctx->format == FMT_JSON) {
-		json_t *o = jobj(), *a = jarr();
+		json_t *o = jroot(), *a = jarr();
 		char *summary = xstrndup(message, (size_t)sumlen);
 		jset_str(o, "commit", id);
 		jset_bool(o, "changed", changed);

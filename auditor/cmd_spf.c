@@ -13,6 +13,7 @@
 #include "resolver.h"
 #include "spf.h"
 #include "store.h"
+#include "sysresolv.h"
 
 struct spf_opts {
 	const char *domain, *ip, *sender, *helo, *at;
@@ -69,22 +70,6 @@ static int exit_code(enum spf_result r)
 	}
 }
 
-/* The first nameserver of /etc/resolv.conf, or NULL. */
-static char *system_resolver(void)
-{
-	FILE *f = fopen("/etc/resolv.conf", "r");
-	char line[512], addr[256];
-	char *found = NULL;
-
-	if (!f)
-		return NULL;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, " nameserver %255s", addr) == 1)
-			found = strchr(addr, ':') ? xasprintf("[%s]:53", addr) : xstrdup(addr);
-	fclose(f);
-	return found;
-}
-
 /* Records are outside data: never send their control bytes to a terminal. */
 static void put_safe(const char *s)
 {
@@ -133,7 +118,7 @@ static void print_text(const struct spf_eval *e)
 static int print_json(const struct spf_opts *o, const char *source, const char *rev,
 		      const struct spf_eval *e)
 {
-	json_t *root = jobj(), *trace = jarr();
+	json_t *root = jroot(), *trace = jarr();
 	int r;
 
 	jset_str(root, "domain", o->domain);

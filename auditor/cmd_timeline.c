@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "impact.h"
 #include "json.h"
+#include "timefmt.h"
 #include "store.h"
 
 struct timeline_opts {
@@ -47,20 +48,12 @@ static int parse_args(int argc, char **argv, struct timeline_opts *o)
 	return 0;
 }
 
-static void fmt_date(time_t t, bool iso, char *buf, size_t size)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, size, iso ? "%Y-%m-%dT%H:%M:%S%z" : "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 static void events(const struct store_commit *c, const struct impact_list *l, const char *what,
 		   const char *domain, bool json, json_t *arr)
 {
 	char date[40];
 
-	fmt_date(c->when, json, date, sizeof(date));
+	fmt_time(c->when, json, date, sizeof(date));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct impact_item *it = &l->v[i];
 		json_t *o;
@@ -115,7 +108,7 @@ int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx)
 	struct store *s = NULL;
 	struct config cfg;
 	bool have_cfg = false, json = ctx->format == FMT_JSON;
-	json_t *root = jobj(), *arr = jarr();
+	json_t *root = jroot(), *arr = jarr();
 	size_t n = 0;
 	int r = -1;
 

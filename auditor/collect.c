@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "cmd.h"
+#include "sysresolv.h"
 #include "resolver.h"
 #include "collect.h"
 
@@ -747,23 +749,6 @@ static int discover(struct collector *c)
 	return 0;
 }
 
-/* The first nameserver of /etc/resolv.conf, else 127.0.0.1. */
-static char *system_resolver(void)
-{
-	FILE *f = fopen("/etc/resolv.conf", "r");
-	char line[512], addr[256];
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " nameserver %255s", addr) == 1) {
-			fclose(f);
-			return xstrdup(addr);
-		}
-	}
-	if (f)
-		fclose(f);
-	return xstrdup("127.0.0.1");
-}
-
 /* --- the run --- */
 
 static int setup_servers(struct collector *c, const struct config *cfg, const struct cmd_ctx *ctx)
@@ -782,8 +767,8 @@ static int setup_servers(struct collector *c, const struct config *cfg, const st
 	}
 	if (c->nfixed)
 		return 0;
-	if (!boot)
-		boot = sysres = system_resolver();
+	if (!boot && !(boot = sysres = system_resolver()))
+		boot = "127.0.0.1";
 	r = server_parse(boot, 53, &c->bootstrap);
 	free(sysres);
 	c->bootstrap.recursive = true;

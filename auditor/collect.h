@@ -4,7 +4,10 @@
 #ifndef MXAUDIT_COLLECT_H
 #define MXAUDIT_COLLECT_H
 
-#include "cmd.h"
+#include "output.h"
+#include "util.h"
+
+struct cmd_ctx;          /* cmd.h: the global options */
 #include "config.h"
 #include "snapshot.h"
 

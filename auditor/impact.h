@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "cmd.h"
+#include "output.h"
+#include "util.h"
+
+struct cmd_ctx;          /* cmd.h: the global options */
 #include "config.h"
 #include "finding.h"
 #include "policy.h"

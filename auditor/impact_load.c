@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "cmd.h"
 #include "impact.h"
 
 int impact_load_config(const struct cmd_ctx *ctx, bool required, struct config *cfg,

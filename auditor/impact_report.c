@@ -8,6 +8,8 @@
 #include "util.h"
 #include "impact.h"
 #include "json.h"
+#include "markdown.h"
+#include "nagios.h"
 
 static const char *const status_names[] = { "OK", "WARNING", "CRITICAL" };
 
@@ -144,7 +146,7 @@ json_t *impact_json(const struct impact *im)
 
 static int print_json(FILE *out, const struct impact *im, const char *from, const char *to)
 {
-	json_t *root = jobj();
+	json_t *root = jroot();
 	int r;
 
 	jset_str(root, "from", from);
@@ -157,21 +159,12 @@ static int print_json(FILE *out, const struct impact *im, const char *from, cons
 
 /* ---- Markdown ------------------------------------------------------ */
 
-/* A table cell: no newlines, '|' escaped, code in backticks when asked. */
+/* A table cell and the bar that closes it. */
 static void md_cell(FILE *out, const char *s, bool code)
 {
-	fputs(code ? " `" : " ", out);
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n')
-			fputc(' ', out);
-		else if (*s == '`' && code)
-			fputc('\'', out);
-		else
-			fputc(*s, out);
-	}
-	fputs(code ? "` |" : " |", out);
+	fputc(' ', out);
+	md_escape(out, s, code);
+	fputs(" |", out);
 }
 
 static void md_items(FILE *out, const char *title, const struct impact_list *l)
@@ -239,22 +232,22 @@ static void print_markdown(FILE *out, const struct impact *im, const char *from,
  */
 void impact_nagios(FILE *out, const struct impact *im)
 {
-	const size_t *c = im->counts;
+	struct strbuf text = STRBUF_INIT;
 	size_t shown = im->introduced.n < 3 ? im->introduced.n : 3;
 
-	fprintf(out, "MXAUDIT %s - ", status_names[impact_exit_code(im)]);
 	if (!im->introduced.n)
-		fprintf(out, "no new findings (%zu resolved, %zu other changes)",
+		sb_addf(&text, "no new findings (%zu resolved, %zu other changes)",
 			im->resolved.n, im->nchanges);
 	for (size_t i = 0; i < shown; i++) {
 		const struct impact_item *it = &im->introduced.v[i];
-		fprintf(out, "%s%s %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
+		sb_addf(&text, "%s%s %s %s [%s]", i ? ", " : "", it->scope, it->f.code,
 			it->f.subject, severity_name(it->f.sev));
 	}
 	if (im->introduced.n > shown)
-		fprintf(out, ", +%zu more", im->introduced.n - shown);
-	fprintf(out, " | critical=%zu;;1;0 warning=%zu;1;;0 info=%zu;;;0 resolved=%zu;;;0\n",
-		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO], im->resolved.n);
+		sb_addf(&text, ", +%zu more", im->introduced.n - shown);
+	nagios_line(out, impact_exit_code(im), text.buf ? text.buf : "", im->counts,
+		    &im->resolved.n);
+	sb_release(&text);
 }
 
 int impact_print(FILE *out, const struct impact *im, enum out_format fmt,

@@ -6,6 +6,7 @@
 
 #include "util.h"
 #include "json.h"
+#include "version.h"
 
 static json_t *checked(json_t *v)
 {
@@ -18,6 +19,16 @@ static json_t *checked(json_t *v)
 
 json_t *jobj(void) { return checked(json_object()); }
 json_t *jarr(void) { return checked(json_array()); }
+
+/* Every document starts with the two keys a consumer checks first. */
+json_t *jroot(void)
+{
+	json_t *o = jobj();
+
+	jset_int(o, "schema_version", MXAUDIT_SCHEMA_VERSION);
+	jset_str(o, "mxaudit_version", MXAUDIT_VERSION);
+	return o;
+}
 
 json_t *jstr(const char *s)
 {

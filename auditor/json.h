@@ -17,6 +17,8 @@ typedef struct json_t json_t;
 /* json.c */
 json_t *jobj(void);
 json_t *jarr(void);
+/* The root object of a --format json output: schema_version, mxaudit_version. */
+json_t *jroot(void);
 json_t *jstr(const char *s);            /* NULL gives JSON null */
 void jset(json_t *obj, const char *key, json_t *val);
 void jset_str(json_t *obj, const char *key, const char *val);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "util.h"
+#include "cmd.h"
 #include "fw.h"
 #include "impact.h"
 #include "proposed.h"

@@ -5,7 +5,10 @@
 #ifndef MXAUDIT_PROPOSED_H
 #define MXAUDIT_PROPOSED_H
 
-#include "cmd.h"
+#include "output.h"
+#include "util.h"
+
+struct cmd_ctx;          /* cmd.h: the global options */
 #include "config.h"
 #include "policy.h"
 #include "snapshot.h"

@@ -7,6 +7,8 @@
 
 #include "util.h"
 #include "json.h"
+#include "markdown.h"
+#include "nagios.h"
 #include "report.h"
 
 struct domain_report *report_add(struct check_report *r, const char *domain)
@@ -128,7 +130,7 @@ void report_text(FILE *out, const struct check_report *r, bool color)
 
 int report_json(FILE *out, const struct check_report *r)
 {
-	json_t *root = jobj(), *domains = jarr(), *summary = jobj();
+	json_t *root = jroot(), *domains = jarr(), *summary = jobj();
 	size_t c[3];
 	int ret;
 
@@ -152,6 +154,7 @@ int report_json(FILE *out, const struct check_report *r)
 	jset_int(summary, "critical", (long long)c[SEV_CRITICAL]);
 	jset_int(summary, "warning", (long long)c[SEV_WARNING]);
 	jset_int(summary, "info", (long long)c[SEV_INFO]);
+	jset_str(root, "commit", *r->commit ? r->commit : NULL);
 	jset(root, "domains", domains);
 	jset(root, "summary", summary);
 	ret = jprint(out, root);
@@ -160,25 +163,6 @@ int report_json(FILE *out, const struct check_report *r)
 }
 
 /* ---- Markdown ------------------------------------------------------- */
-
-/* A table cell: pipes escaped, newlines flattened, backticks softened. */
-static void md_cell(FILE *out, const char *s, bool code)
-{
-	if (code)
-		fputc('`', out);
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else if (*s == '`' && code)
-			fputc('\'', out);
-		else
-			fputc(*s, out);
-	}
-	if (code)
-		fputc('`', out);
-}
 
 void report_markdown(FILE *out, const struct check_report *r)
 {
@@ -204,14 +188,14 @@ void report_markdown(FILE *out, const struct check_report *r)
 			const struct finding *f = &d->fs.v[k];
 			fprintf(out, f->sev == SEV_CRITICAL ? "| **%s** | " : "| %s | ",
 				severity_name(f->sev));
-			md_cell(out, f->code, true);
+			md_escape(out, f->code, true);
 			fputs(" | ", out);
-			md_cell(out, f->subject, true);
+			md_escape(out, f->subject, true);
 			fputs(" | ", out);
-			md_cell(out, f->message, false);
+			md_escape(out, f->message, false);
 			fputs(" | ", out);
 			if (f->evidence)
-				md_cell(out, f->evidence, true);
+				md_escape(out, f->evidence, true);
 			fputs(" |\n", out);
 		}
 		if (d->nignored)
@@ -230,20 +214,20 @@ void report_markdown(FILE *out, const struct check_report *r)
  */
 void report_nagios(FILE *out, const struct check_report *r, int status)
 {
-	static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+	struct strbuf text = STRBUF_INIT;
 	size_t c[3], shown = 0;
 
 	report_counts(r, c);
-	fprintf(out, "MXAUDIT %s - %zu critical, %zu warning, %zu info", names[status & 3],
+	sb_addf(&text, "%zu critical, %zu warning, %zu info",
 		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO]);
 	for (size_t i = 0; i < r->n && shown < 3; i++)
 		for (size_t k = 0; k < r->v[i].fs.n && shown < 3; k++) {
 			const struct finding *f = &r->v[i].fs.v[k];
 			if (f->sev == SEV_INFO)
 				continue;
-			fprintf(out, "%s%s %s %s", shown++ ? ", " : ": ", r->v[i].domain, f->code,
+			sb_addf(&text, "%s%s %s %s", shown++ ? ", " : ": ", r->v[i].domain, f->code,
 				f->subject);
 		}
-	fprintf(out, " | critical=%zu;;1;0 warning=%zu;1;;0 info=%zu;;;0\n",
-		c[SEV_CRITICAL], c[SEV_WARNING], c[SEV_INFO]);
+	nagios_line(out, status, text.buf ? text.buf : "", c, NULL);
+	sb_release(&text);
 }

@@ -20,8 +20,9 @@ struct check_report {
 	struct domain_report *v;
 	size_t n, alloc;
 	char *label;              /* what was checked: "snapshot 1a2b3c4d", "live" */
+	char commit[41];          /* the stored snapshot checked; "" when live */
 };
-#define CHECK_REPORT_INIT { NULL, 0, 0, NULL }
+#define CHECK_REPORT_INIT { NULL, 0, 0, NULL, "" }
 
 /* report.c */
 /* Add a domain (name copied); its findings start empty. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "cmd.h"
 #include "fw.h"
 #include "snapdiff.h"
 #include "snaprun.h"

@@ -9,7 +9,10 @@
 
 #include <stdbool.h>
 
-#include "cmd.h"
+#include "output.h"
+#include "util.h"
+
+struct cmd_ctx;          /* cmd.h: the global options */
 #include "collect.h"
 #include "config.h"
 #include "snapshot.h"

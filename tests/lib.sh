@@ -21,7 +21,27 @@ notok() { echo "not ok - $*"; }
 mx() {
 	$MXAUDIT "$@" >out 2>err
 	rc=$?
+	mx_schema "$@"
 	return 0
+}
+
+# mx_schema ARGS... : when mx ran a command with JSON output that did not
+# fail (exit 0-2, something on stdout), validate ./out against the
+# command's schema in docs/schema/; a mismatch is a failed assertion.
+mx_schema() {
+	_json= _cmd=
+	for _a in "$@"; do
+		case $_a in
+		--json|--format=json) _json=1 ;;
+		json) [ "$_prev" = --format ] && _json=1 ;;
+		check|diff|drift|log|timeline|show|snapshot|spf|reach)
+			[ -z "$_cmd" ] && _cmd=$_a ;;
+		esac
+		_prev=$_a
+	done
+	[ -n "$_json" ] && [ -n "$_cmd" ] && [ "$rc" -le 2 ] && [ -s out ] || return 0
+	"$TOP/scripts/jsonschema-check" "$TOP/docs/schema/$_cmd.json" out 2>schema.err ||
+		{ notok "$_cmd json matches docs/schema/$_cmd.json"; sed 's/^/#   /' schema.err; }
 }
 
 assert_rc() {  # expected description

@@ -92,7 +92,8 @@ assert_grep '^  "summary": \{' out "json has a summary"
 python3 - out <<'PY' && ok "json parses and matches the schema" || notok "json schema"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert set(d) == {"domains", "summary"}
+assert set(d) == {"schema_version", "mxaudit_version", "commit", "domains", "summary"}
+assert len(d["commit"]) == 40
 assert set(d["summary"]) == {"critical", "warning", "info"}
 n = 0
 for dom in d["domains"]:
