@@ -18,7 +18,6 @@
 #include "drift.h"
 #include "impact.h"
 #include "json.h"
-#include "nagios.h"
 #include "prom.h"
 #include "report_page.h"
 #include "snaprun.h"
@@ -85,10 +84,40 @@ static char *impact_body(const struct impact *im)
 	return sb.len ? sb_detach(&sb) : NULL;
 }
 
+/*
+ * A recovery's headline names what it resolved ("resolved example.com:
+ * fw.port-blocked 203.0.113.25:25/tcp [critical]"), worst first, so the
+ * run that fixes a critical does not read like any other change.
+ */
+static char *resolved_summary(const struct impact *im, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--)
+		for (size_t i = 0; i < im->resolved.n; i++) {
+			const struct impact_item *it = &im->resolved.v[i];
+			size_t before = sb.len;
+
+			if ((int)it->f.sev != sev)
+				continue;
+			sb_addf(&sb, "%s%s: %s %s [%s]", sb.len ? ", " : "resolved ", it->scope,
+				it->f.code, it->f.subject, severity_name(it->f.sev));
+			if (sb.len > max) {
+				sb.len = before;
+				sb.buf[sb.len] = '\0';
+				sb_addf(&sb, ", +more");
+				return sb_detach(&sb);
+			}
+		}
+	return sb.len ? sb_detach(&sb) : NULL;
+}
+
 /* Carry over what held-back failures would otherwise change, then compare. */
-static int judge(struct snaprun *run, const struct cmd_ctx *ctx, struct impact *im)
+static int judge(struct snaprun *run, const struct cmd_ctx *ctx, struct impact *im,
+		 struct drift_state *state)
 {
 	char *path = xasprintf("%s/mxaudit-drift.state", ctx->store);
+	char *open_path = xasprintf("%s/mxaudit-drift.open", ctx->store);
 	struct stale_state old = { 0 }, now = { 0 };
 	struct policy_set ps = POLICY_SET_INIT;
 	struct impact_opts o = { .cfg = &run->cfg, .policies = &ps, .now = time(NULL),
@@ -112,8 +141,10 @@ static int judge(struct snaprun *run, const struct cmd_ctx *ctx, struct impact *
 	if (stale_state_save(path, &now))
 		goto out;
 	impact_compute(run->have_prev ? &run->prev : NULL, &run->cur, &o, im);
-	r = 0;
+	/* The level, not only the edge: what is open now, whatever changed. */
+	r = drift_state_update(open_path, &run->cur, &o, im, state);
 out:
+	free(open_path);
 	stale_state_release(&old);
 	stale_state_release(&now);
 	policy_set_release(&ps);
@@ -135,11 +166,12 @@ static char *render(const struct impact *im, enum out_format fmt, const char *fr
 	return buf;
 }
 
-static void print_json(const struct impact *im, bool changed, const char *id,
-		       const char *first)
+static void print_json(const struct impact *im, const struct drift_state *st,
+		       bool changed, const char *id, const char *first)
 {
 	json_t *o = jroot();
 
+	jset(o, "state", drift_state_json(st));
 	jset_str(o, "commit", id);
 	jset_bool(o, "changed", changed);
 	jset_str(o, "summary", changed ? first : NULL);
@@ -151,7 +183,7 @@ static void print_json(const struct impact *im, bool changed, const char *id,
 /* After a commit: report, hook, push. Returns -1 if the hook or push failed. */
 static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 			const struct drift_opts *o, const struct impact *im,
-			const char *id, const char *first)
+			const struct drift_state *state, const char *id, const char *first)
 {
 	const char *from = run->have_prev ? run->head : NULL;
 	enum out_format fmt = ctx->format == FMT_JSON ? FMT_TEXT : ctx->format;
@@ -163,7 +195,9 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	char *html = NULL;
 
 	if (ctx->format == FMT_JSON)
-		print_json(im, true, id, first);
+		print_json(im, state, true, id, first);
+	else if (ctx->format == FMT_NAGIOS)
+		drift_state_nagios(stdout, state, first);
 	else if (ctx->format == FMT_PROMETHEUS)
 		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
 	else if (verbosity >= 0 || ctx->format == FMT_NAGIOS)
@@ -171,6 +205,8 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	/* The hook gets the change as a page too; without it, the hook still runs. */
 	if (o->exec && report_page_tempfile(run->st, from, id, &run->cfg, &html) == 0)
 		setenv("MXAUDIT_REPORT_HTML", html, 1);
+	setenv("MXAUDIT_STATE", drift_state_name(state), 1);
+	setenv("MXAUDIT_CHANGE_SEVERITY", any ? severity_name(worst) : "ok", 1);
 	if (o->exec && (st = drift_exec(o->exec, report, id, any ? severity_name(worst) : "ok"))) {
 		if (st > 0)
 			error("--exec: '%s' exited with status %d", o->exec, st);
@@ -189,24 +225,18 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 	return r;
 }
 
-static void no_change_nagios(const char *id)
-{
-	static const size_t zero[3];
-	char *text = xasprintf("no change since %.12s", id);
-
-	nagios_line(stdout, 0, text, zero, &zero[0]);
-	free(text);
-}
-
 static void no_change(const struct snaprun *run, const struct cmd_ctx *ctx,
-		      const struct impact *im, const char *id)
+		      const struct impact *im, const struct drift_state *state, const char *id)
 {
 	if (ctx->format == FMT_PROMETHEUS)      /* a dashboard wants the level every run */
 		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
 	else if (ctx->format == FMT_JSON)
-		print_json(im, false, id, NULL);
-	else if (ctx->format == FMT_NAGIOS)     /* a monitoring check always says something */
-		no_change_nagios(id);
+		print_json(im, state, false, id, NULL);
+	else if (ctx->format == FMT_NAGIOS) {   /* a monitoring check always says something */
+		char *change = xasprintf("no change since %.12s", id);
+		drift_state_nagios(stdout, state, change);
+		free(change);
+	}
 	else if (verbosity > 0)
 		printf("no change since %.12s; no commit made\n", id);
 }
@@ -216,16 +246,19 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 	struct drift_opts o = { 0 };
 	struct snaprun run = { 0 };
 	struct impact im = IMPACT_INIT;
+	struct drift_state state;
 	struct change_lines ch = { STRLIST_INIT, 0, 0 };
 	char *first = NULL, *body = NULL, *trail = NULL, *message = NULL, id[41];
 	bool changed = false;
 	int r = -1;
 
 	if (parse_options(argc, argv, &o) || snaprun_collect(&run, ctx, "drift") ||
-	    judge(&run, ctx, &im))
+	    judge(&run, ctx, &im, &state))
 		goto out;
 	snaprun_changes(run.have_prev ? &run.prev : NULL, &run.cur, &ch);
 	first = impact_summary(&im, SUMMARY_MAX);
+	if (!first)
+		first = resolved_summary(&im, SUMMARY_MAX);
 	body = impact_body(&im);
 	trail = trailers(&im);
 	message = snaprun_message(run.have_prev ? &run.prev : NULL, &run.cur, &ch, first,
@@ -235,10 +268,10 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 	free(first);
 	first = xstrndup(message, strcspn(message, "\n"));
 	if (!changed) {
-		no_change(&run, ctx, &im, id);
-		r = EXIT_OK;
-	} else if (after_commit(&run, ctx, &o, &im, id, first) == 0) {
-		r = impact_exit_code(&im);
+		no_change(&run, ctx, &im, &state, id);
+		r = drift_state_exit(&state);
+	} else if (after_commit(&run, ctx, &o, &im, &state, id, first) == 0) {
+		r = drift_state_exit(&state);   /* the exit status is the level, in every format */
 	}
 out:
 	free(first);

@@ -8,6 +8,12 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "impact.h"
+#include "json.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -42,5 +48,30 @@ size_t stale_hold_back(struct snapshot *cur, const struct snapshot *prev,
  */
 int drift_exec(const char *cmd, const char *report, const char *commit,
 	       const char *severity);
+
+/* drift_state.c */
+/* What is open now, whatever this run changed. */
+struct drift_state {
+	size_t open[3];            /* open findings per severity (info not counted) */
+	enum severity worst;
+	bool any;
+	time_t oldest;             /* first seen: oldest open finding of the worst severity */
+	time_t oldest_age;         /* seconds since then */
+};
+/*
+ * Judge cur as a whole (plus firewall findings kept open until a change
+ * touches their port), carry first-seen times over in the file at path
+ * and write it back. Returns 0 or -1.
+ */
+int drift_state_update(const char *path, const struct snapshot *cur,
+		       const struct impact_opts *o, const struct impact *im,
+		       struct drift_state *st);
+/* Monitoring exit code of the state: 0, 1 or 2. */
+int drift_state_exit(const struct drift_state *st);
+/* "ok", "warning" or "critical". */
+const char *drift_state_name(const struct drift_state *st);
+/* "MXAUDIT CRITICAL - 2 critical open (oldest 3h); <change> | perfdata". */
+void drift_state_nagios(FILE *out, const struct drift_state *st, const char *change);
+json_t *drift_state_json(const struct drift_state *st);
 
 #endif

@@ -23,16 +23,20 @@ drift() { mx --store st --dns-server "$DNS" --timeout 1 drift "$@"; }
 drift
 assert_rc 2 "baseline: the fixture's own critical findings count as introduced"
 drift
-assert_rc 0 "nothing changed: exit 0"
+assert_rc 2 "nothing changed: still critical while the fixture's own findings are open"
 assert_eq "$(wc -c <out | tr -d ' ')" "0" "and nothing printed"
 
 Z=zones/example.com.zone
+
+# The change's own severity, apart from the open state drift exits with.
+change_rc() { python3 -c 'import json; print(json.load(open("out"))["impact"]["exit"])'; }
 
 # scenario NAME RC CODE SEVERITY : after the caller changed the world.
 scenario() {
 	world_reload
 	drift --format json
-	assert_rc "$2" "$1: drift"
+	assert_eq "$(change_rc)" "$2" "$1: drift, the change's severity"
+	assert_rc 2 "$1: drift exits with the open state"
 	introduced out "$3" "$4" "$1: $3 introduced as $4"
 	commits=$(sgit rev-list --count HEAD)
 	mx --store st diff HEAD~1 HEAD
@@ -118,7 +122,7 @@ scenario "submission opened (info)" 0 fw.port-opened info
 # A rule rewritten without changing what passes: text change, no impact.
 sed -i 's/-A FORWARD -s 198.51.100.0\/28 -j DROP/-A FORWARD -s 198.51.100.0\/29 -j DROP\n-A FORWARD -s 198.51.100.8\/29 -j DROP/' edge.rules
 drift --format json
-assert_rc 0 "equivalent firewall rewrite: exit 0"
+assert_eq "$(change_rc)" "0" "equivalent firewall rewrite: the change is ok"
 python3 -c 'import json,sys; d=json.load(open("out")); im=d["impact"]; sys.exit(0 if d["changed"] and not im["introduced"] and not im["reach"] and any(c["scope"]=="firewall edge" for c in im["changes"]) else 1)' \
 	&& ok "equivalent rewrite: committed, no reach change, the text change listed as info" \
 	|| { notok "equivalent rewrite"; head -60 out | sed 's/^/#   /'; }
@@ -129,7 +133,7 @@ drift >/dev/null
 sed -i 's/^mx1	IN A 192.0.2.25/mx1	300	IN A 192.0.2.25/' $Z
 world_reload
 drift --format json
-assert_rc 0 "a TTL change: exit 0"
+assert_eq "$(change_rc)" "0" "a TTL change: the change is ok"
 json_ttl=$(python3 -c 'import json; d=json.load(open("out")); print(sum(1 for c in d["impact"]["changes"] if c["op"]=="~"))')
 assert_eq "$json_ttl" "1" "the TTL change is an info change"
 
@@ -140,7 +144,7 @@ sed -i 's/^mx1	IN A 192.0.2.25/mx1	IN A 203.0.113.25/' $Z
 world_reload
 drift >/dev/null
 drift
-assert_rc 0 "MX on the firewall's address, path configured: settled"
+assert_eq "$(wc -c <out | tr -d ' ')" "0" "MX on the firewall's address, path configured: settled, nothing printed"
 sed -i 's/--to-destination 192.0.2.25/--to-destination 192.0.2.99/' edge.rules
 drift --format json
 assert_rc 2 "port-forward to the wrong host: drift"

@@ -29,14 +29,14 @@ nsd_stop ns
 loop >>runs
 nsd_start ns 127.0.0.1 "$PORT" "$SCRATCH/zones"
 loop >>runs
-assert_eq "$(tr '\n' ' ' <runs)" "0 1 0 1 0 1 0 1 0 1 " "single failed runs between good ones: exit 0, no commit"
+assert_eq "$(tr '\n' ' ' <runs)" "2 1 2 1 2 1 2 1 2 1 " "single failed runs between good ones: no commit, exit 2 while the baseline's criticals are open"
 assert_eq "$(wc -c <down1.out | tr -d ' ')" "0" "a single failed run prints nothing"
 assert_no_grep 'removed|dns\.unresolvable' down1.out "and reports no removal"
 
 # --- a real outage: two failed runs in a row --------------------------------
 nsd_stop ns
 drift
-assert_rc 0 "outage, first failed run: held back"
+assert_rc 2 "outage, first failed run: held back, the open criticals still count"
 assert_eq "$(sgit rev-list --count HEAD)" "1" "no commit yet"
 drift
 assert_rc 2 "outage, second failed run: critical (the MX cannot be resolved)"
@@ -49,13 +49,15 @@ sgit show HEAD:dns/example.com.zone >zone
 sgit show HEAD~1:dns/example.com.zone >zone0
 assert_file_eq zone0 zone "the last good records are kept"
 drift
-assert_rc 0 "outage goes on: nothing new"
+assert_rc 2 "outage goes on: nothing new, still critical"
 assert_eq "$(sgit rev-list --count HEAD)" "2" "no commit while it lasts"
 
 # --- recovery, with the hook ---------------------------------------------------
 nsd_start ns 127.0.0.1 "$PORT" "$SCRATCH/zones"
-drift --exec 'cat >hook.in; echo "$MXAUDIT_COMMIT $MXAUDIT_SEVERITY" >hook.env'
-assert_rc 0 "recovery: nothing introduced"
+drift --exec 'cat >hook.in; echo "$MXAUDIT_COMMIT $MXAUDIT_SEVERITY" >hook.env; echo "$MXAUDIT_STATE $MXAUDIT_CHANGE_SEVERITY" >hook.state'
+assert_rc 2 "recovery: nothing introduced, but the baseline's criticals are still open"
+assert_eq "$(cat hook.state)" "critical ok" "--exec: the state and the change apart"
+assert_grep '^resolved example\.com: dns\.unresolvable' "$(sgit log -1 --format=%s >subj; echo subj)" "the recovery's headline names what it resolved"
 assert_eq "$(sgit rev-list --count HEAD)" "3" "one commit for the recovery"
 assert_grep '^resolved example\.com: dns\.unresolvable' "$(sgit log -1 --format=%B >msg; echo msg)" "the commit body lists what was resolved"
 assert_eq "$(cat hook.env)" "$(sgit rev-parse HEAD) ok" "--exec: commit id and severity in the environment"
@@ -76,12 +78,12 @@ assert_grep '^Mxaudit-Warning: 1$' cmsg "trailers travel with the commit"
 
 # --- nagios, -v, bad input -------------------------------------------------------
 drift --format nagios
-assert_rc 0 "nagios, nothing changed"
-assert_grep '^MXAUDIT OK - no change since [0-9a-f]{12} \| critical=0;;1;0 warning=0;1;;0 info=0;;;0 resolved=0;;;0$' out "nagios says OK even with no change"
+assert_rc 2 "nagios, nothing changed: the state is still critical"
+assert_grep '^MXAUDIT CRITICAL - 2 critical open \(oldest [0-9]+[smhd]\); no change since [0-9a-f]{12} \| open_critical=2;;1;0 open_warning=[0-9]+;1;;0 oldest_open=[0-9]+s;;;0$' out "nagios stays CRITICAL while criticals are open, with no change"
 drift -v
 assert_grep '^no change since [0-9a-f]{12}; no commit made$' out "-v says there was no change"
 drift --push /nonexistent/central.git
-assert_rc 0 "no commit, so nothing to push"
+assert_rc 2 "no commit, so nothing to push (exit: the open criticals)"
 sed -i 's/^\(mx1	IN A\).*/\1 192.0.2.27/' zones/example.com.zone
 world_reload
 drift --push /nonexistent/central.git
@@ -100,7 +102,7 @@ mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git"
 assert_rc 3 "a second site pushing to the same branch is rejected (not a fast-forward)"
 assert_grep "rejected|push" err "and says the push failed"
 mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git" --push-branch site2
-assert_rc 0 "nothing new to commit, so nothing pushed"
+assert_rc 2 "nothing new to commit, so nothing pushed (exit: the open criticals)"
 sed -i 's/^\(mx1	IN A\).*/\1 192.0.2.28/' zones/example.com.zone
 world_reload
 mx --store st2 --dns-server "$DNS" drift -q --push "$SCRATCH/central.git" --push-branch site2
