@@ -394,7 +394,7 @@ static json_t *json_rrs(const struct rr *const *v, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		char *line = snapdiff_rr_line(v[i]);
-		jpush_str(arr, line);
+		jpush(arr, jrecord(v[i]->owner, v[i]->type, v[i]->ttl, v[i]->rdata, line));
 		free(line);
 	}
 	return arr;

@@ -12,6 +12,8 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "snapdiff.h"
+#include "snapshot.h"
 #include "store.h"
 
 #define LIST_MAX 10
@@ -84,6 +86,24 @@ static char *domain_of(const char *name)
 	return d;
 }
 
+/* The records of a .zone text as objects; a line that does not parse is left out (the text beside it is whole). */
+static json_t *zone_records(const char *name, const char *text)
+{
+	struct snapshot tmp = { 0 };
+	struct domain_snap *d = snapshot_add_domain(&tmp, name);
+	json_t *arr = jarr();
+
+	dsnap_parse_zone(d, name, text);
+	for (size_t i = 0; i < d->nrr; i++) {
+		const struct rr *r = &d->rrs[i];
+		char *line = snapdiff_rr_line(r);
+		jpush(arr, jrecord(r->owner, r->type, r->ttl, r->rdata, line));
+		free(line);
+	}
+	snapshot_release(&tmp);
+	return arr;
+}
+
 /* Print (or add to JSON object o) the files <dir><name><ext> that exist. */
 static int show_files(struct store *s, const char *id, const char *dir, const char *name,
 		      const char *const exts[2], const char *const keys[2], json_t *o)
@@ -96,8 +116,11 @@ static int show_files(struct store *s, const char *id, const char *dir, const ch
 			free(path);
 			return r;
 		}
-		if (o)
+		if (o) {
 			jset_str(o, keys[k], text);
+			if (!strcmp(keys[k], "zone"))
+				jset(o, "records", text ? zone_records(name, text) : jarr());
+		}
 		else if (text)
 			printf("== %s ==\n%s%s", path, text,
 			       *text && text[strlen(text) - 1] != '\n' ? "\n" : "");

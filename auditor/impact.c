@@ -715,6 +715,8 @@ void impact_release(struct impact *im)
 		free(r->to);
 		free(r->before);
 		free(r->after);
+		free(r->before_cidrs);
+		free(r->after_cidrs);
 		free(r->nat_before);
 		free(r->nat_after);
 	}

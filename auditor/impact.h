@@ -63,6 +63,7 @@ struct impact_reach {
 	char *firewall;
 	char *to;                  /* "203.0.113.25:25/tcp" */
 	char *before, *after;      /* sources allowed: "every source", "no source", CIDRs */
+	char *before_cidrs, *after_cidrs;  /* the same sets as "a/n,b/m" ("" for none) */
 	char *nat_before, *nat_after;  /* where it is forwarded, or NULL */
 };
 

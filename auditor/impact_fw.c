@@ -180,6 +180,8 @@ static void add_reach(struct impact *im, const char *name, const struct port_cha
 	r->to = xasprintf(c->fam == FW_V6 ? "[%s]:%u/tcp" : "%s:%u/tcp", c->to, c->port);
 	r->before = describe(&c->before, c->fam);
 	r->after = describe(&c->after, c->fam);
+	r->before_cidrs = fw_as_join(&c->before, c->fam);
+	r->after_cidrs = fw_as_join(&c->after, c->fam);
 	r->nat_before = c->nat_before ? xstrdup(c->nat_before) : NULL;
 	r->nat_after = c->nat_after ? xstrdup(c->nat_after) : NULL;
 }

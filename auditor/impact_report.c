@@ -83,6 +83,18 @@ static void print_text(FILE *out, const struct impact *im, bool color)
 
 /* ---- JSON ---------------------------------------------------------- */
 
+/* "a/n,b/m" as a JSON array of CIDRs; "" is the empty set. */
+static json_t *json_cidrs(const char *joined)
+{
+	json_t *arr = jarr();
+	char *copy = xstrdup(joined), *save = NULL;
+
+	for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
+		jpush_str(arr, c);
+	free(copy);
+	return arr;
+}
+
 static json_t *json_items(const struct impact_list *l)
 {
 	json_t *arr = jarr();
@@ -125,8 +137,10 @@ json_t *impact_json(const struct impact *im)
 		json_t *x = jobj();
 		jset_str(x, "firewall", r->firewall);
 		jset_str(x, "to", r->to);
-		jset_str(x, "before", r->before);
-		jset_str(x, "after", r->after);
+		jset(x, "before", json_cidrs(r->before_cidrs));
+		jset(x, "after", json_cidrs(r->after_cidrs));
+		jset_str(x, "before_text", r->before);
+		jset_str(x, "after_text", r->after);
 		jset_str(x, "forwarded_before", r->nat_before);
 		jset_str(x, "forwarded_after", r->nat_after);
 		jpush(reach, x);

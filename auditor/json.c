@@ -93,3 +93,16 @@ void jfree(json_t *root)
 {
 	json_decref(root);
 }
+
+json_t *jrecord(const char *name, const char *type, unsigned ttl, const char *rdata,
+		const char *line)
+{
+	json_t *o = jobj();
+
+	jset_str(o, "name", name);
+	jset_str(o, "type", type);
+	jset_int(o, "ttl", ttl);
+	jset_str(o, "rdata", rdata);
+	jset_str(o, "line", line);
+	return o;
+}

@@ -26,6 +26,9 @@ void jset_int(json_t *obj, const char *key, long long val);
 void jset_bool(json_t *obj, const char *key, bool val);
 void jpush(json_t *arr, json_t *val);
 void jpush_str(json_t *arr, const char *s);
+/* A DNS record as an object: name, type, ttl, rdata and its zone line. */
+json_t *jrecord(const char *name, const char *type, unsigned ttl, const char *rdata,
+		const char *line);
 /* Print with two-space indent, keys in insertion order, then a newline. */
 int jprint(FILE *out, const json_t *root);
 void jfree(json_t *root);

@@ -71,6 +71,8 @@ assert_eq "$(grep -c '^== dns/' out)" "4" "every domain's two files"
 mx --store st show --format json
 json_check out 'len(d["commit"]) == 40 and [x["domain"] for x in d["domains"]] == ["example.com", "example.net"] and "IN\tMX\t10 mx1.example.com." in d["domains"][0]["zone"] and d["domains"][0]["status"].startswith(";") and d["firewalls"] == []' \
 	"show json has the commit, domains, zone and status texts"
+json_check out '[x for x in d["domains"][0]["records"] if x["type"] == "MX"][0] == {"name": "example.com.", "type": "MX", "ttl": 3600, "rdata": "10 mx1.example.com.", "line": "example.com. 3600 IN MX 10 mx1.example.com."} and len(d["domains"][0]["records"]) == len([l for l in d["domains"][0]["zone"].splitlines() if l and not l.startswith(";")])' \
+	"show json: every record of the zone text as an object"
 git --git-dir=st show HEAD:dns/example.com.zone >gitzone
 mx --store st show HEAD example.com
 sed -n '/^== dns\/example.com.zone ==$/,/^== dns\/example.com.status ==$/p' out | sed '1d;$d' >showzone
@@ -92,7 +94,7 @@ assert_grep '^  - mx2\.example\.com\. 3600 IN A 192\.0\.2\.26$' out "the removed
 assert_no_grep '^example\.net' out "the unchanged domain is not listed"
 assert_grep '^1 domain changed: 0 records added, [0-9]+ removed$' out "footer counts"
 mx --store st diff base after --format json
-json_check out '[x["domain"] for x in d["domains"]] == ["example.com"] and d["domains"][0]["ttl_changed"][0]["from"] == 3600 and d["domains"][0]["ttl_changed"][0]["to"] == 300 and "mx2.example.com. 3600 IN A 192.0.2.26" in d["domains"][0]["removed"] and any(s["name"] == "mx2.example.com." and s["to"] == "NXDOMAIN" for s in d["domains"][0]["status"])' \
+json_check out '[x["domain"] for x in d["domains"]] == ["example.com"] and d["domains"][0]["ttl_changed"][0]["from"] == 3600 and d["domains"][0]["ttl_changed"][0]["to"] == 300 and {"name": "mx2.example.com.", "type": "A", "ttl": 3600, "rdata": "192.0.2.26", "line": "mx2.example.com. 3600 IN A 192.0.2.26"} in d["domains"][0]["removed"] and any(s["name"] == "mx2.example.com." and s["to"] == "NXDOMAIN" for s in d["domains"][0]["status"])' \
 	"json diff: ttl_changed, removed, status"
 mx --store st diff HEAD HEAD
 assert_rc 0 "diff of a snapshot with itself"
