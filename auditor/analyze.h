@@ -36,6 +36,8 @@ void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 void analyze_opts_init(struct analyze_opts *o, const struct domain_conf *dc,
 		       const struct config *cfg);
 
+/* ---- snapquery.c ---------------------------------------------------- */
+
 /*
  * Shared helpers. Evidence strings name the snapshot file and the line
  * in it ("dns/example.com.zone: owner TTL IN TYPE RDATA"); the caller

@@ -395,6 +395,9 @@ bool fw_panos_detect(const char *text);
 int fw_parse_panos(struct fw_model *m, const char *file, const char *text);
 /* The XML with phash, keys and passwords masked, save stamps (time, dirtyId, admin) out. Caller frees. */
 char *fw_panos_clean(const char *text, const struct fw_mask *mask);
+/* The line prefix of ipset members carried at the end of a stored iptables export. */
+#define FW_IPSET_PREFIX "#ipset "
+
 /* fw_ipset.c: `ipset save` output; adds the sets' members to the model. */
 int fw_parse_ipset(struct fw_model *m, const char *file, const char *text);
 

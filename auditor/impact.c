@@ -14,8 +14,6 @@
 
 #define UNRESOLVABLE_LIST 6   /* failed lookups spelled out in one finding */
 
-static void impact_list_release_items(struct impact_list *l);
-
 /* ---- the findings of one snapshot ---------------------------------- */
 
 static void drop_code(struct findings *fs, const char *code)
@@ -145,16 +143,6 @@ static void domain_findings(const struct domain_snap *d, const struct impact_opt
 	for (size_t i = 0; ps && i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_apply(&ps->v[i], o->now, fs, NULL);
-}
-
-struct impact_item *impact_list_add(struct impact_list *l, const char *scope)
-{
-	struct impact_item *it;
-
-	ALLOC_GROW(l->v, l->n + 1, l->alloc);
-	it = memset(&l->v[l->n++], 0, sizeof(*it));
-	it->scope = xstrdup(scope);
-	return it;
 }
 
 /* The findings of s's domains named in only (sorted; NULL: every domain). */
@@ -679,26 +667,6 @@ char *impact_summary(const struct impact *im, size_t max)
 	if (i < im->introduced.n)
 		sb_addf(&sb, ", +%zu more", im->introduced.n - i);
 	return sb.len ? sb_detach(&sb) : NULL;
-}
-
-static void impact_list_release_items(struct impact_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		struct impact_item *it = &l->v[i];
-		free(it->scope);
-		free(it->f.code);
-		free(it->f.subject);
-		free(it->f.message);
-		free(it->f.evidence);
-		sl_release(&it->causes);
-	}
-}
-
-void impact_list_release(struct impact_list *l)
-{
-	impact_list_release_items(l);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }
 
 void impact_release(struct impact *im)

@@ -102,9 +102,11 @@ int impact_exit_code(const struct impact *im);
  * at most max bytes. NULL when nothing was introduced. Caller frees.
  */
 char *impact_summary(const struct impact *im, size_t max);
-/* Append an empty item (scope copied) to l. */
+/* impact_list.c: append an empty item (scope copied) to l. */
 struct impact_item *impact_list_add(struct impact_list *l, const char *scope);
 void impact_list_release(struct impact_list *l);
+/* Free the items, keep the array (for reuse with n = 0). */
+void impact_list_release_items(struct impact_list *l);
 void impact_release(struct impact *im);
 
 /* impact_fw.c */

@@ -11,7 +11,7 @@ FW_FUZZ_BINS := fuzz/bin/fuzz_fw_iptables fuzz/bin/fuzz_fw_nft fuzz/bin/fuzz_fw_
                 fuzz/bin/fuzz_fw_fortios fuzz/bin/fuzz_fw_asa fuzz/bin/fuzz_fw_junos \
                 fuzz/bin/fuzz_fw_panos
 FW_FUZZ_SRCS := auditor/util.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c auditor/fw_iptables.c \
-                auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_mask.c auditor/dkim_key.c \
+                auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_iptables_clean.c auditor/fw_mask.c auditor/dkim_key.c \
                 auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c auditor/fw_fortios.c \
                 auditor/fw_asa.c auditor/fw_junos.c auditor/fw_panos.c
 
