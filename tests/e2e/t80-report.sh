@@ -1,52 +1,17 @@
 # mxaudit report: one self-contained HTML page, rendered in headless
 # Chromium for four worlds (a healthy estate, a broken port-forward, a
 # broken SPF include, a ten-domain incident window). Each page must load
-# with no request leaving the file, validate with tidy, fit 1280 and 390
-# pixels without sideways scrolling, keep its text selectable and draw the
-# broken link red where the finding says. One screenshot per world stays
-# in this test's folder. The metrics of check and drift pass promtool.
+# with no request leaving the file, validate with tidy, fit a viewport of
+# 1280 and one of 390 pixels without sideways scrolling, keep its text
+# selectable and draw the broken link red where the finding says.
+# Screenshots (1280 and 390 wide) of each world stay in this test's
+# folder. The metrics of check and drift pass promtool.
 . "$TOP/tests/lib.sh"
-R="$TOP/tests/report"
 for tool in chromium tidy promtool; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (scripts/deps installs it)"; exit 0; }
 done
 
-# page WORLD FILE: the checks every page gets; leaves the measurements in WORLD-1280.json, WORLD-390.json.
-page() {
-	w=$1 f=$2
-	tidy -errors -q "$f" >tidy.out 2>&1
-	assert_eq "$?" 0 "$w: the page passes tidy -errors"
-	# Nothing in the file points elsewhere: no script, no external reference.
-	grep -Eio '<script|<link|<img|<iframe|<object|<embed|src=|@import|url\(|https?:|ftp:|//[a-z0-9]' "$f" >refs || true
-	assert_eq "$(cat refs)" "" "$w: no script and no reference outside the file"
-	grep -o 'href="[^"]*"' "$f" | grep -v '^href="#' >hrefs || true
-	assert_eq "$(cat hrefs)" "" "$w: every link points inside the page"
-	"$R/shot" "$f" "$w.png" "$w.netlog" && ok "$w: screenshot $w.png" || notok "$w: no screenshot"
-	"$R/netcheck" "$w.netlog" >requests
-	assert_eq "$?$(cat requests)" 0 "$w: no request leaves the file (Chromium's network log)"
-	for width in 1280 390; do
-		"$R/measure" "$f" $width "$w-$width.json" || notok "$w: not measured at $width"
-		jq -e '.scrollWidth <= .clientWidth' "$w-$width.json" >/dev/null
-		assert_eq "$?" 0 "$w: fits $width px without sideways scrolling ($(jq -c '[.scrollWidth, .clientWidth]' "$w-$width.json"))"
-	done
-	j="$w-1280.json"
-	assert_eq "$(jq '.resources | length' "$j")" 0 "$w: the rendered page loaded no resource"
-	assert_eq "$(jq '.svgsWithoutTitle' "$j")" 0 "$w: every drawing has a title ($(jq .svgs "$j") drawings)"
-	[ "$(jq .svgs "$j")" -gt 0 ] && ok "$w: the page has drawings" || notok "$w: no drawing"
-	if jq -e '.message' "$j" >/dev/null; then
-		assert_eq "$(jq -r '.userSelect' "$j")" auto "$w: findings text is selectable"
-		# A selection turns the <br> before the rule into a line break: compare without white space.
-		assert_eq "$(jq -r '.selected | gsub("\\s"; "")' "$j")" "$(jq -r '.message | gsub("\\s"; "")' "$j")" \
-			"$w: selecting a message gives its text"
-	fi
-}
-
-# link JSON NAME ADDR: "state stroke code" of the drawn link.
-link() {
-	jq -r --arg l "$2" --arg a "$3" '.links[] | select(.link == $l and .addr == $a) |
-		"\(.state) \(.stroke) \(.code)"' "$1" | head -1
-}
-RED="rgb(207, 34, 46)" GREEN="rgb(26, 127, 55)"
+. "$TOP/tests/report/page.sh"
 
 # The world: example.com behind firewall edge, its mail host 198.51.100.25,
 # its sending address the relay that the SPF include authorizes.
