@@ -58,6 +58,9 @@ promtool check metrics <out >promtool.out 2>&1
 assert_eq "$?$(cat promtool.out)" 0 "healthy: check --format prometheus passes promtool check metrics"
 assert_grep '^mxaudit_inbound_reachable\{domain="example.com",address="192.0.2.25",port="25"\} 1$' out "healthy: 192.0.2.25 reaches the mail host"
 assert_grep '^mxaudit_state 0$' out "healthy: state 0"
+assert_grep '^mxaudit_lookups_failed 0$' out "healthy: no lookup failed"
+assert_grep "^mxaudit_last_snapshot_timestamp_seconds $(sgit log -1 --format=%ct healthy)\$" out \
+	"healthy: the snapshot's time is the commit's"
 
 # 2. A broken port-forward.
 sed -i '/DNAT/d' exports/edge.rules
@@ -75,6 +78,11 @@ jq -r '.links[] | select(.link == "nat" and .addr == "192.0.2.25") | .title' bro
 assert_grep 'no port-forward' title "broken-dnat: its hover text is the finding"
 assert_grep '<span class="del">- nat PREROUTING #1: .*DNAT' broken-dnat.html "broken-dnat: the rule diff shows the removed DNAT"
 assert_grep 'id="timeline"' broken-dnat.html "broken-dnat: a change has a timeline"
+# README's picture is this page: MXAUDIT_REGEN=1 tests/run t80 writes docs/report.png anew.
+if [ -n "${MXAUDIT_REGEN:-}" ]; then
+	"$R/shot" broken-dnat.html "$TOP/docs/report.png" readme.netlog 1100 1500 &&
+		ok "docs/report.png written anew" || notok "docs/report.png not written"
+fi
 mx --store st check --format prometheus
 promtool check metrics <out >promtool.out 2>&1
 assert_eq "$?$(cat promtool.out)" 0 "broken-dnat: the metrics pass promtool"
