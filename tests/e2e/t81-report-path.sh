@@ -81,6 +81,9 @@ jq -r '.domains[].findings[] | select(.code == "inbound.blocked") | .subject' ho
 assert_eq "$(cat subject)" "mx1host: tcp/25 to 10.20.0.25:25" "host-drops-25: on the host firewall of 10.20.0.25"
 assert_eq "$(link host-drops-25-1280.json hostfw 192.0.2.25)" "broken $RED inbound.blocked" \
 	"host-drops-25: the host firewall link of the primary is drawn red, with the finding's code"
+assert_eq "$(link_signs host-drops-25-1280.json hostfw 192.0.2.25)" "✗|10px, 5px" \
+	"host-drops-25: marked ✗ and dashed, not only red"
+assert_eq "$(link_signs good-1280.json hostfw 192.0.2.25)" "✓|none" "good: the intact one is marked ✓ and solid"
 assert_eq "$(broken host-drops-25-1280.json)" "hostfw 192.0.2.25 inbound.blocked;$OTHER" "host-drops-25: it is the only broken link"
 link_title host-drops-25-1280.json hostfw 192.0.2.25 >title
 assert_grep 'inet filter input policy DROP' title "host-drops-25: its hover text names the deciding rule"
@@ -99,6 +102,8 @@ assert_eq "$(link snat-outside-spf-1280.json snat 192.0.2.27)" "ok $GREEN null" 
 	"snat-outside-spf: the source NAT itself works (replies come back to 192.0.2.27): green"
 assert_eq "$(link snat-outside-spf-1280.json spf 192.0.2.27)" "broken $RED outbound.not-authorized" \
 	"snat-outside-spf: the SPF link of 192.0.2.27 is drawn red, with the finding's code"
+assert_eq "$(link_signs snat-outside-spf-1280.json spf 192.0.2.27)" "✗|10px, 5px" \
+	"snat-outside-spf: marked ✗ and dashed, not only red"
 assert_eq "$(broken snat-outside-spf-1280.json)" "${OTHER}spf 192.0.2.27 outbound.not-authorized;" \
 	"snat-outside-spf: it is the only broken link (for both mail hosts)"
 assert_eq "$(jq '[.links[] | select(.link == "spf" and .state == "broken")] | length' snat-outside-spf-1280.json)" 2 \

@@ -50,3 +50,8 @@ link() {
 link_title() {
 	jq -r --arg l "$2" --arg a "$3" '.links[] | select(.link == $l and .addr == $a) | .title' "$1" | head -1
 }
+
+# link_signs JSON NAME ADDR: "mark|dash" of the link: what tells its state without colour.
+link_signs() {
+	jq -r --arg l "$2" --arg a "$3" '.links[] | select(.link == $l and .addr == $a) | "\(.mark)|\(.dash)"' "$1" | head -1
+}

@@ -14,7 +14,8 @@ function probe(doc, win) {
 			state: g.getAttribute('data-state'), code: g.getAttribute('data-code'),
 			stroke: win.getComputedStyle(line).stroke,
 			dash: win.getComputedStyle(line).strokeDasharray,
-			title: g.querySelector('title').textContent });
+			title: g.querySelector('title').textContent,
+			mark: g.querySelector('text') ? g.querySelector('text').textContent : null });
 	});
 	r.svgs = doc.querySelectorAll('svg').length;
 	r.svgsWithoutTitle = Array.prototype.filter.call(doc.querySelectorAll('svg'),
