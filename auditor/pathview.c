@@ -496,8 +496,7 @@ static void gateway_rows(const struct snapshot *snap, const struct domain_snap *
 	for (size_t i = 0; i < (nl ? nl : 1); i++) {
 		struct pv_out *r = add_out(out, host);
 
-		r->fw = xstrdup(p->conf->name);
-		egress_link(p, host, fs, n, r);
+		egress_link(p, host, fs, n, r);   /* names r->fw */
 		if (!nl && p->loaded)
 			set(&r->l[PV_EGRESS_SRC], LINK_UNKNOWN, NULL,
 			    xasprintf("no tcp/25 of %s leaves '%s': no address to judge", addr, p->conf->name));
