@@ -89,16 +89,11 @@ static int host_family(const char *spec, fw_u128 *ip)
 	return fw_ip_parse(buf, ip, &fam) ? 0 : fam;
 }
 
-static bool is_host_role(const struct path_fw *p)
-{
-	return p->conf->role && !strcmp(p->conf->role, "host");
-}
-
 /* The host-role firewall running on the mail host at ip, or NULL. */
-static const struct path_fw *host_firewall(const struct path_fws *fws, fw_u128 ip, int fam)
+const struct path_fw *path_host_firewall(const struct path_fws *fws, fw_u128 ip, int fam)
 {
 	for (size_t i = 0; i < fws->n; i++)
-		if (is_host_role(&fws->v[i]) && fw_as_contains(&fws->v[i].local[fam - 1], ip))
+		if (path_host_role(&fws->v[i]) && fw_as_contains(&fws->v[i].local[fam - 1], ip))
 			return &fws->v[i];
 	return NULL;
 }
@@ -211,7 +206,7 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct h
 static void check_host_firewalls(const struct path_fws *fws, struct hosts *h, struct findings *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
-		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
+		const struct path_fw *hf = path_host_firewall(fws, h->ip[i], h->fam);
 		struct fw_query q;
 		char addr[64];
 
@@ -263,6 +258,21 @@ static bool private_addr(fw_u128 ip, int fam)
 	return false;
 }
 
+void path_egress_query(const struct path_fw *p, fw_u128 host, int fam, struct fw_addrset *pub,
+		       struct fw_query *q)
+{
+	fw_as_copy(pub, &p->local[fam - 1]);
+	if (!private_addr(host, fam))
+		fw_as_add(pub, host, host);
+	*q = egress_query(p, host, fam, false);
+	q->public = pub;
+}
+
+bool path_host_role(const struct path_fw *p)
+{
+	return p->conf->role && !strcmp(p->conf->role, "host");
+}
+
 static bool finding_seen(const struct findings *out, const char *code, const char *subject)
 {
 	for (size_t i = 0; i < out->n; i++)
@@ -271,8 +281,7 @@ static bool finding_seen(const struct findings *out, const char *code, const cha
 	return false;
 }
 
-/* The only public address of family fam of firewall p (what a MASQUERADE takes), or false. */
-static bool single_public(const struct path_fw *p, int fam, fw_u128 *ip)
+bool path_single_public(const struct path_fw *p, int fam, fw_u128 *ip)
 {
 	const struct fw_addrset *l = &p->local[fam - 1];
 
@@ -336,7 +345,7 @@ static void check_identity(const struct domain_snap *d, const struct path_fw *p,
 	for (size_t i = 0; i < n; i++) {
 		fw_u128 ip = lv[i].src;
 
-		if (!lv[i].known && !single_public(p, e->fam, &ip)) {
+		if (!lv[i].known && !path_single_public(p, e->fam, &ip)) {
 			char *subject = xasprintf("%s: tcp/25 from %s", p->conf->name, host);
 			findings_add(out, SEV_WARNING, "outbound.unknown", subject, lv[i].rule,
 				     "mail from %s leaves firewall '%s' with an address the kernel picks (MASQUERADE or a range) and the firewall has several public_ips: which one receivers see cannot be told (firewall/%s.rules)",
@@ -361,7 +370,7 @@ static void check_egress(const struct domain_snap *d, const struct path_fws *fws
 			 const struct hosts *h, struct findings *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
-		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
+		const struct path_fw *hf = path_host_firewall(fws, h->ip[i], h->fam);
 		struct fw_query e;
 
 		if (hf && hf->loaded) {
@@ -373,11 +382,7 @@ static void check_egress(const struct domain_snap *d, const struct path_fws *fws
 
 			if (!gateway[k])
 				continue;
-			fw_as_copy(&pub, &fws->v[k].local[h->fam - 1]);
-			if (!private_addr(h->ip[i], h->fam))
-				fw_as_add(&pub, h->ip[i], h->ip[i]);
-			e = egress_query(&fws->v[k], h->ip[i], h->fam, false);
-			e.public = &pub;
+			path_egress_query(&fws->v[k], h->ip[i], h->fam, &pub, &e);
 			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
 			check_identity(d, &fws->v[k], &e, out);
 			fw_as_release(&pub);
@@ -409,7 +414,7 @@ static void path_family(const struct domain_snap *d, const struct strlist *mx, c
 					     pub, p->conf->name);
 				continue;
 			}
-			gateway[i] = !is_host_role(p);
+			gateway[i] = !path_host_role(p);
 			check_address(p, ip, fam, &h, out);
 		}
 	}

@@ -34,6 +34,20 @@ void path_fws_release(struct path_fws *fws);
  * The report asks it again to draw the links that are intact.
  */
 void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_query *q);
+/* Is p a mail host's own firewall (role: host) rather than a gateway? */
+bool path_host_role(const struct path_fw *p);
+/* The host firewall (role: host) running on the mail host at ip, or NULL. */
+const struct path_fw *path_host_firewall(const struct path_fws *fws, fw_u128 ip, int fam);
+/* The only public address of family fam of p (what a MASQUERADE takes), or false. */
+bool path_single_public(const struct path_fw *p, int fam, fw_u128 *ip);
+/*
+ * The egress question analyze_path() asks of gateway p for the mail host
+ * at host: replies come back only to p's public addresses and to the
+ * host's own address when it is public; pub receives those (release it
+ * with fw_as_release() after the query).
+ */
+void path_egress_query(const struct path_fw *p, fw_u128 host, int fam, struct fw_addrset *pub,
+		       struct fw_query *q);
 /*
  * Findings for one domain's path (pure): for each MX address that is a
  * public address of a firewall, tcp/25 must reach the domain's

@@ -100,9 +100,92 @@ static void intact_rules(const struct path_fw *p, const char *addr, struct pv_in
 	fw_verdict_release(&v);
 }
 
+/* The address of a mail host "IP", "IP:PORT" or "[V6]:PORT" into buf; its family, 0 if none. */
+static int host_addr(const char *spec, char *buf, size_t len, fw_u128 *ip)
+{
+	char *end;
+	int fam;
+
+	snprintf(buf, len, "%s", spec + (*spec == '['));
+	if ((end = strchr(buf, ']')) || ((end = strrchr(buf, ':')) && end == strchr(buf, ':')))
+		*end = '\0';
+	return fw_ip_parse(buf, ip, &fam) ? 0 : fam;
+}
+
+/* The mail host the port-forward reaches ("10.20.0.26:25"), else the first one. */
+static const char *reached_host(const struct strlist *hosts, const char *nat)
+{
+	char a[64], b[64];
+	fw_u128 ip;
+
+	if (nat && host_addr(nat, a, sizeof(a), &ip))
+		for (size_t i = 0; i < hosts->n; i++)
+			if (host_addr(hosts->v[i], b, sizeof(b), &ip) && !strcmp(a, b))
+				return hosts->v[i];
+	return hosts->v[0];
+}
+
+/* The rule of host firewall hf that lets tcp/25 in to the mail host, as analyze_path() asks. */
+static char *hostfw_rule(const struct path_fw *hf, fw_u128 ip, int fam)
+{
+	struct fw_query q;
+	struct fw_verdict v = FW_VERDICT_INIT;
+	char *why = NULL;
+
+	path_inbound_query(hf, ip, fam, &q);
+	q.out_iface = NULL;
+	fw_reach(&hf->model, &q, &v);
+	for (size_t i = 0; i < v.n && !why; i++)
+		if (v.parts[i].outcome == FW_ALLOWED && v.parts[i].stage == FW_STAGE_REQUEST) {
+			const char *rule = fw_part_rule(&v, &v.parts[i]);
+			why = xasprintf("accepted by host firewall '%s': %s", hf->conf->name,
+					rule ? rule : "its policy");
+		}
+	fw_verdict_release(&v);
+	return why ? why : xasprintf("no finding: host firewall '%s' lets tcp/25 in", hf->conf->name);
+}
+
+/* The last inbound link: the mail host's own firewall (role: host), as check judges it. */
+static void hostfw_link(const struct path_fws *fws, const struct finding *const *fs, size_t n,
+			struct pv_in *r)
+{
+	struct pv_link *l = &r->l[PV_HOST_HOSTFW];
+	char addr[64], *subject;
+	fw_u128 ip;
+	int fam = host_addr(r->host, addr, sizeof(addr), &ip);
+	const struct path_fw *hf = fam && fws ? path_host_firewall(fws, ip, fam) : NULL;
+	const struct finding *f;
+
+	if (!hf) {
+		set(l, LINK_UNKNOWN, NULL, xasprintf("no host firewall (role: host) of %s in the "
+						     "configuration: not checked", r->host));
+		return;
+	}
+	r->hostfw = xstrdup(hf->conf->name);
+	if (r->l[PV_FILTER_HOST].st != LINK_OK)
+		return;   /* not reached, as check does not ask it either */
+	if (!hf->loaded) {
+		f = find(fs, n, "inbound.unknown", addr);
+		set(l, LINK_UNKNOWN, f ? f->code : NULL, f ? finding_why(f)
+		    : xasprintf("the snapshot holds no readable export of '%s'", hf->conf->name));
+		return;
+	}
+	subject = xasprintf(fam == FW_V6 ? "%s: tcp/25 to [%s]:25" : "%s: tcp/25 to %s:25",
+			    hf->conf->name, addr);
+	if ((f = find(fs, n, "inbound.blocked", subject)) || (f = find(fs, n, "inbound.reply-blocked", subject)) ||
+	    (f = find(fs, n, "inbound.no-dnat", subject)) || (f = find(fs, n, "inbound.dnat-wrong-target", subject)))
+		set_finding(l, LINK_BROKEN, f);
+	else if ((f = find(fs, n, "inbound.unknown", subject)))
+		set_finding(l, LINK_UNKNOWN, f);
+	else
+		set(l, LINK_OK, NULL, hostfw_rule(hf, ip, fam));
+	free(subject);
+}
+
 /* The firewall links of one address owned by p, as the findings say. */
-static void fw_links(const struct path_fw *p, const char *addr, const struct strlist *hosts,
-		     const struct finding *const *fs, size_t n, struct pv_in *r)
+static void fw_links(const struct path_fws *fws, const struct path_fw *p, const char *addr,
+		     const struct strlist *hosts, const struct finding *const *fs, size_t n,
+		     struct pv_in *r)
 {
 	char *subject = xasprintf(strchr(addr, ':') ? "%s: tcp/25 to [%s]:25" : "%s: tcp/25 to %s:25",
 				  p->conf->name, addr);
@@ -139,11 +222,11 @@ static void fw_links(const struct path_fw *p, const char *addr, const struct str
 			r->filter = xstrdup("drop");
 		}
 	}
-	r->host = xstrdup(hosts && hosts->n ? hosts->v[0] : "(no mail host configured)");
+	r->host = xstrdup(hosts && hosts->n ? reached_host(hosts, r->nat) : "(no mail host configured)");
 	if (r->l[PV_FW_NAT].st == LINK_OK && r->l[PV_NAT_FILTER].st == LINK_OK)
 		set(&r->l[PV_FILTER_HOST], LINK_OK, NULL, xasprintf("tcp/25 reaches %s", r->host));
-	set(&r->l[PV_HOST_HOSTFW], LINK_UNKNOWN, NULL,
-	    xstrdup("no host firewall of the mail host in the configuration: not checked"));
+	if (hosts && hosts->n)
+		hostfw_link(fws, fs, n, r);
 	free(subject);
 }
 
@@ -157,7 +240,7 @@ static void inbound_row(const struct domain_snap *d, const char *mx, unsigned pr
 
 	set(&r->l[PV_MX_ADDR], LINK_OK, NULL, xasprintf("%s has address %s", mx, addr));
 	if (p) {
-		fw_links(p, addr, hosts, fs, n, r);
+		fw_links(fws, p, addr, hosts, fs, n, r);
 	} else if ((f = find(fs, n, "inbound.mx-moved", d->name))) {
 		set_finding(&r->l[PV_ADDR_FW], LINK_BROKEN, f);
 	} else {
@@ -218,6 +301,7 @@ static char *reverse_name(const char *ip)
 	return sb_detach(&sb);
 }
 
+/* SPF for the row's address, evaluated on the snapshot as check does; a finding overrides. */
 static void spf_link(const struct snapshot *snap, const struct domain_snap *d, struct pv_out *r)
 {
 	struct spf_snapdns sd;
@@ -231,9 +315,8 @@ static void spf_link(const struct snapshot *snap, const struct domain_snap *d, s
 		st = e.result == SPF_PASS ? LINK_OK : e.result == SPF_TEMPERROR ? LINK_UNKNOWN : LINK_BROKEN;
 		r->spf = e.term ? xasprintf("%s by %s", spf_result_name(e.result), e.term)
 				: xstrdup(spf_result_name(e.result));
-		set(&r->l[PV_SRC_SPF], st, st == LINK_BROKEN ? "spf.ip-not-authorized" : NULL,
-		    xasprintf("SPF %s for %s: %s", spf_result_name(e.result), r->src,
-			      e.reason ? e.reason : ""));
+		set(&r->l[PV_SRC_SPF], st, NULL, xasprintf("SPF %s for %s: %s", spf_result_name(e.result),
+							   r->src, e.reason ? e.reason : ""));
 	}
 	spf_eval_release(&e);
 	spf_snapdns_release(&sd);
@@ -290,39 +373,204 @@ static void egress_link(const struct path_fw *p, const char *host, const struct 
 		    xasprintf("the snapshot holds no readable export of '%s'", p->conf->name));
 }
 
+static struct pv_out *add_out(struct pathview *pv, const char *host)
+{
+	struct pv_out *r;
+
+	ALLOC_GROW(pv->out, pv->nout + 1, pv->out_alloc);
+	r = &pv->out[pv->nout++];
+	memset(r, 0, sizeof(*r));
+	for (int k = 0; k < PV_OUT_LINKS; k++)
+		set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not reached: an earlier link is not intact"));
+	r->host = xstrdup(host);
+	return r;
+}
+
+/* One source tcp/25 of a mail host leaves a gateway with. */
+struct leave {
+	fw_u128 src;
+	bool known;        /* src is that address (no MASQUERADE, no range) */
+	bool back;         /* replies to src come back through the gateway */
+	char *rule;        /* the SNAT or MASQUERADE rule; NULL: not translated */
+};
+
+/* The sources of tcp/25 from the mail host at ip through gateway p, as analyze_path() asks. */
+static size_t leaves(const struct path_fw *p, fw_u128 ip, int fam, struct leave **out)
+{
+	struct fw_addrset pub = FW_ADDRSET_INIT;
+	struct fw_verdict v = FW_VERDICT_INIT;
+	struct fw_query q;
+	size_t n = 0;
+
+	path_egress_query(p, ip, fam, &pub, &q);
+	q.proto = 6;
+	q.port = 25;
+	fw_reach(&p->model, &q, &v);
+	*out = xcalloc(v.n + 1, sizeof(**out));
+	for (size_t i = 0; i < v.n; i++) {
+		struct fw_part *part = &v.parts[i];
+		const char *rule = part->no_return ? fw_part_rule(&v, part) : part->snat_rule;
+		size_t k;
+
+		if (part->outcome != FW_ALLOWED && !part->no_return)
+			continue;   /* blocked on the way out: the egress link says so */
+		for (k = 0; k < n; k++)
+			if ((*out)[k].src == part->src && (*out)[k].known == part->src_known &&
+			    (*out)[k].back == !part->no_return &&
+			    !strcmp((*out)[k].rule ? (*out)[k].rule : "", rule ? rule : ""))
+				break;
+		if (k < n)
+			continue;
+		(*out)[n++] = (struct leave){ part->src, part->src_known, !part->no_return,
+					      rule ? xstrdup(rule) : NULL };
+	}
+	fw_verdict_release(&v);
+	fw_as_release(&pub);
+	return n;
+}
+
+/* SPF and reverse DNS of the address mail leaves gateway p with: check's outbound.* findings decide. */
+static void source_links(const struct snapshot *snap, const struct domain_snap *d, const struct path_fw *p,
+			 const struct finding *const *fs, size_t n, struct pv_out *r)
+{
+	char *subject = xasprintf("%s: tcp/25 leaves as %s", p->conf->name, r->src);
+	const struct finding *f;
+
+	spf_link(snap, d, r);
+	if ((f = find(fs, n, "outbound.not-authorized", subject)))
+		set_finding(&r->l[PV_SRC_SPF], LINK_BROKEN, f);
+	else if (r->l[PV_SRC_SPF].st == LINK_UNKNOWN && (f = find(fs, n, "outbound.unknown", subject)))
+		set_finding(&r->l[PV_SRC_SPF], LINK_UNKNOWN, f);
+	ptr_link(d, fs, n, r);
+	if ((f = find(fs, n, "outbound.no-fcrdns", subject)))
+		set_finding(&r->l[PV_SRC_PTR], LINK_BROKEN, f);
+	free(subject);
+}
+
+/* The source NAT link of one source; false when what follows cannot be judged. */
+static bool snat_link(const struct path_fw *p, const char *addr, int fam, const struct leave *lv,
+		      const struct finding *const *fs, size_t n, struct pv_out *r)
+{
+	char *from = xasprintf("%s: tcp/25 from %s", p->conf->name, addr);
+	struct pv_link *l = &r->l[PV_EGRESS_SRC];
+	const struct finding *f;
+	fw_u128 ip = lv->src;
+	char src[64];
+	bool told = lv->known || path_single_public(p, fam, &ip);
+
+	if (told) {
+		fw_ip_format(ip, fam, src, sizeof(src));
+		r->src = xstrdup(src);
+	}
+	if (!lv->back) {
+		f = find(fs, n, "outbound.not-translated", from);
+		if (f)
+			set_finding(l, LINK_BROKEN, f);
+		else
+			set(l, LINK_BROKEN, NULL, xasprintf("replies to %s cannot come back through '%s' (rule: %s)",
+							     told ? src : addr, p->conf->name, lv->rule ? lv->rule : "none"));
+		for (int k = PV_SRC_SPF; k <= PV_SRC_PTR; k++)
+			set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not judged: no receiver sees an address replies never reach"));
+	} else if (!told) {
+		f = find(fs, n, "outbound.unknown", from);
+		set(l, LINK_UNKNOWN, f ? f->code : NULL, f ? finding_why(f)
+		    : xstrdup("the address the kernel picks (MASQUERADE or a range) cannot be told"));
+	} else {
+		set(l, LINK_OK, NULL, lv->rule ? xasprintf("%s leaves '%s' as %s by %s", addr, p->conf->name, src, lv->rule)
+		    : xasprintf("%s leaves '%s' untranslated, with its own public address", addr, p->conf->name));
+	}
+	free(from);
+	return told && lv->back;
+}
+
+/* The rows of mail host `host` leaving gateway p: one per address it leaves with. */
+static void gateway_rows(const struct snapshot *snap, const struct domain_snap *d, const struct path_fw *p,
+			 const char *host, const struct finding *const *fs, size_t n, struct pathview *out)
+{
+	char addr[64];
+	fw_u128 ip;
+	int fam = host_addr(host, addr, sizeof(addr), &ip);
+	struct leave *lv = NULL;
+	size_t nl = fam && p->loaded ? leaves(p, ip, fam, &lv) : 0;
+
+	for (size_t i = 0; i < (nl ? nl : 1); i++) {
+		struct pv_out *r = add_out(out, host);
+
+		egress_link(p, host, fs, n, r);   /* names r->fw */
+		if (!nl && p->loaded)
+			set(&r->l[PV_EGRESS_SRC], LINK_UNKNOWN, NULL,
+			    xasprintf("no tcp/25 of %s leaves '%s': no address to judge", addr, p->conf->name));
+		else if (nl && snat_link(p, addr, fam, &lv[i], fs, n, r))
+			source_links(snap, d, p, fs, n, r);
+	}
+	for (size_t i = 0; i < nl; i++)
+		free(lv[i].rule);
+	free(lv);
+}
+
+/* A configured sending IP that no gateway row shows: SPF and reverse DNS only. */
+static void sender_row(const struct snapshot *snap, const struct domain_snap *d, const char *host,
+		       const char *ip, const struct finding *const *fs, size_t n, struct pathview *out)
+{
+	struct pv_out *r = add_out(out, host);
+	const struct finding *f;
+
+	r->src = xstrdup(ip);
+	set(&r->l[PV_HOST_EGRESS], LINK_UNKNOWN, NULL,
+	    xasprintf("%s is a sending IP of the configuration that no mail host leaves a gateway of "
+		      "the MX addresses with: the way out is not checked", ip));
+	set(&r->l[PV_EGRESS_SRC], LINK_UNKNOWN, NULL,
+	    xasprintf("source NAT is not modelled for %s: it is taken as the configuration lists it", ip));
+	spf_link(snap, d, r);
+	if ((f = find(fs, n, "spf.ip-not-authorized", ip)))
+		set_finding(&r->l[PV_SRC_SPF], LINK_BROKEN, f);
+	ptr_link(d, fs, n, r);
+}
+
+/* Is p a gateway of the domain's mail for family fam: does it own one of its MX addresses? */
+static bool gateway_of(const struct path_fw *p, int fam, const struct pathview *pv, const struct path_fws *fws)
+{
+	if (path_host_role(p))
+		return false;
+	for (size_t i = 0; i < pv->nin; i++)
+		if (pv->in[i].addr && owner_of(fws, pv->in[i].addr) == p &&
+		    (strchr(pv->in[i].addr, ':') ? FW_V6 : FW_V4) == fam)
+			return true;
+	return false;
+}
+
+/*
+ * The way out: each mail host through each gateway that owns an MX
+ * address of its family (as analyze_path() goes), one row per address
+ * it leaves with; then each sending IP of the configuration that no
+ * such row shows.
+ */
 static void outbound(const struct snapshot *snap, const struct domain_snap *d,
 		     const struct path_fws *fws, const struct strlist *hosts,
-		     const struct strlist *ips, const struct pathview *pv,
-		     const struct finding *const *fs, size_t n, struct pathview *out)
+		     const struct strlist *ips, const struct finding *const *fs, size_t n,
+		     struct pathview *out)
 {
-	const struct path_fw *p = NULL;
-	size_t nh = hosts && hosts->n ? hosts->n : 1, ns = ips && ips->n ? ips->n : 0;
+	size_t nhosts = hosts ? hosts->n : 0, ngw = 0;
 
-	/* The gateway of the domain's mail: the firewall of its first MX address on one. */
-	for (size_t i = 0; i < pv->nin && !p; i++)
-		if (pv->in[i].addr)
-			p = owner_of(fws, pv->in[i].addr);
-	for (size_t h = 0; h < nh; h++) {
-		for (size_t s = 0; s < ns; s++) {
-			struct pv_out *r;
+	for (size_t h = 0; h < nhosts; h++) {
+		char addr[64];
+		fw_u128 ip;
+		int fam = host_addr(hosts->v[h], addr, sizeof(addr), &ip);
 
-			ALLOC_GROW(out->out, out->nout + 1, out->out_alloc);
-			r = &out->out[out->nout++];
-			memset(r, 0, sizeof(*r));
-			for (int k = 0; k < PV_OUT_LINKS; k++)
-				set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not known"));
-			r->host = xstrdup(hosts && hosts->n ? hosts->v[h] : "(mail host not configured)");
-			r->src = xstrdup(ips->v[s]);
-			if (p && hosts && hosts->n)
-				egress_link(p, hosts->v[h], fs, n, r);
-			else
-				set(&r->l[PV_HOST_EGRESS], LINK_UNKNOWN, NULL,
-				    xstrdup("no firewall or mail host configured: egress is not checked"));
-			set(&r->l[PV_EGRESS_SRC], LINK_UNKNOWN, NULL,
-			    xasprintf("source NAT is not modelled: %s is a sending IP of the configuration", r->src));
-			spf_link(snap, d, r);
-			ptr_link(d, fs, n, r);
-		}
+		for (size_t k = 0; fws && fam && k < fws->n; k++)
+			if (gateway_of(&fws->v[k], fam, out, fws)) {
+				gateway_rows(snap, d, &fws->v[k], hosts->v[h], fs, n, out);
+				ngw++;
+			}
+	}
+	for (size_t s = 0; ips && s < ips->n; s++) {
+		bool shown = false;
+
+		for (size_t i = 0; i < out->nout && !shown; i++)
+			shown = out->out[i].src && !strcmp(out->out[i].src, ips->v[s]);
+		if (!shown)
+			sender_row(snap, d, ngw ? "(another sender)" : nhosts ? hosts->v[0]
+				   : "(mail host not configured)", ips->v[s], fs, n, out);
 	}
 }
 
@@ -335,14 +583,14 @@ void pathview_build(const struct domain_snap *d, const struct domain_conf *dc,
 
 	memset(out, 0, sizeof(*out));
 	inbound(d, fws, hosts, fs, nfs, out);
-	outbound(snap, d, fws, hosts, ips, out, fs, nfs, out);
+	outbound(snap, d, fws, hosts, ips, fs, nfs, out);
 }
 
 enum link_state pv_in_state(const struct pv_in *r)
 {
 	enum link_state st = LINK_OK;
 
-	for (int k = 0; k < PV_HOST_HOSTFW; k++)
+	for (int k = 0; k < (r->hostfw ? PV_IN_LINKS : PV_HOST_HOSTFW); k++)
 		if (r->l[k].st == LINK_BROKEN)
 			return LINK_BROKEN;
 		else if (r->l[k].st == LINK_UNKNOWN)
@@ -357,6 +605,7 @@ void pathview_release(struct pathview *pv)
 		for (int k = 0; k < PV_IN_LINKS; k++)
 			free(r->l[k].why);
 		free(r->mx), free(r->addr), free(r->fw), free(r->nat), free(r->filter), free(r->host);
+		free(r->hostfw);
 	}
 	for (size_t i = 0; i < pv->nout; i++) {
 		struct pv_out *r = &pv->out[i];

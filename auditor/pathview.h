@@ -1,8 +1,8 @@
 /*
  * pathview.h - a domain's mail path as links to draw and to export as
  * metrics: inbound MX host -> address -> firewall -> NAT -> filter ->
- * mail host -> host firewall, outbound mail host -> egress -> sending
- * address -> SPF -> PTR.
+ * mail host -> host firewall, outbound mail host -> egress -> the
+ * address it leaves with (source NAT) -> SPF -> PTR.
  *
  * A link is broken exactly where a finding of the judge says so (the
  * finding names it); the rule of an intact link comes from asking the
@@ -36,12 +36,17 @@ struct pv_in {
 	char *nat;        /* where its NAT sends tcp/25, or NULL */
 	char *filter;     /* the filter's verdict in a word */
 	char *host;       /* the mail host reached, or the expected one */
+	char *hostfw;     /* the host's own firewall (role: host), or NULL */
 	struct pv_link l[PV_IN_LINKS];
 };
 
-/* One outbound row: a mail host and one sending address. */
+/*
+ * One outbound row: a mail host and an address its mail leaves a gateway
+ * with, or a configured sending IP no gateway row shows.
+ */
 struct pv_out {
-	char *host, *fw, *src;
+	char *host, *fw;
+	char *src;        /* the address receivers see; NULL: it cannot be told */
 	char *spf;        /* SPF result for src, e.g. "pass by ip4:192.0.2.0/24" */
 	char *ptr;        /* the PTR name, or NULL */
 	struct pv_link l[PV_OUT_LINKS];
@@ -65,7 +70,10 @@ void pathview_build(const struct domain_snap *d, const struct domain_conf *dc,
 		    const struct path_fws *fws, const struct snapshot *snap,
 		    const struct finding *const *fs, size_t nfs, struct pathview *out);
 void pathview_release(struct pathview *pv);
-/* The worst state of the row's links (broken > unknown > ok). */
+/*
+ * The worst state of the row's links (broken > unknown > ok); the host
+ * firewall counts when the mail host has one.
+ */
 enum link_state pv_in_state(const struct pv_in *r);
 
 #endif

@@ -24,7 +24,7 @@ static const char *const in_links[] = { "mx-addr", "addr-fw", "nat", "filter", "
 static const char *const in_names[] = { "MX host to address", "address to firewall",
 					"NAT (port-forward)", "filter", "to the mail host",
 					"host firewall" };
-static const char *const out_cols[] = { "mail host", "gateway egress", "sending address",
+static const char *const out_cols[] = { "mail host", "gateway egress", "leaves as (SNAT)",
 					"SPF", "PTR / FCrDNS" };
 static const char *const out_links[] = { "egress", "snat", "spf", "ptr" };
 static const char *const out_names[] = { "egress through the gateway", "source NAT",
@@ -92,7 +92,7 @@ static void inbound(FILE *out, const struct domain_snap *d, const struct pathvie
 		const struct pv_in *r = &pv->in[i];
 		const char *cells[7] = { r->mx, r->addr ? r->addr : "(no address)", r->fw ? r->fw : "(none)",
 					 r->nat ? r->nat : "-", r->filter ? r->filter : "-",
-					 r->host ? r->host : "-", "(not configured)" };
+					 r->host ? r->host : "-", r->hostfw ? r->hostfw : "(none configured)" };
 		int y = TOP + (int)i * ROW, ncol = r->addr ? 7 : 2;
 
 		snprintf(pref, sizeof(pref), "preference %u", r->pref);
@@ -130,20 +130,21 @@ static void outbound(FILE *out, const struct domain_snap *d, const struct pathvi
 	col_heads(out, out_cols, 5);
 	for (size_t i = 0; i < pv->nout; i++) {
 		const struct pv_out *r = &pv->out[i];
-		const char *cells[5] = { r->host, r->fw ? r->fw : "(none)", r->src,
+		const char *src = r->src ? r->src : "(cannot be told)";
+		const char *cells[5] = { r->host, r->fw ? r->fw : "(none)", src,
 					 r->spf ? r->spf : "-", r->ptr ? r->ptr : "(no PTR)" };
 		int y = TOP + (int)i * ROW;
 
 		for (int k = 0; k < 5; k++)
 			svg_box(out, 8 + k * COL, y, BOX_W, BOX_H, cells[k], NULL, cells[k]);
 		for (int k = 0; k < 4; k++)
-			link(out, k, y, &r->l[k], out_links[k], r->src);
+			link(out, k, y, &r->l[k], out_links[k], r->src ? r->src : r->host);
 	}
 	svg_close(out);
 	fputs("<ul class=\"links\">\n", out);
 	for (size_t i = 0; i < pv->nout; i++) {
 		const struct pv_out *r = &pv->out[i];
-		char *where = xasprintf("%s via %s", r->host, r->src);
+		char *where = r->src ? xasprintf("%s via %s", r->host, r->src) : xstrdup(r->host);
 		for (int k = 0; k < PV_OUT_LINKS; k++)
 			link_item(out, out_names[k], where, &r->l[k]);
 		free(where);

@@ -1,52 +1,17 @@
 # mxaudit report: one self-contained HTML page, rendered in headless
 # Chromium for four worlds (a healthy estate, a broken port-forward, a
 # broken SPF include, a ten-domain incident window). Each page must load
-# with no request leaving the file, validate with tidy, fit 1280 and 390
-# pixels without sideways scrolling, keep its text selectable and draw the
-# broken link red where the finding says. One screenshot per world stays
-# in this test's folder. The metrics of check and drift pass promtool.
+# with no request leaving the file, validate with tidy, fit a viewport of
+# 1280 and one of 390 pixels without sideways scrolling, keep its text
+# selectable and draw the broken link red where the finding says.
+# Screenshots (1280 and 390 wide) of each world stay in this test's
+# folder. The metrics of check and drift pass promtool.
 . "$TOP/tests/lib.sh"
-R="$TOP/tests/report"
 for tool in chromium tidy promtool; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (scripts/deps installs it)"; exit 0; }
 done
 
-# page WORLD FILE: the checks every page gets; leaves the measurements in WORLD-1280.json, WORLD-390.json.
-page() {
-	w=$1 f=$2
-	tidy -errors -q "$f" >tidy.out 2>&1
-	assert_eq "$?" 0 "$w: the page passes tidy -errors"
-	# Nothing in the file points elsewhere: no script, no external reference.
-	grep -Eio '<script|<link|<img|<iframe|<object|<embed|src=|@import|url\(|https?:|ftp:|//[a-z0-9]' "$f" >refs || true
-	assert_eq "$(cat refs)" "" "$w: no script and no reference outside the file"
-	grep -o 'href="[^"]*"' "$f" | grep -v '^href="#' >hrefs || true
-	assert_eq "$(cat hrefs)" "" "$w: every link points inside the page"
-	"$R/shot" "$f" "$w.png" "$w.netlog" && ok "$w: screenshot $w.png" || notok "$w: no screenshot"
-	"$R/netcheck" "$w.netlog" >requests
-	assert_eq "$?$(cat requests)" 0 "$w: no request leaves the file (Chromium's network log)"
-	for width in 1280 390; do
-		"$R/measure" "$f" $width "$w-$width.json" || notok "$w: not measured at $width"
-		jq -e '.scrollWidth <= .clientWidth' "$w-$width.json" >/dev/null
-		assert_eq "$?" 0 "$w: fits $width px without sideways scrolling ($(jq -c '[.scrollWidth, .clientWidth]' "$w-$width.json"))"
-	done
-	j="$w-1280.json"
-	assert_eq "$(jq '.resources | length' "$j")" 0 "$w: the rendered page loaded no resource"
-	assert_eq "$(jq '.svgsWithoutTitle' "$j")" 0 "$w: every drawing has a title ($(jq .svgs "$j") drawings)"
-	[ "$(jq .svgs "$j")" -gt 0 ] && ok "$w: the page has drawings" || notok "$w: no drawing"
-	if jq -e '.message' "$j" >/dev/null; then
-		assert_eq "$(jq -r '.userSelect' "$j")" auto "$w: findings text is selectable"
-		# A selection turns the <br> before the rule into a line break: compare without white space.
-		assert_eq "$(jq -r '.selected | gsub("\\s"; "")' "$j")" "$(jq -r '.message | gsub("\\s"; "")' "$j")" \
-			"$w: selecting a message gives its text"
-	fi
-}
-
-# link JSON NAME ADDR: "state stroke code" of the drawn link.
-link() {
-	jq -r --arg l "$2" --arg a "$3" '.links[] | select(.link == $l and .addr == $a) |
-		"\(.state) \(.stroke) \(.code)"' "$1" | head -1
-}
-RED="rgb(207, 34, 46)" GREEN="rgb(26, 127, 55)"
+. "$TOP/tests/report/page.sh"
 
 # The world: example.com behind firewall edge, its mail host 198.51.100.25,
 # its sending address the relay that the SPF include authorizes.
@@ -93,6 +58,9 @@ promtool check metrics <out >promtool.out 2>&1
 assert_eq "$?$(cat promtool.out)" 0 "healthy: check --format prometheus passes promtool check metrics"
 assert_grep '^mxaudit_inbound_reachable\{domain="example.com",address="192.0.2.25",port="25"\} 1$' out "healthy: 192.0.2.25 reaches the mail host"
 assert_grep '^mxaudit_state 0$' out "healthy: state 0"
+assert_grep '^mxaudit_lookups_failed 0$' out "healthy: no lookup failed"
+assert_grep "^mxaudit_last_snapshot_timestamp_seconds $(sgit log -1 --format=%ct healthy)\$" out \
+	"healthy: the snapshot's time is the commit's"
 
 # 2. A broken port-forward.
 sed -i '/DNAT/d' exports/edge.rules
@@ -110,6 +78,11 @@ jq -r '.links[] | select(.link == "nat" and .addr == "192.0.2.25") | .title' bro
 assert_grep 'no port-forward' title "broken-dnat: its hover text is the finding"
 assert_grep '<span class="del">- nat PREROUTING #1: .*DNAT' broken-dnat.html "broken-dnat: the rule diff shows the removed DNAT"
 assert_grep 'id="timeline"' broken-dnat.html "broken-dnat: a change has a timeline"
+# README's picture is this page: MXAUDIT_REGEN=1 tests/run t80 writes docs/report.png anew.
+if [ -n "${MXAUDIT_REGEN:-}" ]; then
+	"$R/shot" broken-dnat.html "$TOP/docs/report.png" readme.netlog 1100 1500 &&
+		ok "docs/report.png written anew" || notok "docs/report.png not written"
+fi
 mx --store st check --format prometheus
 promtool check metrics <out >promtool.out 2>&1
 assert_eq "$?$(cat promtool.out)" 0 "broken-dnat: the metrics pass promtool"

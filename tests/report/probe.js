@@ -1,11 +1,12 @@
-// The tests' harness page loads a report unchanged in an iframe of a given
-// width (the report has no script) and runs this at load: it measures the
-// rendered report and writes what it found, as JSON, into <pre id="probe">
-// of the harness, for chromium --dump-dom.
+// tests/report/view runs this in a report it loaded (the report itself has
+// no script) and keeps what probe() returns: what the rendered page
+// measures, its drawn links and what a selection of its text gives.
 function probe(doc, win) {
 	var r = {}, root = doc.documentElement;
 	r.scrollWidth = root.scrollWidth;
 	r.clientWidth = root.clientWidth;
+	r.innerWidth = win.innerWidth;
+	r.bodyScrollWidth = doc.body.scrollWidth;
 	r.links = [];
 	doc.querySelectorAll('g.link').forEach(function (g) {
 		var line = g.querySelector('line');
@@ -13,7 +14,8 @@ function probe(doc, win) {
 			state: g.getAttribute('data-state'), code: g.getAttribute('data-code'),
 			stroke: win.getComputedStyle(line).stroke,
 			dash: win.getComputedStyle(line).strokeDasharray,
-			title: g.querySelector('title').textContent });
+			title: g.querySelector('title').textContent,
+			mark: g.querySelector('text') ? g.querySelector('text').textContent : null });
 	});
 	r.svgs = doc.querySelectorAll('svg').length;
 	r.svgsWithoutTitle = Array.prototype.filter.call(doc.querySelectorAll('svg'),
@@ -33,12 +35,5 @@ function probe(doc, win) {
 	r.resources = win.performance.getEntriesByType('resource').map(function (e) { return e.name; });
 	r.marks = Array.prototype.map.call(doc.querySelectorAll('svg.timeline g.mark'),
 		function (m) { return m.getAttribute('class') + '|' + m.lastElementChild.tagName; });
-	var pre = document.createElement('pre');
-	pre.id = 'probe';
-	pre.textContent = JSON.stringify(r);
-	document.body.appendChild(pre);
+	return r;
 }
-window.onload = function () {
-	var f = document.getElementById('report');
-	probe(f.contentDocument, f.contentWindow);
-};
