@@ -29,7 +29,7 @@ endif
 # The core: CLI, config, DNS collection, snapshot files, store.
 CORE_OBJS := util.o timefmt.o sysresolv.o nagios.o markdown.o pair.o finding.o finding_codes.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o strmap.o \
              dns.o zonecheck.o resolver.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o
-CMD_OBJS  := main.o commands.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
+CMD_OBJS  := main.o commands.o usage.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF
 SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_spf.o
 # Firewalls
@@ -40,7 +40,7 @@ CHECK_OBJS := analyze.o snapquery.o analyze_mx.o analyze_ptr.o analyze_dmarc.o a
 IMPACT_OBJS := snaprun.o impact.o impact_list.o impact_fw.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_state.o drift_exec.o cmd_drift.o cmd_timeline.o
 # The report page and the metrics: pictures and numbers of what the judge says
-REPORT_OBJS := svg.o pathview.o prom.o report_page.o render_html.o render_path.o render_spf.o \
+REPORT_OBJS := svg.o pathview.o prom.o report_page.o report_write.o render_html.o render_path.o render_spf.o \
                render_timeline.o cmd_report.o
 
 OBJS := $(addprefix auditor/,$(CORE_OBJS) $(CMD_OBJS) $(SPF_OBJS) $(FW_OBJS) $(CHECK_OBJS) $(IMPACT_OBJS) $(REPORT_OBJS))

@@ -61,7 +61,14 @@ void print_help(FILE *out);
 void print_short_usage(FILE *out);
 void print_command_help(FILE *out, const struct command *c);
 const struct command *find_command(const char *name);
-/* Print "mxaudit: <message>" and the command's usage line; returns -1. */
+
+/*
+ * usage.c: the usage line of the command that runs, set by main() before
+ * it calls the command, so the commands never call back into the table
+ * that calls them. usage_error prints "mxaudit: <message>" and that line
+ * (or where to read it); returns -1.
+ */
+void usage_set(const char *usage);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

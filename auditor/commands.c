@@ -5,7 +5,6 @@
  * docs/mxaudit.1, and t10-help checks that the two name the same options.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "util.h"
@@ -198,17 +197,4 @@ const struct command *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
-}
-
-int usage_error(const char *cmd, const char *fmt, ...)
-{
-	const struct command *c = find_command(cmd);
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(fmt, ap);
-	va_end(ap);
-	if (c)
-		fprintf(stderr, "usage: mxaudit %s\n", c->usage);
-	return -1;
 }

@@ -153,6 +153,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		r = error("--format prometheus is for 'check' and 'drift'");
 	} else {
 		optind = 1;
+		usage_set(cmd->usage);
 		r = cmd->fn(nrest, rest, ctx);
 	}
 out:

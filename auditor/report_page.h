@@ -56,8 +56,8 @@ bool report_page_shows(const struct report_page *p, const char *domain);
 /* The worst severity of b's shown findings; *any: there is at least one. */
 enum severity report_page_worst(const struct report_page *p, bool *any);
 /*
- * Write the page of p to path atomically (a temporary file beside it,
- * then rename). Returns 0 or -1 (printed).
+ * report_write.c: write the page of p to path atomically (a temporary
+ * file beside it, then rename). Returns 0 or -1 (printed).
  */
 int report_page_write(const struct report_page *p, const char *path);
 
