@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "collect.h"
 #include "config.h"
+#include "judge.h"
 #include "policy.h"
 #include "proposed.h"
 #include "report.h"
@@ -242,24 +243,18 @@ out:
 	return r;
 }
 
-/* Findings for one domain: analyzers, policy checks, then policy rules. */
+/* Findings for one domain, judged with the inputs its snapshot recorded. */
 static void check_domain(const struct domain_snap *d, const struct config *cfg,
 			 const struct policy_set *ps, const struct path_fws *fws,
 			 time_t now, struct domain_report *dr)
 {
-	const struct domain_conf *dc = cfg ? config_domain(cfg, d->name) : NULL;
-	struct analyze_opts o;
+	struct domain_conf dc_view;
+	struct config cfg_view;
+	const struct config *jcfg;
+	const struct domain_conf *dc = judge_inputs(d, cfg, &dc_view, &cfg_view, &jcfg);
 
-	analyze_domain(d, dc, cfg, &dr->fs);
-	analyze_opts_init(&o, dc, cfg);
-	for (size_t i = 0; i < ps->n; i++)
-		if (policy_covers(&ps->v[i], d->name))
-			policy_check(&ps->v[i], d, &o, &dr->fs);
-	/* The joint inbound path: MX address -> firewall NAT -> filter -> mail host. */
-	analyze_path(d, dc, fws, &dr->fs);
-	for (size_t i = 0; i < ps->n; i++)
-		if (policy_covers(&ps->v[i], d->name))
-			policy_apply(&ps->v[i], now, &dr->fs, &dr->nignored);
+	judge_find(d, dc, jcfg, ps, fws, &dr->fs);
+	judge_apply(d, ps, now, &dr->fs, &dr->nignored);
 }
 
 static void warn_uncovered(const struct policy_set *ps, const struct snapshot *snap)

@@ -9,6 +9,7 @@
 #include "util.h"
 #include "analyze.h"
 #include "impact.h"
+#include "judge.h"
 #include "path.h"
 #include "snapdiff.h"
 
@@ -95,54 +96,17 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 	free(apex);
 }
 
-/*
- * What d is judged with: the inputs recorded in its snapshot, viewed as
- * a configuration (the lists are borrowed, not copied), else the
- * configured ones.
- */
-static const struct domain_conf *judged_with(const struct domain_snap *d, const struct config *cfg,
-					     struct domain_conf *dc_view, struct config *cfg_view,
-					     const struct config **cfg_out)
-{
-	const struct domain_inputs *in = d->inputs;
-
-	*cfg_out = cfg;
-	if (!in)
-		return cfg ? config_domain(cfg, d->name) : NULL;
-	memset(cfg_view, 0, sizeof(*cfg_view));
-	cfg_view->lab = in->lab;
-	cfg_view->dkim_warn_bits = in->dkim_warn_bits;
-	cfg_view->dkim_crit_bits = in->dkim_crit_bits;
-	*cfg_out = cfg_view;
-	memset(dc_view, 0, sizeof(*dc_view));
-	dc_view->name = d->name;
-	dc_view->dkim_selectors = in->dkim_selectors;
-	dc_view->sending_ips = in->sending_ips;
-	dc_view->mail_hosts = in->mail_hosts;
-	return dc_view;
-}
-
 static void domain_findings(const struct domain_snap *d, const struct impact_opts *o,
 			    const struct path_fws *fws, struct findings *fs)
 {
 	struct domain_conf dc_view;
 	struct config cfg_view;
 	const struct config *cfg;
-	const struct domain_conf *dc = judged_with(d, o->cfg, &dc_view, &cfg_view, &cfg);
-	const struct policy_set *ps = o->policies;
-	struct analyze_opts ao;
+	const struct domain_conf *dc = judge_inputs(d, o->cfg, &dc_view, &cfg_view, &cfg);
 
-	analyze_domain(d, dc, cfg, fs);
-	analyze_opts_init(&ao, dc, cfg);
-	for (size_t i = 0; ps && i < ps->n; i++)
-		if (policy_covers(&ps->v[i], d->name))
-			policy_check(&ps->v[i], d, &ao, fs);
-	/* The joint inbound path, as check runs it: MX address -> NAT -> filter -> mail host. */
-	analyze_path(d, dc, fws, fs);
+	judge_find(d, dc, cfg, o->policies, fws, fs);
 	unresolvable(d, o, fs);
-	for (size_t i = 0; ps && i < ps->n; i++)
-		if (policy_covers(&ps->v[i], d->name))
-			policy_apply(&ps->v[i], o->now, fs, NULL);
+	judge_apply(d, o->policies, o->now, fs, NULL);
 }
 
 /* The findings of s's domains named in only (sorted; NULL: every domain). */
