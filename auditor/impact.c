@@ -111,11 +111,10 @@ static void domain_findings(const struct domain_snap *d, const struct impact_opt
 
 /* The findings of s's domains named in only (sorted; NULL: every domain). */
 static void findings_of(const struct snapshot *s, const struct strlist *only,
-			const struct impact_opts *o, struct impact_list *out)
+			const struct impact_opts *o, struct impact_list *out,
+			struct path_fws *fws)
 {
-	struct path_fws fws = { 0 };
-
-	path_fws_load(o->cfg, s, &fws);
+	path_fws_load(o->cfg, s, fws);
 	for (size_t i = 0; i < s->n; i++) {
 		struct findings fs = FINDINGS_INIT;
 
@@ -123,18 +122,20 @@ static void findings_of(const struct snapshot *s, const struct strlist *only,
 
 		if (only && !bsearch(&name, only->v, only->n, sizeof(*only->v), str_cmp_ptr))
 			continue;
-		domain_findings(&s->domains[i], o, &fws, &fs);
+		domain_findings(&s->domains[i], o, fws, &fs);
 		for (size_t k = 0; k < fs.n; k++)
 			impact_list_add(out, s->domains[i].name)->f = fs.v[k];   /* takes the strings */
 		free(fs.v);
 	}
-	path_fws_release(&fws);
 }
 
 void impact_findings(const struct snapshot *s, const struct impact_opts *o,
 		     struct impact_list *out)
 {
-	findings_of(s, NULL, o, out);
+	struct path_fws fws = { 0 };
+
+	findings_of(s, NULL, o, out, &fws);
+	path_fws_release(&fws);
 }
 
 struct side_job {
@@ -142,13 +143,14 @@ struct side_job {
 	const struct strlist *only;
 	const struct impact_opts *o;
 	struct impact_list *out;
+	struct path_fws *fws;        /* the side's firewall models, kept for the firewall compare */
 };
 
 static void side_findings(void *arg)
 {
 	struct side_job *j = arg;
 
-	findings_of(j->s, j->only, j->o, j->out);
+	findings_of(j->s, j->only, j->o, j->out, j->fws);
 }
 
 /*
@@ -157,9 +159,10 @@ static void side_findings(void *arg)
  */
 static void both_sides(const struct snapshot *a, const struct snapshot *b,
 		       const struct strlist *only, const struct impact_opts *o,
-		       struct impact_list *fa, struct impact_list *fb)
+		       struct impact_list *fa, struct impact_list *fb,
+		       struct path_fws *fwa, struct path_fws *fwb)
 {
-	struct side_job ja = { a, only, o, fa }, jb = { b, only, o, fb };
+	struct side_job ja = { a, only, o, fa, fwa }, jb = { b, only, o, fb, fwb };
 	size_t n = only ? only->n : b->n;
 
 	if (!a)
@@ -527,7 +530,8 @@ static bool same_text(const char *x, const char *y)
 }
 
 static void compare_firewalls(const struct snapshot *a, const struct snapshot *b,
-			      const struct impact_opts *o, struct impact *im)
+			      const struct impact_opts *o, const struct path_fws *fwa,
+			      const struct path_fws *fwb, struct impact *im)
 {
 	struct strlist names = STRLIST_INIT;
 
@@ -553,7 +557,7 @@ static void compare_firewalls(const struct snapshot *a, const struct snapshot *b
 		if (!n)
 			add_change(im, scope, '~', xstrdup("the export changed; its normalized rules did not"));
 		free(lines);
-		impact_firewall(fa, fb, b, o, im);
+		impact_firewall(fa, fb, b, o, fwa, fwb, im);
 		free(scope);
 	}
 	sl_release(&names);
@@ -577,11 +581,12 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	struct impact_list fa = { 0 }, fb = { 0 };
 	struct domain_changes ch = { 0 };
 	struct strlist changed = STRLIST_INIT;
+	struct path_fws fwa = { 0 }, fwb = { 0 };    /* parsed once a side, judged and compared */
 	/* A firewall change can break any domain's inbound path: then analyze them all. */
 	const struct strlist *only = firewalls_changed(a, b) ? NULL : &changed;
 
 	changed_domains(a, b, &ch, &changed);
-	both_sides(a, b, only, o, &fa, &fb);
+	both_sides(a, b, only, o, &fa, &fb, &fwa, &fwb);
 	sl_release(&changed);
 	only_in(&fb, &fa, &out->introduced);
 	only_in(&fa, &fb, &out->resolved);
@@ -591,7 +596,9 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	impact_list_release(&fb);
 	compare_domains(&ch, out);
 	domain_changes_release(&ch);
-	compare_firewalls(a, b, o, out);
+	compare_firewalls(a, b, o, &fwa, &fwb, out);
+	path_fws_release(&fwa);
+	path_fws_release(&fwb);
 	qsort(out->introduced.v, out->introduced.n, sizeof(*out->introduced.v), item_cmp);
 	qsort(out->resolved.v, out->resolved.n, sizeof(*out->resolved.v), item_cmp);
 	for (size_t i = 0; i < out->introduced.n; i++)

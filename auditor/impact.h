@@ -25,6 +25,7 @@
 struct cmd_ctx;          /* cmd.h: the global options */
 #include "config.h"
 #include "finding.h"
+#include "path.h"
 #include "policy.h"
 #include "snapshot.h"
 
@@ -114,10 +115,13 @@ void impact_release(struct impact *im);
  * Compare firewall a (NULL: new) and b (NULL: removed) by what they
  * allow to each mail address and port; appends reach entries and
  * fw.* findings (introduced) to out. Addresses are the configured
- * firewall's public_ips, else every MX address of snapshot s.
+ * firewall's public_ips, else every MX address of snapshot s. The
+ * models come from the sides' loaded firewalls (fwa, fwb: what judging
+ * each side parsed; NULL or not there: parsed here).
  */
 void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		     const struct snapshot *s, const struct impact_opts *o,
+		     const struct path_fws *fwa, const struct path_fws *fwb,
 		     struct impact *out);
 
 /* impact_report.c */

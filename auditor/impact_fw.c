@@ -235,11 +235,23 @@ static const struct firewall_conf *fw_conf(const struct config *cfg, const char 
 	return NULL;
 }
 
-/* Rebuild a model; NULL when there is no firewall or it cannot be read. */
-static struct fw_model *model(const struct fw_snap *fs, struct fw_model *m, bool *bad)
+/*
+ * The model of fs: the one judging its side already parsed (fws), else
+ * rebuilt into m. NULL when there is no firewall or it cannot be read.
+ */
+static const struct fw_model *model(const struct fw_snap *fs, const struct path_fws *fws,
+				    struct fw_model *m, bool *bad)
 {
 	if (!fs)
 		return NULL;
+	for (size_t i = 0; fws && i < fws->n; i++) {
+		if (strcmp(fws->v[i].conf->name, fs->name))
+			continue;
+		if (fws->v[i].loaded)
+			return &fws->v[i].model;
+		*bad = true;
+		return NULL;
+	}
 	if (fw_model_from_snap(fs, m) == 0)
 		return m;
 	*bad = true;
@@ -261,6 +273,7 @@ static void unreadable(struct impact *out, const char *name)
 
 void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		     const struct snapshot *s, const struct impact_opts *o,
+		     const struct path_fws *fwa, const struct path_fws *fwb,
 		     struct impact *out)
 {
 	const char *name = b ? b->name : a->name;
@@ -268,13 +281,13 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 	struct fw_model ma = FW_MODEL_INIT, mb = FW_MODEL_INIT;
 	struct fw_addrset local = FW_ADDRSET_INIT;
 	struct strlist to = STRLIST_INIT;
-	struct fw_model *pa, *pb;
+	const struct fw_model *pa, *pb;
 	bool bad = false;
 
 	if (!a || !b)
 		return;        /* a firewall added or removed has no before or after to compare */
-	pa = model(a, &ma, &bad);
-	pb = model(b, &mb, &bad);
+	pa = model(a, fwa, &ma, &bad);
+	pb = model(b, fwb, &mb, &bad);
 	if (bad)
 		unreadable(out, name);
 	targets(fc, s, &to);
