@@ -62,6 +62,15 @@ bool lookup_unknown(const struct domain_snap *d, const char *name, const char *t
 enum lookup_state lookup_state_of(const struct domain_snap *d, const char *name,
 				  const char *type);
 
+/* ---- analyze_parked.c ----------------------------------------------- */
+
+/*
+ * Is d parked done right: null MX, "v=spf1 -all", DMARC p=reject (or
+ * quarantine at 100%), no sending IPs? Then mx.null and an empty p= on
+ * the wildcard selector are the profile, reported as info.
+ */
+bool analyze_parked(const struct domain_snap *d, const struct analyze_opts *o);
+
 /* ---- taglist.c ------------------------------------------------------ */
 
 /* One "name=value" of an RFC 6376 section 3.2 tag-list. */
