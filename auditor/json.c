@@ -93,3 +93,8 @@ void jfree(json_t *root)
 {
 	json_decref(root);
 }
+
+json_t *jref(json_t *v)
+{
+	return json_incref(v);
+}

@@ -29,5 +29,7 @@ void jpush_str(json_t *arr, const char *s);
 /* Print with two-space indent, keys in insertion order, then a newline. */
 int jprint(FILE *out, const json_t *root);
 void jfree(json_t *root);
+/* Another reference to v, for a value kept and also set into an output. */
+json_t *jref(json_t *v);
 
 #endif
