@@ -84,6 +84,7 @@ static const char *const codes[] = {
 	"policy.mtasts",
 	"policy.mx-missing",
 	"policy.mx-unexpected",
+	"ptr.generic",
 	"ptr.mismatch",
 	"ptr.missing",
 	"ptr.not-collected",
