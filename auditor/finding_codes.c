@@ -96,6 +96,7 @@ static const char *const codes[] = {
 	"spf.missing",
 	"spf.multiple",
 	"spf.mx-limit",
+	"spf.mx-void-hosts",
 	"spf.neutral-all",
 	"spf.plus-all",
 	"spf.ptr",
