@@ -71,6 +71,7 @@ static const char *const codes[] = {
 	"mx.none",
 	"mx.null",
 	"mx.null-mixed",
+	"mx.primary-changed",
 	"mx.special-address",
 	"outbound.no-fcrdns",
 	"outbound.not-authorized",

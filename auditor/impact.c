@@ -635,6 +635,9 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	only_in(&fa, &fb, &out->resolved);
 	move_unseen(&out->introduced, a, "seen again now that lookups answer", out);
 	move_unseen(&out->resolved, b, "not seen while lookups fail", out);
+	for (size_t i = 0; i < ch.n; i++)
+		impact_mx_primary(a ? snapshot_domain(a, ch.v[i].name) : NULL,
+				  snapshot_domain(b, ch.v[i].name), out);
 	impact_list_release(&fa);
 	impact_list_release(&fb);
 	compare_domains(&ch, out);

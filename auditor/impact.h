@@ -117,6 +117,14 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		     const struct snapshot *s, const struct impact_opts *o,
 		     struct impact *out);
 
+/* impact_mx.c */
+/*
+ * mx.primary-changed (introduced, warning) when the most-preferred MX
+ * hosts of domain a (NULL: new) differ in b (NULL: gone).
+ */
+void impact_mx_primary(const struct domain_snap *a, const struct domain_snap *b,
+		       struct impact *out);
+
 /* impact_follow.c */
 /*
  * Read im in the light of what earlier changes left open (items with
