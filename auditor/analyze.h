@@ -64,6 +64,15 @@ bool lookup_unknown(const struct domain_snap *d, const char *name, const char *t
 enum lookup_state lookup_state_of(const struct domain_snap *d, const char *name,
 				  const char *type);
 
+/* ---- analyze_parked.c ----------------------------------------------- */
+
+/*
+ * Is d parked done right: null MX, "v=spf1 -all", DMARC p=reject (or
+ * quarantine at 100%), no sending IPs? Then mx.null and an empty p= on
+ * the wildcard selector are the profile, reported as info.
+ */
+bool analyze_parked(const struct domain_snap *d, const struct analyze_opts *o);
+
 /* ---- taglist.c ------------------------------------------------------ */
 
 /* One "name=value" of an RFC 6376 section 3.2 tag-list. */
@@ -109,7 +118,7 @@ const char *special_use_range(const char *addr);
 
 /* ---- analyze_ptr.c -------------------------------------------------- */
 
-/* ptr.missing, ptr.mismatch for MX addresses and configured sending IPs. */
+/* ptr.missing, ptr.mismatch, ptr.generic for MX addresses and configured sending IPs. */
 void analyze_ptr(const struct domain_snap *d, const struct analyze_opts *o,
 		 struct findings *out);
 /* "10.2.0.192.in-addr.arpa." for an address; NULL if not an address. */
@@ -120,6 +129,16 @@ char *reverse_name(const char *addr);
  * unknown. *ptrname gets the first PTR name (caller frees) or NULL.
  */
 int ptr_fcrdns(const struct domain_snap *d, const char *addr, char **ptrname);
+
+/* ---- ptr_generic.c -------------------------------------------------- */
+
+/*
+ * Does the reverse name of addr look generic (an access provider's name
+ * for a pool, not a mail server's)? why gets the reason. Mail
+ * providers' own hosts (google.com, outbound.protection.outlook.com,
+ * ...) are never generic.
+ */
+bool ptr_generic(const char *name, const char *addr, char *why, size_t size);
 
 /* ---- analyze_dmarc.c ------------------------------------------------ */
 

@@ -38,6 +38,7 @@ struct dkim_ctx {
 	const char *subj;
 	char *ev;
 	struct findings *out;     /* may be NULL: only the state is wanted */
+	bool parked;              /* analyze_parked(): revoking every key is the profile */
 };
 
 static void add(struct dkim_ctx *c, enum severity sev, const char *code,
@@ -96,6 +97,13 @@ static bool check_key(struct dkim_ctx *c, const char *p, const char *k,
 	const struct analyze_opts *o = c->o;
 	struct dkim_key key;
 
+	if (!*p && (!strncmp(c->subj, "*._domainkey.", 13) || c->parked)) {
+		add(c, SEV_INFO, "dkim.revoked", "%s", c->parked ?
+		    "p= is empty: no key signs for this parked domain (it sends no mail)" :
+		    "p= is empty on the wildcard selector: every selector not published "
+		    "otherwise is revoked, the pattern of a domain that sends no mail");
+		return false;
+	}
 	if (!*p) {
 		add(c, SEV_CRITICAL, "dkim.revoked", "p= is empty: the key is revoked "
 		    "and mail signed with this selector fails DKIM; publish the key "
@@ -188,7 +196,7 @@ void analyze_dkim_selector(const struct domain_snap *d, const char *sel,
 {
 	char *owner = xasprintf("%s._domainkey.%s.", sel, d->name), *final;
 	struct dkim_selector_state dummy;
-	struct dkim_ctx c = { .o = o, .out = out, .subj = owner };
+	struct dkim_ctx c = { .o = o, .out = out, .subj = owner, .parked = analyze_parked(d, o) };
 	const struct rr *r;
 	bool cname;
 	size_t n = dsnap_follow(d, owner, "TXT", &r, &final, &cname);

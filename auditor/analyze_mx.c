@@ -180,6 +180,10 @@ static void null_mx(const struct domain_snap *d, const struct mxhost *h, size_t 
 			findings_add(out, SEV_CRITICAL, "mx.null", h[i].rr->owner, ev,
 				     "null MX on a domain that sends mail: receivers may reject "
 				     "its MAIL FROM (550 5.7.27) and inbound mail bounces (556)");
+		else if (!h[i].pref && analyze_parked(d, o))
+			findings_add(out, SEV_INFO, "mx.null", h[i].rr->owner, ev,
+				     "parked domain: null MX, SPF -all and an enforcing DMARC "
+				     "policy: it neither receives nor sends mail");
 		else
 			findings_add(out, SEV_WARNING, "mx.null", h[i].rr->owner, ev,
 				     "null MX: the domain accepts no mail and senders bounce "

@@ -78,6 +78,23 @@ out:
 	return res;
 }
 
+/* A confirmed name can still be one an access provider gave a whole pool. */
+static void generic(const struct domain_snap *d, const struct addr_role *a,
+		    const char *role, const struct rr *r, struct findings *out)
+{
+	char why[120], *ev;
+
+	if (!ptr_generic(r->rdata, a->addr, why, sizeof(why)))
+		return;
+	ev = rr_evidence(d, r);
+	findings_add(out, SEV_WARNING, "ptr.generic", a->addr, ev,
+		     "%s %s: its PTR name %s looks generic (%s): large receivers score "
+		     "mail from such names as from a home or dial-up line; ask the "
+		     "address owner for a PTR naming the mail server", role, a->addr,
+		     r->rdata, why);
+	free(ev);
+}
+
 static void check_addr(const struct domain_snap *d, const struct addr_role *a,
 		       struct findings *out)
 {
@@ -113,8 +130,10 @@ static void check_addr(const struct domain_snap *d, const struct addr_role *a,
 		char *name = name_abs(r[i].rdata);
 		int c = forward_confirms(d, name, a->addr);
 		free(name);
-		if (c > 0)
+		if (c > 0) {
+			generic(d, a, role, &r[i], out);
 			goto out;
+		}
 		unknown |= c < 0;
 	}
 	if (unknown)

@@ -20,6 +20,8 @@
 #include "cmd.h"
 #include "collect.h"
 #include "config.h"
+#include "drift.h"
+#include "impact.h"
 #include "judge.h"
 #include "policy.h"
 #include "proposed.h"
@@ -157,23 +159,44 @@ static int stored_snapshot(const struct cmd_ctx *ctx, const struct check_opts *o
  * `snapshot` would: check --live judges what snapshot would store.
  */
 static int live_snapshot(const struct cmd_ctx *ctx, const struct config *cfg,
-			 struct snapshot *snap, char **label)
+			 struct snapshot *snap, char **label, struct snapshot *prev,
+			 bool *have_prev)
 {
-	struct snapshot prev = { 0 };
 	struct store *s = NULL;
-	bool have_prev = false;
 	char id[41];
 	int r;
 
 	if (!access(ctx->store, F_OK) && store_open(ctx->store, false, &s) == 0) {
-		if (store_resolve(s, "HEAD", id) == 0 && store_read(s, id, &prev) == 0)
-			have_prev = true;
+		if (store_resolve(s, "HEAD", id) == 0 && store_read(s, id, prev) == 0)
+			*have_prev = true;
 		store_close(s);
 	}
-	r = snaprun_world(cfg, ctx, have_prev ? &prev : NULL, snap, NULL);
-	snapshot_release(&prev);
+	r = snaprun_world(cfg, ctx, *have_prev ? prev : NULL, snap, NULL);
 	if (!r)
 		*label = xstrdup("live collection (not stored)");
+	return r;
+}
+
+/*
+ * What drift would report open now: every finding of the live world
+ * plus the firewall findings drift keeps open (<store>/mxaudit-drift.open)
+ * until a change touches their port, the change being the one from the
+ * latest snapshot to the live world. One live run is one failed run, so
+ * a failed MX lookup counts as a warning here (stale_runs unknown).
+ */
+static int live_state(const struct cmd_ctx *ctx, const struct config *cfg,
+		      const struct policy_set *ps, const struct snapshot *prev,
+		      const struct snapshot *snap, time_t now, struct drift_state *st)
+{
+	struct impact_opts io = { .cfg = cfg, .policies = ps, .now = now };
+	struct impact im = IMPACT_INIT;
+	char *path = xasprintf("%s/mxaudit-drift.open", ctx->store);
+	int r;
+
+	impact_compute(prev, snap, &io, &im);
+	r = drift_state_peek(path, snap, &io, &im, st);
+	impact_release(&im);
+	free(path);
 	return r;
 }
 
@@ -266,14 +289,18 @@ static void warn_uncovered(const struct policy_set *ps, const struct snapshot *s
 					"was not checked", ps->v[i].file, ps->v[i].domains.v[k]);
 }
 
+/* st: the live state (NULL for a stored snapshot), reported as drift reports it. */
 static int print_report(const struct cmd_ctx *ctx, const struct check_report *rep,
-			int status)
+			int status, const struct drift_state *st)
 {
 	switch (ctx->format) {
 	case FMT_PROMETHEUS:   /* written by check_prometheus(), which needs the snapshot */
 		return 0;
 	case FMT_NAGIOS:
-		report_nagios(stdout, rep, status);
+		if (st)
+			drift_state_nagios(stdout, st, "live check, not stored");
+		else
+			report_nagios(stdout, rep, status);
 		return 0;
 	case FMT_JSON:
 		return report_json(stdout, rep);
@@ -283,6 +310,10 @@ static int print_report(const struct cmd_ctx *ctx, const struct check_report *re
 	case FMT_TEXT:
 		if (verbosity >= 0)
 			report_text(stdout, rep, ctx->color);
+		if (verbosity >= 0 && st) {
+			putchar('\n');
+			drift_state_text(stdout, st);
+		}
 		return 0;
 	}
 	return 0;
@@ -314,9 +345,15 @@ static void check_prometheus(const struct check_report *rep, const struct snapsh
 	free(scopes);
 }
 
-static int exit_code(const struct check_report *rep, enum severity fail_on)
+static int exit_code(const struct check_report *rep, enum severity fail_on,
+		     const struct drift_state *st)
 {
 	enum severity worst = report_worst(rep);
+
+	if (st && st->open[SEV_CRITICAL])
+		worst = SEV_CRITICAL;
+	else if (st && st->open[SEV_WARNING] && worst < SEV_WARNING)
+		worst = SEV_WARNING;
 
 	if (worst == SEV_CRITICAL)
 		return EXIT_CRITICAL;
@@ -332,10 +369,11 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct policy_set ps = POLICY_SET_INIT;
 	struct snapshot snap = { 0 };
 	struct check_report rep = CHECK_REPORT_INIT;
-	struct snapshot orig = { 0 };
+	struct snapshot orig = { 0 }, prev = { 0 };
 	struct path_fws fws = { 0 };
+	struct drift_state state = { 0 };
 	char *orig_id = NULL;
-	bool have_cfg = false, proposed = false;
+	bool have_cfg = false, proposed = false, have_prev = false;
 	time_t now = time(NULL), taken = now;
 	int r = -1;
 
@@ -343,7 +381,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	    load_config(ctx, o.live, &cfg, &have_cfg) ||
 	    load_policies(have_cfg ? &cfg : NULL, &o, &ps))
 		goto out;
-	if (o.live ? live_snapshot(ctx, &cfg, &snap, &rep.label)
+	if (o.live ? live_snapshot(ctx, &cfg, &snap, &rep.label, &prev, &have_prev)
 		   : stored_snapshot(ctx, &o, &snap, &rep.label, &taken, rep.commit))
 		goto out;
 	for (size_t i = 0; i < o.zones.n; i++)
@@ -358,20 +396,27 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		check_domain(&snap.domains[i], have_cfg ? &cfg : NULL, &ps, &fws, now,
 			     report_add(&rep, snap.domains[i].name));
 	report_sort(&rep);
+	if (o.live && !o.zones.n) {
+		if (live_state(ctx, have_cfg ? &cfg : NULL, &ps, have_prev ? &prev : NULL, &snap,
+			       now, &state))
+			goto out;
+		rep.state = drift_state_json(&state);
+	}
 	if (proposed) {
 		if ((ctx->format == FMT_TEXT || ctx->format == FMT_MARKDOWN) &&
-		    print_report(ctx, &rep, 0) < 0)
+		    print_report(ctx, &rep, 0, NULL) < 0)
 			goto out;
 		r = proposed_report(ctx, &orig, &snap, have_cfg ? &cfg : NULL, &ps, orig_id);
 		goto out;
 	}
+	r = exit_code(&rep, o.fail_on, rep.state ? &state : NULL);
 	if (ctx->format == FMT_PROMETHEUS)
-		check_prometheus(&rep, &snap, have_cfg ? &cfg : NULL, &fws, taken,
-				 exit_code(&rep, o.fail_on));
-	else if (print_report(ctx, &rep, exit_code(&rep, o.fail_on)) < 0)
-		goto out;
-	r = exit_code(&rep, o.fail_on);
+		check_prometheus(&rep, &snap, have_cfg ? &cfg : NULL, &fws, taken, r);
+	else if (print_report(ctx, &rep, r, rep.state ? &state : NULL) < 0)
+		r = -1;
 out:
+	drift_state_release(&state);
+	snapshot_release(&prev);
 	path_fws_release(&fws);
 	free(orig_id);
 	snapshot_release(&orig);

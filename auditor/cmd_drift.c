@@ -1,9 +1,11 @@
 /*
- * cmd_drift.c - `mxaudit drift [--exec CMD] [--push REMOTE]`, for cron:
- * collect, compare with the latest snapshot, commit only when something
- * changed (first line: the impact; trailers: introduced findings per
- * severity), say nothing when nothing changed, exit with the worst
- * introduced finding. A lookup that fails must fail stale_runs runs in
+ * cmd_drift.c - `mxaudit drift [--notify WHEN] [--exec CMD] [--push
+ * REMOTE]`, for cron: collect, compare with the latest snapshot, commit
+ * only when something changed (first line: the impact; trailers:
+ * introduced findings per severity), exit with the state (the worst
+ * finding open now, drift_state.c). Text output and the hook follow
+ * --notify: the change only (silent when nothing changed), the state
+ * every run, or both. A lookup that fails must fail stale_runs runs in
  * a row before it counts (drift_stale.c), and then as "cannot resolve".
  */
 #include <getopt.h>
@@ -24,9 +26,26 @@
 
 #define SUMMARY_MAX 160
 
+/* When text output and the hook speak: on a change, every run with the state, both. */
+enum notify { NOTIFY_CHANGED, NOTIFY_STATE, NOTIFY_BOTH };
+
 struct drift_opts {
 	const char *exec, *push, *push_branch;
+	enum notify notify;
 };
+
+static int parse_notify(const char *s, enum notify *out)
+{
+	if (!strcmp(s, "changed"))
+		*out = NOTIFY_CHANGED;
+	else if (!strcmp(s, "state"))
+		*out = NOTIFY_STATE;
+	else if (!strcmp(s, "both"))
+		*out = NOTIFY_BOTH;
+	else
+		return usage_error("drift", "drift: --notify: '%s' is not changed, state or both", s);
+	return 0;
+}
 
 static int parse_options(int argc, char **argv, struct drift_opts *o)
 {
@@ -34,6 +53,7 @@ static int parse_options(int argc, char **argv, struct drift_opts *o)
 		{ "exec", required_argument, NULL, 'e' },
 		{ "push", required_argument, NULL, 'p' },
 		{ "push-branch", required_argument, NULL, 'b' },
+		{ "notify", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -46,7 +66,10 @@ static int parse_options(int argc, char **argv, struct drift_opts *o)
 			o->push = optarg;
 		else if (c == 'b')
 			o->push_branch = optarg;
-		else
+		else if (c == 'n') {
+			if (parse_notify(optarg, &o->notify))
+				return -1;
+		} else
 			return usage_error("drift", "drift: %s '%s'", c == ':' ?
 					   "missing value for" : "unknown option", argv[optind - 1]);
 	}
@@ -152,16 +175,28 @@ out:
 	return r;
 }
 
-static char *render(const struct impact *im, enum out_format fmt, const char *from,
+/*
+ * What text output and the hook say: the change report when there was a
+ * change (unless only the state is asked for), then the state when asked.
+ */
+static char *render(const struct impact *im, const struct drift_state *st,
+		    const struct drift_opts *o, enum out_format fmt, const char *from,
 		    const char *to, const char *first)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (fmt == FMT_TEXT)
-		fprintf(f, "committed %.12s: %s\n", to, first);
-	impact_print(f, im, fmt, from, to, false);
+	if (first && o->notify != NOTIFY_STATE) {
+		if (fmt == FMT_TEXT)
+			fprintf(f, "committed %.12s: %s\n", to, first);
+		impact_print(f, im, fmt, from, to, false);
+	}
+	if (o->notify != NOTIFY_CHANGED) {
+		if (!first)
+			fprintf(f, "no change since %.12s\n", to);
+		drift_state_text(f, st);
+	}
 	fclose(f);
 	return buf;
 }
@@ -180,34 +215,47 @@ static void print_json(const struct impact *im, const struct drift_state *st,
 	jfree(o);
 }
 
-/* After a commit: report, hook, push. Returns -1 if the hook or push failed. */
-static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
-			const struct drift_opts *o, const struct impact *im,
-			const struct drift_state *state, const char *id, const char *first)
+/* Standard output, every run: monitoring formats always, text per --notify. */
+static void print_run(const struct snaprun *run, const struct cmd_ctx *ctx,
+		      const struct drift_opts *o, const struct impact *im,
+		      const struct drift_state *state, const char *id, const char *first,
+		      const char *report)
 {
-	const char *from = run->have_prev ? run->head : NULL;
-	enum out_format fmt = ctx->format == FMT_JSON ? FMT_TEXT : ctx->format;
-	char *report = render(im, fmt, from, id, first);
+	if (ctx->format == FMT_JSON)
+		print_json(im, state, first != NULL, id, first);
+	else if (ctx->format == FMT_NAGIOS) {   /* a monitoring check always says something */
+		char *change = first ? xstrdup(first) : xasprintf("no change since %.12s", id);
+		drift_state_nagios(stdout, state, change);
+		free(change);
+	} else if (ctx->format == FMT_PROMETHEUS)   /* a dashboard wants the level every run */
+		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
+	else if (verbosity >= 0 && *report)
+		fputs(report, stdout);
+	else if (verbosity > 0 && !first)
+		printf("no change since %.12s; no commit made\n", id);
+}
+
+/* The hook: after a commit, or every run when the state is asked for. */
+static int run_hook(struct snaprun *run, const struct drift_opts *o, const struct impact *im,
+		    const struct drift_state *state, const char *id, bool changed,
+		    const char *report)
+{
 	bool any;
 	enum severity worst = impact_worst(im, &any);
-	int r = 0, st;
-
+	const char *sev = any ? severity_name(worst) : "ok";
 	char *html = NULL;
+	int st, r = 0;
 
-	if (ctx->format == FMT_JSON)
-		print_json(im, state, true, id, first);
-	else if (ctx->format == FMT_NAGIOS)
-		drift_state_nagios(stdout, state, first);
-	else if (ctx->format == FMT_PROMETHEUS)
-		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
-	else if (verbosity >= 0 || ctx->format == FMT_NAGIOS)
-		fputs(report, stdout);
+	if (!o->exec || (!changed && o->notify == NOTIFY_CHANGED))
+		return 0;
 	/* The hook gets the change as a page too; without it, the hook still runs. */
-	if (o->exec && report_page_tempfile(run->st, from, id, &run->cfg, &html) == 0)
+	if (changed && report_page_tempfile(run->st, run->have_prev ? run->head : NULL, id,
+					    &run->cfg, &html) == 0)
 		setenv("MXAUDIT_REPORT_HTML", html, 1);
 	setenv("MXAUDIT_STATE", drift_state_name(state), 1);
-	setenv("MXAUDIT_CHANGE_SEVERITY", any ? severity_name(worst) : "ok", 1);
-	if (o->exec && (st = drift_exec(o->exec, report, id, any ? severity_name(worst) : "ok"))) {
+	setenv("MXAUDIT_CHANGE_SEVERITY", sev, 1);
+	setenv("MXAUDIT_CHANGED", changed ? "yes" : "no", 1);
+	if ((st = drift_exec(o->exec, report, id, sev))) {
 		if (st > 0)
 			error("--exec: '%s' exited with status %d", o->exec, st);
 		r = -1;
@@ -217,28 +265,28 @@ static int after_commit(struct snaprun *run, const struct cmd_ctx *ctx,
 		unlink(html);
 		free(html);
 	}
-	if (o->push && store_push(run->st, o->push, o->push_branch) < 0)
-		r = -1;
-	else if (o->push)
-		verbose("pushed to '%s'", o->push);
-	free(report);
 	return r;
 }
 
-static void no_change(const struct snaprun *run, const struct cmd_ctx *ctx,
-		      const struct impact *im, const struct drift_state *state, const char *id)
+/* Report, hook, push. first is NULL when nothing changed. Returns -1 if the hook or push failed. */
+static int notify(struct snaprun *run, const struct cmd_ctx *ctx, const struct drift_opts *o,
+		  const struct impact *im, const struct drift_state *state, const char *id,
+		  const char *first)
 {
-	if (ctx->format == FMT_PROMETHEUS)      /* a dashboard wants the level every run */
-		prom_snapshot(stdout, &run->cur, &run->cfg, time(NULL));
-	else if (ctx->format == FMT_JSON)
-		print_json(im, state, false, id, NULL);
-	else if (ctx->format == FMT_NAGIOS) {   /* a monitoring check always says something */
-		char *change = xasprintf("no change since %.12s", id);
-		drift_state_nagios(stdout, state, change);
-		free(change);
-	}
-	else if (verbosity > 0)
-		printf("no change since %.12s; no commit made\n", id);
+	const char *from = run->have_prev ? run->head : NULL;
+	enum out_format fmt = ctx->format == FMT_JSON ? FMT_TEXT : ctx->format;
+	char *report = render(im, state, o, fmt, from, id, first);
+	int r = 0;
+
+	print_run(run, ctx, o, im, state, id, first, report);
+	if (run_hook(run, o, im, state, id, first != NULL, report))
+		r = -1;
+	if (first && o->push && store_push(run->st, o->push, o->push_branch) < 0)
+		r = -1;
+	else if (first && o->push)
+		verbose("pushed to '%s'", o->push);
+	free(report);
+	return r;
 }
 
 int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
@@ -246,7 +294,7 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 	struct drift_opts o = { 0 };
 	struct snaprun run = { 0 };
 	struct impact im = IMPACT_INIT;
-	struct drift_state state;
+	struct drift_state state = { 0 };
 	struct change_lines ch = { STRLIST_INIT, 0, 0 };
 	char *first = NULL, *body = NULL, *trail = NULL, *message = NULL, id[41];
 	bool changed = false;
@@ -267,13 +315,10 @@ int cmd_drift(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(first);
 	first = xstrndup(message, strcspn(message, "\n"));
-	if (!changed) {
-		no_change(&run, ctx, &im, &state, id);
-		r = drift_state_exit(&state);
-	} else if (after_commit(&run, ctx, &o, &im, &state, id, first) == 0) {
+	if (notify(&run, ctx, &o, &im, &state, id, changed ? first : NULL) == 0)
 		r = drift_state_exit(&state);   /* the exit status is the level, in every format */
-	}
 out:
+	drift_state_release(&state);
 	free(first);
 	free(body);
 	free(trail);

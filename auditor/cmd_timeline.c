@@ -82,21 +82,26 @@ static int walk(struct store *s, const struct store_commit *c, size_t n,
 		const struct impact_opts *io, const struct timeline_opts *o, bool json,
 		json_t *arr)
 {
-	for (size_t i = n; i-- > 0;) {          /* oldest first */
+	/* What the window's changes left open: a fix resolves what it fixes. */
+	struct impact_list open = { NULL, 0, 0 };
+	int r = 0;
+
+	for (size_t i = n; i-- > 0 && r >= 0;) {          /* oldest first */
 		struct impact_pair p;
 		struct impact im = IMPACT_INIT;
-		int r = impact_of_commit(s, c[i].id, io, &p, &im);
 
+		r = impact_of_commit(s, c[i].id, io, &p, &im);
 		if (r == 0) {
+			impact_follow(&im, &open);
+			impact_follow_update(&open, &im);
 			events(&c[i], &im.introduced, "introduced", o->domain, json, arr);
 			events(&c[i], &im.resolved, "resolved", o->domain, json, arr);
 		}
 		impact_release(&im);
 		impact_pair_release(&p);
-		if (r < 0)
-			return -1;
 	}
-	return 0;
+	impact_list_release(&open);
+	return r < 0 ? -1 : 0;
 }
 
 int cmd_timeline(int argc, char **argv, struct cmd_ctx *ctx)

@@ -29,8 +29,11 @@ static const struct command commands[] = {
 	  "  -m, --message MSG      add MSG to the commit message body\n"
 	  "  --format FMT           text (default) or json\n",
 	  "README.md" },
-	{ "drift", cmd_drift, "drift [--exec CMD] [--push REMOTE [--push-branch NAME]]",
-	  "for cron: collect, commit only a change, exit with its worst impact",
+	{ "drift", cmd_drift, "drift [--notify WHEN] [--exec CMD] [--push REMOTE [--push-branch NAME]]",
+	  "for cron: collect, commit only a change, exit with what is open now",
+	  "  --notify WHEN          when text output speaks and --exec runs: changed\n"
+	  "                         (default, after a commit), state (every run, the\n"
+	  "                         open findings) or both\n"
 	  "  --exec CMD             run CMD through /bin/sh when a snapshot was\n"
 	  "                         committed; MXAUDIT_* variables describe it\n"
 	  "  --push REMOTE          push the store's branch and tags to REMOTE\n"

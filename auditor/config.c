@@ -124,7 +124,8 @@ static const char *list_item_error(enum ftype t, const char *item)
 {
 	if (t == F_IPLIST && !valid_ip(item))
 		return "an IP address";
-	if (t == F_NAMELIST && !valid_domain(item))
+	/* "*": the wildcard selector, a parked domain's "*._domainkey" with empty p= */
+	if (t == F_NAMELIST && !valid_domain(item) && strcmp(item, "*"))
 		return "a DNS name";
 	if (t == F_WORDLIST && (!*item || !is_word(item)))
 		return "IP[:PORT] without blanks";

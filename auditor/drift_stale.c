@@ -14,7 +14,11 @@
  * gets the previous snapshot's lookup line (its records were already
  * carried over as stale data), so the tree, and so the store, does not
  * change. At the threshold the stale lookup goes in, and impact reports
- * it as dns.unresolvable ("cannot resolve"), never as a removal.
+ * it as dns.unresolvable ("cannot resolve"), never as a removal. Past
+ * the threshold, a lookup the last snapshot already holds as failed
+ * keeps that line when only the kind of failure changes (a server that
+ * flips between timing out and SERVFAIL), so an outage is one commit
+ * when confirmed and one when it ends.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,6 +133,14 @@ static size_t hold_domain(struct domain_snap *d, const struct domain_snap *p,
 		now->runs[now->keys.n] = runs;
 		sl_push_owned(&now->keys, key);
 		if (runs >= need) {
+			/*
+			 * Reported already (the last snapshot has it failed too): a
+			 * failure that only changes kind, SERVFAIL <-> timeout, is no
+			 * news and no commit; the stored line stays.
+			 */
+			was = p ? dsnap_lookup(p, l->name, l->type) : NULL;
+			if (was && LK_IS_TEMPORARY(was->state) && was->state != l->state)
+				lookup_assign(l, was);
 			i++;
 			continue;
 		}

@@ -139,6 +139,36 @@ static bool fw_touched(const struct impact *im, const char *key)
 	return false;
 }
 
+/*
+ * The open findings as impact items, so this run's change reads as
+ * the earlier ones left it (impact_follow): a fix resolves the finding
+ * it fixes, at the severity it was open with.
+ */
+static void follow(struct impact *im, const struct open_set *old)
+{
+	struct impact_list open = { NULL, 0, 0 };
+
+	for (size_t i = 0; i < old->n; i++) {
+		char *scope = xstrdup(old->v[i].key), *code = strchr(scope, '\t') + 1;
+		char *subject = strchr(code, '\t');
+		struct impact_item *it;
+
+		if (!subject) {
+			free(scope);
+			continue;
+		}
+		code[-1] = *subject++ = '\0';
+		it = impact_list_add(&open, scope);
+		it->f.sev = old->v[i].sev;
+		it->f.code = xstrdup(code);
+		it->f.subject = xstrdup(subject);
+		it->f.message = xstrdup("");
+		free(scope);
+	}
+	impact_follow(im, &open);
+	impact_list_release(&open);
+}
+
 /* Add one open finding to now, with its first-seen time from old (or now). */
 static void keep(struct open_set *now, const struct open_set *old, char *key,
 		 enum severity sev, time_t t)
@@ -150,6 +180,36 @@ static void keep(struct open_set *now, const struct open_set *old, char *key,
 		return;
 	}
 	open_add(now, was ? was->since : t, sev, key);
+}
+
+static void age_buf(char *buf, size_t size, time_t s);
+
+static int worst_first(const void *va, const void *vb)
+{
+	const struct open_item *a = va, *b = vb;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* One line per open finding, worst and oldest first (now is sorted here). */
+static void state_lines(struct open_set *now, time_t t, struct drift_state *st)
+{
+	if (now->n)
+		qsort(now->v, now->n, sizeof(*now->v), worst_first);
+	for (size_t i = 0; i < now->n; i++) {
+		const struct open_item *it = &now->v[i];
+		const char *code = strchr(it->key, '\t') + 1, *subject = strchr(code, '\t') + 1;
+		char a[32];
+
+		age_buf(a, sizeof(a), t > it->since ? t - it->since : 0);
+		sl_push_owned(&st->lines, xasprintf("%s %.*s: %.*s %s, open %s", severity_name(it->sev),
+						   (int)(code - 1 - it->key), it->key,
+						   (int)(subject - 1 - code), code, subject, a));
+	}
 }
 
 static void tally(const struct open_set *now, time_t t, struct drift_state *st)
@@ -167,17 +227,18 @@ static void tally(const struct open_set *now, time_t t, struct drift_state *st)
 	st->oldest_age = st->any && t > st->oldest ? t - st->oldest : 0;
 }
 
-int drift_state_update(const char *path, const struct snapshot *cur,
-		       const struct impact_opts *o, const struct impact *im,
-		       struct drift_state *st)
+static int state_compute(const char *path, const struct snapshot *cur,
+			 const struct impact_opts *o, struct impact *im,
+			 struct drift_state *st, bool save)
 {
 	struct open_set old = { 0 }, now = { 0 };
 	struct impact_list all = { NULL, 0, 0 };
-	int r;
+	int r = 0;
 
 	memset(st, 0, sizeof(*st));
 	if (open_load(path, &old))
 		return -1;
+	follow(im, &old);
 	impact_findings(cur, o, &all);
 	for (size_t i = 0; i < all.n; i++)
 		if (all.v[i].f.sev >= SEV_WARNING)
@@ -191,11 +252,27 @@ int drift_state_update(const char *path, const struct snapshot *cur,
 			keep(&now, &old, item_key(it), it->f.sev, o->now);
 	}
 	tally(&now, o->now, st);
-	r = open_save(path, &now);
+	state_lines(&now, o->now, st);
+	if (save)
+		r = open_save(path, &now);
 	impact_list_release(&all);
 	open_release(&old);
 	open_release(&now);
 	return r;
+}
+
+int drift_state_update(const char *path, const struct snapshot *cur,
+		       const struct impact_opts *o, struct impact *im,
+		       struct drift_state *st)
+{
+	return state_compute(path, cur, o, im, st, true);
+}
+
+int drift_state_peek(const char *path, const struct snapshot *cur,
+		     const struct impact_opts *o, struct impact *im,
+		     struct drift_state *st)
+{
+	return state_compute(path, cur, o, im, st, false);
 }
 
 int drift_state_exit(const struct drift_state *st)
@@ -208,17 +285,25 @@ const char *drift_state_name(const struct drift_state *st)
 	return st->open[SEV_CRITICAL] ? "critical" : st->open[SEV_WARNING] ? "warning" : "ok";
 }
 
-/* "3h", "2d": the age of the oldest open finding of the worst severity. */
-static void age(FILE *out, time_t s)
+/* "3h", "2d": an open finding's age, coarse enough to read at a glance. */
+static void age_buf(char *buf, size_t size, time_t s)
 {
 	if (s >= 2 * 86400)
-		fprintf(out, "%lldd", (long long)(s / 86400));
+		snprintf(buf, size, "%lldd", (long long)(s / 86400));
 	else if (s >= 2 * 3600)
-		fprintf(out, "%lldh", (long long)(s / 3600));
+		snprintf(buf, size, "%lldh", (long long)(s / 3600));
 	else if (s >= 120)
-		fprintf(out, "%lldm", (long long)(s / 60));
+		snprintf(buf, size, "%lldm", (long long)(s / 60));
 	else
-		fprintf(out, "%llds", (long long)s);
+		snprintf(buf, size, "%llds", (long long)s);
+}
+
+static void age(FILE *out, time_t s)
+{
+	char buf[32];
+
+	age_buf(buf, sizeof(buf), s);
+	fputs(buf, out);
 }
 
 void drift_state_nagios(FILE *out, const struct drift_state *st, const char *change)
@@ -246,4 +331,30 @@ json_t *drift_state_json(const struct drift_state *st)
 	jset_int(o, "warning", (long long)st->open[SEV_WARNING]);
 	jset_int(o, "oldest_open_seconds", (long long)st->oldest_age);
 	return o;
+}
+
+void drift_state_text(FILE *out, const struct drift_state *st)
+{
+	size_t c = st->open[SEV_CRITICAL], w = st->open[SEV_WARNING];
+
+	fprintf(out, "state: %s", drift_state_name(st));
+	if (!c && !w) {
+		fputs(", nothing open\n", out);
+		return;
+	}
+	fputs(", ", out);
+	if (c)
+		fprintf(out, "%zu critical%s", c, w ? " and " : "");
+	if (w)
+		fprintf(out, "%zu warning%s", w, w == 1 ? "" : "s");
+	fputs(" open (oldest ", out);
+	age(out, st->oldest_age);
+	fputs(")\n", out);
+	for (size_t i = 0; i < st->lines.n; i++)
+		fprintf(out, "  %s\n", st->lines.v[i]);
+}
+
+void drift_state_release(struct drift_state *st)
+{
+	sl_release(&st->lines);
 }

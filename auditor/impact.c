@@ -398,6 +398,53 @@ static void explain_rrs(struct impact *im, const char *scope, char op,
 	}
 }
 
+/* Would the lookup's change explain a finding of l in scope? */
+static bool explains_any(const struct impact_list *l, const char *scope, const struct lookup *lk)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].scope, scope) && lookup_explains(lk, &l->v[i].f))
+			return true;
+	return false;
+}
+
+/* A lookup that answers again and explains no finding: summarized per domain. */
+static bool recovered_only(const struct impact *im, const char *scope, const struct snapdiff_status *st)
+{
+	return st->from && st->from->stale && !st->to->stale && st->from->disagree == st->to->disagree &&
+	       !explains_any(&im->introduced, scope, st->to) && !explains_any(&im->resolved, scope, st->to);
+}
+
+/*
+ * After an outage every lookup of a big domain answers again: one line
+ * for the domain ("94 lookups no longer stale: ..."), not 94 lines
+ * burying what the recovery resolved.
+ */
+static void explain_status(struct impact *im, const char *scope, const struct snapdiff *d)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < d->nstatus; i++)
+		n += recovered_only(im, scope, &d->status[i]);
+	for (size_t i = 0; i < d->nstatus; i++) {
+		const struct lookup *t = d->status[i].to;
+		char *what;
+
+		if (n > 1 && recovered_only(im, scope, &d->status[i])) {
+			if (shown++ < UNRESOLVABLE_LIST)
+				sb_addf(&names, "%s%s %s", shown > 1 ? ", " : "", t->name, t->type);
+			continue;
+		}
+		what = snapdiff_status_text(&d->status[i]);
+		explain(im, scope, NULL, t, xasprintf("! %s %s: %s", t->name, t->type, what));
+		free(what);
+	}
+	if (n > 1)
+		add_change(im, scope, '!', xasprintf("%zu lookups no longer stale, they answer again: %s%s",
+						     n, names.buf, n > UNRESOLVABLE_LIST ? " and more" : ""));
+	sb_release(&names);
+}
+
 static void explain_domain(struct impact *im, const char *scope, const struct snapdiff *d)
 {
 	explain_rrs(im, scope, '-', d->removed, d->nremoved);
@@ -407,12 +454,7 @@ static void explain_domain(struct impact *im, const char *scope, const struct sn
 		add_change(im, scope, '~', xasprintf("%s %s %s: TTL %u -> %u", f->owner, f->type,
 						     f->rdata, f->ttl, d->ttl[i].to->ttl));
 	}
-	for (size_t i = 0; i < d->nstatus; i++) {
-		const struct lookup *t = d->status[i].to;
-		char *what = snapdiff_status_text(&d->status[i]);
-		explain(im, scope, NULL, t, xasprintf("! %s %s: %s", t->name, t->type, what));
-		free(what);
-	}
+	explain_status(im, scope, d);
 }
 
 /* ---- the whole comparison ------------------------------------------ */
@@ -592,6 +634,9 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	only_in(&fa, &fb, &out->resolved);
 	move_unseen(&out->introduced, a, "seen again now that lookups answer", out);
 	move_unseen(&out->resolved, b, "not seen while lookups fail", out);
+	for (size_t i = 0; i < ch.n; i++)
+		impact_mx_primary(a ? snapshot_domain(a, ch.v[i].name) : NULL,
+				  snapshot_domain(b, ch.v[i].name), out);
 	impact_list_release(&fa);
 	impact_list_release(&fb);
 	compare_domains(&ch, out);

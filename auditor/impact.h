@@ -124,6 +124,25 @@ void impact_firewall(const struct fw_snap *a, const struct fw_snap *b,
 		     const struct path_fws *fwa, const struct path_fws *fwb,
 		     struct impact *out);
 
+/* impact_mx.c */
+/*
+ * mx.primary-changed (introduced, warning) when the most-preferred MX
+ * hosts of domain a (NULL: new) differ in b (NULL: gone).
+ */
+void impact_mx_primary(const struct domain_snap *a, const struct domain_snap *b,
+		       struct impact *out);
+
+/* impact_follow.c */
+/*
+ * Read im in the light of what earlier changes left open (items with
+ * scope, code, subject and severity): a resolved finding takes the
+ * severity it was open with, and fw.port-opened on a port whose
+ * fw.port-blocked is open becomes that finding, resolved.
+ */
+void impact_follow(struct impact *im, const struct impact_list *open);
+/* Carry open forward past im: drop what it resolved, add what it introduced. */
+void impact_follow_update(struct impact_list *open, const struct impact *im);
+
 /* impact_report.c */
 /*
  * Print the impact in a format. from/to label the snapshots ("1a2b3c4d5e6f",

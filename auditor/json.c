@@ -106,3 +106,8 @@ json_t *jrecord(const char *name, const char *type, unsigned ttl, const char *rd
 	jset_str(o, "line", line);
 	return o;
 }
+
+json_t *jref(json_t *v)
+{
+	return json_incref(v);
+}

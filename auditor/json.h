@@ -32,5 +32,7 @@ json_t *jrecord(const char *name, const char *type, unsigned ttl, const char *rd
 /* Print with two-space indent, keys in insertion order, then a newline. */
 int jprint(FILE *out, const json_t *root);
 void jfree(json_t *root);
+/* Another reference to v, for a value kept and also set into an output. */
+json_t *jref(json_t *v);
 
 #endif

@@ -71,6 +71,8 @@ void report_release(struct check_report *r)
 	}
 	free(r->v);
 	free(r->label);
+	if (r->state)
+		jfree(r->state);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -157,6 +159,8 @@ int report_json(FILE *out, const struct check_report *r)
 	jset_str(root, "commit", *r->commit ? r->commit : NULL);
 	jset(root, "domains", domains);
 	jset(root, "summary", summary);
+	if (r->state)
+		jset(root, "state", jref(r->state));
 	ret = jprint(out, root);
 	jfree(root);
 	return ret;

@@ -21,8 +21,9 @@ struct check_report {
 	size_t n, alloc;
 	char *label;              /* what was checked: "snapshot 1a2b3c4d", "live" */
 	char commit[41];          /* the stored snapshot checked; "" when live */
+	struct json_t *state;     /* live: what is open now, as drift reports it; else NULL */
 };
-#define CHECK_REPORT_INIT { NULL, 0, 0, NULL, "" }
+#define CHECK_REPORT_INIT { NULL, 0, 0, NULL, "", NULL }
 
 /* report.c */
 /* Add a domain (name copied); its findings start empty. */

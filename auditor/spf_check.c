@@ -24,6 +24,8 @@ struct walk {
 	struct strlist stack;     /* domains being walked: loop detection */
 	unsigned lookups, voids;
 	struct strlist voided;    /* what the void lookups were, for the message */
+	unsigned mx_void;         /* MX hosts of mx terms that have no address */
+	struct strlist mx_voided; /* "'mx' of example.com: mx2.example.com." */
 };
 
 /*
@@ -132,6 +134,37 @@ static void void_check(struct walk *w, const char *domain, const char *target,
 	free(abs);
 }
 
+/*
+ * RFC 7208 counts the mx term's MX lookup as one void lookup at most;
+ * pyspf and mailauth also count each MX host whose address lookup
+ * comes back empty, so there a record within the limit can permerror.
+ */
+static bool host_void(const struct domain_snap *d, const char *host)
+{
+	size_t n;
+	enum lookup_state a = state_of(d, host, "A", &n), aaaa = state_of(d, host, "AAAA", &n);
+
+	return was_looked_up(d, host, "A") && (a == LK_NXDOMAIN || a == LK_NODATA) &&
+	       (aaaa == LK_NXDOMAIN || aaaa == LK_NODATA);
+}
+
+static void mx_hosts_void(struct walk *w, const char *domain, const struct spf_term *t,
+			  const struct rr *mx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned pref;
+		char *host;
+
+		if (rr_mx(&mx[i], &pref, &host))
+			continue;
+		if (strcmp(host, ".") && host_void(w->d, host)) {
+			w->mx_void++;
+			sl_push_owned(&w->mx_voided, xasprintf("'%s' of %s: %s", t->text, domain, host));
+		}
+		free(host);
+	}
+}
+
 static void mx_check(struct walk *w, const char *domain, const char *target,
 		     const struct spf_term *t, const char *ev)
 {
@@ -143,6 +176,8 @@ static void mx_check(struct walk *w, const char *domain, const char *target,
 		add(w, SEV_CRITICAL, "spf.mx-limit", domain, ev,
 		    "'%s' resolves %zu MX names, more than %d: permerror",
 		    t->text, n, SPF_MAX_MX_NAMES);
+	else
+		mx_hosts_void(w, domain, t, first, n);
 	free(abs);
 	void_check(w, domain, target, "MX", t->text);
 }
@@ -418,8 +453,22 @@ void spf_analyze(const struct domain_snap *d, struct findings *fs)
 			     w.voids, SPF_MAX_VOIDS);
 		sb_release(&sb);
 	}
+	if (w.mx_void) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < w.mx_voided.n; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "", w.mx_voided.v[i]);
+		findings_add(fs, SEV_WARNING, "spf.mx-void-hosts", d->name, sb.buf,
+			     "SPF 'mx' reaches %u MX host%s with no address: receivers that count "
+			     "each as a void lookup (pyspf, mailauth) see %u in all, %s",
+			     w.mx_void, w.mx_void == 1 ? "" : "s", w.voids + w.mx_void,
+			     w.voids + w.mx_void > SPF_MAX_VOIDS ? "over the limit of 2: permerror "
+			     "there" : "the limit is 2");
+		sb_release(&sb);
+	}
 	sl_release(&w.stack);
 	sl_release(&w.voided);
+	sl_release(&w.mx_voided);
 	free(top);
 	free(abs);
 }

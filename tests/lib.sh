@@ -217,3 +217,39 @@ no_record_removed() {
 	if [ "$_gone" = 0 ]; then ok "$3"; else
 		notok "$3: $_gone records gone"; grep -vxFf zone.now "$1" | sed 's/^/#   /' | head; fi
 }
+
+# estate_start: a realistic estate on one NSD (tests/fixtures/estate/zones
+# copied to ./zones): example.com self-hosted behind the firewall "edge"
+# (tests/fixtures/fw/k01-basic.rules as ./edge.rules), example.net an
+# M365-style tenant, example.org a Google-style domain with nested SPF
+# includes, parked.example a parked domain. Healthy: nothing above info.
+# Writes ./mxaudit.yaml and an initialized store ./st; sets $PORT, $DNS.
+estate_start() {
+	rm -rf "$SCRATCH/zones"
+	cp -r "$FIXTURES/estate/zones" "$SCRATCH/zones"
+	cp "$FIXTURES/fw/k01-basic.rules" "$SCRATCH/edge.rules"
+	PORT=$(free_port)
+	DNS="127.0.0.1:$PORT"
+	nsd_start ns "127.0.0.1" "$PORT" "$SCRATCH/zones"
+	cat >"$SCRATCH/mxaudit.yaml" <<-YAML
+	lab: true
+	domains:
+	  - name: example.com
+	    dkim_selectors: [s1]
+	    sending_ips: [203.0.113.10]
+	  - name: example.net
+	    dkim_selectors: [selector1]
+	  - name: example.org
+	    dkim_selectors: [google]
+	  - name: parked.example
+	    dkim_selectors: ["*"]
+	firewalls:
+	  - name: edge
+	    format: iptables
+	    file: edge.rules
+	    public_ips: [203.0.113.25]
+	    outside_ifaces: [eth0]
+	    inside_ifaces: [eth1]
+	YAML
+	$MXAUDIT init --store "$SCRATCH/st" >/dev/null
+}

@@ -74,7 +74,7 @@ assert_eq "$(cat hook.env)" "warning" "the hook got the worst severity"
 assert_eq "$(git --git-dir=central.git rev-parse main)" "$(sgit rev-parse HEAD)" "--push: central has the change"
 assert_eq "$(git --git-dir=central.git rev-list --count main)" "4" "and the whole history"
 git --git-dir=central.git log -1 --format=%B main >cmsg
-assert_grep '^Mxaudit-Warning: 1$' cmsg "trailers travel with the commit"
+assert_grep '^Mxaudit-Warning: 2$' cmsg "trailers travel with the commit (mx.no-address, and spf.mx-void-hosts for the SPF mx term)"
 
 # --- nagios, -v, bad input -------------------------------------------------------
 drift --format nagios

@@ -3,7 +3,7 @@
 # log --record, for one change that touches DNS and a firewall at once.
 #
 # Commit ids, dates and the server's port vary from run to run and are
-# replaced by <commit>, <id>, <date>, <port> and <age> (0 in JSON, which keeps its type) before comparing.
+# replaced by <commit>, <id>, <date>, <port> and <age> (0 in JSON) before comparing.
 # To regenerate tests/fixtures/impact/*.ok after a deliberate change:
 #     MXAUDIT_REGEN=1 tests/run t62
 # and review the diff with git before committing it.

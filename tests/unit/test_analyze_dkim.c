@@ -185,6 +185,28 @@ static void test_multiple(void **state)
 	t_expect("dkim.revoked", SEV_CRITICAL, 1);
 }
 
+/* The wildcard selector with empty p=, and any empty p= of a parked domain: info. */
+static void test_revoked_pattern(void **state)
+{
+	struct domain_snap *d = t_domain("example.com");
+
+	t_rr(d, "*._domainkey.example.com.", "TXT", "\"v=DKIM1; p=\"");
+	sl_push(&sels, "*");
+	run();
+	t_expect("dkim.revoked", SEV_INFO, 1);
+
+	sl_release(&sels);
+	d = key("v=DKIM1; p=%s", "");
+	run();
+	t_expect("dkim.revoked", SEV_CRITICAL, 1);
+	t_rr(d, "example.com.", "MX", "0 .");
+	t_rr(d, "example.com.", "TXT", "\"v=spf1 -all\"");
+	t_rr(d, "_dmarc.example.com.", "TXT", "\"v=DMARC1; p=reject\"");
+	findings_release(&t_fs);
+	run();
+	t_expect("dkim.revoked", SEV_INFO, 1);
+}
+
 static void test_selectors_from_snapshot(void **state)
 {
 	struct domain_snap *d = t_domain("example.com");
@@ -257,6 +279,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_selectors, teardown),
 		cmocka_unit_test_teardown(test_state, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),
+		cmocka_unit_test_teardown(test_revoked_pattern, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -92,6 +92,48 @@ static void test_null(void **state)
 	sl_release(&ips);
 }
 
+/* Parked done right: null MX, "v=spf1 -all", DMARC p=reject, no sending IPs. */
+static void test_parked(void **state)
+{
+	struct domain_snap *d = t_domain("example.com");
+	struct strlist ips = STRLIST_INIT;
+	struct analyze_opts o;
+
+	t_rr(d, APEX, "MX", "0 .");
+	t_rr(d, APEX, "TXT", "\"v=spf1 -all\"");
+	t_rr(d, "_dmarc.example.com.", "TXT", "\"v=DMARC1; p=reject\"");
+	run(false);
+	t_expect("mx.null", SEV_INFO, 1);
+	assert_true(analyze_parked(d, &(struct analyze_opts){ 0 }));
+
+	/* Sending IPs configured: the domain sends, so it is no parked domain. */
+	findings_release(&t_fs);
+	sl_push(&ips, "192.0.2.25");
+	t_opts(&o);
+	o.sending_ips = &ips;
+	analyze_mx(d, &o, &t_fs);
+	t_expect("mx.null", SEV_CRITICAL, 1);
+	sl_release(&ips);
+}
+
+static void test_parked_wrong(void **state)
+{
+	static const char *const spf[] = { "\"v=spf1 ~all\"", "\"v=spf1 ip4:192.0.2.1 -all\"",
+					   "\"v=spf1 -all\"", "\"v=spf1 -all\"" };
+	static const char *const dmarc[] = { "\"v=DMARC1; p=reject\"", "\"v=DMARC1; p=reject\"",
+					     "\"v=DMARC1; p=none\"", "\"v=DMARC1; p=quarantine; pct=50\"" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(spf); i++) {
+		struct domain_snap *d = t_domain("example.com");
+
+		t_rr(d, APEX, "MX", "0 .");
+		t_rr(d, APEX, "TXT", spf[i]);
+		t_rr(d, "_dmarc.example.com.", "TXT", dmarc[i]);
+		run(false);
+		t_expect("mx.null", SEV_WARNING, 1);
+	}
+}
+
 static void test_null_mixed(void **state)
 {
 	struct domain_snap *d = two_mx();
@@ -257,6 +299,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_redundancy, t_teardown),
 		cmocka_unit_test_teardown(test_ranges, t_teardown),
 		cmocka_unit_test_teardown(test_hostile_rdata, t_teardown),
+		cmocka_unit_test_teardown(test_parked, t_teardown),
+		cmocka_unit_test_teardown(test_parked_wrong, t_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

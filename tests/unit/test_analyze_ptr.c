@@ -1,6 +1,7 @@
 /*
  * test_analyze_ptr.c - reverse DNS of MX addresses and sending IPs:
- * missing PTR, PTR names that do not resolve back, and IPv6 names.
+ * missing PTR, PTR names that do not resolve back, IPv6 names, and
+ * generic names (ptr_generic's classifier).
  */
 #include "analyze_test.h"
 
@@ -147,6 +148,78 @@ static void test_special_skipped(void **state)
 	t_expect("ptr.missing", SEV_WARNING, 1);
 }
 
+/* generic NAME ADDR: the classifier's verdict. */
+static bool generic(const char *name, const char *addr)
+{
+	char why[120] = "";
+	bool g = ptr_generic(name, addr, why, sizeof(why));
+
+	assert_true(g == (*why != '\0'));
+	return g;
+}
+
+static void test_generic_octets(void **state)
+{
+	/* Three or four octets, any order, any separator. */
+	assert_true(generic("static-194-59-31-25.customer.isp.net.", "194.59.31.25"));
+	assert_true(generic("host25-31-59-194.example.net.", "194.59.31.25"));
+	assert_true(generic("194.59.31.25.example.net", "194.59.31.25"));
+	assert_true(generic("c-31x59x194.example.net.", "194.59.31.25"));
+	assert_true(generic("ip-194-059-031.example.net.", "194.59.31.25"));
+	assert_true(generic("h194059031025.example.net.", "194.59.31.25"));
+	assert_true(generic("a10-0-10.example.net.", "10.0.0.10"));   /* 10, 0, 10: three of four */
+	/* Two octets, or numbers that are not the address's, are not enough. */
+	assert_false(generic("mx25-31.example.net.", "194.59.31.25"));
+	assert_false(generic("mx1.example.com.", "192.0.2.1"));
+	assert_false(generic("mail2041.example.com.", "192.0.20.41"));
+	/* The registered domain names the owner: its numbers do not count. */
+	assert_false(generic("mx.194-59-31.net.", "194.59.31.25"));
+}
+
+static void test_generic_words(void **state)
+{
+	assert_true(generic("dynamic.isp.example.", "192.0.2.9"));
+	assert_true(generic("adsl-line7.isp.example.", "192.0.2.9"));
+	assert_true(generic("ppp12.pool.isp.example.", "192.0.2.9"));
+	assert_true(generic("CUSTOMER.isp.example.", "192.0.2.9"));
+	assert_true(generic("dyn-7.isp.example.", "2001:db8::7"));
+	assert_true(generic("client9.isp.example.", "192.0.2.9"));
+	/* Words inside other words, and the registered domain, do not count. */
+	assert_false(generic("dynamo.example.com.", "192.0.2.9"));
+	assert_false(generic("mx1.cable.example.", "192.0.2.9"));
+	assert_false(generic("smtp.static.", "192.0.2.9"));
+}
+
+static void test_generic_providers(void **state)
+{
+	/* Mail providers' own hosts are named per host. */
+	assert_false(generic("mail-sor-f41.google.com.", "209.85.220.41"));
+	assert_false(generic("mail-db8eur05on2041.outbound.protection.outlook.com.", "40.107.22.41"));
+	assert_false(generic("a27-41.smtp-out.amazonses.com.", "54.240.27.41"));
+}
+
+static void test_generic_finding(void **state)
+{
+	struct domain_snap *d = base();
+
+	sl_push(&ips, "203.0.113.10");
+	t_rr(d, "10.113.0.203.in-addr.arpa.", "PTR", "static-203-0-113-10.customer.isp.example.");
+	t_rr(d, "static-203-0-113-10.customer.isp.example.", "A", "203.0.113.10");
+	run(true);
+	t_expect("ptr.generic", SEV_WARNING, 1);
+}
+
+static void test_generic_not_on_named_host(void **state)
+{
+	struct domain_snap *d = base();
+
+	sl_push(&ips, "203.0.113.10");
+	t_rr(d, "10.113.0.203.in-addr.arpa.", "PTR", "out.example.com.");
+	t_rr(d, "out.example.com.", "A", "203.0.113.10");
+	run(true);
+	assert_int_equal(t_fs.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +232,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_ipv6, teardown),
 		cmocka_unit_test_teardown(test_unknown, teardown),
 		cmocka_unit_test_teardown(test_special_skipped, teardown),
+		cmocka_unit_test_teardown(test_generic_octets, teardown),
+		cmocka_unit_test_teardown(test_generic_words, teardown),
+		cmocka_unit_test_teardown(test_generic_providers, teardown),
+		cmocka_unit_test_teardown(test_generic_finding, teardown),
+		cmocka_unit_test_teardown(test_generic_not_on_named_host, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,86 @@ static void test_mx_address_lost(void **state)
 	free(zb);
 }
 
+/* text with the first occurrence of from replaced by to. */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	return xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
+/* Swapped preferences: every record valid, but mail goes to another host first. */
+static void test_mx_primary_changed(void **state)
+{
+	struct snapshot a = { 0 }, b = { 0 }, c = { 0 };
+	struct impact im = IMPACT_INIT;
+	struct impact_opts o = { .cfg = &lab };
+	char *z1 = replaced(zone_ok, "MX\t10 mx1", "MX\t30 mx1");
+	char *z2 = replaced(zone_ok, "MX\t20 mx2", "MX\t30 mx2");
+	const struct impact_item *it;
+
+	snap(&a, zone_ok, status_ok);
+	snap(&b, z1, status_ok);
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "mx.primary-changed"));
+	assert_int_equal(it->f.sev, SEV_WARNING);
+	assert_string_equal(it->f.subject, "example.com. MX");
+	assert_non_null(strstr(it->f.message, "from mx1.example.com. (10) to mx2.example.com. (20)"));
+	assert_int_equal(it->causes.n, 2);    /* the MX records that changed */
+	impact_release(&im);
+
+	snap(&c, z2, status_ok);             /* only the backup moved */
+	impact_compute(&a, &c, &o, &im);
+	assert_null(find(&im.introduced, "mx.primary-changed"));
+	impact_release(&im);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	snapshot_release(&c);
+	free(z1);
+	free(z2);
+}
+
+static struct impact_item *item(struct impact_list *l, enum severity sev, const char *scope,
+				const char *code, const char *subject)
+{
+	struct impact_item *it = impact_list_add(l, scope);
+
+	it->f.sev = sev;
+	it->f.code = xstrdup(code);
+	it->f.subject = xstrdup(subject);
+	it->f.message = xstrdup("m");
+	return it;
+}
+
+/* A fix resolves the finding it fixes, at the severity it was open with. */
+static void test_follow(void **state)
+{
+	struct impact im = IMPACT_INIT;
+	struct impact_list open = { NULL, 0, 0 };
+
+	item(&open, SEV_CRITICAL, "firewall edge", "fw.port-blocked", "203.0.113.25:25/tcp");
+	item(&open, SEV_CRITICAL, "example.com", "dns.unresolvable", "example.com. MX");
+	item(&im.introduced, SEV_INFO, "firewall edge", "fw.port-opened", "203.0.113.25:25/tcp");
+	item(&im.introduced, SEV_INFO, "firewall edge", "fw.port-opened", "203.0.113.25:587/tcp");
+	item(&im.resolved, SEV_WARNING, "example.com", "dns.unresolvable", "example.com. MX");
+	im.counts[SEV_INFO] = 2;
+	impact_follow(&im, &open);
+	assert_int_equal(im.introduced.n, 1);   /* 587 was never blocked: opened */
+	assert_string_equal(im.introduced.v[0].f.subject, "203.0.113.25:587/tcp");
+	assert_int_equal(im.counts[SEV_INFO], 1);
+	assert_int_equal(im.resolved.n, 2);
+	for (size_t i = 0; i < im.resolved.n; i++)
+		assert_int_equal(im.resolved.v[i].f.sev, SEV_CRITICAL);
+	assert_non_null(find(&im.resolved, "fw.port-blocked"));
+
+	impact_follow_update(&open, &im);      /* what is left open afterwards */
+	assert_int_equal(open.n, 1);
+	assert_string_equal(open.v[0].f.code, "fw.port-opened");
+	impact_list_release(&open);
+	impact_release(&im);
+}
+
 /*
  * Each side is judged with the inputs its snapshot recorded, not the
  * configuration: a sending IP added to the record is checked against SPF.
@@ -418,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_summary_line),
 		cmocka_unit_test(test_drift_holds_back_until_n_runs),
 		cmocka_unit_test(test_state_file_round_trip),
+		cmocka_unit_test(test_mx_primary_changed),
+		cmocka_unit_test(test_follow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

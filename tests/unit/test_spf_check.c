@@ -227,6 +227,38 @@ static void test_sending_ips(void **state)
 	sl_release(&ips);
 }
 
+/* pyspf and mailauth count each MX host without an address as a void lookup. */
+static void test_mx_void_hosts(void **state)
+{
+	spf("example.com.", "v=spf1 mx a:n1.example.com -all");
+	dsnap_add_rr(d, "example.com.", 300, "MX", "10 mx1.example.com.");
+	dsnap_add_rr(d, "example.com.", 300, "MX", "20 mx2.example.com.");
+	dsnap_add_rr(d, "example.com.", 300, "MX", "30 mx3.example.com.");
+	dsnap_add_rr(d, "mx1.example.com.", 300, "A", "192.0.2.25");
+	dsnap_add_lookup(d, "mx2.example.com.", "A", LK_NXDOMAIN);
+	dsnap_add_lookup(d, "mx3.example.com.", "A", LK_NODATA);
+	dsnap_add_lookup(d, "mx3.example.com.", "AAAA", LK_NODATA);
+	dsnap_add_lookup(d, "n1.example.com.", "A", LK_NXDOMAIN);
+	analyze();
+	expect("spf.mx-void-hosts", SEV_WARNING, "2 MX hosts with no address");
+	expect("spf.mx-void-hosts", SEV_WARNING, "3 in all, over the limit of 2");
+	assert_non_null(strstr(find("spf.mx-void-hosts")->evidence, "mx2.example.com."));
+	assert_null(find("spf.void-limit"));    /* RFC 7208's count: 1 */
+}
+
+/* A host whose address lookup failed, or that has an IPv6 address, is not void. */
+static void test_mx_hosts_not_void(void **state)
+{
+	spf("example.com.", "v=spf1 mx -all");
+	dsnap_add_rr(d, "example.com.", 300, "MX", "10 mx1.example.com.");
+	dsnap_add_rr(d, "example.com.", 300, "MX", "20 mx2.example.com.");
+	dsnap_add_lookup(d, "mx1.example.com.", "A", LK_TIMEOUT);
+	dsnap_add_lookup(d, "mx2.example.com.", "A", LK_NODATA);
+	dsnap_add_rr(d, "mx2.example.com.", 300, "AAAA", "2001:db8::25");
+	analyze();
+	assert_null(find("spf.mx-void-hosts"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -236,7 +268,7 @@ int main(void)
 		T(test_redirect_ignored_with_all), T(test_multiple_and_syntax),
 		T(test_missing_targets_and_voids), T(test_loop), T(test_all_and_ptr),
 		T(test_form), T(test_split_record), T(test_missing_and_failed),
-		T(test_sending_ips),
+		T(test_sending_ips), T(test_mx_void_hosts), T(test_mx_hosts_not_void),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
