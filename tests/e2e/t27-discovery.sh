@@ -6,6 +6,8 @@ world_start
 nsd_stop ns
 PORT=$(free_port)
 sed -i 's/^ns1	IN A 192\.0\.2\.53/ns1	IN A 127.0.0.1/; s/^ns2	IN A 198\.51\.100\.53/ns2	IN A 127.0.0.2/' zones/example.com.zone
+# example.net, the zone of the SPF include and the DKIM key, is served there too.
+sed -i 's/^ns1	IN A 198\.51\.100\.53/ns1	IN A 127.0.0.1/' zones/example.net.zone
 mkdir zones2
 cp zones/* zones2/
 sed -i 's/p=reject/p=none/' zones2/example.com.zone
@@ -19,7 +21,8 @@ assert_grep "example\.com: authoritative servers 127\.0\.0\.1:$PORT,127\.0\.0\.2
 sgit show HEAD:dns/example.com.status >status
 assert_grep "^mx1\.example\.com\.	A	NOERROR	-	127\.0\.0\.1:$PORT,127\.0\.0\.2:$PORT\$" status "names in the zone are asked of every authoritative server"
 assert_grep "^_dmarc\.example\.com\.	TXT	NOERROR	disagree	127\.0\.0\.1:$PORT,127\.0\.0\.2:$PORT	127\.0\.0\.2:$PORT=NOERROR/1\$" status "the server with the old zone disagrees"
-assert_grep "^_spf\.example\.net\.	TXT	NOERROR	-	127\.0\.0\.1:$PORT\$" status "names outside the zone go through the resolver"
+assert_grep "^_spf\.example\.net\.	TXT	NOERROR	-	127\.0\.0\.1:$PORT\$" status "names of another zone are asked of that zone's server"
+assert_grep "zone example\.net\.: servers 127\.0\.0\.1:$PORT" err "the other zone's server is found through the resolver"
 sgit show HEAD:dns/example.com.zone >zone
 assert_grep '^_dmarc\.example\.com\..*p=reject' zone "the first server's answer is kept"
 
