@@ -35,7 +35,7 @@ SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_sp
 # Firewalls
 FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_fortios.o fw_asa.o fw_junos.o fw_panos.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_nft_text.o fw_ipset.o fw_reach.o fw_export.o fw_mask.o fw_command.o fw_findings.o cmd_reach.o
 # Analyzers, policies, check
-CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o path.o
+CHECK_OBJS := analyze.o analyze_mx.o analyze_ptr.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o analyze_ns.o taglist.o policy.o report.o cmd_check.o path.o
 # Change impact: diff impact, drift, timeline
 IMPACT_OBJS := snaprun.o impact.o impact_fw.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_state.o drift_exec.o cmd_drift.o cmd_timeline.o

@@ -53,6 +53,7 @@ struct xfer {
 	uint8_t *rbuf;             /* TCP reply */
 	size_t rlen, rgot;
 	enum lookup_state state;   /* outcome */
+	bool lame;                 /* a listed server answered without authority */
 	struct rr *rrs;
 	size_t nrr;
 	struct xfer *next;         /* queue link */
@@ -659,6 +660,7 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 		x->nrr = 0;
 		verbose("%s %s: %s answered without authority (lame)", x->job->name,
 			x->job->type, x->job->servers[x->si]->name);
+		x->lame = true;
 		xfer_done(r, x, LK_SERVFAIL);
 		return true;
 	}
@@ -825,6 +827,15 @@ static char *answer_key(const struct xfer *x)
 }
 
 /*
+ * How a server that gave no answer ended, for the detail: LAME when a
+ * listed server answered without authority (dns.lame), else the state.
+ */
+static const char *failure_name(const struct xfer *x)
+{
+	return x->lame ? "LAME" : lookup_state_name(x->state);
+}
+
+/*
  * Fold the servers' answers into one result: the first server (in the
  * order given) that answered decides the records; any other answer
  * that differs is a disagreement, and servers that did not answer are
@@ -848,6 +859,9 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 		x->rrs = NULL;
 		x->nrr = 0;
 		res->servers = xstrdup(LK_IS_TEMPORARY(x->state) ? "-" : job->servers[0]->name);
+		/* A domain's only listed server failing is named, as with several (dns.lame). */
+		if (LK_IS_TEMPORARY(x->state) && job->servers[0]->authoritative)
+			res->detail = xasprintf("%s=%s", job->servers[0]->name, failure_name(x));
 		return;
 	}
 	if (primary)
@@ -858,8 +872,7 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 		char *key;
 
 		if (LK_IS_TEMPORARY(x->state)) {
-			sb_addf(&detail, "%s%s=%s", detail.len ? "," : "", name,
-				lookup_state_name(x->state));
+			sb_addf(&detail, "%s%s=%s", detail.len ? "," : "", name, failure_name(x));
 			continue;
 		}
 		sb_addf(&servers, "%s%s", servers.len ? "," : "", name);
@@ -888,7 +901,9 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 				res->state = LK_TIMEOUT;
 	}
 	res->servers = servers.len ? sb_detach(&servers) : xstrdup("-");
-	res->detail = detail.len && (res->disagree || primary) ? sb_detach(&detail) : NULL;
+	/* Listed servers that all failed are named too: no NS answering is critical (dns.lame). */
+	res->detail = detail.len && (res->disagree || primary || job->servers[0]->authoritative) ?
+		      sb_detach(&detail) : NULL;
 	sb_release(&servers);
 	sb_release(&detail);
 }

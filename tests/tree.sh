@@ -9,6 +9,10 @@
 #   tree_stop NAME        stop one NSD
 #   in_tree CMD...        run CMD inside the namespace
 #
+# lame.test's listed servers include the TLD's (refers), the provider's
+# (refuses) and 192.0.2.44, tests/hostile-dns relaying to its real server
+# with the AA flag cleared; dead.test's second server never answers.
+#
 # Needs root (namespaces) and unbound; tree_start prints SKIP and exits
 # the script otherwise. $MXAUDIT then runs mxaudit inside the namespace.
 
@@ -97,6 +101,12 @@ tree_unbound() {
 	  local-zone: "113.0.203.in-addr.arpa." nodefault
 	  local-zone: "100.51.198.in-addr.arpa." nodefault
 	  local-zone: "2.0.192.in-addr.arpa." nodefault
+	# Unbound takes the TLD server's referral of lame.test back to itself
+	# for an empty answer: it resolves lame.test from its good server only,
+	# so what is tested is how mxaudit treats the lame ones.
+	stub-zone:
+	  name: "lame.test"
+	  stub-addr: 192.0.2.41
 	remote-control:
 	  control-enable: no
 	CONF
@@ -121,7 +131,7 @@ tree_start() {
 	at_exit tree_cleanup
 	trap 'exit 1' INT TERM HUP
 	in_tree ip link set lo up
-	for _a in 1 2 11 12 20 30 41 42 53; do
+	for _a in 1 2 11 12 20 30 41 42 43 44 53; do
 		in_tree ip addr add "192.0.2.$_a/32" dev lo
 	done
 	tree_nsd root 192.0.2.1 .=root.zone
@@ -131,6 +141,15 @@ tree_start() {
 	tree_nsd rev 192.0.2.20 113.0.203.in-addr.arpa=113.0.203.in-addr.arpa.zone \
 		100.51.198.in-addr.arpa=100.51.198.in-addr.arpa.zone
 	tree_nsd provider 192.0.2.30 provider.test=provider.test.zone
+	tree_nsd lame 192.0.2.41 lame.test=lame.test.zone
+	tree_nsd dead 192.0.2.42 dead.test=dead.test.zone
+	# 192.0.2.44 relays to lame.test's server with the AA flag cleared.
+	in_tree /usr/bin/python3 "$TOP/tests/hostile-dns" --listen 192.0.2.44 --port 53 \
+		--upstream 192.0.2.41:53 --mode no-aa >"$SCRATCH/noaa.out" 2>"$SCRATCH/noaa.err" &
+	for _i in $(seq 1 50); do
+		grep -q ready "$SCRATCH/noaa.out" 2>/dev/null && break
+		sleep 0.1
+	done
 	tree_unbound
 	MXAUDIT="ip netns exec $TREE_NS $TOP/mxaudit"
 	cat >"$SCRATCH/mxaudit.yaml" <<-YAML

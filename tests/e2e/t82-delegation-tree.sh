@@ -27,3 +27,45 @@ assert_grep '^25\.100\.51\.198\.in-addr\.arpa\.	7200	IN	PTR	mx\.provider\.test\.
 sgit show HEAD:dns/example.test.status >status
 assert_grep "^_spf\.provider\.test\.	TXT	NOERROR	-	192\.0\.2\.30\$" status "a name of another zone is asked of that zone's server"
 assert_grep "^25\.113\.0\.203\.in-addr\.arpa\.	PTR	NOERROR	-	192\.0\.2\.20\$" status "a PTR is asked of its reverse zone's server"
+
+# lame.test lists four servers: its own (192.0.2.41), the TLD's (refers
+# back to itself), the provider's (REFUSED) and 192.0.2.44 (answers
+# without authority). The lame replies change no data; each gives
+# dns.lame. dead.test's second server (192.0.2.43) never answers:
+# dns.ns-unreachable. A warning each, while another server answers.
+cat >>mxaudit.yaml <<YAML
+  - name: lame.test
+    dkim_selectors: [s1]
+  - name: dead.test
+    dkim_selectors: [s1]
+YAML
+mx --store st --timeout 1 -v snapshot
+assert_rc 0 "snapshot with lame and dead nameservers"
+assert_grep "lame\.test: authoritative servers 192\.0\.2\.2,192\.0\.2\.30,192\.0\.2\.41,192\.0\.2\.44\$" err "all four listed servers of lame.test are asked"
+sgit show HEAD:dns/lame.test.zone >lzone
+assert_grep '^lame\.test\.	3600	IN	MX	10 mx1\.lame\.test\.$' lzone "the MX is collected despite the lame servers"
+assert_grep '^_dmarc\.lame\.test\.	3600	IN	TXT	"v=DMARC1; p=reject"$' lzone "DMARC is collected"
+assert_grep '^s1\._domainkey\.lame\.test\.	3600	IN	TXT	"v=DKIM1' lzone "the DKIM key is collected"
+sgit show HEAD:dns/lame.test.status >lstatus
+assert_grep "^lame\.test\.	MX	NOERROR	-	192\.0\.2\.41	192\.0\.2\.2=LAME,192\.0\.2\.30=LAME,192\.0\.2\.44=LAME\$" lstatus "the referral, the refusal and the answer without authority are lame, not data"
+assert_no_grep "^(lame\.test\.	(MX|TXT)|_dmarc\.lame\.test\.	TXT|s1\._domainkey\.lame\.test\.	TXT|mx1\.lame\.test\.	A)	(NODATA|NXDOMAIN|SERVFAIL)	" lstatus "no record of lame.test became NODATA or failed"
+assert_no_grep "	(disagree|stale)	" lstatus "a lame reply is neither a disagreement nor a failure"
+sgit show HEAD:dns/dead.test.zone >dzone
+assert_grep '^dead\.test\.	3600	IN	MX	10 mx1\.dead\.test\.$' dzone "the live server decides dead.test"
+mx --store st check --format json
+lame=$(jq -r '.domains[] | select(.domain == "lame.test") | .findings[] | select(.code == "dns.lame") | "\(.severity) \(.subject)"' out | sort | tr '\n' ' ')
+assert_eq "$lame" "warning 192.0.2.2 warning 192.0.2.30 warning 192.0.2.44 " "dns.lame, a warning, for each lame server of lame.test"
+assert_eq "$(jq -r '.domains[] | select(.domain == "dead.test") | .findings[] | select(.code == "dns.ns-unreachable") | "\(.severity) \(.subject)"' out)" \
+	"warning 192.0.2.43" "dns.ns-unreachable, a warning, for the dead server of dead.test"
+assert_eq "$(jq -r '[.domains[] | select(.domain == "example.test") | .findings[] | select(.code | test("^dns\\."))] | length' out)" "0" "example.test's servers are healthy"
+assert_eq "$(jq -r '[.domains[].findings[] | select(.code | test("^(dkim|dmarc|mx)\\.missing$"))] | length' out)" "0" "no record is taken for missing"
+mx --store st check
+assert_grep "nameserver 192\.0\.2\.30 of lame\.test is lame" out "check's text names the lame server and its domain"
+assert_grep "nameserver 192\.0\.2\.43 of dead\.test never answered" out "check's text names the dead server and its domain"
+
+# No server of dead.test answers: that is critical.
+tree_stop dead
+mx --store st --timeout 1 snapshot
+mx --store st check --format json
+assert_eq "$(jq -r '.domains[] | select(.domain == "dead.test") | .findings[] | select(.code == "dns.ns-unreachable") | "\(.severity) \(.subject)"' out | sort | tr '\n' ' ')" \
+	"critical 192.0.2.42 critical 192.0.2.43 " "dns.ns-unreachable is critical when no server of the domain answers"
