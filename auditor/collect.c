@@ -56,6 +56,7 @@ struct centry {
 	size_t refs;               /* domains' reached entries naming it */
 	bool done;
 	bool via_resolver;         /* answered by the resolver: its TTLs are the cache's */
+	bool referred;             /* asked again of the zone a referral named */
 	const char *zone;          /* apex of the zone whose servers were asked, or NULL */
 	struct lookup_result res;
 	struct waiter *waiters;
@@ -397,12 +398,27 @@ static void drop_out_of_zone(struct centry *e)
 	e->res.nrr = keep;
 }
 
+static void ask_own_zone(struct collector *c, struct centry *e);
+
 static void on_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
 {
 	struct centry *e = arg;
 	struct waiter *w = e->waiters;
 
 	struct collector *c = w ? w->d->c : NULL;
+
+	/*
+	 * The domain's servers delegate the name (mail., _domainkey. or
+	 * _dmarc. on other servers): ask the servers of the zone that holds
+	 * it, once. Their answer is the name's; the referral was no answer.
+	 */
+	if (res->referral && c && c->zc && !e->referred) {
+		verbose("%s %s: delegated to %s, asking its servers", name, type, res->referral);
+		e->referred = true;
+		lookup_result_release(res);
+		ask_own_zone(c, e);
+		return;
+	}
 
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
@@ -718,6 +734,7 @@ static void add_auth(struct dctx *d, const char *addr)
 
 	if (!s)
 		return;
+	s->zone = d->apex;
 	for (size_t i = 0; i < d->nauth; i++) {
 		if (!strcmp(d->auth[i]->name, s->name)) {
 			server_free(s);

@@ -54,6 +54,7 @@ struct xfer {
 	size_t rlen, rgot;
 	enum lookup_state state;   /* outcome */
 	bool lame;                 /* a listed server answered without authority */
+	char *referral;            /* ... or referred to a zone below its own: not lame */
 	struct rr *rrs;
 	size_t nrr;
 	struct xfer *next;         /* queue link */
@@ -638,6 +639,28 @@ static int start_tcp(struct resolver *r, struct xfer *x)
 	return 0;
 }
 
+static bool name_in(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	return !strcmp(zone, ".") || !strcmp(name, zone) ||
+	       (n > z && name[n - z - 1] == '.' && !strcasecmp(name + n - z, zone));
+}
+
+/* The zone a referral in buf delegates x's name to, if below x's server's zone; else NULL. */
+static char *referral_below(const struct xfer *x, const uint8_t *buf, size_t len)
+{
+	const char *own = x->job->servers[x->si]->zone;
+	char *zone;
+
+	if (!own || !(zone = dns_reply_referral(buf, len)))
+		return NULL;
+	if (strcasecmp(zone, own) && name_in(zone, own) && name_in(x->job->name, zone))
+		return zone;
+	free(zone);
+	return NULL;
+}
+
 /* A complete reply for x. Returns false if it was not x's (keep waiting). */
 static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, size_t len)
 {
@@ -654,13 +677,20 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 		 * A listed server that refers or answers without authority is
 		 * lame: an empty referral is not "no such record". Its reply is
 		 * not data; the servers that are authoritative decide the name.
+		 * A referral to a zone below the server's own (mail. delegated
+		 * to other servers) is no lameness: the caller asks that zone.
 		 */
 		rrs_free(x->rrs, x->nrr);
 		x->rrs = NULL;
 		x->nrr = 0;
-		verbose("%s %s: %s answered without authority (lame)", x->job->name,
-			x->job->type, x->job->servers[x->si]->name);
-		x->lame = true;
+		if (!(x->referral = referral_below(x, buf, len))) {
+			verbose("%s %s: %s answered without authority (lame)", x->job->name,
+				x->job->type, x->job->servers[x->si]->name);
+			x->lame = true;
+		} else {
+			verbose("%s %s: %s refers to %s", x->job->name, x->job->type,
+				x->job->servers[x->si]->name, x->referral);
+		}
 		xfer_done(r, x, LK_SERVFAIL);
 		return true;
 	}
@@ -832,7 +862,7 @@ static char *answer_key(const struct xfer *x)
  */
 static const char *failure_name(const struct xfer *x)
 {
-	return x->lame ? "LAME" : lookup_state_name(x->state);
+	return x->lame ? "LAME" : x->referral ? "REFERRAL" : lookup_state_name(x->state);
 }
 
 /*
@@ -862,6 +892,8 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 		/* A domain's only listed server failing is named, as with several (dns.lame). */
 		if (LK_IS_TEMPORARY(x->state) && job->servers[0]->authoritative)
 			res->detail = xasprintf("%s=%s", job->servers[0]->name, failure_name(x));
+		res->referral = x->referral;
+		x->referral = NULL;
 		return;
 	}
 	if (primary)
@@ -896,9 +928,14 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 	} else {
 		/* All failed: a timeout anywhere is reported as the timeout. */
 		res->state = LK_SERVFAIL;
-		for (size_t i = 0; i < job->nservers; i++)
+		for (size_t i = 0; i < job->nservers; i++) {
 			if (job->xfers[i].state == LK_TIMEOUT)
 				res->state = LK_TIMEOUT;
+			if (job->xfers[i].referral && !res->referral) {
+				res->referral = job->xfers[i].referral;
+				job->xfers[i].referral = NULL;
+			}
+		}
 	}
 	res->servers = servers.len ? sb_detach(&servers) : xstrdup("-");
 	/* Listed servers that all failed are named too: no NS answering is critical (dns.lame). */
@@ -915,8 +952,10 @@ static void job_finish(struct lookup_job *job)
 	aggregate(job, &res);
 	job->cb(job->arg, job->name, job->type, &res);
 	lookup_result_release(&res);
-	for (size_t i = 0; i < job->nservers; i++)
+	for (size_t i = 0; i < job->nservers; i++) {
 		rrs_free(job->xfers[i].rrs, job->xfers[i].nrr);
+		free(job->xfers[i].referral);
+	}
 	free(job->query);
 	free(job);
 }
@@ -926,6 +965,7 @@ void lookup_result_release(struct lookup_result *res)
 	rrs_free(res->rrs, res->nrr);
 	free(res->servers);
 	free(res->detail);
+	free(res->referral);
 	memset(res, 0, sizeof(*res));
 }
 

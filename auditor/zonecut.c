@@ -130,6 +130,7 @@ static void addr_cb(void *arg, const char *name, const char *type, struct lookup
 			server_free(s);
 			continue;
 		}
+		s->zone = zb->z.apex;
 		zb->z.srv = xrealloc(zb->z.srv, (zb->z.n + 1) * sizeof(*zb->z.srv));
 		zb->z.srv[zb->z.n++] = s;
 	}

@@ -12,6 +12,7 @@
 # lame.test's listed servers include the TLD's (refers), the provider's
 # (refuses) and 192.0.2.44, tests/hostile-dns relaying to its real server
 # with the AA flag cleared; dead.test's second server never answers.
+# deleg.test delegates mail., _domainkey. and _dmarc. to 192.0.2.46.
 #
 # Needs root (namespaces) and unbound; tree_start prints SKIP and exits
 # the script otherwise. $MXAUDIT then runs mxaudit inside the namespace.
@@ -131,7 +132,7 @@ tree_start() {
 	at_exit tree_cleanup
 	trap 'exit 1' INT TERM HUP
 	in_tree ip link set lo up
-	for _a in 1 2 11 12 20 30 41 42 43 44 53; do
+	for _a in 1 2 11 12 20 30 41 42 43 44 45 46 53; do
 		in_tree ip addr add "192.0.2.$_a/32" dev lo
 	done
 	tree_nsd root 192.0.2.1 .=root.zone
@@ -143,6 +144,9 @@ tree_start() {
 	tree_nsd provider 192.0.2.30 provider.test=provider.test.zone
 	tree_nsd lame 192.0.2.41 lame.test=lame.test.zone
 	tree_nsd dead 192.0.2.42 dead.test=dead.test.zone
+	tree_nsd deleg 192.0.2.45 deleg.test=deleg.test.zone
+	tree_nsd sub 192.0.2.46 mail.deleg.test=mail.deleg.test.zone \
+		_domainkey.deleg.test=_domainkey.deleg.test.zone _dmarc.deleg.test=_dmarc.deleg.test.zone
 	# 192.0.2.44 relays to lame.test's server with the AA flag cleared.
 	in_tree /usr/bin/python3 "$TOP/tests/hostile-dns" --listen 192.0.2.44 --port 53 \
 		--upstream 192.0.2.41:53 --mode no-aa >"$SCRATCH/noaa.out" 2>"$SCRATCH/noaa.err" &

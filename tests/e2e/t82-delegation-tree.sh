@@ -63,6 +63,27 @@ mx --store st check
 assert_grep "nameserver 192\.0\.2\.30 of lame\.test is lame" out "check's text names the lame server and its domain"
 assert_grep "nameserver 192\.0\.2\.43 of dead\.test never answered" out "check's text names the dead server and its domain"
 
+# deleg.test's server refers mail., _domainkey. and _dmarc. to the server
+# of those zones: the names are asked there, and a referral down is
+# neither data (NODATA) nor lameness.
+cat >>mxaudit.yaml <<YAML
+  - name: deleg.test
+    dkim_selectors: [s1]
+YAML
+mx --store st -v snapshot
+assert_rc 0 "snapshot of a domain with delegated subzones"
+assert_grep "mx1\.mail\.deleg\.test\. A: 192\.0\.2\.45 refers to mail\.deleg\.test\." err "the referral to mail.deleg.test is recognised"
+sgit show HEAD:dns/deleg.test.zone >gzone
+assert_grep '^mx1\.mail\.deleg\.test\.	3600	IN	A	203\.0\.113\.45$' gzone "the MX host is collected from mail.deleg.test's server"
+assert_grep '^s1\._domainkey\.deleg\.test\.	3600	IN	TXT	"v=DKIM1' gzone "the DKIM key is collected from _domainkey.deleg.test's server"
+assert_grep '^_dmarc\.deleg\.test\.	3600	IN	TXT	"v=DMARC1; p=reject"$' gzone "DMARC is collected from _dmarc.deleg.test's server"
+sgit show HEAD:dns/deleg.test.status >gstatus
+assert_grep "^mx1\.mail\.deleg\.test\.	A	NOERROR	-	192\.0\.2\.46\$" gstatus "mx1.mail.deleg.test is asked of its own zone's server"
+assert_grep "^s1\._domainkey\.deleg\.test\.	TXT	NOERROR	-	192\.0\.2\.46\$" gstatus "the selector is asked of its own zone's server"
+mx --store st check --format json
+assert_eq "$(jq -r '[.domains[] | select(.domain == "deleg.test") | .findings[] | select(.code | test("^(dkim|dmarc|mx)\\.missing$|^dns\\."))] | length' out)" "0" \
+	"no dkim.missing, dmarc.missing or dns finding for deleg.test"
+
 # No server of dead.test answers: that is critical.
 tree_stop dead
 mx --store st --timeout 1 snapshot
