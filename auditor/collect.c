@@ -925,6 +925,7 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	if (resolver_run(c.r))
 		goto out;
 	show_progress(&c, true);
+	resolver_log_servers(c.r);
 	st.queries = resolver_queries_sent(c.r);
 	st.lookups = c.cache.n;
 	st.seconds = elapsed(&c);

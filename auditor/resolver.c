@@ -46,6 +46,7 @@ struct xfer {
 	bool id_held;              /* byid[id] is this transfer */
 	unsigned tries;
 	uint64_t deadline;         /* ms, monotonic */
+	uint64_t sent_at;          /* ms, when the current UDP try went out */
 	size_t heap_idx;           /* place in the timer heap, or NOT_IN_HEAP */
 	int fd;                    /* TCP only */
 	uint8_t *wire;             /* TCP query, length-prefixed */
@@ -75,7 +76,20 @@ struct pace {
 	uint64_t refilled;         /* ms of the last refill */
 	unsigned silent;           /* transfers given up in a row without an answer */
 	uint64_t down_until;       /* marked down: not asked before this (ms), or 0 */
+	unsigned srtt, rttvar;     /* smoothed round trip and its variation, ms (RFC 6298) */
+	bool rtt_known;            /* a reply has been timed */
+	unsigned long sent, answered;
 };
+
+/*
+ * A lost datagram is retried after the server's measured round trip
+ * allows (RFC 6298: srtt + 4 rttvar, doubled for each try before), not
+ * after the whole timeout. Never below RTO_MIN_MS, RFC 6298's floor (a
+ * server's answer time varies with its load and ours: a retry too early
+ * is a wasted query), never above the timeout asked for; a server not
+ * timed yet gets the whole timeout.
+ */
+#define RTO_MIN_MS 1000
 
 /*
  * A server that let DOWN_AFTER transfers in a row go unanswered (each
@@ -591,6 +605,46 @@ static void queue_send(struct resolver *r, int fd, bool connected, const struct 
 	m->msg_hdr.msg_iovlen = 1;
 }
 
+/* How long try number tries + 1 to p's server may take before the next goes out. */
+static unsigned try_timeout(const struct resolver *r, const struct pace *p, unsigned tries)
+{
+	unsigned max = r->opts.timeout_ms, rto;
+
+	if (!p->rtt_known)
+		return max;
+	rto = p->srtt + 4 * p->rttvar;
+	if (rto < RTO_MIN_MS)
+		rto = RTO_MIN_MS;
+	for (unsigned i = 0; i < tries && rto < max; i++)
+		rto *= 2;
+	return rto < max ? rto : max;
+}
+
+static void rtt_sample(struct pace *p, unsigned ms)
+{
+	if (!p->rtt_known) {
+		p->srtt = ms;
+		p->rttvar = ms / 2;
+		p->rtt_known = true;
+		return;
+	}
+	p->rttvar = (3 * p->rttvar + (p->srtt > ms ? p->srtt - ms : ms - p->srtt)) / 4;
+	p->srtt = (7 * p->srtt + ms) / 8;
+}
+
+void resolver_log_servers(const struct resolver *r)
+{
+	for (size_t i = 0; i < r->npaces; i++) {
+		const struct pace *p = r->paces[i];
+		if (!p->rtt_known)
+			verbose("%s: %lu queries, no answer", p->srv->name, p->sent);
+		else
+			verbose("%s: %lu queries, %lu answers, round trip %u ms, "
+				"a lost query retried after %u ms", p->srv->name, p->sent,
+				p->answered, p->srtt, try_timeout(r, p, 0));
+	}
+}
+
 /* Queue the query (again) over UDP. Returns 0, or -1 if it cannot go out. */
 static int start_udp(struct resolver *r, struct xfer *x)
 {
@@ -598,14 +652,20 @@ static int start_udp(struct resolver *r, struct xfer *x)
 	bool connected;
 	int fd = udp_socket(r, s, &connected);
 
-	release_id(r, x);
-	if (fd < 0 || job_query(x->job) || !pick_id(r, x))
+	/*
+	 * A retry keeps the transfer's id: the same question to the same
+	 * server, so a late answer to an earlier try is as good as one to
+	 * this try, and a retry sent too early costs one query, no wait.
+	 */
+	if (fd < 0 || job_query(x->job) || (!x->id_held && !pick_id(r, x)))
 		return -1;
 	queue_send(r, fd, connected, s, x, recursive(r, x));
 	x->st = X_UDP;
+	x->sent_at = now_ms();
+	arm(r, x, x->sent_at + try_timeout(r, x->pace, x->tries));
 	x->tries++;
+	x->pace->sent++;
 	r->sent++;
-	arm(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
@@ -672,6 +732,10 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 		return false;
 	x->pace->silent = 0;
 	x->pace->down_until = 0;
+	x->pace->answered++;
+	/* After a retry the reply may answer any try: only a first try's is timed (Karn). */
+	if (x->st == X_UDP && x->tries == 1)
+		rtt_sample(x->pace, (unsigned)(now_ms() - x->sent_at));
 	if (x->job->servers[x->si]->authoritative && !(buf[2] & 0x04) && !tc) {
 		/*
 		 * A listed server that refers or answers without authority is

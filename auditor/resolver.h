@@ -102,6 +102,8 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 int resolver_run(struct resolver *r);
 /* Transfers waiting or in flight: how much work is ahead. */
 size_t resolver_backlog(const struct resolver *r);
+/* With -v: each server's queries, answers, round trip and retry time. */
+void resolver_log_servers(const struct resolver *r);
 /* Queries sent (every try to every server counts). */
 unsigned long resolver_queries_sent(const struct resolver *r);
 void resolver_free(struct resolver *r);

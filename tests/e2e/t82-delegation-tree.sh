@@ -41,6 +41,7 @@ cat >>mxaudit.yaml <<YAML
 YAML
 mx --store st --timeout 1 -v snapshot
 assert_rc 0 "snapshot with lame and dead nameservers"
+assert_grep "^192\.0\.2\.43: [0-9]+ queries, no answer\$" err "the dead server's queries went unanswered"
 assert_grep "lame\.test: authoritative servers 192\.0\.2\.2,192\.0\.2\.30,192\.0\.2\.41,192\.0\.2\.44\$" err "all four listed servers of lame.test are asked"
 sgit show HEAD:dns/lame.test.zone >lzone
 assert_grep '^lame\.test\.	3600	IN	MX	10 mx1\.lame\.test\.$' lzone "the MX is collected despite the lame servers"
@@ -72,6 +73,11 @@ cat >>mxaudit.yaml <<YAML
 YAML
 mx --store st -v snapshot
 assert_rc 0 "snapshot of a domain with delegated subzones"
+# Round trips are measured per server: a lost query would be retried
+# after what the server's round trip allows (at least 1 s), not after
+# the whole timeout (3 s here).
+assert_grep "^192\.0\.2\.46: [0-9]+ queries, [0-9]+ answers, round trip [0-9]+ ms, a lost query retried after 1000 ms\$" err "the retry time comes from the measured round trip"
+assert_grep "^192\.0\.2\.53: [0-9]+ queries, [0-9]+ answers, round trip" err "the resolver's round trip is measured too"
 assert_grep "mx1\.mail\.deleg\.test\. A: 192\.0\.2\.45 refers to mail\.deleg\.test\." err "the referral to mail.deleg.test is recognised"
 sgit show HEAD:dns/deleg.test.zone >gzone
 assert_grep '^mx1\.mail\.deleg\.test\.	3600	IN	A	203\.0\.113\.45$' gzone "the MX host is collected from mail.deleg.test's server"
