@@ -62,3 +62,24 @@ assert_grep '^mx1\.example\.com\.	[0-9]+	IN	A	' zone "the MX host's address is c
 mx --store st check --format json
 assert_eq "$(jq -r '.domains[].findings[] | select(.code == "dns.ns-unreachable") | "\(.severity) \(.subject)"' out)" \
 	"warning 127.0.0.2:$PORT" "the dead server is dns.ns-unreachable, a warning while the other answers"
+
+# A name whose zone has no servers the resolver knows (no NS anywhere
+# above it) is answered by the resolver itself. Its TTL is then a
+# cache's: the lookup is flagged cached-ttl, and an unchanged record
+# keeps the TTL it was first stored with, so a resolver's countdown (here
+# a changed TTL) makes no commit.
+printf '%s\n' '$ORIGIN nons.example.' '$TTL 3600' \
+	'@ IN SOA ns.nons.example. h.nons.example. 1 3600 600 86400 300' \
+	'_spf IN TXT "v=spf1 ip4:198.51.100.7 -all"' >zones/nons.example.zone
+sed -i 's/include:_spf\.example\.net -all/include:_spf.example.net include:_spf.nons.example -all/' zones/example.com.zone
+nsd_restart ns 127.0.0.1 "$PORT" "$SCRATCH/zones"
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" --timeout 1 snapshot
+assert_rc 0 "snapshot with a name of a zone without servers"
+sgit show HEAD:dns/example.com.status >status
+assert_grep "^_spf\.nons\.example\.	TXT	NOERROR	cached-ttl	127\.0\.0\.1:$PORT\$" status "the resolver's answer is flagged cached-ttl"
+sgit show HEAD:dns/example.com.zone >zone
+assert_grep '^_spf\.nons\.example\.	3600	IN	TXT	"v=spf1 ip4:198\.51\.100\.7 -all"$' zone "the record is stored"
+sed -i 's/^\$TTL 3600$/$TTL 1200/' zones/nons.example.zone
+nsd_restart ns 127.0.0.1 "$PORT" "$SCRATCH/zones"
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" --timeout 1 snapshot
+assert_grep '^no change since [0-9a-f]{12}; no commit made$' out "a cached TTL that moved makes no commit"
