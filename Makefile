@@ -131,6 +131,12 @@ bench-scale: mxaudit
 	@sh scripts/deps --bench
 	@sh bench/scale.sh $(BENCH_DOMAINS)
 .PHONY: bench-scale
+# The default DNS mode: N domains in a delegation tree with Unbound (root; network namespace).
+bench: bench-tree
+bench-tree: mxaudit
+	@sh scripts/deps --bench
+	@sh bench/tree.sh $(BENCH_TREE_DOMAINS)
+.PHONY: bench-tree
 
 # Every fuzz target waits for clang to be installed.
 $(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS) $(HOSTILE_FUZZ_BINS): | fuzz-deps

@@ -26,6 +26,7 @@
 #define SPF_DEPTH_MAX  10   /* include/redirect nesting followed */
 #define SPF_NAMES_MAX  60   /* SPF-related names per domain, loop and abuse guard */
 #define SPF_MX_MAX     10   /* RFC 7208 4.6.4: MX names per mx term */
+#define RESOLVER_INFLIGHT 100  /* queries in flight to the recursive resolver at once */
 
 enum purpose {
 	P_PLAIN,    /* keep the answer, nothing follows from it */
@@ -703,7 +704,7 @@ static void add_entry(struct domain_snap *ds, struct centry *e, const struct dom
 	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);
 
 	l->disagree = e->res.disagree;
-	l->cached_ttl = e->via_resolver && e->res.nrr;
+	l->cached_ttl = e->via_resolver && !LK_IS_TEMPORARY(e->res.state) && e->res.nrr;
 	free(l->servers);
 	l->servers = xstrdup(e->res.servers ? e->res.servers : "-");
 	l->detail = e->res.detail ? xstrdup(e->res.detail) : NULL;
@@ -837,6 +838,13 @@ static int setup_servers(struct collector *c, const struct config *cfg, const st
 	r = server_parse(boot, 53, &c->bootstrap);
 	free(sysres);
 	c->bootstrap.recursive = true;
+	/*
+	 * A recursive resolver works for each query it takes and drops what
+	 * does not fit its queue (Unbound: 1024 a thread): a thousand at once
+	 * made it drop a fifth of them, each then costing a retry. The
+	 * authoritative servers, which answer at once, take the rest.
+	 */
+	c->bootstrap.max_inflight = RESOLVER_INFLIGHT;
 	c->bootstrap_ptr = &c->bootstrap;
 	return r;
 }

@@ -1039,7 +1039,8 @@ static bool pace_ready(struct resolver *r, struct pace *p, uint64_t now)
 	double rate = r->opts.server_qps, burst = rate / 10.0 + 1;
 	uint64_t at;
 
-	if (!p->head || p->inflight >= r->opts.server_inflight)
+	if (!p->head || p->inflight >= r->opts.server_inflight ||
+	    (p->srv->max_inflight && p->inflight >= p->srv->max_inflight))
 		return false;
 	if (!rate)
 		return true;

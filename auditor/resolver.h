@@ -24,6 +24,7 @@ struct server {
 	bool recursive;                /* a recursive resolver: set RD */
 	bool authoritative;            /* listed NS of the zone asked: only AA replies count */
 	const char *zone;              /* the zone it is listed for (borrowed), or NULL */
+	unsigned max_inflight;         /* its own in-flight cap below the run's, or 0 */
 };
 
 struct lookup_result {
