@@ -675,11 +675,6 @@ static void feed_domains(struct collector *c)
 }
 
 /*
- * Copy one reached entry into the domain's snapshot. The last domain to
- * copy an entry frees its records, so the cache and the snapshot are not
- * both whole in memory at once.
- */
-/*
  * The TTL to store for r. A resolver's answer carries what is left of
  * its cached copy's TTL, less on every run: the same record in the last
  * snapshot keeps its TTL there, so an unchanged record stays unchanged.
@@ -699,6 +694,11 @@ static unsigned stored_ttl(const struct centry *e, const struct rr *r,
 	return r->ttl;
 }
 
+/*
+ * Copy one reached entry into the domain's snapshot. The last domain to
+ * copy an entry frees its records, so the cache and the snapshot are not
+ * both whole in memory at once.
+ */
 static void add_entry(struct domain_snap *ds, struct centry *e, const struct domain_snap *prev)
 {
 	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);

@@ -155,7 +155,7 @@ tree_start() {
 		sleep 0.1
 	done
 	tree_unbound
-	MXAUDIT="ip netns exec $TREE_NS $TOP/mxaudit"
+	MXAUDIT="ip netns exec $TREE_NS $MXAUDIT"   # valgrind too, with MXAUDIT_VALGRIND
 	cat >"$SCRATCH/mxaudit.yaml" <<-YAML
 	lab: true
 	resolver: $TREE_RESOLVER
