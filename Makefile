@@ -28,14 +28,14 @@ endif
 
 # The core: CLI, config, DNS collection, snapshot files, store.
 CORE_OBJS := util.o timefmt.o sysresolv.o nagios.o markdown.o pair.o finding.o finding_codes.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o strmap.o \
-             dns.o zonecheck.o resolver.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o
+             dns.o zonecheck.o resolver.o zonecut.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o
 CMD_OBJS  := main.o commands.o usage.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF
 SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_spf.o
 # Firewalls
 FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_fortios.o fw_asa.o fw_junos.o fw_panos.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_nft_text.o fw_ipset.o fw_reach.o fw_export.o fw_iptables_clean.o fw_mask.o fw_command.o fw_findings.o cmd_reach.o
 # Analyzers, policies, check
-CHECK_OBJS := analyze.o snapquery.o judge.o analyze_mx.o analyze_parked.o analyze_ptr.o ptr_generic.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o taglist.o policy.o report.o cmd_check.o path.o
+CHECK_OBJS := analyze.o snapquery.o judge.o analyze_mx.o analyze_parked.o analyze_ptr.o ptr_generic.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o analyze_ns.o taglist.o policy.o report.o cmd_check.o path.o
 # Change impact: diff impact, drift, timeline
 IMPACT_OBJS := snaprun.o impact.o impact_list.o impact_fw.o impact_mx.o impact_follow.o impact_report.o impact_load.o \
                impact_store.o log_record.o proposed.o drift_stale.o drift_state.o drift_exec.o cmd_drift.o cmd_timeline.o
@@ -131,6 +131,12 @@ bench-scale: mxaudit
 	@sh scripts/deps --bench
 	@sh bench/scale.sh $(BENCH_DOMAINS)
 .PHONY: bench-scale
+# The default DNS mode: N domains in a delegation tree with Unbound (root; network namespace).
+bench: bench-tree
+bench-tree: mxaudit
+	@sh scripts/deps --bench
+	@sh bench/tree.sh $(BENCH_TREE_DOMAINS)
+.PHONY: bench-tree
 
 # Every fuzz target waits for clang to be installed.
 $(FUZZ_BINS) $(CORE_FUZZ_BINS) $(CHECK_FUZZ_BINS) $(FW_FUZZ_BINS) $(HOSTILE_FUZZ_BINS): | fuzz-deps

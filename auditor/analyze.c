@@ -36,6 +36,7 @@ void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 
 	analyze_opts_init(&o, dc, cfg);
 	analyze_status(d, &o, out);
+	analyze_ns(d, &o, out);
 	analyze_mx(d, &o, out);
 	analyze_ptr(d, &o, out);
 	analyze_dmarc(d, &o, out);

@@ -231,4 +231,10 @@ bool mtasts_present(const struct domain_snap *d);
 void analyze_status(const struct domain_snap *d, const struct analyze_opts *o,
 		    struct findings *out);
 
+/* ---- analyze_ns.c --------------------------------------------------- */
+
+/* dns.lame, dns.ns-unreachable: the domain's own nameservers. */
+void analyze_ns(const struct domain_snap *d, const struct analyze_opts *o,
+		struct findings *out);
+
 #endif

@@ -19,12 +19,14 @@
 #include "cmd.h"
 #include "sysresolv.h"
 #include "resolver.h"
+#include "zonecut.h"
 #include "collect.h"
 
 #define CHAIN_MAX      8    /* CNAME hops followed */
 #define SPF_DEPTH_MAX  10   /* include/redirect nesting followed */
 #define SPF_NAMES_MAX  60   /* SPF-related names per domain, loop and abuse guard */
 #define SPF_MX_MAX     10   /* RFC 7208 4.6.4: MX names per mx term */
+#define RESOLVER_INFLIGHT 100  /* queries in flight to the recursive resolver at once */
 
 enum purpose {
 	P_PLAIN,    /* keep the answer, nothing follows from it */
@@ -54,6 +56,9 @@ struct centry {
 	const char *set;           /* the server set's id (servers_for) */
 	size_t refs;               /* domains' reached entries naming it */
 	bool done;
+	bool via_resolver;         /* answered by the resolver: its TTLs are the cache's */
+	bool referred;             /* asked again of the zone a referral named */
+	const char *zone;          /* apex of the zone whose servers were asked, or NULL */
 	struct lookup_result res;
 	struct waiter *waiters;
 };
@@ -108,8 +113,7 @@ struct collector {
 	size_t nfixed;
 	struct server bootstrap;   /* recursive resolver for discovery and outside names */
 	struct server *bootstrap_ptr;
-	struct server *owned;      /* discovered servers, freed at the end */
-	size_t nowned, owned_alloc;
+	struct zonecut *zc;        /* other zones' servers (discovery), or NULL */
 	unsigned auth_port;
 	bool progress;
 	struct timespec start;
@@ -170,7 +174,7 @@ static struct server *const *servers_for(struct dctx *d, const char *name,
 		return d->auth;
 	}
 	*n = 1;
-	*id = "resolver";
+	*id = c->zc ? "zone" : "resolver";   /* "zone": the name's own zone, found first */
 	return &c->bootstrap_ptr;
 }
 
@@ -382,6 +386,8 @@ static void drop_out_of_zone(struct centry *e)
 		if (in_domain(e->name, w->d->apex))
 			apex = w->d->apex;
 	if (!apex)
+		apex = e->zone;
+	if (!apex)
 		return;
 	for (size_t i = 0; i < e->res.nrr; i++) {
 		struct rr *r = &e->res.rrs[i];
@@ -393,12 +399,27 @@ static void drop_out_of_zone(struct centry *e)
 	e->res.nrr = keep;
 }
 
+static void ask_own_zone(struct collector *c, struct centry *e);
+
 static void on_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
 {
 	struct centry *e = arg;
 	struct waiter *w = e->waiters;
 
 	struct collector *c = w ? w->d->c : NULL;
+
+	/*
+	 * The domain's servers delegate the name (mail., _domainkey. or
+	 * _dmarc. on other servers): ask the servers of the zone that holds
+	 * it, once. Their answer is the name's; the referral was no answer.
+	 */
+	if (res->referral && c && c->zc && !e->referred) {
+		verbose("%s %s: delegated to %s, asking its servers", name, type, res->referral);
+		e->referred = true;
+		lookup_result_release(res);
+		ask_own_zone(c, e);
+		return;
+	}
 
 	e->res = *res;
 	memset(res, 0, sizeof(*res));
@@ -520,6 +541,40 @@ static struct centry *centry_new(const char *name, const char *type, const char 
 	return e;
 }
 
+struct zone_ask {
+	struct collector *c;
+	struct centry *e;
+};
+
+/*
+ * The zone of e's name is known: ask its servers. When none was found
+ * (the resolver knows no NS for any ancestor, or they have no address),
+ * the resolver answers, and its TTLs are the cache's (see add_entry()).
+ */
+static void zone_found(void *arg, const struct zone *z)
+{
+	struct zone_ask *za = arg;
+	struct centry *e = za->e;
+
+	if (z) {
+		e->zone = z->apex;
+		resolver_submit(za->c->r, e->name, e->type, z->srv, z->n, on_answer, e);
+	} else {
+		e->via_resolver = true;
+		resolver_submit(za->c->r, e->name, e->type, &za->c->bootstrap_ptr, 1, on_answer, e);
+	}
+	free(za);
+}
+
+static void ask_own_zone(struct collector *c, struct centry *e)
+{
+	struct zone_ask *za = xmalloc(sizeof(*za));
+
+	za->c = c;
+	za->e = e;
+	zonecut_find(c->zc, e->name, zone_found, za);
+}
+
 static void request(struct dctx *d, const char *name, const char *type,
 		    enum purpose p, int depth)
 {
@@ -538,7 +593,10 @@ static void request(struct dctx *d, const char *name, const char *type,
 	if (!(e = slot->e)) {
 		*slot = (struct cslot){ h, e = centry_new(name, type, set) };
 		c->cache.n++;
-		resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
+		if (!strcmp(set, "zone"))
+			ask_own_zone(c, e);
+		else
+			resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
 	}
 	/*
 	 * The same name may be reached for several purposes (mx1's address
@@ -617,21 +675,42 @@ static void feed_domains(struct collector *c)
 }
 
 /*
+ * The TTL to store for r. A resolver's answer carries what is left of
+ * its cached copy's TTL, less on every run: the same record in the last
+ * snapshot keeps its TTL there, so an unchanged record stays unchanged.
+ */
+static unsigned stored_ttl(const struct centry *e, const struct rr *r,
+			   const struct domain_snap *prev)
+{
+	const struct rr *first;
+	size_t n;
+
+	if (!e->via_resolver || !prev)
+		return r->ttl;
+	n = dsnap_find(prev, r->owner, r->type, &first);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(first[i].rdata, r->rdata))
+			return first[i].ttl;
+	return r->ttl;
+}
+
+/*
  * Copy one reached entry into the domain's snapshot. The last domain to
  * copy an entry frees its records, so the cache and the snapshot are not
  * both whole in memory at once.
  */
-static void add_entry(struct domain_snap *ds, struct centry *e)
+static void add_entry(struct domain_snap *ds, struct centry *e, const struct domain_snap *prev)
 {
 	struct lookup *l = dsnap_add_lookup(ds, e->name, e->type, e->res.state);
 
 	l->disagree = e->res.disagree;
+	l->cached_ttl = e->via_resolver && !LK_IS_TEMPORARY(e->res.state) && e->res.nrr;
 	free(l->servers);
 	l->servers = xstrdup(e->res.servers ? e->res.servers : "-");
 	l->detail = e->res.detail ? xstrdup(e->res.detail) : NULL;
 	for (size_t i = 0; i < e->res.nrr; i++) {
 		const struct rr *r = &e->res.rrs[i];
-		dsnap_add_rr(ds, r->owner, r->ttl, r->type, r->rdata);
+		dsnap_add_rr(ds, r->owner, stored_ttl(e, r, prev), r->type, r->rdata);
 	}
 	if (!--e->refs)
 		lookup_result_release(&e->res);
@@ -652,27 +731,14 @@ struct disc {
 
 static void add_auth(struct dctx *d, const char *addr)
 {
-	struct server *s = xcalloc(1, sizeof(*s));
-	char port[8], *spec;
+	struct server *s = server_auth_new(addr, d->c->auth_port);
 
-	snprintf(port, sizeof(port), "%u", d->c->auth_port);
-	spec = strchr(addr, ':') ? xasprintf("[%s]:%s", addr, port) : xasprintf("%s:%s", addr, port);
-	if (server_parse(spec, d->c->auth_port, s)) {
-		free(s);
-		free(spec);
+	if (!s)
 		return;
-	}
-	/* Show the address alone when the port is the usual one. */
-	if (d->c->auth_port == 53) {
-		free(s->name);
-		s->name = xstrdup(addr);
-	}
-	free(spec);
-	s->authoritative = true;
+	s->zone = d->apex;
 	for (size_t i = 0; i < d->nauth; i++) {
 		if (!strcmp(d->auth[i]->name, s->name)) {
-			server_release(s);
-			free(s);
+			server_free(s);
 			return;
 		}
 	}
@@ -772,6 +838,13 @@ static int setup_servers(struct collector *c, const struct config *cfg, const st
 	r = server_parse(boot, 53, &c->bootstrap);
 	free(sysres);
 	c->bootstrap.recursive = true;
+	/*
+	 * A recursive resolver works for each query it takes and drops what
+	 * does not fit its queue (Unbound: 1024 a thread): a thousand at once
+	 * made it drop a fifth of them, each then costing a retry. The
+	 * authoritative servers, which answer at once, take the rest.
+	 */
+	c->bootstrap.max_inflight = RESOLVER_INFLIGHT;
 	c->bootstrap_ptr = &c->bootstrap;
 	return r;
 }
@@ -799,6 +872,7 @@ static void collector_release(struct collector *c)
 	free(c->fixed_ptrs);
 	server_release(&c->bootstrap);
 	free(c->doms);
+	zonecut_free(c->zc);
 	resolver_free(c->r);
 }
 
@@ -808,17 +882,18 @@ static void build_snapshot(struct collector *c, const struct snapshot *prev,
 	for (size_t i = 0; i < c->n; i++) {
 		struct dctx *d = &c->doms[i];
 		struct domain_snap *ds = snapshot_add_domain(out, d->conf->name);
+		const struct domain_snap *pd = prev ? snapshot_domain(prev, ds->name) : NULL;
 
 		for (size_t j = 0; j < d->reached_cap; j++)
 			if (d->reached[j].e)
-				add_entry(ds, d->reached[j].e);
+				add_entry(ds, d->reached[j].e, pd);
 		dsnap_sort(ds);
 		free(d->reached);
 		d->reached = NULL;
 		d->nreached = d->reached_cap = 0;
 		for (size_t j = 0; j < ds->nlk; j++)
 			st->disagree += ds->lks[j].disagree;
-		st->stale += dsnap_carry_stale(ds, prev ? snapshot_domain(prev, ds->name) : NULL);
+		st->stale += dsnap_carry_stale(ds, pd);
 	}
 	snapshot_sort(out);
 }
@@ -851,11 +926,14 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	}
 	if (setup_servers(&c, cfg, ctx) || (!c.nfixed && discover(&c)))
 		goto out;
+	if (!c.nfixed)
+		c.zc = zonecut_new(c.r, c.bootstrap_ptr, c.auth_port);
 	c.backlog_max = 2 * (ro.max_inflight ? ro.max_inflight : 1000);
 	feed_domains(&c);
 	if (resolver_run(c.r))
 		goto out;
 	show_progress(&c, true);
+	resolver_log_servers(c.r);
 	st.queries = resolver_queries_sent(c.r);
 	st.lookups = c.cache.n;
 	st.seconds = elapsed(&c);

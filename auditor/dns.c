@@ -508,6 +508,29 @@ int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 	return 0;
 }
 
+char *dns_reply_referral(const uint8_t *wire, size_t len)
+{
+	ldns_pkt *pkt = NULL;
+	ldns_rr_list *auth;
+	char *zone = NULL;
+
+	if (len < 12 || (wire[2] & 0x04) || (wire[3] & 0x0f) != LDNS_RCODE_NOERROR ||
+	    read_u16(wire + 6) || ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		return NULL;
+	auth = ldns_pkt_authority(pkt);
+	for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth) && !zone; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(auth, i);
+		char *owner;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || !(owner = ldns_rdf2str(ldns_rr_owner(rr))))
+			continue;
+		zone = str_lower(xstrdup(owner));
+		free(owner);
+	}
+	ldns_pkt_free(pkt);
+	return zone;
+}
+
 int dns_canonical_rr(const char *text, struct rr *out)
 {
 	ldns_rr *rr = NULL;

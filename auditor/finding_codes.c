@@ -43,6 +43,8 @@ static const char *const codes[] = {
 	"dmarc.syntax",
 	"dmarc.testing",
 	"dns.disagree",
+	"dns.lame",
+	"dns.ns-unreachable",
 	"dns.stale",
 	"dns.unknown",
 	"dns.unresolvable",

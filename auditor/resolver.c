@@ -46,6 +46,7 @@ struct xfer {
 	bool id_held;              /* byid[id] is this transfer */
 	unsigned tries;
 	uint64_t deadline;         /* ms, monotonic */
+	uint64_t sent_at;          /* ms, when the current UDP try went out */
 	size_t heap_idx;           /* place in the timer heap, or NOT_IN_HEAP */
 	int fd;                    /* TCP only */
 	uint8_t *wire;             /* TCP query, length-prefixed */
@@ -53,6 +54,8 @@ struct xfer {
 	uint8_t *rbuf;             /* TCP reply */
 	size_t rlen, rgot;
 	enum lookup_state state;   /* outcome */
+	bool lame;                 /* a listed server answered without authority */
+	char *referral;            /* ... or referred to a zone below its own: not lame */
 	struct rr *rrs;
 	size_t nrr;
 	struct xfer *next;         /* queue link */
@@ -73,7 +76,20 @@ struct pace {
 	uint64_t refilled;         /* ms of the last refill */
 	unsigned silent;           /* transfers given up in a row without an answer */
 	uint64_t down_until;       /* marked down: not asked before this (ms), or 0 */
+	unsigned srtt, rttvar;     /* smoothed round trip and its variation, ms (RFC 6298) */
+	bool rtt_known;            /* a reply has been timed */
+	unsigned long sent, answered;
 };
+
+/*
+ * A lost datagram is retried after the server's measured round trip
+ * allows (RFC 6298: srtt + 4 rttvar, doubled for each try before), not
+ * after the whole timeout. Never below RTO_MIN_MS, RFC 6298's floor (a
+ * server's answer time varies with its load and ours: a retry too early
+ * is a wasted query), never above the timeout asked for; a server not
+ * timed yet gets the whole timeout.
+ */
+#define RTO_MIN_MS 1000
 
 /*
  * A server that let DOWN_AFTER transfers in a row go unanswered (each
@@ -589,6 +605,46 @@ static void queue_send(struct resolver *r, int fd, bool connected, const struct 
 	m->msg_hdr.msg_iovlen = 1;
 }
 
+/* How long try number tries + 1 to p's server may take before the next goes out. */
+static unsigned try_timeout(const struct resolver *r, const struct pace *p, unsigned tries)
+{
+	unsigned max = r->opts.timeout_ms, rto;
+
+	if (!p->rtt_known)
+		return max;
+	rto = p->srtt + 4 * p->rttvar;
+	if (rto < RTO_MIN_MS)
+		rto = RTO_MIN_MS;
+	for (unsigned i = 0; i < tries && rto < max; i++)
+		rto *= 2;
+	return rto < max ? rto : max;
+}
+
+static void rtt_sample(struct pace *p, unsigned ms)
+{
+	if (!p->rtt_known) {
+		p->srtt = ms;
+		p->rttvar = ms / 2;
+		p->rtt_known = true;
+		return;
+	}
+	p->rttvar = (3 * p->rttvar + (p->srtt > ms ? p->srtt - ms : ms - p->srtt)) / 4;
+	p->srtt = (7 * p->srtt + ms) / 8;
+}
+
+void resolver_log_servers(const struct resolver *r)
+{
+	for (size_t i = 0; i < r->npaces; i++) {
+		const struct pace *p = r->paces[i];
+		if (!p->rtt_known)
+			verbose("%s: %lu queries, no answer", p->srv->name, p->sent);
+		else
+			verbose("%s: %lu queries, %lu answers, round trip %u ms, "
+				"a lost query retried after %u ms", p->srv->name, p->sent,
+				p->answered, p->srtt, try_timeout(r, p, 0));
+	}
+}
+
 /* Queue the query (again) over UDP. Returns 0, or -1 if it cannot go out. */
 static int start_udp(struct resolver *r, struct xfer *x)
 {
@@ -596,14 +652,20 @@ static int start_udp(struct resolver *r, struct xfer *x)
 	bool connected;
 	int fd = udp_socket(r, s, &connected);
 
-	release_id(r, x);
-	if (fd < 0 || job_query(x->job) || !pick_id(r, x))
+	/*
+	 * A retry keeps the transfer's id: the same question to the same
+	 * server, so a late answer to an earlier try is as good as one to
+	 * this try, and a retry sent too early costs one query, no wait.
+	 */
+	if (fd < 0 || job_query(x->job) || (!x->id_held && !pick_id(r, x)))
 		return -1;
 	queue_send(r, fd, connected, s, x, recursive(r, x));
 	x->st = X_UDP;
+	x->sent_at = now_ms();
+	arm(r, x, x->sent_at + try_timeout(r, x->pace, x->tries));
 	x->tries++;
+	x->pace->sent++;
 	r->sent++;
-	arm(r, x, now_ms() + r->opts.timeout_ms);
 	return 0;
 }
 
@@ -637,6 +699,28 @@ static int start_tcp(struct resolver *r, struct xfer *x)
 	return 0;
 }
 
+static bool name_in(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	return !strcmp(zone, ".") || !strcmp(name, zone) ||
+	       (n > z && name[n - z - 1] == '.' && !strcasecmp(name + n - z, zone));
+}
+
+/* The zone a referral in buf delegates x's name to, if below x's server's zone; else NULL. */
+static char *referral_below(const struct xfer *x, const uint8_t *buf, size_t len)
+{
+	const char *own = x->job->servers[x->si]->zone;
+	char *zone;
+
+	if (!own || !(zone = dns_reply_referral(buf, len)))
+		return NULL;
+	if (strcasecmp(zone, own) && name_in(zone, own) && name_in(x->job->name, zone))
+		return zone;
+	free(zone);
+	return NULL;
+}
+
 /* A complete reply for x. Returns false if it was not x's (keep waiting). */
 static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, size_t len)
 {
@@ -648,17 +732,29 @@ static bool take_reply(struct resolver *r, struct xfer *x, const uint8_t *buf, s
 		return false;
 	x->pace->silent = 0;
 	x->pace->down_until = 0;
+	x->pace->answered++;
+	/* After a retry the reply may answer any try: only a first try's is timed (Karn). */
+	if (x->st == X_UDP && x->tries == 1)
+		rtt_sample(x->pace, (unsigned)(now_ms() - x->sent_at));
 	if (x->job->servers[x->si]->authoritative && !(buf[2] & 0x04) && !tc) {
 		/*
 		 * A listed server that refers or answers without authority is
 		 * lame: an empty referral is not "no such record". Its reply is
 		 * not data; the servers that are authoritative decide the name.
+		 * A referral to a zone below the server's own (mail. delegated
+		 * to other servers) is no lameness: the caller asks that zone.
 		 */
 		rrs_free(x->rrs, x->nrr);
 		x->rrs = NULL;
 		x->nrr = 0;
-		verbose("%s %s: %s answered without authority (lame)", x->job->name,
-			x->job->type, x->job->servers[x->si]->name);
+		if (!(x->referral = referral_below(x, buf, len))) {
+			verbose("%s %s: %s answered without authority (lame)", x->job->name,
+				x->job->type, x->job->servers[x->si]->name);
+			x->lame = true;
+		} else {
+			verbose("%s %s: %s refers to %s", x->job->name, x->job->type,
+				x->job->servers[x->si]->name, x->referral);
+		}
 		xfer_done(r, x, LK_SERVFAIL);
 		return true;
 	}
@@ -825,6 +921,15 @@ static char *answer_key(const struct xfer *x)
 }
 
 /*
+ * How a server that gave no answer ended, for the detail: LAME when a
+ * listed server answered without authority (dns.lame), else the state.
+ */
+static const char *failure_name(const struct xfer *x)
+{
+	return x->lame ? "LAME" : x->referral ? "REFERRAL" : lookup_state_name(x->state);
+}
+
+/*
  * Fold the servers' answers into one result: the first server (in the
  * order given) that answered decides the records; any other answer
  * that differs is a disagreement, and servers that did not answer are
@@ -848,6 +953,11 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 		x->rrs = NULL;
 		x->nrr = 0;
 		res->servers = xstrdup(LK_IS_TEMPORARY(x->state) ? "-" : job->servers[0]->name);
+		/* A domain's only listed server failing is named, as with several (dns.lame). */
+		if (LK_IS_TEMPORARY(x->state) && job->servers[0]->authoritative)
+			res->detail = xasprintf("%s=%s", job->servers[0]->name, failure_name(x));
+		res->referral = x->referral;
+		x->referral = NULL;
 		return;
 	}
 	if (primary)
@@ -858,8 +968,7 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 		char *key;
 
 		if (LK_IS_TEMPORARY(x->state)) {
-			sb_addf(&detail, "%s%s=%s", detail.len ? "," : "", name,
-				lookup_state_name(x->state));
+			sb_addf(&detail, "%s%s=%s", detail.len ? "," : "", name, failure_name(x));
 			continue;
 		}
 		sb_addf(&servers, "%s%s", servers.len ? "," : "", name);
@@ -883,12 +992,19 @@ static void aggregate(struct lookup_job *job, struct lookup_result *res)
 	} else {
 		/* All failed: a timeout anywhere is reported as the timeout. */
 		res->state = LK_SERVFAIL;
-		for (size_t i = 0; i < job->nservers; i++)
+		for (size_t i = 0; i < job->nservers; i++) {
 			if (job->xfers[i].state == LK_TIMEOUT)
 				res->state = LK_TIMEOUT;
+			if (job->xfers[i].referral && !res->referral) {
+				res->referral = job->xfers[i].referral;
+				job->xfers[i].referral = NULL;
+			}
+		}
 	}
 	res->servers = servers.len ? sb_detach(&servers) : xstrdup("-");
-	res->detail = detail.len && (res->disagree || primary) ? sb_detach(&detail) : NULL;
+	/* Listed servers that all failed are named too: no NS answering is critical (dns.lame). */
+	res->detail = detail.len && (res->disagree || primary || job->servers[0]->authoritative) ?
+		      sb_detach(&detail) : NULL;
 	sb_release(&servers);
 	sb_release(&detail);
 }
@@ -900,8 +1016,10 @@ static void job_finish(struct lookup_job *job)
 	aggregate(job, &res);
 	job->cb(job->arg, job->name, job->type, &res);
 	lookup_result_release(&res);
-	for (size_t i = 0; i < job->nservers; i++)
+	for (size_t i = 0; i < job->nservers; i++) {
 		rrs_free(job->xfers[i].rrs, job->xfers[i].nrr);
+		free(job->xfers[i].referral);
+	}
 	free(job->query);
 	free(job);
 }
@@ -911,6 +1029,7 @@ void lookup_result_release(struct lookup_result *res)
 	rrs_free(res->rrs, res->nrr);
 	free(res->servers);
 	free(res->detail);
+	free(res->referral);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -920,7 +1039,8 @@ static bool pace_ready(struct resolver *r, struct pace *p, uint64_t now)
 	double rate = r->opts.server_qps, burst = rate / 10.0 + 1;
 	uint64_t at;
 
-	if (!p->head || p->inflight >= r->opts.server_inflight)
+	if (!p->head || p->inflight >= r->opts.server_inflight ||
+	    (p->srv->max_inflight && p->inflight >= p->srv->max_inflight))
 		return false;
 	if (!rate)
 		return true;

@@ -23,6 +23,8 @@ struct server {
 	char *name;                    /* "127.0.0.1:5353" as shown to users */
 	bool recursive;                /* a recursive resolver: set RD */
 	bool authoritative;            /* listed NS of the zone asked: only AA replies count */
+	const char *zone;              /* the zone it is listed for (borrowed), or NULL */
+	unsigned max_inflight;         /* its own in-flight cap below the run's, or 0 */
 };
 
 struct lookup_result {
@@ -32,6 +34,7 @@ struct lookup_result {
 	bool disagree;
 	char *servers;                 /* servers that answered, comma-separated, or "-" */
 	char *detail;                  /* for disagreement, else NULL */
+	char *referral;                /* no server answered; one referred to this zone below its own */
 };
 
 /* dns.c */
@@ -51,6 +54,12 @@ int dns_build_query(const char *name, int qtype, uint16_t id, bool rd,
 int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id,
 		    const uint8_t *query, size_t qlen, const char *name,
 		    enum lookup_state *state, struct rr **rrs, size_t *nrr, bool *tc);
+/*
+ * The zone a reply delegates to, if it is a referral: no AA, NOERROR,
+ * no answer, NS records in the authority section (their owner, lower
+ * case, absolute; the caller frees it). NULL otherwise.
+ */
+char *dns_reply_referral(const uint8_t *wire, size_t len);
 /* Canonicalize one record given in zone-file syntax (tests, fixtures). */
 int dns_canonical_rr(const char *text, struct rr *out);
 /*
@@ -94,6 +103,8 @@ void resolver_submit(struct resolver *r, const char *name, const char *type,
 int resolver_run(struct resolver *r);
 /* Transfers waiting or in flight: how much work is ahead. */
 size_t resolver_backlog(const struct resolver *r);
+/* With -v: each server's queries, answers, round trip and retry time. */
+void resolver_log_servers(const struct resolver *r);
 /* Queries sent (every try to every server counts). */
 unsigned long resolver_queries_sent(const struct resolver *r);
 void resolver_free(struct resolver *r);

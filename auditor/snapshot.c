@@ -328,13 +328,15 @@ char *dsnap_zone_text(const struct domain_snap *d)
 
 static void lookup_flags(const struct lookup *l, struct strbuf *sb)
 {
-	if (l->stale && l->disagree)
-		sb_adds(sb, "stale,disagree");
-	else if (l->stale)
+	size_t start = sb->len;
+
+	if (l->stale)
 		sb_adds(sb, "stale");
-	else if (l->disagree)
-		sb_adds(sb, "disagree");
-	else
+	if (l->disagree)
+		sb_addf(sb, "%sdisagree", sb->len > start ? "," : "");
+	if (l->cached_ttl)
+		sb_addf(sb, "%scached-ttl", sb->len > start ? "," : "");
+	if (sb->len == start)
 		sb_adds(sb, "-");
 }
 

@@ -43,6 +43,7 @@ struct lookup {
 	enum lookup_state state;
 	bool stale;       /* temporary failure: records are the last good ones */
 	bool disagree;    /* the servers asked gave different answers */
+	bool cached_ttl;  /* only a resolver answered: TTLs are not the zone's (see collect.c) */
 	char *servers;    /* comma-separated servers that answered, or "-" */
 	char *detail;     /* for disagreement: "server=STATE/N" of the odd ones; or NULL */
 };

@@ -126,6 +126,7 @@ static int parse_status_line(struct domain_snap *d, char *line)
 	l = dsnap_add_lookup(d, str_lower(name), type, st);
 	l->stale = strstr(flags, "stale") != NULL;
 	l->disagree = strstr(flags, "disagree") != NULL;
+	l->cached_ttl = strstr(flags, "cached-ttl") != NULL;
 	free(l->servers);
 	l->servers = xstrdup(servers);
 	l->detail = detail ? xstrdup(detail) : NULL;

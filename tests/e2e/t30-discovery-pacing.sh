@@ -6,6 +6,7 @@
 world_start
 sed -i 's/^ns1	IN A 192\.0\.2\.53/ns1	IN A 127.0.0.3/; s/^ns2	IN A 198\.51\.100\.53/ns2	IN A 127.0.0.3/' zones/example.com.zone
 sed -i 's/^ns	IN A 192\.0\.2\.1$/ns	IN A 127.0.0.3/' zones/nomx.example.zone
+sed -i 's/^ns1	IN A 198\.51\.100\.53/ns1	IN A 127.0.0.1/' zones/example.net.zone
 world_reload
 python3 "$TOP/tests/relay/slow-relay.py" 127.0.0.3 "$PORT" 127.0.0.1 "$PORT" 50 stats &
 RELAY=$!

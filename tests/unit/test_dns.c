@@ -275,6 +275,39 @@ static void test_outcomes(void **state)
 	assert_true(r.tc);
 }
 
+/* A referral's zone: only from a reply without AA, answer or error, with NS in authority. */
+static void test_referral(void **state)
+{
+	struct pkt p;
+	uint8_t ns[32];
+	struct pkt nsname = { .n = 0 };
+	char *zone;
+
+	put_name(&nsname, "ns.sub.example.com");
+	memcpy(ns, nsname.b, nsname.n);
+	header_counts(&p, 1, 0x8000, 0, 1, 0);
+	question(&p, "mx1.Mail.example.com", T_A);
+	record(&p, "MAIL.example.com", T_NS, ns, nsname.n);
+	zone = dns_reply_referral(p.b, p.n);
+	assert_non_null(zone);
+	assert_string_equal(zone, "mail.example.com.");
+	free(zone);
+
+	header_counts(&p, 1, 0x8400, 0, 1, 0);   /* AA: a NODATA, not a referral */
+	question(&p, "mx1.mail.example.com", T_A);
+	record(&p, "mail.example.com", T_NS, ns, nsname.n);
+	assert_null(dns_reply_referral(p.b, p.n));
+
+	header_counts(&p, 1, 0x8005, 0, 0, 0);   /* REFUSED */
+	question(&p, "mx1.mail.example.com", T_A);
+	assert_null(dns_reply_referral(p.b, p.n));
+
+	header_counts(&p, 1, 0x8000, 0, 0, 0);   /* no AA, nothing in authority */
+	question(&p, "mx1.mail.example.com", T_A);
+	assert_null(dns_reply_referral(p.b, p.n));
+	assert_null(dns_reply_referral(p.b, 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_referral),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
