@@ -249,6 +249,7 @@ static void check_domain(const struct domain_snap *d, const struct config *cfg,
 {
 	const struct domain_conf *dc = cfg ? config_domain(cfg, d->name) : NULL;
 	struct analyze_opts o;
+	struct fw_list_policy lp;
 
 	analyze_domain(d, dc, cfg, &dr->fs);
 	analyze_opts_init(&o, dc, cfg);
@@ -256,7 +257,9 @@ static void check_domain(const struct domain_snap *d, const struct config *cfg,
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &o, &dr->fs);
 	/* The joint inbound path: MX address -> firewall NAT -> filter -> mail host. */
-	analyze_path(d, dc, fws, &dr->fs);
+	path_list_policy(ps, d->name, &lp);
+	analyze_path(d, dc, fws, &lp, &dr->fs);
+	fw_list_policy_release(&lp);
 	for (size_t i = 0; i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))
 			policy_apply(&ps->v[i], now, &dr->fs, &dr->nignored);

@@ -82,8 +82,6 @@ static const char *inbound_code(const struct fw_part *p, bool right)
  * the networks. It becomes inbound.blocked only when the same chain or
  * rule blocks every source asked about.
  */
-#define BLOCKLIST_WARN_SHARE 100   /* warn past 1/100 of the family's addresses */
-
 static bool blocklist_chain(const struct fw_chain *c)
 {
 	return c && (!strncasecmp(c->name, "f2b-", 4) || strcasestr(c->name, "crowdsec"));
@@ -108,15 +106,87 @@ static const void *blocklist_key(const struct fw_part *p)
 	return source_rule(p->rule_at) ? (const void *)p->rule_at : NULL;
 }
 
-/* More than 1/BLOCKLIST_WARN_SHARE of the family's addresses? */
-static bool big_share(const struct fw_addrset *s, int fam)
+/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
+static fw_u128 as_size(const struct fw_addrset *s)
 {
-	struct fw_range u = fw_universe(fam);
 	fw_u128 n = 0;
 
 	for (size_t i = 0; i < s->n; i++)
 		n += s->v[i].hi - s->v[i].lo + 1;
-	return n > (u.hi - u.lo) / BLOCKLIST_WARN_SHARE;
+	return n;
+}
+
+void fw_list_policy_init(struct fw_list_policy *lp)
+{
+	memset(lp, 0, sizeof(*lp));
+	lp->warn_ppm = FW_LIST_WARN_PPM;
+}
+
+void fw_list_policy_release(struct fw_list_policy *lp)
+{
+	fw_as_release(&lp->must_reach[0]);
+	fw_as_release(&lp->must_reach[1]);
+	free(lp->share_from);
+	free(lp->reach_from);
+}
+
+/* More than ppm millionths of the family's addresses? */
+static bool over_share(fw_u128 n, int fam, long ppm)
+{
+	struct fw_range u = fw_universe(fam);
+	fw_u128 span = u.hi - u.lo;   /* the family's size less one: 2^128 does not fit */
+	fw_u128 limit = span / 1000000 * (fw_u128)ppm + span % 1000000 * (fw_u128)ppm / 1000000;
+
+	return n > limit;
+}
+
+/* "0.5%" from 5000 millionths. */
+static void share_text(long ppm, char *buf, size_t size)
+{
+	size_t n;
+
+	snprintf(buf, size, "%ld.%04ld", ppm / 10000, ppm % 10000);
+	n = strlen(buf);
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[--n] = '\0';
+	snprintf(buf + n, size - n, "%%");
+}
+
+/*
+ * Why a blocklist covering all is a warning, as a clause for its message
+ * ("" when it is info): a share past the policy's, or networks the
+ * policy says must reach the mail hosts.
+ */
+static char *list_warning(const struct fw_addrset *all, int fam, const struct fw_list_policy *lp)
+{
+	struct fw_addrset hit = FW_ADDRSET_INIT;
+	long ppm = lp ? lp->warn_ppm : FW_LIST_WARN_PPM;
+	struct strbuf sb = STRBUF_INIT;
+	char share[32];
+
+	if (lp)
+		fw_as_intersect(&hit, all, &lp->must_reach[fam - 1]);
+	if (!fw_as_empty(&hit)) {
+		size_t n;
+		sb_adds(&sb, "; it covers ");
+		n = fw_as_join_some(&hit, fam, ", ", 6, &sb);
+		sb_addf(&sb, "%s, which the policy%s%s says must reach the mail hosts",
+			n > 6 ? " and more" : "", lp->reach_from ? " at " : "",
+			lp->reach_from ? lp->reach_from : "");
+	}
+	if (over_share(as_size(all), fam, ppm)) {
+		share_text(ppm, share, sizeof(share));
+		sb_addf(&sb, "; it covers more than %s of the %s addresses (%s%s)", share,
+			fam == FW_V4 ? "IPv4" : "IPv6",
+			lp && lp->share_from ? "the policy's share, set at " : "the default share",
+			lp && lp->share_from ? lp->share_from : "");
+	}
+	fw_as_release(&hit);
+	if (!sb.buf)
+		sb_adds(&sb, "");
+	return sb_detach(&sb);
 }
 
 static bool finding_exists(const struct findings *out, const char *code, const char *subject,
@@ -129,16 +199,6 @@ static bool finding_exists(const struct findings *out, const char *code, const c
 	return false;
 }
 
-/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
-static fw_u128 as_size(const struct fw_addrset *s)
-{
-	fw_u128 n = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		n += s->v[i].hi - s->v[i].lo + 1;
-	return n;
-}
-
 /*
  * The blocklist finding for sources all, dropped by the chain or rule of
  * part p0 (big: the part dropping the most of them). Its subject names
@@ -148,13 +208,14 @@ static fw_u128 as_size(const struct fw_addrset *s)
  */
 static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct fw_part *big,
 			      const struct fw_addrset *all, const char *fw_name,
-			      const struct fw_query *q, struct findings *out)
+			      const struct fw_query *q, const struct fw_list_policy *lp,
+			      struct findings *out)
 {
 	struct fw_addrset asked = FW_ADDRSET_INIT;
 	struct strbuf nets = STRBUF_INIT;
 	bool chain = blocklist_chain(p0->rule_chain);
 	const char *rule = fw_part_rule(v, p0);
-	char *subject;
+	char *subject, *warn = NULL;
 	size_t n;
 
 	subject = chain ? xasprintf("%s: chain %s %s", fw_name, p0->rule_chain->table, p0->rule_chain->name)
@@ -171,13 +232,15 @@ static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct f
 		goto out;
 	}
 	n = fw_as_join_some(all, q->fam, ", ", 6, &nets);
+	warn = list_warning(all, q->fam, lp);
 	if (!finding_exists(out, "inbound.blocklist", subject, chain ? NULL : rule))
-		findings_add(out, big_share(all, q->fam) ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
+		findings_add(out, *warn ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
 			     subject, chain ? NULL : rule,
-			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path; deciding rule: %s (firewall/%s.rules)",
+			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path%s; deciding rule: %s (firewall/%s.rules)",
 			     chain ? "the blocklist chain" : "a rule", q->port, n, n == 1 ? "" : "s",
-			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", rule, fw_name);
+			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", warn, rule, fw_name);
 out:
+	free(warn);
 	free(subject);
 	sb_release(&nets);
 	fw_as_release(&asked);
@@ -327,7 +390,7 @@ static char *want_text(const struct host_ep *h, size_t nh, int fam)
 
 int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 			 const char *const *expect, size_t nexpect, struct fw_addrset *reached,
-			 struct findings *out)
+			 const struct fw_list_policy *lp, struct findings *out)
 {
 	struct host_ep *h = xcalloc(nexpect ? nexpect : 1, sizeof(*h));
 	struct fw_verdict v;
@@ -375,7 +438,7 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 				most = sz, big = pe;
 		}
 		if (!strcmp(keys[g].code, "inbound.blocklist")) {
-			blocklist_finding(&v, p, big, &all, fw_name, q, out);
+			blocklist_finding(&v, p, big, &all, fw_name, q, lp, out);
 		} else {
 			peers = peers_text(&all, q->fam, q->from);
 			got = endpoint(p->to, q->fam, p->to_port);
@@ -397,7 +460,7 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     const char *expect, struct findings *out)
 {
-	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, out);
+	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, NULL, out);
 }
 
 /* One egress question: proto/port from host to every destination. */

@@ -133,6 +133,7 @@ static void domain_findings(const struct domain_snap *d, const struct impact_opt
 	const struct domain_conf *dc = judged_with(d, o->cfg, &dc_view, &cfg_view, &cfg);
 	const struct policy_set *ps = o->policies;
 	struct analyze_opts ao;
+	struct fw_list_policy lp;
 
 	analyze_domain(d, dc, cfg, fs);
 	analyze_opts_init(&ao, dc, cfg);
@@ -140,7 +141,9 @@ static void domain_findings(const struct domain_snap *d, const struct impact_opt
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &ao, fs);
 	/* The joint inbound path, as check runs it: MX address -> NAT -> filter -> mail host. */
-	analyze_path(d, dc, fws, fs);
+	path_list_policy(ps, d->name, &lp);
+	analyze_path(d, dc, fws, &lp, fs);
+	fw_list_policy_release(&lp);
 	unresolvable(d, o, fs);
 	for (size_t i = 0; ps && i < ps->n; i++)
 		if (policy_covers(&ps->v[i], d->name))

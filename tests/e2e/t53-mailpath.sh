@@ -49,6 +49,28 @@ assert_grep '"severity": "info"' sev "a fail2ban chain is info"
 assert_grep '"subject": "edge: chain filter f2b-postfix"' out "the blocklist finding names the chain"
 assert_grep 'from 3 listed networks' out "and counts its networks"
 
+# A policy judges the blocklist: its share of the address space, and the
+# networks that must reach the mail hosts.
+# policy_sev NAME YAML-LINES: check with that policy; ./sev gets the blocklist's severity.
+policy_sev() {
+	printf 'domain: example.com\nfirewall:\n%b\n' "$2" >"$1.yaml"
+	mx --store st check --format json --policy "$1.yaml"
+	grep -B1 '"code": "inbound.blocklist"' out | sed -n 's/.*"severity": "\([a-z]*\)".*/\1/p' >sev
+	echo "# $1: $(cat sev)"
+}
+policy_sev share-zero '  blocklist_share: 0%'
+assert_eq "$(cat sev)" warning "a policy share of 0%: every blocklist is a warning"
+assert_grep 'covers more than 0% of the IPv4 addresses \(the policy.s share, set at share-zero\.yaml:3:20\)' out "saying the share and where the policy sets it"
+policy_sev must-reach '  must_reach: [198.51.100.128/26, 2001:db8:25::/48]'
+assert_eq "$(cat sev)" warning "a blocklist covering a network that must reach the host is a warning"
+assert_grep 'it covers 198\.51\.100\.128/26, which the policy at must-reach\.yaml:3:15 says must reach the mail hosts' out "naming the network and the policy"
+policy_sev elsewhere '  blocklist_share: 0.5%\n  must_reach: [198.51.100.0/26]'
+assert_eq "$(cat sev)" info "a must-reach network the list does not cover, a share not reached: info"
+printf 'domain: example.com\nfirewall:\n  blocklist_share: half\n' >bad.yaml
+mx --store st check --policy bad.yaml
+assert_rc 3 "a share that is no percentage stops the run"
+assert_grep 'bad\.yaml:3:20: expected a share of the address space' err "naming file:line:col"
+
 variant dnat-moved 's/10\.20\.0\.26:25$/10.20.0.27:25/' ''
 assert_eq "$(cat codes)" "inbound.blocklist inbound.dnat-wrong-target " "the backup MX forwarded to a third host: inbound.dnat-wrong-target"
 assert_grep 'to 10\.20\.0\.27:25, not to a mail host \(10\.20\.0\.25:25, 10\.20\.0\.26:25\)' out "the finding names the host reached and the mail hosts"

@@ -387,6 +387,72 @@ static void test_inbound_findings(void **state)
 	fw_model_release(&m);
 }
 
+/* A policy judges blocklists: its share of the address space, and networks that must reach the host. */
+static void test_blocklist_policy(void **state)
+{
+	static const char wide[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s 64.0.0.0/10 -j DROP\nCOMMIT\n";
+	const char *host = "192.0.2.25:25";
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_list_policy lp;
+	struct fw_range r;
+	const struct finding *f;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	/* A /10 is 0.098% of IPv4: info under the default 1%. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", wide, NULL, NULL), 0);
+	fw_list_policy_init(&lp);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_INFO);
+	findings_release(&fs);
+
+	/* A policy share of 0.05%: the same list is a warning, saying why. */
+	lp.warn_ppm = 500;
+	lp.share_from = xstrdup("p.yaml:3:20");
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_non_null(strstr(f->message, "covers more than 0.05% of the IPv4 addresses (the policy's share, set at p.yaml:3:20)"));
+	findings_release(&fs);
+	fw_model_release(&m);
+	fw_list_policy_release(&lp);
+
+	/* A small list (a /28) that covers a network the policy says must reach the host. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", fwd, NULL, NULL), 0);
+	fw_list_policy_init(&lp);
+	assert_int_equal(fw_cidr_parse("198.51.100.8/29", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[fam - 1], r.lo, r.hi);
+	assert_int_equal(fw_cidr_parse("2001:db8::/32", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[fam - 1], r.lo, r.hi);
+	lp.reach_from = xstrdup("p.yaml:5:3");
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_non_null(strstr(f->message, "it covers 198.51.100.8/29, which the policy at p.yaml:5:3 says must reach the mail hosts"));
+	assert_null(strstr(f->message, "more than"));
+	findings_release(&fs);
+	fw_as_release(&lp.must_reach[FW_V4 - 1]);
+
+	/* A must-reach network outside the list: info. */
+	assert_int_equal(fw_cidr_parse("198.51.100.16/28", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[FW_V4 - 1], r.lo, r.hi);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_INFO);
+	findings_release(&fs);
+	fw_list_policy_release(&lp);
+	fw_model_release(&m);
+}
+
 /* Two mail hosts: an address forwarded to either is right; elsewhere is named. */
 static void test_inbound_several_hosts(void **state)
 {
@@ -405,13 +471,13 @@ static void test_inbound_several_hosts(void **state)
 	(void)state;
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
 	assert_int_equal(fw_ip_parse("203.0.113.26", &q.to, &q.fam), 0);
-	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, &fs), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, NULL, &fs), 0);
 	assert_int_equal(fs.n, 0);
 	assert_true(fw_as_empty(&reached[0]));
 	assert_false(fw_as_empty(&reached[1]));
 
 	assert_int_equal(fw_ip_parse("203.0.113.27", &q.to, &q.fam), 0);
-	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, &fs), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, NULL, &fs), 0);
 	assert_int_equal(fs.n, 1);
 	f = find_code(&fs, "inbound.dnat-wrong-target");
 	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.27:25");
@@ -604,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_ipset_reach),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
+		cmocka_unit_test(test_blocklist_policy),
 		cmocka_unit_test(test_inbound_several_hosts),
 		cmocka_unit_test(test_both_branches),
 		cmocka_unit_test(test_egress_findings),
