@@ -555,6 +555,24 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
  */
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out);
+/*
+ * The same for several hosts through one firewall, as one path: h[i]'s
+ * destinations per service (tcp/25, udp/53, tcp/53; NULL: every address)
+ * are those the firewalls before this one let through, and h[i].passed
+ * gets those this one does not block (allowed or unknown), for the next.
+ * Parts with one root cause (outcome, stage, deciding rule) are one
+ * finding whichever hosts and services they cover (subject "FW: tcp/25,
+ * udp/53 from A, B"). h[i].public overrides base->public.
+ */
+#define FW_EGRESS_NSVC 3
+struct fw_egress_host {
+	fw_u128 host;
+	const struct fw_addrset *dests[FW_EGRESS_NSVC];
+	const struct fw_addrset *public;
+	struct fw_addrset passed[FW_EGRESS_NSVC];   /* out; the caller releases */
+};
+void fw_check_egress_hosts(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
+			   struct fw_egress_host *h, size_t n, struct findings *out);
 
 /* ---- fw_identity.c: the address mail leaves with ---- */
 

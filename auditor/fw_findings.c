@@ -463,51 +463,172 @@ int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct
 	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, NULL, out);
 }
 
-/* One egress question: proto/port from host to every destination. */
-static void egress_one(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
-		       unsigned proto, unsigned port, const char *code, struct findings *out)
+/* What a mail host needs out, in the order findings name them. */
+static const struct {
+	unsigned proto, port;
+	const char *name;
+} egress_svc[FW_EGRESS_NSVC] = { { 6, 25, "tcp/25" }, { 17, 53, "udp/53" }, { 6, 53, "tcp/53" } };
+
+/* One part of an egress answer that is not allowed: which host, which service. */
+struct egress_item {
+	size_t host, svc;
+	struct fw_part *part;
+	struct fw_verdict *v;
+	const char *rule;
+	bool grouped;
+};
+
+/* Parts with one root cause: the same outcome, deciding rule, stage and kind of break. */
+static bool same_cause(const struct egress_item *a, const struct egress_item *b)
 {
-	struct fw_query q = *base;
-	struct fw_verdict v;
-	char host[64], *subject, *peers;
+	return a->part->outcome == b->part->outcome && a->part->stage == b->part->stage &&
+	       a->part->no_return == b->part->no_return && !cmp_str(a->rule, b->rule);
+}
 
-	q.egress = true;
-	q.proto = proto;
-	q.port = (uint16_t)port;
-	fw_reach(m, &q, &v);
-	fw_ip_format(q.host, q.fam, host, sizeof(host));
-	subject = xasprintf("%s: %s/%u from %s", fw_name, proto == 17 ? "udp" : "tcp", port, host);
-	for (size_t i = 0; i < v.n; i++) {
-		struct fw_part *p = &v.parts[i];
+/* "10.20.0.25, 10.20.0.26" or "tcp/25, udp/53": the members' hosts or services, once each, in order. */
+static char *members_text(const struct egress_item *it, const size_t *idx, size_t n, bool svc,
+			  const struct fw_egress_host *h, int fam)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t max = svc ? FW_EGRESS_NSVC : 0;
+	bool *seen;
 
-		if (p->outcome == FW_ALLOWED)
+	for (size_t i = 0; !svc && i < n; i++)
+		if (it[idx[i]].host + 1 > max)
+			max = it[idx[i]].host + 1;
+	seen = xcalloc(max ? max : 1, sizeof(*seen));
+	for (size_t k = 0; k < max; k++) {
+		for (size_t i = 0; i < n && !seen[k]; i++)
+			seen[k] = (svc ? it[idx[i]].svc : it[idx[i]].host) == k;
+		if (!seen[k])
 			continue;
-		peers = peers_text(&p->peers, q.fam, q.dests);
-		if (p->no_return && proto == 6 && port == 25)
-			findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, fw_part_rule(&v, p),
-				     "%s sends tcp/25 to %s, but %s (firewall/%s.rules)", host, peers,
-				     p->why, fw_name);
-		else if (p->outcome == FW_UNKNOWN)
-			findings_add(out, SEV_WARNING, "egress.unknown", subject, fw_part_rule(&v, p),
-				     "cannot tell whether %s may send %s/%u to %s: %s (firewall/%s.rules)",
-				     host, proto == 17 ? "udp" : "tcp", port, peers,
-				     p->why ? p->why : "unsupported rule", fw_name);
-		else
-			findings_add(out, SEV_CRITICAL, code, subject, fw_part_rule(&v, p),
-				     "%s may not send %s/%u to %s (%s stage; firewall/%s.rules)", host,
-				     proto == 17 ? "udp" : "tcp", port, peers, fw_stage_name(p->stage), fw_name);
-		free(peers);
+		if (svc) {
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", egress_svc[k].name);
+		} else {
+			char buf[64];
+			fw_ip_format(h[k].host, fam, buf, sizeof(buf));
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", buf);
+		}
 	}
+	free(seen);
+	return sb_detach(&sb);
+}
+
+/* The members' distinct reasons, "; "-separated (a reason names its host's source address). */
+static char *whys_text(const struct egress_item *it, const size_t *idx, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strlist seen = STRLIST_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *why = it[idx[i]].part->why ? it[idx[i]].part->why : "unsupported rule";
+		if (sl_has(&seen, why))
+			continue;
+		sl_push(&seen, why);
+		sb_addf(&sb, "%s%s", sb.len ? "; " : "", why);
+	}
+	sl_release(&seen);
+	return sb_detach(&sb);
+}
+
+/* The finding for one root cause: members idx[0..n) of it. */
+static void egress_finding(const char *fw_name, int fam, const struct fw_egress_host *h,
+			   const struct egress_item *it, const size_t *idx, size_t n, struct findings *out)
+{
+	const struct egress_item *first = &it[idx[0]];
+	struct fw_addrset dests = FW_ADDRSET_INIT, asked = FW_ADDRSET_INIT;
+	char *hosts = members_text(it, idx, n, false, h, fam), *svcs = members_text(it, idx, n, true, h, fam);
+	char *subject = xasprintf("%s: %s from %s", fw_name, svcs, hosts), *peers, *whys;
+	bool smtp = false, every = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fw_egress_host *eh = &h[it[idx[i]].host];
+		fw_as_merge(&dests, &it[idx[i]].part->peers);
+		smtp |= it[idx[i]].svc == 0;
+		every &= !eh->dests[it[idx[i]].svc];
+		if (eh->dests[it[idx[i]].svc])
+			fw_as_merge(&asked, eh->dests[it[idx[i]].svc]);
+	}
+	peers = peers_text(&dests, fam, every ? NULL : &asked);
+	whys = whys_text(it, idx, n);
+	if (first->part->no_return && smtp)
+		findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, first->rule,
+			     "%s sends %s to %s, but %s (firewall/%s.rules)", hosts, svcs, peers, whys, fw_name);
+	else if (first->part->outcome == FW_UNKNOWN)
+		findings_add(out, SEV_WARNING, "egress.unknown", subject, first->rule,
+			     "cannot tell whether %s may send %s to %s: %s (firewall/%s.rules)",
+			     hosts, svcs, peers, whys, fw_name);
+	else
+		findings_add(out, SEV_CRITICAL, smtp ? "egress.smtp-blocked" : "egress.dns-blocked", subject,
+			     first->rule, "%s may not send %s to %s (%s stage; firewall/%s.rules)", hosts, svcs,
+			     peers, fw_stage_name(first->part->stage), fw_name);
+	fw_as_release(&dests);
+	fw_as_release(&asked);
+	free(hosts);
+	free(svcs);
 	free(subject);
-	fw_verdict_release(&v);
+	free(peers);
+	free(whys);
+}
+
+void fw_check_egress_hosts(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
+			   struct fw_egress_host *h, size_t nh, struct findings *out)
+{
+	struct fw_verdict *v = xcalloc(nh * FW_EGRESS_NSVC + 1, sizeof(*v));
+	struct egress_item *it = NULL;
+	size_t nit = 0, alloc = 0, *idx;
+
+	for (size_t i = 0; i < nh; i++) {
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++) {
+			struct fw_verdict *vs = &v[i * FW_EGRESS_NSVC + s];
+			struct fw_query q = *base;
+
+			fw_as_clear(&h[i].passed[s]);
+			if (h[i].dests[s] && fw_as_empty(h[i].dests[s]))
+				continue;   /* an earlier firewall lets nothing of it through */
+			q.egress = true;
+			q.host = h[i].host;
+			q.dests = h[i].dests[s];
+			q.public = h[i].public ? h[i].public : base->public;
+			q.proto = egress_svc[s].proto;
+			q.port = (uint16_t)egress_svc[s].port;
+			fw_reach(m, &q, vs);
+			for (size_t k = 0; k < vs->n; k++) {
+				struct fw_part *p = &vs->parts[k];
+				if (p->outcome != FW_BLOCKED)
+					fw_as_merge(&h[i].passed[s], &p->peers);
+				if (p->outcome == FW_ALLOWED)
+					continue;
+				ALLOC_GROW(it, nit + 1, alloc);
+				it[nit++] = (struct egress_item){ i, s, p, vs, fw_part_rule(vs, p), false };
+			}
+		}
+	}
+	idx = xcalloc(nit + 1, sizeof(*idx));
+	for (size_t g = 0; g < nit; g++) {
+		size_t n = 0;
+		if (it[g].grouped)
+			continue;
+		for (size_t k = g; k < nit; k++)
+			if (!it[k].grouped && same_cause(&it[g], &it[k]))
+				it[k].grouped = true, idx[n++] = k;
+		egress_finding(fw_name, base->fam, h, it, idx, n, out);
+	}
+	for (size_t i = 0; i < nh * FW_EGRESS_NSVC; i++)
+		fw_verdict_release(&v[i]);   /* a question not asked is zeroed: nothing to free */
+	free(idx);
+	free(it);
+	free(v);
 }
 
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out)
 {
-	egress_one(m, fw_name, q, 6, 25, "egress.smtp-blocked", out);
-	egress_one(m, fw_name, q, 17, 53, "egress.dns-blocked", out);
-	egress_one(m, fw_name, q, 6, 53, "egress.dns-blocked", out);
+	struct fw_egress_host h = { .host = q->host, .dests = { q->dests, q->dests, q->dests } };
+
+	fw_check_egress_hosts(m, fw_name, q, &h, 1, out);
+	for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+		fw_as_release(&h.passed[s]);
 }
 
 size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *base, struct fw_leave **out)

@@ -353,38 +353,65 @@ static void check_identity(const struct domain_snap *d, const struct path_fw *p,
 }
 
 /*
- * The way out of each mail host: its own firewall (OUTPUT), then every
- * gateway on the domain's inbound path (FORWARD, source NAT). Through a
- * gateway, replies come back only to its public addresses (or to a mail
- * host's own public address, routed to it), so mail that leaves with any
- * other source is not delivered; what it leaves with is then judged.
+ * The way out of each mail host is one path: its own firewall (OUTPUT),
+ * then every gateway on the domain's inbound path (FORWARD, source NAT),
+ * which sees only what the host firewall lets through, so a break is
+ * one finding, on the firewall that breaks it. Through a gateway,
+ * replies come back only to its public addresses (or to a mail host's
+ * own public address, routed to it), so mail that leaves with any other
+ * source is not delivered; what it leaves with is then judged. A
+ * gateway's findings with one root cause cover every mail host.
  */
 static void check_egress(const struct domain_snap *d, const struct path_fws *fws, const bool *gateway,
 			 const struct hosts *h, struct findings *out)
 {
+	struct fw_egress_host *eh = xcalloc(h->n ? h->n : 1, sizeof(*eh));
+	struct fw_egress_host *own = xcalloc(h->n ? h->n : 1, sizeof(*own));
+	struct fw_addrset *pub = xcalloc(h->n ? h->n : 1, sizeof(*pub));
+
 	for (size_t i = 0; i < h->n; i++) {
 		const struct path_fw *hf = host_firewall(fws, h->ip[i], h->fam);
-		struct fw_query e;
 
+		eh[i].host = own[i].host = h->ip[i];
 		if (hf && hf->loaded) {
-			e = egress_query(hf, h->ip[i], h->fam, true);
-			fw_check_egress(&hf->model, hf->conf->name, &e, out);
-		}
-		for (size_t k = 0; k < fws->n; k++) {
-			struct fw_addrset pub = FW_ADDRSET_INIT;
-
-			if (!gateway[k])
-				continue;
-			fw_as_copy(&pub, &fws->v[k].local[h->fam - 1]);
-			if (!private_addr(h->ip[i], h->fam))
-				fw_as_add(&pub, h->ip[i], h->ip[i]);
-			e = egress_query(&fws->v[k], h->ip[i], h->fam, false);
-			e.public = &pub;
-			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
-			check_identity(d, &fws->v[k], &e, out);
-			fw_as_release(&pub);
+			struct fw_query e = egress_query(hf, h->ip[i], h->fam, true);
+			fw_check_egress_hosts(&hf->model, hf->conf->name, &e, &own[i], 1, out);
+			for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+				eh[i].dests[s] = &own[i].passed[s];
 		}
 	}
+	for (size_t k = 0; k < fws->n; k++) {
+		struct fw_query e;
+
+		if (!gateway[k] || !h->n)
+			continue;
+		for (size_t i = 0; i < h->n; i++) {
+			fw_as_copy(&pub[i], &fws->v[k].local[h->fam - 1]);
+			if (!private_addr(h->ip[i], h->fam))
+				fw_as_add(&pub[i], h->ip[i], h->ip[i]);
+			eh[i].public = &pub[i];
+		}
+		e = egress_query(&fws->v[k], h->ip[0], h->fam, false);
+		fw_check_egress_hosts(&fws->v[k].model, fws->v[k].conf->name, &e, eh, h->n, out);
+		for (size_t i = 0; i < h->n; i++) {
+			/* identity only for the mail the host firewall lets out */
+			if (!eh[i].dests[0] || !fw_as_empty(eh[i].dests[0])) {
+				e = egress_query(&fws->v[k], h->ip[i], h->fam, false);
+				e.public = &pub[i];
+				e.dests = eh[i].dests[0];
+				check_identity(d, &fws->v[k], &e, out);
+			}
+			fw_as_release(&pub[i]);
+			for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+				fw_as_release(&eh[i].passed[s]);
+		}
+	}
+	for (size_t i = 0; i < h->n; i++)
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+			fw_as_release(&own[i].passed[s]);
+	free(pub);
+	free(own);
+	free(eh);
 }
 
 /* One address family of the path; *on_fw is set when an MX address is on a firewall. */

@@ -97,12 +97,34 @@ assert_grep 'SPF of example\.com gives fail' out "and the SPF result"
 assert_grep '"evidence": "nat POSTROUTING #1: -A POSTROUTING -s 10\.20\.0\.0/24 -o eth0 -j SNAT --to-source 192\.0\.2\.27"' out "and the SNAT rule"
 
 variant snat-elsewhere 's/--to-source 192\.0\.2\.25$/--to-source 198.51.100.99/' ''
-assert_grep 'outbound\.not-translated' codes "SNAT to an address that is not the edge's: outbound.not-translated"
-assert_no_grep 'outbound\.not-authorized|outbound\.no-fcrdns' codes "and nothing is judged of an address replies never reach"
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-translated " "SNAT to an address that is not the edge's: one outbound.not-translated, nothing judged of an address replies never reach"
 
 variant no-snat '/-j SNAT/d' ''
-assert_grep 'outbound\.not-translated' codes "no SNAT: outbound.not-translated"
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-translated " "no SNAT: one outbound.not-translated for both mail hosts, mail and DNS"
+assert_grep '"subject": "edge: tcp/25, udp/53, tcp/53 from 10\.20\.0\.25, 10\.20\.0\.26"' out "naming every service and mail host it breaks"
 assert_grep 'no source NAT: it leaves with the source 10\.20\.0\.25' out "saying which source it leaves with"
+assert_grep '"evidence": "nat POSTROUTING: no SNAT or MASQUERADE rule matches"' out "and that no rule translates it"
+
+# The way out is one path: the primary's OUTPUT chain, then the edge's
+# FORWARD and source NAT. A break anywhere is one finding, on the firewall
+# that breaks it, naming its rule.
+variant host-drops-25-out '' '/oifname "eth0" tcp dport 25 accept/d'
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the host firewall drops tcp/25 out: one egress.smtp-blocked"
+assert_grep '"subject": "mx1host: tcp/25 from 10\.20\.0\.25"' out "on the host firewall, for the primary"
+assert_grep '"evidence": "inet filter output policy DROP"' out "naming the OUTPUT chain's policy"
+variant host-drops-dns '' '/oifname "eth0" [a-z]* dport 53 accept/d'
+assert_eq "$(cat codes)" "egress.dns-blocked inbound.blocklist " "the host firewall drops DNS out: one egress.dns-blocked"
+assert_grep '"subject": "mx1host: udp/53, tcp/53 from 10\.20\.0\.25"' out "for both DNS transports"
+variant edge-drops-25-out '/-s 10\.20\.0\.0\/24 -i eth1 -o eth0 -p tcp -m tcp --dport 25/d' ''
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the edge drops tcp/25 out: one egress.smtp-blocked"
+assert_grep '"subject": "edge: tcp/25 from 10\.20\.0\.25, 10\.20\.0\.26"' out "on the edge, for both mail hosts"
+assert_grep '"evidence": "filter FORWARD policy DROP"' out "naming the FORWARD policy"
+variant host-smarthost-only '' 's/oifname "eth0" tcp dport 25 accept/oifname "eth0" ip daddr 198.51.100.10 tcp dport 25 accept/'
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the host firewall lets mail out to one relay: one finding, on the host firewall"
+assert_grep '"subject": "mx1host: tcp/25 from 10\.20\.0\.25"' out "the edge is asked only about what the host lets out"
+variant both-drop-25-out '/-s 10\.20\.0\.0\/24 -i eth1 -o eth0 -p tcp -m tcp --dport 25/d' '/oifname "eth0" tcp dport 25 accept/d'
+assert_eq "$(cat codes)" "egress.smtp-blocked egress.smtp-blocked inbound.blocklist " "both drop tcp/25 out: the primary's on its host firewall, the backup's on the edge"
+assert_grep '"subject": "edge: tcp/25 from 10\.20\.0\.26"' out "the edge's finding is for the backup only"
 
 cp zones/2.0.192.in-addr.arpa.zone ptr.zone
 sed -i '/^25	IN PTR/d' zones/2.0.192.in-addr.arpa.zone

@@ -566,10 +566,63 @@ static void test_egress_findings(void **state)
 	assert_int_equal(fw_ip_parse("192.0.2.25", &q.host, &q.fam), 0);
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
 	fw_check_egress(&m, "edge", &q, &fs);
-	assert_int_equal(fs.n, 2);   /* udp/53 and tcp/53; tcp/25 is fine */
+	/* udp/53 and tcp/53, dropped by one policy: one finding; tcp/25 is fine */
+	assert_int_equal(fs.n, 1);
 	assert_string_equal(fs.v[0].code, "egress.dns-blocked");
-	assert_string_equal(fs.v[1].subject, "edge: tcp/53 from 192.0.2.25");
+	assert_string_equal(fs.v[0].subject, "edge: udp/53, tcp/53 from 192.0.2.25");
+	assert_string_equal(fs.v[0].evidence, "filter FORWARD policy DROP");
 	findings_release(&fs);
+	fw_model_release(&m);
+}
+
+/*
+ * Several hosts through one firewall, after their own: a root cause is
+ * one finding for every host it hits, and only what the first firewall
+ * lets through is asked of the second.
+ */
+static void test_egress_chain(void **state)
+{
+	static const char text[] =
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -p udp --dport 53 -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -p tcp --dport 53 -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -d 198.51.100.0/24 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct fw_query q = { .in_iface = "eth1", .out_iface = "eth0" };
+	struct fw_egress_host h[2] = { { 0 }, { 0 } };
+	struct fw_addrset relay = FW_ADDRSET_INIT;
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_range r;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	assert_int_equal(fw_ip_parse("10.20.0.25", &h[0].host, &q.fam), 0);
+	assert_int_equal(fw_ip_parse("10.20.0.26", &h[1].host, &q.fam), 0);
+	fw_check_egress_hosts(&m, "edge", &q, h, 2, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.v[0].code, "egress.smtp-blocked");
+	assert_string_equal(fs.v[0].subject, "edge: tcp/25 from 10.20.0.25, 10.20.0.26");
+	assert_non_null(strstr(fs.v[0].message, "10.20.0.25, 10.20.0.26 may not send tcp/25 to 0.0.0.0/1, "));
+	assert_int_equal(fw_ip_parse("198.51.100.1", &r.lo, &fam), 0);
+	assert_true(fw_as_contains(&h[0].passed[0], r.lo));   /* passed on to the next firewall */
+	assert_int_equal(fw_ip_parse("192.0.2.1", &r.lo, &fam), 0);
+	assert_false(fw_as_contains(&h[0].passed[0], r.lo));
+	findings_release(&fs);
+
+	/* The first host's own firewall lets tcp/25 out to the relay only: nothing left to break here. */
+	assert_int_equal(fw_cidr_parse("198.51.100.10/32", &r, &fam), 0);
+	fw_as_add(&relay, r.lo, r.hi);
+	h[0].dests[0] = &relay;
+	fw_check_egress_hosts(&m, "edge", &q, h, 2, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.v[0].subject, "edge: tcp/25 from 10.20.0.26");
+	findings_release(&fs);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+			fw_as_release(&h[i].passed[s]);
+	fw_as_release(&relay);
 	fw_model_release(&m);
 }
 
@@ -674,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_inbound_several_hosts),
 		cmocka_unit_test(test_both_branches),
 		cmocka_unit_test(test_egress_findings),
+		cmocka_unit_test(test_egress_chain),
 		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
