@@ -119,6 +119,11 @@ variant edge-drops-25-out '/-s 10\.20\.0\.0\/24 -i eth1 -o eth0 -p tcp -m tcp --
 assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the edge drops tcp/25 out: one egress.smtp-blocked"
 assert_grep '"subject": "edge: tcp/25 from 10\.20\.0\.25, 10\.20\.0\.26"' out "on the edge, for both mail hosts"
 assert_grep '"evidence": "filter FORWARD policy DROP"' out "naming the FORWARD policy"
+mx --store st report HEAD -o edge-egress.html
+grep -o 'st-[a-z]*">[^<]*</span> egress through the gateway ([^)]*)' edge-egress.html | sort -u >egress.links
+assert_grep 'st-broken.*\(10\.20\.0\.25 via 203\.0\.113\.10\)' egress.links "the report draws the primary's way out broken"
+assert_grep 'st-broken.*\(10\.20\.0\.26 via 203\.0\.113\.10\)' egress.links "and the backup's, from the one finding for both"
+assert_no_grep 'st-ok' egress.links "and no way out intact"
 variant host-smarthost-only '' 's/oifname "eth0" tcp dport 25 accept/oifname "eth0" ip daddr 198.51.100.10 tcp dport 25 accept/'
 assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the host firewall lets mail out to one relay: one finding, on the host firewall"
 assert_grep '"subject": "mx1host: tcp/25 from 10\.20\.0\.25"' out "the edge is asked only about what the host lets out"
