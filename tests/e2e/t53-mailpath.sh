@@ -104,6 +104,8 @@ assert_eq "$(cat codes)" "inbound.blocklist outbound.not-translated " "no SNAT: 
 assert_grep '"subject": "edge: tcp/25, udp/53, tcp/53 from 10\.20\.0\.25, 10\.20\.0\.26"' out "naming every service and mail host it breaks"
 assert_grep 'no source NAT: it leaves with the source 10\.20\.0\.25' out "saying which source it leaves with"
 assert_grep '"evidence": "nat POSTROUTING: no SNAT or MASQUERADE rule matches"' out "and that no rule translates it"
+mx --store st report HEAD -o no-snat.html
+assert_grep 'st-broken">[^<]*</span> egress through the gateway \(10\.20\.0\.26 via 203\.0\.113\.10\)' no-snat.html "the report draws that way out broken"
 
 # The way out is one path: the primary's OUTPUT chain, then the edge's
 # FORWARD and source NAT. A break anywhere is one finding, on the firewall
