@@ -148,6 +148,20 @@ const char global_help[] =
 	"\n"
 	"Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run).\n";
 
+/* What check asks of the configured firewalls, told where reach is explained. */
+static const char mail_path_help[] =
+	"The mail path (check, with the firewalls of mxaudit.yaml):\n"
+	"  role: gateway (default) NAT and FORWARD in front of the mail hosts;\n"
+	"  role: host runs on a mail host. Inbound: MX address, the gateway\n"
+	"  that owns it, any mail host, that host's firewall (INPUT). Outbound:\n"
+	"  the host firewall (OUTPUT), then each gateway, as one path. A break\n"
+	"  is one finding naming the firewall and its rule. Outbound identity:\n"
+	"  tcp/25 must leave a gateway as one of its public_ips (--public-ip\n"
+	"  here), which must pass SPF and have a PTR that resolves back\n"
+	"  (outbound.*). Blocklists (fail2ban, crowdsec, -s NET -j DROP, ipsets):\n"
+	"  one inbound.blocklist finding per chain or rule, info, or warning past\n"
+	"  a policy's firewall.blocklist_share (1%) or over its firewall.must_reach.\n";
+
 static void print_commands(FILE *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
@@ -188,8 +202,10 @@ void print_command_help(FILE *out, const struct command *c)
 		c->summary + 1);
 	if (c->options && *c->options)
 		fprintf(out, "Options:\n%s\n", c->options);
-	if (!strcmp(c->name, "reach"))
+	if (!strcmp(c->name, "reach")) {
 		print_fw_formats(out);
+		fprintf(out, "%s\n", mail_path_help);
+	}
 	fprintf(out, "Global options (--store, -c, --dns-server, --timeout, -q, -v, ...):\n"
 		     "see 'mxaudit --help'. Manual: mxaudit(1), %s.\n", c->manual);
 }

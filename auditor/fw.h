@@ -528,14 +528,29 @@ void fw_verdict_release(struct fw_verdict *v);
 int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     const char *expect, struct findings *out);
 /*
+ * How an inbound.blocklist finding is judged: a warning when the list
+ * covers more than warn_ppm millionths of the family's addresses, or any
+ * address of must_reach; info otherwise.
+ */
+#define FW_LIST_WARN_PPM 10000   /* the default: 1% */
+struct fw_list_policy {
+	long warn_ppm;
+	struct fw_addrset must_reach[2];   /* by family: FW_V4 - 1, FW_V6 - 1 */
+	char *share_from;                  /* where warn_ppm was set ("file:line:col"), or NULL */
+	char *reach_from;                  /* where must_reach was set, or NULL */
+};
+void fw_list_policy_init(struct fw_list_policy *lp);
+void fw_list_policy_release(struct fw_list_policy *lp);
+/*
  * The same for several mail hosts: traffic is right when it reaches any
  * of expect[0..n) (another family's entries are an error). When reached
  * is not NULL (n sets), reached[i] gets the sources whose whole
- * connection reaches expect[i], for the next link of the path.
+ * connection reaches expect[i], for the next link of the path. lp judges
+ * blocklists (NULL: the defaults).
  */
 int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 			 const char *const *expect, size_t n, struct fw_addrset *reached,
-			 struct findings *out);
+			 const struct fw_list_policy *lp, struct findings *out);
 /*
  * Egress from q->host (q->fam, q->in_iface/out_iface, q->host_local;
  * destinations q->dests or all): tcp/25, udp/53 and tcp/53 out. Adds
@@ -543,6 +558,24 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
  */
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out);
+/*
+ * The same for several hosts through one firewall, as one path: h[i]'s
+ * destinations per service (tcp/25, udp/53, tcp/53; NULL: every address)
+ * are those the firewalls before this one let through, and h[i].passed
+ * gets those this one does not block (allowed or unknown), for the next.
+ * Parts with one root cause (outcome, stage, deciding rule) are one
+ * finding whichever hosts and services they cover (subject "FW: tcp/25,
+ * udp/53 from A, B"). h[i].public overrides base->public.
+ */
+#define FW_EGRESS_NSVC 3
+struct fw_egress_host {
+	fw_u128 host;
+	const struct fw_addrset *dests[FW_EGRESS_NSVC];
+	const struct fw_addrset *public;
+	struct fw_addrset passed[FW_EGRESS_NSVC];   /* out; the caller releases */
+};
+void fw_check_egress_hosts(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
+			   struct fw_egress_host *h, size_t n, struct findings *out);
 
 /* ---- fw_identity.c: the address mail leaves with ---- */
 

@@ -82,8 +82,6 @@ static const char *inbound_code(const struct fw_part *p, bool right)
  * the networks. It becomes inbound.blocked only when the same chain or
  * rule blocks every source asked about.
  */
-#define BLOCKLIST_WARN_SHARE 100   /* warn past 1/100 of the family's addresses */
-
 static bool blocklist_chain(const struct fw_chain *c)
 {
 	return c && (!strncasecmp(c->name, "f2b-", 4) || strcasestr(c->name, "crowdsec"));
@@ -108,15 +106,87 @@ static const void *blocklist_key(const struct fw_part *p)
 	return source_rule(p->rule_at) ? (const void *)p->rule_at : NULL;
 }
 
-/* More than 1/BLOCKLIST_WARN_SHARE of the family's addresses? */
-static bool big_share(const struct fw_addrset *s, int fam)
+/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
+static fw_u128 as_size(const struct fw_addrset *s)
 {
-	struct fw_range u = fw_universe(fam);
 	fw_u128 n = 0;
 
 	for (size_t i = 0; i < s->n; i++)
 		n += s->v[i].hi - s->v[i].lo + 1;
-	return n > (u.hi - u.lo) / BLOCKLIST_WARN_SHARE;
+	return n;
+}
+
+void fw_list_policy_init(struct fw_list_policy *lp)
+{
+	memset(lp, 0, sizeof(*lp));
+	lp->warn_ppm = FW_LIST_WARN_PPM;
+}
+
+void fw_list_policy_release(struct fw_list_policy *lp)
+{
+	fw_as_release(&lp->must_reach[0]);
+	fw_as_release(&lp->must_reach[1]);
+	free(lp->share_from);
+	free(lp->reach_from);
+}
+
+/* More than ppm millionths of the family's addresses? */
+static bool over_share(fw_u128 n, int fam, long ppm)
+{
+	struct fw_range u = fw_universe(fam);
+	fw_u128 span = u.hi - u.lo;   /* the family's size less one: 2^128 does not fit */
+	fw_u128 limit = span / 1000000 * (fw_u128)ppm + span % 1000000 * (fw_u128)ppm / 1000000;
+
+	return n > limit;
+}
+
+/* "0.5%" from 5000 millionths. */
+static void share_text(long ppm, char *buf, size_t size)
+{
+	size_t n;
+
+	snprintf(buf, size, "%ld.%04ld", ppm / 10000, ppm % 10000);
+	n = strlen(buf);
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[--n] = '\0';
+	snprintf(buf + n, size - n, "%%");
+}
+
+/*
+ * Why a blocklist covering all is a warning, as a clause for its message
+ * ("" when it is info): a share past the policy's, or networks the
+ * policy says must reach the mail hosts.
+ */
+static char *list_warning(const struct fw_addrset *all, int fam, const struct fw_list_policy *lp)
+{
+	struct fw_addrset hit = FW_ADDRSET_INIT;
+	long ppm = lp ? lp->warn_ppm : FW_LIST_WARN_PPM;
+	struct strbuf sb = STRBUF_INIT;
+	char share[32];
+
+	if (lp)
+		fw_as_intersect(&hit, all, &lp->must_reach[fam - 1]);
+	if (!fw_as_empty(&hit)) {
+		size_t n;
+		sb_adds(&sb, "; it covers ");
+		n = fw_as_join_some(&hit, fam, ", ", 6, &sb);
+		sb_addf(&sb, "%s, which the policy%s%s says must reach the mail hosts",
+			n > 6 ? " and more" : "", lp->reach_from ? " at " : "",
+			lp->reach_from ? lp->reach_from : "");
+	}
+	if (over_share(as_size(all), fam, ppm)) {
+		share_text(ppm, share, sizeof(share));
+		sb_addf(&sb, "; it covers more than %s of the %s addresses (%s%s)", share,
+			fam == FW_V4 ? "IPv4" : "IPv6",
+			lp && lp->share_from ? "the policy's share, set at " : "the default share",
+			lp && lp->share_from ? lp->share_from : "");
+	}
+	fw_as_release(&hit);
+	if (!sb.buf)
+		sb_adds(&sb, "");
+	return sb_detach(&sb);
 }
 
 static bool finding_exists(const struct findings *out, const char *code, const char *subject,
@@ -129,16 +199,6 @@ static bool finding_exists(const struct findings *out, const char *code, const c
 	return false;
 }
 
-/* How many addresses s holds (saturating is not needed: at most 2^128 - 1 over disjoint ranges of one family). */
-static fw_u128 as_size(const struct fw_addrset *s)
-{
-	fw_u128 n = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		n += s->v[i].hi - s->v[i].lo + 1;
-	return n;
-}
-
 /*
  * The blocklist finding for sources all, dropped by the chain or rule of
  * part p0 (big: the part dropping the most of them). Its subject names
@@ -148,13 +208,14 @@ static fw_u128 as_size(const struct fw_addrset *s)
  */
 static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct fw_part *big,
 			      const struct fw_addrset *all, const char *fw_name,
-			      const struct fw_query *q, struct findings *out)
+			      const struct fw_query *q, const struct fw_list_policy *lp,
+			      struct findings *out)
 {
 	struct fw_addrset asked = FW_ADDRSET_INIT;
 	struct strbuf nets = STRBUF_INIT;
 	bool chain = blocklist_chain(p0->rule_chain);
 	const char *rule = fw_part_rule(v, p0);
-	char *subject;
+	char *subject, *warn = NULL;
 	size_t n;
 
 	subject = chain ? xasprintf("%s: chain %s %s", fw_name, p0->rule_chain->table, p0->rule_chain->name)
@@ -171,13 +232,15 @@ static void blocklist_finding(struct fw_verdict *v, struct fw_part *p0, struct f
 		goto out;
 	}
 	n = fw_as_join_some(all, q->fam, ", ", 6, &nets);
+	warn = list_warning(all, q->fam, lp);
 	if (!finding_exists(out, "inbound.blocklist", subject, chain ? NULL : rule))
-		findings_add(out, big_share(all, q->fam) ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
+		findings_add(out, *warn ? SEV_WARNING : SEV_INFO, "inbound.blocklist",
 			     subject, chain ? NULL : rule,
-			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path; deciding rule: %s (firewall/%s.rules)",
+			     "%s drops tcp/%u from %zu listed network%s (%s%s) before the mail hosts: a list of senders refused, not a break of the path%s; deciding rule: %s (firewall/%s.rules)",
 			     chain ? "the blocklist chain" : "a rule", q->port, n, n == 1 ? "" : "s",
-			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", rule, fw_name);
+			     nets.buf ? nets.buf : "", n > 6 ? ", ..." : "", warn, rule, fw_name);
 out:
+	free(warn);
 	free(subject);
 	sb_release(&nets);
 	fw_as_release(&asked);
@@ -327,7 +390,7 @@ static char *want_text(const struct host_ep *h, size_t nh, int fam)
 
 int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 			 const char *const *expect, size_t nexpect, struct fw_addrset *reached,
-			 struct findings *out)
+			 const struct fw_list_policy *lp, struct findings *out)
 {
 	struct host_ep *h = xcalloc(nexpect ? nexpect : 1, sizeof(*h));
 	struct fw_verdict v;
@@ -375,7 +438,7 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 				most = sz, big = pe;
 		}
 		if (!strcmp(keys[g].code, "inbound.blocklist")) {
-			blocklist_finding(&v, p, big, &all, fw_name, q, out);
+			blocklist_finding(&v, p, big, &all, fw_name, q, lp, out);
 		} else {
 			peers = peers_text(&all, q->fam, q->from);
 			got = endpoint(p->to, q->fam, p->to_port);
@@ -397,54 +460,175 @@ int fw_check_inbound_any(const struct fw_model *m, const char *fw_name, const st
 int fw_check_inbound(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     const char *expect, struct findings *out)
 {
-	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, out);
+	return fw_check_inbound_any(m, fw_name, q, &expect, 1, NULL, NULL, out);
 }
 
-/* One egress question: proto/port from host to every destination. */
-static void egress_one(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
-		       unsigned proto, unsigned port, const char *code, struct findings *out)
+/* What a mail host needs out, in the order findings name them. */
+static const struct {
+	unsigned proto, port;
+	const char *name;
+} egress_svc[FW_EGRESS_NSVC] = { { 6, 25, "tcp/25" }, { 17, 53, "udp/53" }, { 6, 53, "tcp/53" } };
+
+/* One part of an egress answer that is not allowed: which host, which service. */
+struct egress_item {
+	size_t host, svc;
+	struct fw_part *part;
+	struct fw_verdict *v;
+	const char *rule;
+	bool grouped;
+};
+
+/* Parts with one root cause: the same outcome, deciding rule, stage and kind of break. */
+static bool same_cause(const struct egress_item *a, const struct egress_item *b)
 {
-	struct fw_query q = *base;
-	struct fw_verdict v;
-	char host[64], *subject, *peers;
+	return a->part->outcome == b->part->outcome && a->part->stage == b->part->stage &&
+	       a->part->no_return == b->part->no_return && !cmp_str(a->rule, b->rule);
+}
 
-	q.egress = true;
-	q.proto = proto;
-	q.port = (uint16_t)port;
-	fw_reach(m, &q, &v);
-	fw_ip_format(q.host, q.fam, host, sizeof(host));
-	subject = xasprintf("%s: %s/%u from %s", fw_name, proto == 17 ? "udp" : "tcp", port, host);
-	for (size_t i = 0; i < v.n; i++) {
-		struct fw_part *p = &v.parts[i];
+/* "10.20.0.25, 10.20.0.26" or "tcp/25, udp/53": the members' hosts or services, once each, in order. */
+static char *members_text(const struct egress_item *it, const size_t *idx, size_t n, bool svc,
+			  const struct fw_egress_host *h, int fam)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t max = svc ? FW_EGRESS_NSVC : 0;
+	bool *seen;
 
-		if (p->outcome == FW_ALLOWED)
+	for (size_t i = 0; !svc && i < n; i++)
+		if (it[idx[i]].host + 1 > max)
+			max = it[idx[i]].host + 1;
+	seen = xcalloc(max ? max : 1, sizeof(*seen));
+	for (size_t k = 0; k < max; k++) {
+		for (size_t i = 0; i < n && !seen[k]; i++)
+			seen[k] = (svc ? it[idx[i]].svc : it[idx[i]].host) == k;
+		if (!seen[k])
 			continue;
-		peers = peers_text(&p->peers, q.fam, q.dests);
-		if (p->no_return && proto == 6 && port == 25)
-			findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, fw_part_rule(&v, p),
-				     "%s sends tcp/25 to %s, but %s (firewall/%s.rules)", host, peers,
-				     p->why, fw_name);
-		else if (p->outcome == FW_UNKNOWN)
-			findings_add(out, SEV_WARNING, "egress.unknown", subject, fw_part_rule(&v, p),
-				     "cannot tell whether %s may send %s/%u to %s: %s (firewall/%s.rules)",
-				     host, proto == 17 ? "udp" : "tcp", port, peers,
-				     p->why ? p->why : "unsupported rule", fw_name);
-		else
-			findings_add(out, SEV_CRITICAL, code, subject, fw_part_rule(&v, p),
-				     "%s may not send %s/%u to %s (%s stage; firewall/%s.rules)", host,
-				     proto == 17 ? "udp" : "tcp", port, peers, fw_stage_name(p->stage), fw_name);
-		free(peers);
+		if (svc) {
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", egress_svc[k].name);
+		} else {
+			char buf[64];
+			fw_ip_format(h[k].host, fam, buf, sizeof(buf));
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", buf);
+		}
 	}
+	free(seen);
+	return sb_detach(&sb);
+}
+
+/* The members' distinct reasons, "; "-separated (a reason names its host's source address). */
+static char *whys_text(const struct egress_item *it, const size_t *idx, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strlist seen = STRLIST_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *why = it[idx[i]].part->why ? it[idx[i]].part->why : "unsupported rule";
+		if (sl_has(&seen, why))
+			continue;
+		sl_push(&seen, why);
+		sb_addf(&sb, "%s%s", sb.len ? "; " : "", why);
+	}
+	sl_release(&seen);
+	return sb_detach(&sb);
+}
+
+/* The finding for one root cause: members idx[0..n) of it. */
+static void egress_finding(const char *fw_name, int fam, const struct fw_egress_host *h,
+			   const struct egress_item *it, const size_t *idx, size_t n, struct findings *out)
+{
+	const struct egress_item *first = &it[idx[0]];
+	struct fw_addrset dests = FW_ADDRSET_INIT, asked = FW_ADDRSET_INIT;
+	char *hosts = members_text(it, idx, n, false, h, fam), *svcs = members_text(it, idx, n, true, h, fam);
+	char *subject = xasprintf("%s: %s from %s", fw_name, svcs, hosts), *peers, *whys;
+	bool smtp = false, every = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fw_egress_host *eh = &h[it[idx[i]].host];
+		fw_as_merge(&dests, &it[idx[i]].part->peers);
+		smtp |= it[idx[i]].svc == 0;
+		every &= !eh->dests[it[idx[i]].svc];
+		if (eh->dests[it[idx[i]].svc])
+			fw_as_merge(&asked, eh->dests[it[idx[i]].svc]);
+	}
+	peers = peers_text(&dests, fam, every ? NULL : &asked);
+	whys = whys_text(it, idx, n);
+	if (first->part->no_return && smtp)
+		findings_add(out, SEV_CRITICAL, "outbound.not-translated", subject, first->rule,
+			     "%s sends %s to %s, but %s (firewall/%s.rules)", hosts, svcs, peers, whys, fw_name);
+	else if (first->part->outcome == FW_UNKNOWN)
+		findings_add(out, SEV_WARNING, "egress.unknown", subject, first->rule,
+			     "cannot tell whether %s may send %s to %s: %s (firewall/%s.rules)",
+			     hosts, svcs, peers, whys, fw_name);
+	else
+		findings_add(out, SEV_CRITICAL, smtp ? "egress.smtp-blocked" : "egress.dns-blocked", subject,
+			     first->rule, "%s may not send %s to %s (%s stage; firewall/%s.rules)", hosts, svcs,
+			     peers, fw_stage_name(first->part->stage), fw_name);
+	fw_as_release(&dests);
+	fw_as_release(&asked);
+	free(hosts);
+	free(svcs);
 	free(subject);
-	fw_verdict_release(&v);
+	free(peers);
+	free(whys);
+}
+
+void fw_check_egress_hosts(const struct fw_model *m, const char *fw_name, const struct fw_query *base,
+			   struct fw_egress_host *h, size_t nh, struct findings *out)
+{
+	struct fw_verdict *v = xcalloc(nh * FW_EGRESS_NSVC + 1, sizeof(*v));
+	struct egress_item *it = NULL;
+	size_t nit = 0, alloc = 0, *idx;
+
+	for (size_t i = 0; i < nh; i++) {
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++) {
+			struct fw_verdict *vs = &v[i * FW_EGRESS_NSVC + s];
+			struct fw_query q = *base;
+
+			fw_as_clear(&h[i].passed[s]);
+			if (h[i].dests[s] && fw_as_empty(h[i].dests[s]))
+				continue;   /* an earlier firewall lets nothing of it through */
+			q.egress = true;
+			q.host = h[i].host;
+			q.dests = h[i].dests[s];
+			q.public = h[i].public ? h[i].public : base->public;
+			q.proto = egress_svc[s].proto;
+			q.port = (uint16_t)egress_svc[s].port;
+			fw_reach(m, &q, vs);
+			for (size_t k = 0; k < vs->n; k++) {
+				struct fw_part *p = &vs->parts[k];
+				if (p->outcome != FW_BLOCKED)
+					fw_as_merge(&h[i].passed[s], &p->peers);
+				if (p->outcome == FW_ALLOWED)
+					continue;
+				ALLOC_GROW(it, nit + 1, alloc);
+				it[nit++] = (struct egress_item){ i, s, p, vs, fw_part_rule(vs, p), false };
+			}
+		}
+	}
+	idx = xcalloc(nit + 1, sizeof(*idx));
+	for (size_t g = 0; g < nit; g++) {
+		size_t n = 0;
+		if (it[g].grouped)
+			continue;
+		for (size_t k = g; k < nit; k++)
+			if (!it[k].grouped && same_cause(&it[g], &it[k]))
+				it[k].grouped = true, idx[n++] = k;
+		egress_finding(fw_name, base->fam, h, it, idx, n, out);
+	}
+	for (size_t i = 0; i < nh * FW_EGRESS_NSVC; i++)
+		fw_verdict_release(&v[i]);   /* a question not asked is zeroed: nothing to free */
+	free(idx);
+	free(it);
+	free(v);
 }
 
 void fw_check_egress(const struct fw_model *m, const char *fw_name, const struct fw_query *q,
 		     struct findings *out)
 {
-	egress_one(m, fw_name, q, 6, 25, "egress.smtp-blocked", out);
-	egress_one(m, fw_name, q, 17, 53, "egress.dns-blocked", out);
-	egress_one(m, fw_name, q, 6, 53, "egress.dns-blocked", out);
+	struct fw_egress_host h = { .host = q->host, .dests = { q->dests, q->dests, q->dests } };
+
+	fw_check_egress_hosts(m, fw_name, q, &h, 1, out);
+	for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+		fw_as_release(&h.passed[s]);
 }
 
 size_t fw_egress_sources(const struct fw_model *m, const struct fw_query *base, struct fw_leave **out)

@@ -32,6 +32,7 @@ void judge_find(const struct domain_snap *d, const struct domain_conf *dc,
 		const struct path_fws *fws, struct findings *fs)
 {
 	struct analyze_opts o;
+	struct fw_list_policy lp;
 
 	analyze_domain(d, dc, cfg, fs);
 	analyze_opts_init(&o, dc, cfg);
@@ -39,7 +40,9 @@ void judge_find(const struct domain_snap *d, const struct domain_conf *dc,
 		if (policy_covers(&ps->v[i], d->name))
 			policy_check(&ps->v[i], d, &o, fs);
 	/* The joint inbound path: MX address -> firewall NAT -> filter -> mail host. */
-	analyze_path(d, dc, fws, fs);
+	path_list_policy(ps, d->name, &lp);
+	analyze_path(d, dc, fws, &lp, fs);
+	fw_list_policy_release(&lp);
 }
 
 void judge_apply(const struct domain_snap *d, const struct policy_set *ps, time_t now,

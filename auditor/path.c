@@ -10,6 +10,7 @@
 #include "util.h"
 #include "analyze.h"
 #include "path.h"
+#include "policy.h"
 #include "spf.h"
 
 void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out)
@@ -184,7 +185,7 @@ void path_inbound_query(const struct path_fw *p, fw_u128 to, int fam, struct fw_
  * sources it let through pass again).
  */
 static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct hosts *h,
-			  struct findings *out)
+			  const struct fw_list_policy *lp, struct findings *out)
 {
 	struct fw_addrset from = FW_ADDRSET_INIT;
 	struct fw_query q;
@@ -194,7 +195,7 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct h
 	path_inbound_query(p, to, fam, &q);
 	internet_sources(fam, &from);
 	q.from = &from;
-	fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, out);
+	fw_check_inbound_any(&p->model, p->conf->name, &q, h->spec, h->n, h->reached, lp, out);
 	fw_check_exposure(&p->model, p->conf->name, &q, h->ip[0], out);
 	fw_as_release(&from);
 }
@@ -203,7 +204,8 @@ static void check_address(const struct path_fw *p, fw_u128 to, int fam, struct h
  * The last link inbound: the sources the gateways let through to a mail
  * host must pass that host's own firewall (INPUT) to the port.
  */
-static void check_host_firewalls(const struct path_fws *fws, struct hosts *h, struct findings *out)
+static void check_host_firewalls(const struct path_fws *fws, struct hosts *h,
+				 const struct fw_list_policy *lp, struct findings *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		const struct path_fw *hf = path_host_firewall(fws, h->ip[i], h->fam);
@@ -222,7 +224,7 @@ static void check_host_firewalls(const struct path_fws *fws, struct hosts *h, st
 		path_inbound_query(hf, h->ip[i], h->fam, &q);
 		q.from = &h->reached[i];
 		q.out_iface = NULL;
-		fw_check_inbound_any(&hf->model, hf->conf->name, &q, &h->spec[i], 1, NULL, out);
+		fw_check_inbound_any(&hf->model, hf->conf->name, &q, &h->spec[i], 1, NULL, lp, out);
 	}
 }
 
@@ -360,39 +362,69 @@ static void check_identity(const struct domain_snap *d, const struct path_fw *p,
 }
 
 /*
- * The way out of each mail host: its own firewall (OUTPUT), then every
- * gateway on the domain's inbound path (FORWARD, source NAT). Through a
- * gateway, replies come back only to its public addresses (or to a mail
- * host's own public address, routed to it), so mail that leaves with any
- * other source is not delivered; what it leaves with is then judged.
+ * The way out of each mail host is one path: its own firewall (OUTPUT),
+ * then every gateway on the domain's inbound path (FORWARD, source NAT),
+ * which sees only what the host firewall lets through, so a break is
+ * one finding, on the firewall that breaks it. Through a gateway,
+ * replies come back only to its public addresses (or to a mail host's
+ * own public address, routed to it), so mail that leaves with any other
+ * source is not delivered; what it leaves with is then judged. A
+ * gateway's findings with one root cause cover every mail host.
  */
 static void check_egress(const struct domain_snap *d, const struct path_fws *fws, const bool *gateway,
 			 const struct hosts *h, struct findings *out)
 {
+	struct fw_egress_host *eh = xcalloc(h->n ? h->n : 1, sizeof(*eh));
+	struct fw_egress_host *own = xcalloc(h->n ? h->n : 1, sizeof(*own));
+	struct fw_addrset *pub = xcalloc(h->n ? h->n : 1, sizeof(*pub));
+
 	for (size_t i = 0; i < h->n; i++) {
 		const struct path_fw *hf = path_host_firewall(fws, h->ip[i], h->fam);
-		struct fw_query e;
 
+		eh[i].host = own[i].host = h->ip[i];
 		if (hf && hf->loaded) {
-			e = egress_query(hf, h->ip[i], h->fam, true);
-			fw_check_egress(&hf->model, hf->conf->name, &e, out);
-		}
-		for (size_t k = 0; k < fws->n; k++) {
-			struct fw_addrset pub = FW_ADDRSET_INIT;
-
-			if (!gateway[k])
-				continue;
-			path_egress_query(&fws->v[k], h->ip[i], h->fam, &pub, &e);
-			fw_check_egress(&fws->v[k].model, fws->v[k].conf->name, &e, out);
-			check_identity(d, &fws->v[k], &e, out);
-			fw_as_release(&pub);
+			struct fw_query e = egress_query(hf, h->ip[i], h->fam, true);
+			fw_check_egress_hosts(&hf->model, hf->conf->name, &e, &own[i], 1, out);
+			for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+				eh[i].dests[s] = &own[i].passed[s];
 		}
 	}
+	for (size_t k = 0; k < fws->n; k++) {
+		struct fw_query e;
+
+		if (!gateway[k] || !h->n)
+			continue;
+		for (size_t i = 0; i < h->n; i++) {
+			path_egress_query(&fws->v[k], h->ip[i], h->fam, &pub[i], &e);
+			eh[i].public = &pub[i];
+		}
+		e = egress_query(&fws->v[k], h->ip[0], h->fam, false);
+		fw_check_egress_hosts(&fws->v[k].model, fws->v[k].conf->name, &e, eh, h->n, out);
+		for (size_t i = 0; i < h->n; i++) {
+			/* identity only for the mail the host firewall lets out */
+			if (!eh[i].dests[0] || !fw_as_empty(eh[i].dests[0])) {
+				e = egress_query(&fws->v[k], h->ip[i], h->fam, false);
+				e.public = &pub[i];
+				e.dests = eh[i].dests[0];
+				check_identity(d, &fws->v[k], &e, out);
+			}
+			fw_as_release(&pub[i]);
+			for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+				fw_as_release(&eh[i].passed[s]);
+		}
+	}
+	for (size_t i = 0; i < h->n; i++)
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+			fw_as_release(&own[i].passed[s]);
+	free(pub);
+	free(own);
+	free(eh);
 }
 
 /* One address family of the path; *on_fw is set when an MX address is on a firewall. */
 static void path_family(const struct domain_snap *d, const struct strlist *mx, const struct domain_conf *dc,
-			const struct path_fws *fws, int fam, bool *on_fw, struct findings *out)
+			const struct path_fws *fws, const struct fw_list_policy *lp, int fam, bool *on_fw,
+			struct findings *out)
 {
 	bool *gateway = xcalloc(fws->n ? fws->n : 1, sizeof(*gateway));
 	struct hosts h;
@@ -415,17 +447,18 @@ static void path_family(const struct domain_snap *d, const struct strlist *mx, c
 				continue;
 			}
 			gateway[i] = !path_host_role(p);
-			check_address(p, ip, fam, &h, out);
+			check_address(p, ip, fam, &h, lp, out);
 		}
 	}
-	check_host_firewalls(fws, &h, out);
+	check_host_firewalls(fws, &h, lp, out);
 	check_egress(d, fws, gateway, &h, out);
 	hosts_release(&h);
 	free(gateway);
 }
 
 void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
-		  const struct path_fws *fws, struct findings *out)
+		  const struct path_fws *fws, const struct fw_list_policy *lp,
+		  struct findings *out)
 {
 	struct strlist mx = STRLIST_INIT;
 	struct strbuf owned = STRBUF_INIT;
@@ -438,12 +471,38 @@ void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
 		for (size_t k = 0; k < fws->v[i].conf->public_ips.n; k++)
 			sb_addf(&owned, "%s%s %s", owned.len ? ", " : "", fws->v[i].conf->name,
 				fws->v[i].conf->public_ips.v[k]);
-	path_family(d, &mx, dc, fws, FW_V4, &on_fw, out);
-	path_family(d, &mx, dc, fws, FW_V6, &on_fw, out);
+	path_family(d, &mx, dc, fws, lp, FW_V4, &on_fw, out);
+	path_family(d, &mx, dc, fws, lp, FW_V6, &on_fw, out);
 	if (!on_fw && owned.len)
 		findings_add(out, SEV_CRITICAL, "inbound.mx-moved", d->name, NULL,
 			     "no MX address of %s is a public address of a configured firewall (%s): mail no longer reaches its mail hosts through them; restore the MX/A records or update the firewall configuration",
 			     d->name, owned.buf);
 	sb_release(&owned);
 	sl_release(&mx);
+}
+
+void path_list_policy(const struct policy_set *ps, const char *domain, struct fw_list_policy *out)
+{
+	fw_list_policy_init(out);
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct policy *p = &ps->v[i];
+
+		if (!policy_covers(p, domain))
+			continue;
+		if (p->blocklist_ppm >= 0 && (!out->share_from || p->blocklist_ppm < out->warn_ppm)) {
+			free(out->share_from);
+			out->warn_ppm = p->blocklist_ppm;
+			out->share_from = xasprintf("%s:%u:%u", p->file, p->blocklist_at.line, p->blocklist_at.col);
+		}
+		for (size_t k = 0; k < p->must_reach.n; k++) {
+			struct fw_range r;
+			int fam;
+			/* the policy loader checked the syntax */
+			if (fw_cidr_parse(p->must_reach.v[k], &r, &fam))
+				continue;
+			fw_as_add(&out->must_reach[fam - 1], r.lo, r.hi);
+		}
+		if (p->must_reach.n && !out->reach_from)
+			out->reach_from = xasprintf("%s:%u:%u", p->file, p->must_reach_at.line, p->must_reach_at.col);
+	}
 }

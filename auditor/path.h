@@ -24,6 +24,8 @@ struct path_fws {
 	size_t n;
 };
 
+struct policy_set;
+
 /* path.c */
 /* Rebuild the models of cfg's firewalls from snap (once per check run). */
 void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out);
@@ -53,9 +55,17 @@ void path_egress_query(const struct path_fw *p, fw_u128 host, int fam, struct fw
  * public address of a firewall, tcp/25 must reach the domain's
  * mail_hosts (inbound.*), and the mail hosts must get out (egress.*).
  * An MX set that no longer points at any firewall is inbound.mx-moved.
- * Nothing is checked for a domain without mail_hosts.
+ * Nothing is checked for a domain without mail_hosts. lp judges
+ * blocklists (NULL: the defaults).
  */
 void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
-		  const struct path_fws *fws, struct findings *out);
+		  const struct path_fws *fws, const struct fw_list_policy *lp,
+		  struct findings *out);
+/*
+ * How the policies of ps that cover domain judge blocklists: the
+ * smallest blocklist_share any sets, every must_reach network. Release
+ * with fw_list_policy_release().
+ */
+void path_list_policy(const struct policy_set *ps, const char *domain, struct fw_list_policy *out);
 
 #endif

@@ -344,24 +344,50 @@ static void ptr_link(const struct domain_snap *d, const struct finding *const *f
 	free(rev);
 }
 
+/*
+ * Is subject an egress finding's "FW: SERVICES from A, B" of firewall fw
+ * naming host addr? One finding covers every mail host and service a
+ * root cause hits.
+ */
+static bool egress_subject(const char *subject, const char *fw, const char *addr)
+{
+	size_t fl = strlen(fw), al = strlen(addr);
+	const char *from, *h;
+
+	if (strncmp(subject, fw, fl) || strncmp(subject + fl, ": ", 2) || !(from = strstr(subject + fl, " from ")))
+		return false;
+	for (h = from + 6; h; h = strstr(h, ", ") ? strstr(h, ", ") + 2 : NULL)
+		if (!strncmp(h, addr, al) && (!h[al] || !strncmp(h + al, ", ", 2)))
+			return true;
+	return false;
+}
+
+/* The worst egress finding of firewall fw for host addr: broken before unknown. */
+static const struct finding *egress_finding(const struct finding *const *fs, size_t n, const char *fw,
+					    const char *addr)
+{
+	static const char *const codes[] = { "outbound.not-translated", "egress.smtp-blocked",
+					     "egress.dns-blocked", "egress.unknown" };
+
+	for (size_t c = 0; c < ARRAY_SIZE(codes); c++)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(fs[i]->code, codes[c]) && egress_subject(fs[i]->subject, fw, addr))
+				return fs[i];
+	return NULL;
+}
+
 /* The egress link of host through firewall p, as the egress.* findings say. */
 static void egress_link(const struct path_fw *p, const char *host, const struct finding *const *fs,
 			size_t n, struct pv_out *r)
 {
-	static const char *const subj[] = { "tcp/25", "udp/53", "tcp/53" };
-	const struct finding *f = NULL;
+	const struct finding *f;
 	char addr[64], *end;
 
 	snprintf(addr, sizeof(addr), "%s", host + (*host == '['));
 	if ((end = strchr(addr, ']')) || ((end = strrchr(addr, ':')) && end == strchr(addr, ':')))
 		*end = '\0';
 	r->fw = xstrdup(p->conf->name);
-	for (size_t i = 0; i < 3 && !f; i++) {
-		char *s = xasprintf("%s: %s from %s", p->conf->name, subj[i], addr);
-		if (!(f = find(fs, n, "egress.smtp-blocked", s)) && !(f = find(fs, n, "egress.dns-blocked", s)))
-			f = find(fs, n, "egress.unknown", s);
-		free(s);
-	}
+	f = egress_finding(fs, n, p->conf->name, addr);
 	if (f)
 		set_finding(&r->l[PV_HOST_EGRESS], strcmp(f->code, "egress.unknown") ? LINK_BROKEN
 			    : LINK_UNKNOWN, f);

@@ -258,6 +258,76 @@ static int load_mtasts(struct loader *L, const struct ynode *n)
 		      "found '%s'", m->scalar);
 }
 
+/* An address or a network: "198.51.100.0/24", "2001:db8::/32". */
+static bool valid_net(const char *s)
+{
+	unsigned char a[16];
+	char addr[64], *end;
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	long bits;
+	int af;
+
+	if (len >= sizeof(addr))
+		return false;
+	memcpy(addr, s, len);
+	addr[len] = '\0';
+	af = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(af, addr, a) != 1)
+		return false;
+	if (!slash)
+		return true;
+	bits = strtol(slash + 1, &end, 10);
+	return slash[1] && !*end && bits >= 0 && bits <= (af == AF_INET ? 32 : 128);
+}
+
+/* "0.5%" -> 5000 (millionths); -1 unless 0-100% with at most 4 decimals. */
+static long parse_share(const char *s)
+{
+	long whole = 0, frac = 0;
+	int digits = 0, ndec = 0;
+	const char *p = s;
+
+	for (; isdigit((unsigned char)*p) && digits < 4; p++, digits++)
+		whole = whole * 10 + (*p - '0');
+	if (!digits)
+		return -1;
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && ndec < 4; p++, ndec++)
+			frac = frac * 10 + (*p - '0');
+		if (!ndec)
+			return -1;
+	}
+	if (strcmp(p, "%"))
+		return -1;
+	for (; ndec < 4; ndec++)
+		frac *= 10;
+	whole = whole * 10000 + frac;
+	return whole > 1000000 ? -1 : whole;
+}
+
+static int load_firewall(struct loader *L, const struct ynode *n)
+{
+	static const char *const keys[] = { "blocklist_share", "must_reach", NULL };
+	const struct ynode *share, *reach;
+
+	if (yexpect(L->file, n, Y_MAP, "firewall") || known_keys(L, n, "firewall", keys))
+		return -1;
+	if ((share = ymap_get(n, "blocklist_share"))) {
+		if (yexpect(L->file, share, Y_SCALAR, "firewall.blocklist_share"))
+			return -1;
+		if ((L->p->blocklist_ppm = parse_share(share->scalar)) < 0)
+			return yerror(L->file, share, "expected a share of the address space from 0%% to 100%% "
+				      "(like 0.5%%) for 'firewall.blocklist_share', found '%s'", share->scalar);
+		L->p->blocklist_at = pos_of(share);
+	}
+	if (!(reach = ymap_get(n, "must_reach")))
+		return 0;
+	L->p->must_reach_at = pos_of(reach);
+	return scalars(L, reach, "firewall.must_reach", valid_net, "an address or network (CIDR)",
+		       &L->p->must_reach);
+}
+
 static int load_severity(struct loader *L, const struct ynode *n)
 {
 	struct policy *p = L->p;
@@ -365,6 +435,7 @@ static void policy_release(struct policy *p)
 		free(p->sels[i].name);
 	free(p->sels);
 	sl_release(&p->dmarc_rua);
+	sl_release(&p->must_reach);
 	for (size_t i = 0; i < p->novr; i++)
 		free(p->ovr[i].code);
 	free(p->ovr);
@@ -379,14 +450,15 @@ static void policy_release(struct policy *p)
 static int load_root(struct loader *L, const struct ynode *root)
 {
 	static const char *const keys[] = { "domain", "domains", "mx", "spf", "dkim", "dmarc",
-					    "mta_sts", "severity", "ignore", NULL };
+					    "mta_sts", "firewall", "severity", "ignore", NULL };
 	static const struct {
 		const char *key;
 		int (*fn)(struct loader *, const struct ynode *);
 	} sections[] = {
 		{ "domain", load_domains }, { "domains", load_domains }, { "mx", load_mx },
 		{ "spf", load_spf }, { "dkim", load_dkim }, { "dmarc", load_dmarc },
-		{ "mta_sts", load_mtasts }, { "severity", load_severity }, { "ignore", load_ignore },
+		{ "mta_sts", load_mtasts }, { "firewall", load_firewall }, { "severity", load_severity },
+		{ "ignore", load_ignore },
 	};
 
 	if (yexpect(L->file, root, Y_MAP, "the policy") ||
@@ -406,7 +478,7 @@ int policy_load_buffer(const char *name, const char *buf, size_t len,
 		       struct policy_set *set)
 {
 	struct ynode *root = NULL;
-	struct policy p = { .dmarc_min = DP_UNSET, .mtasts_mode = MTS_UNSET };
+	struct policy p = { .dmarc_min = DP_UNSET, .mtasts_mode = MTS_UNSET, .blocklist_ppm = -1 };
 	struct loader L = { name, &p };
 	int r;
 

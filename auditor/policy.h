@@ -63,6 +63,11 @@ struct policy {
 	struct policy_pos dmarc_at;
 	int mtasts_mode;             /* enum mtasts_mode */
 	struct policy_pos mtasts_at;
+	/* firewall: how the mail path's blocklist findings are judged */
+	long blocklist_ppm;          /* warn past this share of a family's addresses, in millionths; -1: unset */
+	struct policy_pos blocklist_at;
+	struct strlist must_reach;   /* networks (CIDR) that must reach the mail hosts */
+	struct policy_pos must_reach_at;
 
 	struct policy_override *ovr;
 	size_t novr, ovr_alloc;

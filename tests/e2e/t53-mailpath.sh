@@ -49,6 +49,28 @@ assert_grep '"severity": "info"' sev "a fail2ban chain is info"
 assert_grep '"subject": "edge: chain filter f2b-postfix"' out "the blocklist finding names the chain"
 assert_grep 'from 3 listed networks' out "and counts its networks"
 
+# A policy judges the blocklist: its share of the address space, and the
+# networks that must reach the mail hosts.
+# policy_sev NAME YAML-LINES: check with that policy; ./sev gets the blocklist's severity.
+policy_sev() {
+	printf 'domain: example.com\nfirewall:\n%b\n' "$2" >"$1.yaml"
+	mx --store st check --format json --policy "$1.yaml"
+	grep -B1 '"code": "inbound.blocklist"' out | sed -n 's/.*"severity": "\([a-z]*\)".*/\1/p' >sev
+	echo "# $1: $(cat sev)"
+}
+policy_sev share-zero '  blocklist_share: 0%'
+assert_eq "$(cat sev)" warning "a policy share of 0%: every blocklist is a warning"
+assert_grep 'covers more than 0% of the IPv4 addresses \(the policy.s share, set at share-zero\.yaml:3:20\)' out "saying the share and where the policy sets it"
+policy_sev must-reach '  must_reach: [198.51.100.128/26, 2001:db8:25::/48]'
+assert_eq "$(cat sev)" warning "a blocklist covering a network that must reach the host is a warning"
+assert_grep 'it covers 198\.51\.100\.128/26, which the policy at must-reach\.yaml:3:15 says must reach the mail hosts' out "naming the network and the policy"
+policy_sev elsewhere '  blocklist_share: 0.5%\n  must_reach: [198.51.100.0/26]'
+assert_eq "$(cat sev)" info "a must-reach network the list does not cover, a share not reached: info"
+printf 'domain: example.com\nfirewall:\n  blocklist_share: half\n' >bad.yaml
+mx --store st check --policy bad.yaml
+assert_rc 3 "a share that is no percentage stops the run"
+assert_grep 'bad\.yaml:3:20: expected a share of the address space' err "naming file:line:col"
+
 variant dnat-moved 's/10\.20\.0\.26:25$/10.20.0.27:25/' ''
 assert_eq "$(cat codes)" "inbound.blocklist inbound.dnat-wrong-target " "the backup MX forwarded to a third host: inbound.dnat-wrong-target"
 assert_grep 'to 10\.20\.0\.27:25, not to a mail host \(10\.20\.0\.25:25, 10\.20\.0\.26:25\)' out "the finding names the host reached and the mail hosts"
@@ -75,12 +97,41 @@ assert_grep 'SPF of example\.com gives fail' out "and the SPF result"
 assert_grep '"evidence": "nat POSTROUTING #1: -A POSTROUTING -s 10\.20\.0\.0/24 -o eth0 -j SNAT --to-source 192\.0\.2\.27"' out "and the SNAT rule"
 
 variant snat-elsewhere 's/--to-source 192\.0\.2\.25$/--to-source 198.51.100.99/' ''
-assert_grep 'outbound\.not-translated' codes "SNAT to an address that is not the edge's: outbound.not-translated"
-assert_no_grep 'outbound\.not-authorized|outbound\.no-fcrdns' codes "and nothing is judged of an address replies never reach"
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-translated " "SNAT to an address that is not the edge's: one outbound.not-translated, nothing judged of an address replies never reach"
 
 variant no-snat '/-j SNAT/d' ''
-assert_grep 'outbound\.not-translated' codes "no SNAT: outbound.not-translated"
+assert_eq "$(cat codes)" "inbound.blocklist outbound.not-translated " "no SNAT: one outbound.not-translated for both mail hosts, mail and DNS"
+assert_grep '"subject": "edge: tcp/25, udp/53, tcp/53 from 10\.20\.0\.25, 10\.20\.0\.26"' out "naming every service and mail host it breaks"
 assert_grep 'no source NAT: it leaves with the source 10\.20\.0\.25' out "saying which source it leaves with"
+assert_grep '"evidence": "nat POSTROUTING: no SNAT or MASQUERADE rule matches"' out "and that no rule translates it"
+mx --store st report HEAD -o no-snat.html
+assert_grep 'st-broken">[^<]*</span> egress through the gateway \(10\.20\.0\.26 via 203\.0\.113\.10\)' no-snat.html "the report draws that way out broken"
+
+# The way out is one path: the primary's OUTPUT chain, then the edge's
+# FORWARD and source NAT. A break anywhere is one finding, on the firewall
+# that breaks it, naming its rule.
+variant host-drops-25-out '' '/oifname "eth0" tcp dport 25 accept/d'
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the host firewall drops tcp/25 out: one egress.smtp-blocked"
+assert_grep '"subject": "mx1host: tcp/25 from 10\.20\.0\.25"' out "on the host firewall, for the primary"
+assert_grep '"evidence": "inet filter output policy DROP"' out "naming the OUTPUT chain's policy"
+variant host-drops-dns '' '/oifname "eth0" [a-z]* dport 53 accept/d'
+assert_eq "$(cat codes)" "egress.dns-blocked inbound.blocklist " "the host firewall drops DNS out: one egress.dns-blocked"
+assert_grep '"subject": "mx1host: udp/53, tcp/53 from 10\.20\.0\.25"' out "for both DNS transports"
+variant edge-drops-25-out '/-s 10\.20\.0\.0\/24 -i eth1 -o eth0 -p tcp -m tcp --dport 25/d' ''
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the edge drops tcp/25 out: one egress.smtp-blocked"
+assert_grep '"subject": "edge: tcp/25 from 10\.20\.0\.25, 10\.20\.0\.26"' out "on the edge, for both mail hosts"
+assert_grep '"evidence": "filter FORWARD policy DROP"' out "naming the FORWARD policy"
+mx --store st report HEAD -o edge-egress.html
+grep -o 'st-[a-z]*">[^<]*</span> egress through the gateway ([^)]*)' edge-egress.html | sort -u >egress.links
+assert_grep 'st-broken.*\(10\.20\.0\.25 via 203\.0\.113\.10\)' egress.links "the report draws the primary's way out broken"
+assert_grep 'st-broken.*\(10\.20\.0\.26 via 203\.0\.113\.10\)' egress.links "and the backup's, from the one finding for both"
+assert_no_grep 'st-ok' egress.links "and no way out intact"
+variant host-smarthost-only '' 's/oifname "eth0" tcp dport 25 accept/oifname "eth0" ip daddr 198.51.100.10 tcp dport 25 accept/'
+assert_eq "$(cat codes)" "egress.smtp-blocked inbound.blocklist " "the host firewall lets mail out to one relay: one finding, on the host firewall"
+assert_grep '"subject": "mx1host: tcp/25 from 10\.20\.0\.25"' out "the edge is asked only about what the host lets out"
+variant both-drop-25-out '/-s 10\.20\.0\.0\/24 -i eth1 -o eth0 -p tcp -m tcp --dport 25/d' '/oifname "eth0" tcp dport 25 accept/d'
+assert_eq "$(cat codes)" "egress.smtp-blocked egress.smtp-blocked inbound.blocklist " "both drop tcp/25 out: the primary's on its host firewall, the backup's on the edge"
+assert_grep '"subject": "edge: tcp/25 from 10\.20\.0\.26"' out "the edge's finding is for the backup only"
 
 cp zones/2.0.192.in-addr.arpa.zone ptr.zone
 sed -i '/^25	IN PTR/d' zones/2.0.192.in-addr.arpa.zone

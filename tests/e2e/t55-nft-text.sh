@@ -9,6 +9,13 @@ FX="$FIXTURES"
 NFT_FIXTURES="fw/k09-two-chains.nft fw/k17-nft-host.nft fw/k18-nft-firewalld.nft fw/k20-nft-flags.nft
 	fw/k21-nft-natmap.nft fw/k23-nft-fw4.nft fw/k24-nft-docker.nft path/host.nft outbound/host.nft"
 
+# Every nft text fixture takes part in the round trip below.
+missing=
+for f in $(cd "$FX" && find . -name '*.nft' | sed 's|^\./||' | sort); do
+	case " $(echo $NFT_FIXTURES) " in *" $f "*) ;; *) missing="$missing $f" ;; esac
+done
+assert_eq "$missing" "" "every nft fixture is in the round trip"
+
 # Without root: the text fixtures themselves, read directly.
 mx reach --firewall "$FX/fw/k23-nft-fw4.nft" --to 203.0.113.10:25/tcp --in eth0 --out eth1
 assert_rc 0 "fw4 text: the port-forward reaches the mail host"

@@ -387,6 +387,72 @@ static void test_inbound_findings(void **state)
 	fw_model_release(&m);
 }
 
+/* A policy judges blocklists: its share of the address space, and networks that must reach the host. */
+static void test_blocklist_policy(void **state)
+{
+	static const char wide[] =
+		"*nat\n:PREROUTING ACCEPT [0:0]\n"
+		"-A PREROUTING -p tcp --dport 25 -j DNAT --to-destination 192.0.2.25\nCOMMIT\n"
+		"*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s 64.0.0.0/10 -j DROP\nCOMMIT\n";
+	const char *host = "192.0.2.25:25";
+	struct fw_query q = { .proto = 6, .port = 25, .in_iface = "eth0", .out_iface = "eth1", .to_local = true };
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_list_policy lp;
+	struct fw_range r;
+	const struct finding *f;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_ip_parse("203.0.113.10", &q.to, &q.fam), 0);
+	/* A /10 is 0.098% of IPv4: info under the default 1%. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", wide, NULL, NULL), 0);
+	fw_list_policy_init(&lp);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_INFO);
+	findings_release(&fs);
+
+	/* A policy share of 0.05%: the same list is a warning, saying why. */
+	lp.warn_ppm = 500;
+	lp.share_from = xstrdup("p.yaml:3:20");
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_non_null(strstr(f->message, "covers more than 0.05% of the IPv4 addresses (the policy's share, set at p.yaml:3:20)"));
+	findings_release(&fs);
+	fw_model_release(&m);
+	fw_list_policy_release(&lp);
+
+	/* A small list (a /28) that covers a network the policy says must reach the host. */
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", fwd, NULL, NULL), 0);
+	fw_list_policy_init(&lp);
+	assert_int_equal(fw_cidr_parse("198.51.100.8/29", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[fam - 1], r.lo, r.hi);
+	assert_int_equal(fw_cidr_parse("2001:db8::/32", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[fam - 1], r.lo, r.hi);
+	lp.reach_from = xstrdup("p.yaml:5:3");
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	f = find_code(&fs, "inbound.blocklist");
+	assert_int_equal(f->sev, SEV_WARNING);
+	assert_non_null(strstr(f->message, "it covers 198.51.100.8/29, which the policy at p.yaml:5:3 says must reach the mail hosts"));
+	assert_null(strstr(f->message, "more than"));
+	findings_release(&fs);
+	fw_as_release(&lp.must_reach[FW_V4 - 1]);
+
+	/* A must-reach network outside the list: info. */
+	assert_int_equal(fw_cidr_parse("198.51.100.16/28", &r, &fam), 0);
+	fw_as_add(&lp.must_reach[FW_V4 - 1], r.lo, r.hi);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, &host, 1, NULL, &lp, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(find_code(&fs, "inbound.blocklist")->sev, SEV_INFO);
+	findings_release(&fs);
+	fw_list_policy_release(&lp);
+	fw_model_release(&m);
+}
+
 /* Two mail hosts: an address forwarded to either is right; elsewhere is named. */
 static void test_inbound_several_hosts(void **state)
 {
@@ -405,13 +471,13 @@ static void test_inbound_several_hosts(void **state)
 	(void)state;
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
 	assert_int_equal(fw_ip_parse("203.0.113.26", &q.to, &q.fam), 0);
-	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, &fs), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, reached, NULL, &fs), 0);
 	assert_int_equal(fs.n, 0);
 	assert_true(fw_as_empty(&reached[0]));
 	assert_false(fw_as_empty(&reached[1]));
 
 	assert_int_equal(fw_ip_parse("203.0.113.27", &q.to, &q.fam), 0);
-	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, &fs), 0);
+	assert_int_equal(fw_check_inbound_any(&m, "edge", &q, hosts, 2, NULL, NULL, &fs), 0);
 	assert_int_equal(fs.n, 1);
 	f = find_code(&fs, "inbound.dnat-wrong-target");
 	assert_string_equal(f->subject, "edge: tcp/25 to 203.0.113.27:25");
@@ -500,10 +566,63 @@ static void test_egress_findings(void **state)
 	assert_int_equal(fw_ip_parse("192.0.2.25", &q.host, &q.fam), 0);
 	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
 	fw_check_egress(&m, "edge", &q, &fs);
-	assert_int_equal(fs.n, 2);   /* udp/53 and tcp/53; tcp/25 is fine */
+	/* udp/53 and tcp/53, dropped by one policy: one finding; tcp/25 is fine */
+	assert_int_equal(fs.n, 1);
 	assert_string_equal(fs.v[0].code, "egress.dns-blocked");
-	assert_string_equal(fs.v[1].subject, "edge: tcp/53 from 192.0.2.25");
+	assert_string_equal(fs.v[0].subject, "edge: udp/53, tcp/53 from 192.0.2.25");
+	assert_string_equal(fs.v[0].evidence, "filter FORWARD policy DROP");
 	findings_release(&fs);
+	fw_model_release(&m);
+}
+
+/*
+ * Several hosts through one firewall, after their own: a root cause is
+ * one finding for every host it hits, and only what the first firewall
+ * lets through is asked of the second.
+ */
+static void test_egress_chain(void **state)
+{
+	static const char text[] =
+		"*filter\n:FORWARD DROP [0:0]\n"
+		"-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -p udp --dport 53 -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -p tcp --dport 53 -j ACCEPT\n"
+		"-A FORWARD -s 10.20.0.0/24 -d 198.51.100.0/24 -p tcp --dport 25 -j ACCEPT\nCOMMIT\n";
+	struct fw_query q = { .in_iface = "eth1", .out_iface = "eth0" };
+	struct fw_egress_host h[2] = { { 0 }, { 0 } };
+	struct fw_addrset relay = FW_ADDRSET_INIT;
+	struct findings fs = FINDINGS_INIT;
+	struct fw_model m = FW_MODEL_INIT;
+	struct fw_range r;
+	int fam;
+
+	(void)state;
+	assert_int_equal(fw_model_parse(&m, "iptables", "t", text, NULL, NULL), 0);
+	assert_int_equal(fw_ip_parse("10.20.0.25", &h[0].host, &q.fam), 0);
+	assert_int_equal(fw_ip_parse("10.20.0.26", &h[1].host, &q.fam), 0);
+	fw_check_egress_hosts(&m, "edge", &q, h, 2, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.v[0].code, "egress.smtp-blocked");
+	assert_string_equal(fs.v[0].subject, "edge: tcp/25 from 10.20.0.25, 10.20.0.26");
+	assert_non_null(strstr(fs.v[0].message, "10.20.0.25, 10.20.0.26 may not send tcp/25 to 0.0.0.0/1, "));
+	assert_int_equal(fw_ip_parse("198.51.100.1", &r.lo, &fam), 0);
+	assert_true(fw_as_contains(&h[0].passed[0], r.lo));   /* passed on to the next firewall */
+	assert_int_equal(fw_ip_parse("192.0.2.1", &r.lo, &fam), 0);
+	assert_false(fw_as_contains(&h[0].passed[0], r.lo));
+	findings_release(&fs);
+
+	/* The first host's own firewall lets tcp/25 out to the relay only: nothing left to break here. */
+	assert_int_equal(fw_cidr_parse("198.51.100.10/32", &r, &fam), 0);
+	fw_as_add(&relay, r.lo, r.hi);
+	h[0].dests[0] = &relay;
+	fw_check_egress_hosts(&m, "edge", &q, h, 2, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.v[0].subject, "edge: tcp/25 from 10.20.0.26");
+	findings_release(&fs);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t s = 0; s < FW_EGRESS_NSVC; s++)
+			fw_as_release(&h[i].passed[s]);
+	fw_as_release(&relay);
 	fw_model_release(&m);
 }
 
@@ -604,9 +723,11 @@ int main(void)
 		cmocka_unit_test(test_ipset_reach),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_inbound_findings),
+		cmocka_unit_test(test_blocklist_policy),
 		cmocka_unit_test(test_inbound_several_hosts),
 		cmocka_unit_test(test_both_branches),
 		cmocka_unit_test(test_egress_findings),
+		cmocka_unit_test(test_egress_chain),
 		cmocka_unit_test(test_runs_match_rule_by_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,7 +197,30 @@ static void test_errors(void **state)
 	load_err("domain: example.com\nignore:\n  - {code: mx.cname, reason: ''}\n", "the reason must say why");
 	load_err("domain: example.com\ndomain: example.net\n", "p.yaml:2:1");
 	load_err("domain: [unclosed\n", "p.yaml:");
+	load_err("domain: example.com\nfirewall:\n  blocklist_share: 2\n", "p.yaml:3:20: expected a share of the address space from 0% to 100%");
+	load_err("domain: example.com\nfirewall:\n  blocklist_share: 101%\n", "p.yaml:3:20: expected a share");
+	load_err("domain: example.com\nfirewall:\n  blocklist_share: 0.00001%\n", "p.yaml:3:20: expected a share");
+	load_err("domain: example.com\nfirewall:\n  must_reach: [198.51.100.0/33]\n", "p.yaml:3:16: '198.51.100.0/33' is not an address or network");
+	load_err("domain: example.com\nfirewall:\n  must_reach: [mail.example.net]\n", "is not an address or network");
+	load_err("domain: example.com\nfirewall:\n  share: 1%\n", "p.yaml:3:3: unknown key 'share' in firewall");
 	assert_int_equal(ps.n, 0);
+}
+
+/* firewall: the blocklist share in millionths, must_reach as written. */
+static void test_firewall_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(load("domain: example.com\nfirewall:\n  blocklist_share: 0.05%\n"
+			      "  must_reach: [198.51.100.0/24, 2001:db8:25::/48, 203.0.113.7]\n"), 0);
+	assert_int_equal(ps.n, 1);
+	assert_int_equal(ps.v[0].blocklist_ppm, 500);
+	assert_int_equal(ps.v[0].blocklist_at.line, 3);
+	assert_int_equal(ps.v[0].must_reach.n, 3);
+	assert_string_equal(ps.v[0].must_reach.v[1], "2001:db8:25::/48");
+	assert_int_equal(load("domain: example.com\nfirewall:\n  blocklist_share: 100%\n"), 0);
+	assert_int_equal(ps.v[1].blocklist_ppm, 1000000);
+	assert_int_equal(load("domain: example.com\n"), 0);
+	assert_int_equal(ps.v[2].blocklist_ppm, -1);
 }
 
 static void test_apply(void **state)
@@ -249,6 +272,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_not_collected, teardown),
 		cmocka_unit_test_teardown(test_no_dmarc, teardown),
 		cmocka_unit_test_teardown(test_errors, teardown),
+		cmocka_unit_test_teardown(test_firewall_keys, teardown),
 		cmocka_unit_test_teardown(test_apply, teardown),
 		cmocka_unit_test_teardown(test_subject_dot, teardown),
 	};
