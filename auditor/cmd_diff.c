@@ -18,6 +18,7 @@
 #include "impact.h"
 #include "json.h"
 #include "snapdiff.h"
+#include "snaplayout.h"
 #include "store.h"
 
 #define SHORT_ID 12
@@ -51,24 +52,6 @@ struct dom_files {
 	char *name;
 	const struct store_change *zone, *status;
 };
-
-/* "dns/x.zone" -> "x" if path is dir + name + one of exts (*which: 0 or 1), else NULL. */
-static char *stem(const char *path, const char *dir, const char *e1, const char *e2, int *which)
-{
-	size_t len = strlen(path), dl = strlen(dir);
-	const char *exts[] = { e1, e2 };
-
-	if (strncmp(path, dir, dl))
-		return NULL;
-	for (int k = 0; k < 2; k++) {
-		size_t el = strlen(exts[k]);
-		if (len > dl + el && !strcmp(path + len - el, exts[k])) {
-			*which = k;
-			return xstrndup(path + dl, len - dl - el);
-		}
-	}
-	return NULL;
-}
 
 /*
  * One file of a changed domain on one side: the text the change carries
@@ -110,8 +93,8 @@ static int read_texts(struct store *s, const struct diff_result *res,
 	int r = 0;
 
 	t->name = f->name;
-	t->zpath = xasprintf("dns/%s.zone", f->name);
-	t->spath = xasprintf("dns/%s.status", f->name);
+	t->zpath = snap_path(SNAP_DNS, f->name, SNAP_ZONE);
+	t->spath = snap_path(SNAP_DNS, f->name, SNAP_STATUS);
 	t->snap[0] = &c->a;
 	t->snap[1] = &c->b;
 	for (int k = 0; k < 2 && r >= 0; k++)
@@ -195,7 +178,8 @@ static int add_domains(struct store *s, struct diff_result *res,
 	return r;
 }
 
-static void add_firewall(struct diff_result *res, char *name, const struct store_change *ch)
+static void add_firewall(struct diff_result *res, char *name, int which,
+			 const struct store_change *ch)
 {
 	struct fw_change *c = NULL;
 
@@ -210,7 +194,7 @@ static void add_firewall(struct diff_result *res, char *name, const struct store
 		c->name = name;
 		c->export_only = true;
 	}
-	if (strcmp(ch->path + strlen(ch->path) - strlen(".rules"), ".rules"))
+	if (which != SNAP_RULES)
 		return;
 	c->export_only = false;
 	c->old_rules = ch->old_text ? xstrdup(ch->old_text) : NULL;
@@ -236,13 +220,13 @@ static int collect(struct store *s, struct diff_result *res,
 
 	for (size_t i = 0; i < n; i++) {
 		char *name;
-		if ((name = stem(ch[i].path, "dns/", ".zone", ".status", &which))) {
+		if ((name = snap_path_name(ch[i].path, SNAP_DNS, &which))) {
 			ALLOC_GROW(f, nf + 1, alloc);
 			f[nf].name = name;
-			f[nf].zone = which ? NULL : &ch[i];
-			f[nf++].status = which ? &ch[i] : NULL;
-		} else if ((name = stem(ch[i].path, "firewall/", ".rules", ".export", &which))) {
-			add_firewall(res, name, &ch[i]);
+			f[nf].zone = which == SNAP_ZONE ? &ch[i] : NULL;
+			f[nf++].status = which == SNAP_STATUS ? &ch[i] : NULL;
+		} else if ((name = snap_path_name(ch[i].path, SNAP_FW, &which))) {
+			add_firewall(res, name, which, &ch[i]);
 		}
 	}
 	if (nf)

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "timefmt.h"
 #include "log_record.h"
+#include "snaplayout.h"
 #include "store.h"
 
 #define SHORT_ID 12
@@ -198,8 +199,8 @@ int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 		size_t len = strlen(d);
 		if (len > 1 && d[len - 1] == '.')
 			d[len - 1] = '\0';
-		sl_push_owned(&paths, xasprintf("dns/%s.zone", d));
-		sl_push_owned(&paths, xasprintf("dns/%s.status", d));
+		sl_push_owned(&paths, snap_path(SNAP_DNS, d, SNAP_ZONE));
+		sl_push_owned(&paths, snap_path(SNAP_DNS, d, SNAP_STATUS));
 		free(d);
 		r = store_log_paths(s, since, until, &paths, &c, &n);
 	} else {

@@ -13,32 +13,19 @@
 #include "cmd.h"
 #include "json.h"
 #include "snapdiff.h"
+#include "snaplayout.h"
 #include "snapshot.h"
 #include "store.h"
 
 #define LIST_MAX 10
 
-static const char *const dns_exts[] = { ".zone", ".status" };
-static const char *const fw_exts[] = { ".export", ".rules" };
-
-/* Names in dir with one of two extensions, sorted and unique. */
-static void names_in(const struct strlist *paths, const char *dir,
-		     const char *const exts[2], struct strlist *out)
+/* The names of one part's files (domains or firewalls), sorted and unique. */
+static void names_in(const struct strlist *paths, enum snap_part part, struct strlist *out)
 {
-	size_t dl = strlen(dir);
-
 	for (size_t i = 0; i < paths->n; i++) {
-		const char *p = paths->v[i];
-		size_t len = strlen(p);
-
-		if (strncmp(p, dir, dl))
-			continue;
-		for (size_t k = 0; k < 2; k++) {
-			size_t el = strlen(exts[k]);
-			if (len > dl + el && !strcmp(p + len - el, exts[k]) &&
-			    !strchr(p + dl, '/'))
-				sl_push_owned(out, xstrndup(p + dl, len - dl - el));
-		}
+		char *name = snap_path_name(paths->v[i], part, NULL);
+		if (name)
+			sl_push_owned(out, name);
 	}
 	sl_sort_uniq(out);
 }
@@ -105,11 +92,11 @@ static json_t *zone_records(const char *name, const char *text)
 }
 
 /* Print (or add to JSON object o) the files <dir><name><ext> that exist. */
-static int show_files(struct store *s, const char *id, const char *dir, const char *name,
-		      const char *const exts[2], const char *const keys[2], json_t *o)
+static int show_files(struct store *s, const char *id, enum snap_part part, const char *name,
+		      const char *const keys[2], json_t *o)
 {
-	for (size_t k = 0; k < 2; k++) {
-		char *path = xasprintf("%s%s%s", dir, name, exts[k]), *text = NULL;
+	for (int k = 0; k < 2; k++) {
+		char *path = snap_path(part, name, k), *text = NULL;
 		int r = store_read_file(s, id, path, &text);
 
 		if (r < 0) {
@@ -118,10 +105,9 @@ static int show_files(struct store *s, const char *id, const char *dir, const ch
 		}
 		if (o) {
 			jset_str(o, keys[k], text);
-			if (!strcmp(keys[k], "zone"))
+			if (part == SNAP_DNS && k == SNAP_ZONE)
 				jset(o, "records", text ? zone_records(name, text) : jarr());
-		}
-		else if (text)
+		} else if (text)
 			printf("== %s ==\n%s%s", path, text,
 			       *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
 		free(text);
@@ -143,7 +129,7 @@ static int show(struct store *s, const char *id, const struct strlist *doms,
 			jset_str(o, "domain", doms->v[i]);
 			jpush(ja, o);
 		}
-		r = show_files(s, id, "dns/", doms->v[i], dns_exts, dkeys, o);
+		r = show_files(s, id, SNAP_DNS, doms->v[i], dkeys, o);
 	}
 	for (size_t i = 0; i < fws->n && r >= 0; i++) {
 		json_t *o = json ? jobj() : NULL;
@@ -151,7 +137,7 @@ static int show(struct store *s, const char *id, const struct strlist *doms,
 			jset_str(o, "name", fws->v[i]);
 			jpush(fa, o);
 		}
-		r = show_files(s, id, "firewall/", fws->v[i], fw_exts, fkeys, o);
+		r = show_files(s, id, SNAP_FW, fws->v[i], fkeys, o);
 	}
 	if (json) {
 		jset_str(root, "commit", id);
@@ -205,8 +191,8 @@ int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if ((r = store_ls(s, id, &paths)) < 0)
 		goto out;
-	names_in(&paths, "dns/", dns_exts, &doms);
-	names_in(&paths, "firewall/", fw_exts, &fws);
+	names_in(&paths, SNAP_DNS, &doms);
+	names_in(&paths, SNAP_FW, &fws);
 	if (name && sl_has(&fws, name)) {
 		sl_release(&doms);
 		sl_release(&fws);

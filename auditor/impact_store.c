@@ -10,25 +10,12 @@
 
 #include "util.h"
 #include "impact.h"
+#include "snaplayout.h"
 #include "store.h"
-
-/* "dns/x.zone" or "dns/x.status" -> "x"; NULL otherwise. */
-static char *domain_of(const char *path)
-{
-	size_t len = strlen(path);
-
-	if (strncmp(path, "dns/", 4))
-		return NULL;
-	if (len > 9 && !strcmp(path + len - 5, ".zone"))
-		return xstrndup(path + 4, len - 9);
-	if (len > 11 && !strcmp(path + len - 7, ".status"))
-		return xstrndup(path + 4, len - 11);
-	return NULL;
-}
 
 static int load_domain(struct store *s, const char *id, const char *name, struct snapshot *snap)
 {
-	char *zpath = xasprintf("dns/%s.zone", name), *spath = xasprintf("dns/%s.status", name);
+	char *zpath = snap_path(SNAP_DNS, name, SNAP_ZONE), *spath = snap_path(SNAP_DNS, name, SNAP_STATUS);
 	char *zone = NULL, *status = NULL;
 	int r;
 
@@ -62,10 +49,12 @@ int impact_pair_load(struct store *s, const char *from, const char *to, bool who
 	if ((r = store_diff(s, p->have_a ? from : NULL, to, &ch, &n)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		char *d = domain_of(ch[i].path);
+		char *d = snap_path_name(ch[i].path, SNAP_DNS, NULL), *f;
+
 		if (d)
 			sl_push_owned(&doms, d);
-		fw |= !strncmp(ch[i].path, "firewall/", 9);
+		else if ((f = snap_path_name(ch[i].path, SNAP_FW, NULL)))
+			fw = true, free(f);
 	}
 	store_changes_free(ch, n);
 	sl_sort_uniq(&doms);

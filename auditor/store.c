@@ -21,6 +21,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include "snaplayout.h"
 #include "store.h"
 #include "store_pack.h"
 
@@ -600,22 +601,22 @@ out:
 
 static int read_domains(struct store *s, git_tree *root, struct snapshot *out)
 {
-	static const char *const exts[] = { ".status", ".zone" };
+	const char *const *exts = snap_exts(SNAP_DNS);
 	struct domain_snap *d = NULL;
 	struct part *p;
 	size_t n;
 	int r;
 
-	if ((r = list_parts(root, "dns", exts, 2, &p, &n)) < 0)
+	if ((r = list_parts(root, snap_dir(SNAP_DNS), exts, 2, &p, &n)) < 0)
 		return r;
 	for (size_t i = 0; i < n && r >= 0; i++) {
-		char *path = xasprintf("dns/%s%s", p[i].stem, p[i].ext), *text = NULL;
+		char *path = xasprintf("%s/%s%s", snap_dir(SNAP_DNS), p[i].stem, p[i].ext), *text = NULL;
 
 		if (!i || strcmp(p[i].stem, p[i - 1].stem))
 			d = snapshot_add_domain(out, p[i].stem);
 		/* A line that does not parse costs that line: d->bad says so in the findings. */
 		if ((r = blob_text(s->odb, &p[i].oid, path, &text)) >= 0)
-			(void)(!strcmp(p[i].ext, ".zone") ? dsnap_parse_zone(d, path, text)
+			(void)(!strcmp(p[i].ext, exts[SNAP_ZONE]) ? dsnap_parse_zone(d, path, text)
 							  : dsnap_parse_status(d, path, text));
 		if (r >= 0 && (i + 1 == n || strcmp(p[i].stem, p[i + 1].stem)))
 			dsnap_sort(d);
@@ -649,16 +650,16 @@ static char *format_of(const struct fw_snap *fw)
 
 static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
 {
-	static const char *const exts[] = { ".export", ".rules" };
+	const char *const *exts = snap_exts(SNAP_FW);
 	struct fw_snap *fw = NULL;
 	struct part *p;
 	size_t n;
 	int r;
 
-	if ((r = list_parts(root, "firewall", exts, 2, &p, &n)) < 0)
+	if ((r = list_parts(root, snap_dir(SNAP_FW), exts, 2, &p, &n)) < 0)
 		return r;
 	for (size_t i = 0; i < n && r >= 0; i++) {
-		char *path = xasprintf("firewall/%s%s", p[i].stem, p[i].ext), *text = NULL;
+		char *path = xasprintf("%s/%s%s", snap_dir(SNAP_FW), p[i].stem, p[i].ext), *text = NULL;
 
 		if (!i || strcmp(p[i].stem, p[i - 1].stem)) {
 			ALLOC_GROW(out->fws, out->nfw + 1, out->fw_alloc);
@@ -666,7 +667,7 @@ static int read_firewalls(struct store *s, git_tree *root, struct snapshot *out)
 			fw->name = xstrdup(p[i].stem);
 		}
 		if ((r = blob_text(s->odb, &p[i].oid, path, &text)) >= 0) {
-			if (!strcmp(p[i].ext, ".export"))
+			if (!strcmp(p[i].ext, exts[SNAP_EXPORT]))
 				fw->export_text = text;
 			else
 				fw->rules_text = text;
@@ -769,11 +770,13 @@ static int build_dns(struct store *s, const struct snapshot *snap, git_treebuild
 {
 	for (size_t i = 0; i < snap->n; i++) {
 		const struct domain_snap *d = &snap->domains[i];
-		char *zone = xasprintf("%s.zone", d->name), *status = xasprintf("%s.status", d->name);
-		int r = tb_add_text(s, tb, "dns", zone, dsnap_zone_text(d));
+		const char *const *ext = snap_exts(SNAP_DNS);
+		char *zone = xasprintf("%s%s", d->name, ext[SNAP_ZONE]);
+		char *status = xasprintf("%s%s", d->name, ext[SNAP_STATUS]);
+		int r = tb_add_text(s, tb, snap_dir(SNAP_DNS), zone, dsnap_zone_text(d));
 
 		if (r >= 0)
-			r = tb_add_text(s, tb, "dns", status, dsnap_status_text(d));
+			r = tb_add_text(s, tb, snap_dir(SNAP_DNS), status, dsnap_status_text(d));
 		free(zone);
 		free(status);
 		if (r < 0)
@@ -790,13 +793,13 @@ static int build_firewalls(struct store *s, const struct snapshot *snap, git_tre
 		int r = 0;
 
 		if (fw->export_text) {
-			name = xasprintf("%s.export", fw->name);
-			r = tb_add_text(s, tb, "firewall", name, xstrdup(fw->export_text));
+			name = xasprintf("%s%s", fw->name, snap_exts(SNAP_FW)[SNAP_EXPORT]);
+			r = tb_add_text(s, tb, snap_dir(SNAP_FW), name, xstrdup(fw->export_text));
 			free(name);
 		}
 		if (r >= 0 && fw->rules_text) {
-			name = xasprintf("%s.rules", fw->name);
-			r = tb_add_text(s, tb, "firewall", name, xstrdup(fw->rules_text));
+			name = xasprintf("%s%s", fw->name, snap_exts(SNAP_FW)[SNAP_RULES]);
+			r = tb_add_text(s, tb, snap_dir(SNAP_FW), name, xstrdup(fw->rules_text));
 			free(name);
 		}
 		if (r < 0)
@@ -818,7 +821,8 @@ static int build_tree(struct store *s, const struct snapshot *snap, git_oid *out
 		goto out;
 	}
 	if (build_dns(s, snap, dns) < 0 || build_firewalls(s, snap, fw) < 0 ||
-	    tb_add_subtree(root, dns, "dns") < 0 || tb_add_subtree(root, fw, "firewall") < 0)
+	    tb_add_subtree(root, dns, snap_dir(SNAP_DNS)) < 0 ||
+	    tb_add_subtree(root, fw, snap_dir(SNAP_FW)) < 0)
 		goto out;
 	if (git_treebuilder_write(out, root) < 0) {
 		git_fail("cannot write the snapshot tree to '%s'", s->path);
