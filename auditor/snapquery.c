@@ -56,33 +56,21 @@ char *lookup_evidence(const struct domain_snap *d, const struct lookup *l)
 	return sb_detach(&sb);
 }
 
+static void saw_cname(const struct rr *cname, void *arg)
+{
+	(void)cname;
+	*(bool *)arg = true;
+}
+
 size_t dsnap_follow(const struct domain_snap *d, const char *owner,
 		    const char *type, const struct rr **first,
 		    char **final, bool *cname)
 {
-	const char *cur = owner;
-	char *hop_name = NULL;      /* cur, once a CNAME was followed */
-	bool want_cname = !strcmp(type, "CNAME");
-	size_t n = 0;
+	bool seen = false;
+	size_t n = dsnap_walk(d, owner, type, first, final, saw_cname, &seen);
 
 	if (cname)
-		*cname = false;
-	for (int hop = 0; hop <= 8; hop++) {
-		const struct rr *c;
-
-		if ((n = dsnap_find(d, cur, type, first)) || want_cname)
-			break;
-		if (hop == 8 || !dsnap_find(d, cur, "CNAME", &c))
-			break;
-		free(hop_name);
-		cur = hop_name = name_abs(c->rdata);
-		if (cname)
-			*cname = true;
-	}
-	if (final)
-		*final = hop_name ? hop_name : xstrdup(owner);
-	else
-		free(hop_name);
+		*cname = seen;
 	return n;
 }
 

@@ -117,6 +117,17 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 const struct lookup *dsnap_lookup(const struct domain_snap *d,
 				  const char *name, const char *type);
 /*
+ * The one walk of a CNAME chain inside a domain's snapshot: from owner,
+ * follow CNAMEs (at most DSNAP_CHAIN_MAX) until records of type are
+ * there. each (may be NULL) sees every CNAME followed, in order. Returns
+ * the count at the end, *first its first (as dsnap_find()); *end (may be
+ * NULL; the caller frees it) the name where the chain stopped.
+ */
+#define DSNAP_CHAIN_MAX 8
+size_t dsnap_walk(const struct domain_snap *d, const char *owner, const char *type,
+		  const struct rr **first, char **end,
+		  void (*each)(const struct rr *cname, void *arg), void *arg);
+/*
  * The start of evidence for r, built without printf (evidence is made for
  * every finding): "dns/<domain>.zone: OWNER TTL IN TYPE " (RDATA to follow).
  */

@@ -12,8 +12,6 @@
 #include "util.h"
 #include "snapshot.h"
 
-#define CNAME_CHAIN_MAX 8
-
 static void push_rr(struct rr **v, size_t *n, size_t *alloc, const struct rr *r)
 {
 	ALLOC_GROW(*v, *n + 1, *alloc);
@@ -24,27 +22,29 @@ static void push_rr(struct rr **v, size_t *n, size_t *alloc, const struct rr *r)
 	(*n)++;
 }
 
+struct answer {
+	struct rr *v;
+	size_t n, alloc;
+};
+
+static void push_cname(const struct rr *cname, void *arg)
+{
+	struct answer *a = arg;
+
+	push_rr(&a->v, &a->n, &a->alloc, cname);
+}
+
 size_t dsnap_answer(const struct domain_snap *d, const char *name,
 		    const char *type, struct rr **out)
 {
-	char *owner = xstrdup(name);
-	size_t n = 0, alloc = 0;
+	struct answer a = { 0 };
+	const struct rr *r = NULL;
+	size_t k = dsnap_walk(d, name, type, &r, NULL, push_cname, &a);
 
-	*out = NULL;
-	for (int hop = 0; hop < CNAME_CHAIN_MAX; hop++) {
-		const struct rr *r;
-		size_t k = dsnap_find(d, owner, type, &r);
-
-		for (size_t i = 0; i < k; i++)
-			push_rr(out, &n, &alloc, &r[i]);
-		if (k || !strcmp(type, "CNAME") || !dsnap_find(d, owner, "CNAME", &r))
-			break;
-		push_rr(out, &n, &alloc, r);
-		free(owner);
-		owner = name_abs(r->rdata);
-	}
-	free(owner);
-	return n;
+	for (size_t i = 0; i < k; i++)
+		push_rr(&a.v, &a.n, &a.alloc, &r[i]);
+	*out = a.v;
+	return a.n;
 }
 
 size_t dsnap_carry_stale(struct domain_snap *cur, const struct domain_snap *prev)
