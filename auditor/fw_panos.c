@@ -132,7 +132,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 	int fam;
 
 	if (!strcmp(name, "any")) {
-		rg = fw_universe(FW_V4);
+		rg = fw_universe(FW_V6);   /* every address, IPv4 and IPv6 */
 		fw_as_add(out, rg.lo, rg.hi);
 		return true;
 	}
@@ -141,7 +141,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 	if (a) {
 		const char *ip = fw_xml_text(a, "ip-netmask"), *range = fw_xml_text(a, "ip-range");
 
-		if (ip && !fw_cidr_parse(ip, &rg, &fam) && fam == FW_V4) {
+		if (ip && !fw_cidr_parse(ip, &rg, &fam)) {
 			fw_as_add(out, rg.lo, rg.hi);
 			return true;
 		}
@@ -152,12 +152,12 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 
 			snprintf(lo, sizeof(lo), "%.*s", (int)(strchr(range, '-') - range), range);
 			if (!fw_ip_parse(lo, &rg.lo, &fam) && !fw_ip_parse(strchr(range, '-') + 1, &hi, &f2) &&
-			    fam == FW_V4 && f2 == FW_V4 && rg.lo <= hi) {
+			    fam == f2 && rg.lo <= hi) {
 				fw_as_add(out, rg.lo, hi);
 				return true;
 			}
 		}
-		return *why = xasprintf("address %s (not an IPv4 address, network or range)", name), false;
+		return *why = xasprintf("address %s (not an address, network or range)", name), false;
 	}
 	if ((g = object(p, "address-group", name))) {
 		struct strlist mem = STRLIST_INIT;
@@ -171,7 +171,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 			*why = xasprintf("address group %s (dynamic)", name);
 		return ok;
 	}
-	if (!fw_cidr_parse(name, &rg, &fam) && fam == FW_V4) {
+	if (!fw_cidr_parse(name, &rg, &fam)) {
 		fw_as_add(out, rg.lo, rg.hi);
 		return true;
 	}
@@ -184,16 +184,32 @@ static bool addr_list(const struct pn *p, const struct strlist *names, struct fw
 		if (!resolve_addr(p, names->v[i], out, why, 0))
 			return false;
 	if (!names->n) {
-		struct fw_range u = fw_universe(FW_V4);
+		struct fw_range u = fw_universe(FW_V6);
 
 		fw_as_add(out, u.lo, u.hi);
 	}
 	return true;
 }
 
+/* An address's family: IPv4 addresses are held as ::ffff:a.b.c.d. */
+static int addr_fam(fw_u128 a)
+{
+	return (a >> 32) == 0xffff ? FW_V4 : FW_V6;
+}
+
+/* FW_V4, FW_V6 or both, by what as holds. */
+static int as_fam(const struct fw_addrset *as)
+{
+	int fam = 0;
+
+	for (size_t i = 0; i < as->n; i++)
+		fam |= addr_fam(as->v[i].lo) | addr_fam(as->v[i].hi);
+	return fam ? fam : FW_ANY;
+}
+
 static bool is_universe(const struct fw_addrset *as)
 {
-	struct fw_range u = fw_universe(FW_V4);
+	struct fw_range u = fw_universe(FW_V6);
 
 	return as->n == 1 && as->v[0].lo == u.lo && as->v[0].hi == u.hi;
 }
@@ -205,7 +221,7 @@ static void addr_match(struct fw_rule *r, enum fw_mkind kind, const struct fw_ad
 	if (!neg && is_universe(as))
 		return;
 	mt = fw_rule_add_match(r, kind, neg);
-	mt->fam = FW_V4;
+	mt->fam = neg ? FW_ANY : as_fam(as);
 	fw_as_copy(&mt->addrs, as);
 }
 
@@ -348,26 +364,35 @@ static void zone_match(const struct pn *p, struct fw_rule *r, enum fw_mkind kind
 	}
 }
 
+/* The <entry name="192.0.2.2/24"> (or "2001:db8::2/64") under list: the firewall's own addresses. */
+static void if_addrs(struct pn *p, const char *ifname, const struct fw_xml *list)
+{
+	for (size_t k = 0; list && k < list->n; k++) {
+		const char *a = list->kids[k]->attr_name;
+		char host[64];
+		fw_u128 v;
+		int fam;
+
+		if (!a)
+			continue;
+		snprintf(host, sizeof(host), "%.*s", (int)strcspn(a, "/"), a);
+		if (fw_ip_parse(host, &v, &fam))
+			continue;
+		fw_as_add(&p->m->self, v, v);
+		sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", ifname, host));
+	}
+}
+
 static void interfaces(struct pn *p)
 {
 	const struct fw_xml *eth = fw_xml_path(p->dev, "network/interface/ethernet");
 
 	for (size_t i = 0; eth && i < eth->n; i++) {
-		const struct fw_xml *e = eth->kids[i], *ip = fw_xml_path(e, "layer3/ip");
+		const struct fw_xml *e = eth->kids[i];
 
-		for (size_t k = 0; ip && k < ip->n && e->attr_name; k++) {
-			const char *a = ip->kids[k]->attr_name;
-			char host[64];
-			fw_u128 v;
-			int fam;
-
-			if (!a)
-				continue;
-			snprintf(host, sizeof(host), "%.*s", (int)strcspn(a, "/"), a);
-			if (fw_ip_parse(host, &v, &fam) || fam != FW_V4)
-				continue;
-			fw_as_add(&p->m->self, v, v);
-			sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", e->attr_name, host));
+		if (e->attr_name) {
+			if_addrs(p, e->attr_name, fw_xml_path(e, "layer3/ip"));
+			if_addrs(p, e->attr_name, fw_xml_path(e, "layer3/ipv6/address"));
 		}
 	}
 }
@@ -438,6 +463,27 @@ static struct fw_rule *missing_rules(struct pn *p, struct fw_chain *c, const cha
 	return r;
 }
 
+/*
+ * A NAT rule of type ipv4 (the default) translates IPv4 packets only;
+ * nat64 and nptv6 (IPv6 packets) are not modelled: unknown.
+ */
+static bool is_ipv4_nat(const struct fw_xml *e)
+{
+	const char *t = fw_xml_text(e, "nat-type");
+
+	return !t || !strcmp(t, "ipv4");
+}
+
+static void nat_type(struct fw_rule *r, const struct fw_xml *e)
+{
+	if (is_ipv4_nat(e)) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V4;
+		return;
+	}
+	fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V6;   /* both start from an IPv6 packet */
+	fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xasprintf("nat-type %s", fw_xml_text(e, "nat-type"));
+}
+
 static char *kind_label(const char *base, const struct prule *pr)
 {
 	return xasprintf("%s %s", base, pr->kind);
@@ -473,12 +519,16 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 			memset(n, 0, sizeof(*n));
 			n->e = e;
 			r = rule_new(p, p->nat, e, text);
+			nat_type(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			n->ok = addr_list(p, &src, &sa, &why) && addr_list(p, &dst, &n->orig, &why);
 			for (size_t k = 0; k < svc.n; k++)
 				resolve_svc(p, svc.v[k], &n->svc, 0);
-			if (!n->ok || n->svc.n > 1 || (n->svc.n && n->svc.v[0].why)) {
-				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = why ? why : xasprintf("nat rule %s: its service", e->attr_name);
+			if (!is_ipv4_nat(e)) {
+				n->ok = false;   /* nat_type() said why */
+			} else if (!n->ok || n->svc.n > 1 || (n->svc.n && n->svc.v[0].why)) {
+				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+					why ? why : xasprintf("nat rule %s: its service", e->attr_name ? e->attr_name : "?");
 				why = NULL;
 				n->ok = false;
 			} else {
@@ -495,7 +545,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 					r->nat_ambiguous = true;
 					n->ok = false;
 				} else {
-					r->nat_addr = n->to.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_addr = n->to.v[0].lo, r->nat_fam = addr_fam(n->to.v[0].lo), r->nat_has_addr = true;
 					r->nat_ambiguous = n->to.n != 1 || n->to.v[0].lo != n->to.v[0].hi;
 				}
 				n->port = tp ? (unsigned)strtoul(tp, NULL, 10) : 0;
@@ -515,6 +565,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 
 			members(e, "to", &to);
 			r = rule_new(p, p->snat, e, text);
+			nat_type(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			zone_match(p, r, FW_M_OIF, &to);
 			if (addr_list(p, &src, &sa2, &w2))
@@ -534,7 +585,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 
 					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam)) {
 						r->target = FW_T_SNAT;
-						r->nat_addr = v, r->nat_fam = FW_V4, r->nat_has_addr = true;
+						r->nat_addr = v, r->nat_fam = fam, r->nat_has_addr = true;
 						break;
 					}
 				}
@@ -545,7 +596,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 				if (!tav.n && sip && fw_xml_text(sip, "translated-address"))
 					sl_push(&tav, fw_xml_text(sip, "translated-address"));
 				if (tav.n && addr_list(p, &tav, &ta, &w2) && ta.n) {
-					r->nat_addr = ta.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_addr = ta.v[0].lo, r->nat_fam = addr_fam(ta.v[0].lo), r->nat_has_addr = true;
 					r->nat_ambiguous = ta.n != 1 || ta.v[0].lo != ta.v[0].hi;
 				} else {
 					r->nat_ambiguous = true;
@@ -555,9 +606,10 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 			if (sip && yes(sip, "bi-directional") && ta.n && !is_universe(&sa2)) {
 				struct fw_rule *rev = rule_new(p, p->nat, e, text);   /* both ways: in to the real address */
 
+				nat_type(rev, e);
 				addr_match(rev, FW_M_DADDR, &ta, false);
 				rev->target = FW_T_DNAT;
-				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = FW_V4, rev->nat_has_addr = true;
+				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = addr_fam(sa2.v[0].lo), rev->nat_has_addr = true;
 				rev->nat_ambiguous = sa2.n != 1 || sa2.v[0].lo != sa2.v[0].hi;
 			}
 			if (yes(e, "disabled")) {
@@ -836,7 +888,7 @@ static struct fw_chain *base(struct pn *p, const char *name, enum fw_hook hook, 
 {
 	struct fw_chain *c = fw_model_add_chain(p->m, "panos", name);
 
-	c->hook = hook, c->prio = prio, c->type = type, c->policy = policy, c->fam = FW_V4;
+	c->hook = hook, c->prio = prio, c->type = type, c->policy = policy, c->fam = FW_ANY;
 	if (type == FW_CT_FILTER && policy == FW_T_DROP) {
 		struct fw_rule *r = rule_new(p, c, NULL, "sessions: replies and later packets of allowed connections");
 
@@ -883,7 +935,7 @@ static void build(struct pn *p)
 	r->target = FW_T_JUMP;
 	r->target_name = xstrdup("security");
 	p->sec = fw_model_add_chain(p->m, "panos", "security");
-	p->sec->fam = FW_V4;
+	p->sec->fam = FW_ANY;
 	base(p, "input", FW_HOOK_INPUT, 0, FW_CT_FILTER, FW_T_DROP);
 	base(p, "output", FW_HOOK_OUTPUT, 0, FW_CT_FILTER, FW_T_ACCEPT);
 	p->snat = base(p, "snat", FW_HOOK_POSTROUTING, 100, FW_CT_NAT, FW_T_ACCEPT);
@@ -1008,7 +1060,7 @@ int fw_parse_panos(struct fw_model *m, const char *file, const char *text)
 		m->format = xstrdup("panos");
 	if (!m->file)
 		m->file = xstrdup(file);
-	m->fam = FW_V4;
+	m->fam = FW_ANY;
 	if (fw_xml_parse_docs(file, text, &docs, &ndocs))
 		return -1;
 	for (size_t i = 0; i < ndocs && !ret; i++) {

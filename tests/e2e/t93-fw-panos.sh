@@ -145,6 +145,33 @@ sed '1,/^<\/config>/d' "$pushed" >pushedonly.xml
 mx reach --firewall pushedonly.xml --fw-format panos --to 192.0.2.25:465/tcp
 assert_rc 3 "the pushed policy alone: post-rules not reached"
 
+# ---- IPv6 (dual stack, routed: no NAT for IPv6) ----
+ds="$FX/n04-dual-stack.xml"
+# smtp6-in names MAIL6 (2001:db8:25::25) from untrust to trust.
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:25/tcp' --from 2001:db8:ff::/48
+assert_rc 0 "IPv6: a rule on an IPv6 address object"
+assert_grep 'security rule "smtp6-in"' out "names the IPv6 rule"
+# submission-in: PARTNERS6 is an ip-range, PUBLIC-MAIL a group holding both families.
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:587/tcp' --from 2001:db8:77::/64
+assert_rc 1 "IPv6: a source range"
+assert_grep '^  allowed from 2001:db8:77::1/128,.*2001:db8:77::80/121, reaches \[2001:db8:25::25\]:587$' out "the range 2001:db8:77::1-ff"
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:465/tcp'
+assert_rc 2 "IPv6: no rule, interzone-default"
+# The IPv4 NAT rules do not touch IPv6: the host leaves as itself.
+mx reach --firewall "$ds" --from-host 2001:db8:25::25 --to '[2001:db8:ff::1]:25/tcp'
+assert_rc 0 "IPv6 outbound: lan6-out"
+assert_grep '^  leaves as: 2001:db8:25::25 \(no source NAT\)' out "the ipv4 NAT rule lan-out does not apply"
+# IPv4 answers as before in the dual-stack file.
+mx reach --firewall "$ds" --to 192.0.2.25:25/tcp
+assert_rc 0 "IPv4 in the dual-stack file"
+# NPTv6 is not modelled: unknown for IPv6, IPv4 unaffected.
+sed 's|<entry name="lan-out" uuid="0a1b2c3d-0000-4000-8000-000000000002">|<entry name="npt"><nat-type>nptv6</nat-type><from><member>untrust</member></from><to><member>untrust</member></to><source><member>any</member></source><destination><member>any</member></destination><service>any</service><destination-translation><translated-address>MAIL6</translated-address></destination-translation></entry>\n&|' "$ds" >npt.xml
+mx reach --firewall npt.xml --routed --to '[2001:db8:25::25]:25/tcp'
+assert_rc 3 "nat-type nptv6: unknown"
+assert_grep "nat-type nptv6" out "names the NAT type"
+mx reach --firewall npt.xml --to 192.0.2.25:25/tcp --from 203.0.113.0/24
+assert_rc 0 "nptv6 does not touch IPv4"
+
 # ---- snapshots, check and proposals ----
 world_start
 cp "$good" edge.xml
