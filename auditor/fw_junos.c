@@ -862,6 +862,8 @@ static void nat_family(struct junos *j, struct fw_chain *c, struct fw_rule *r, c
 
 	if (r->target != FW_T_DNAT && r->target != FW_T_SNAT && r->target != FW_T_MASQUERADE)
 		return;
+	if (rule_fam(r) == tfam)
+		return;   /* its addresses are of the translation's family already */
 	fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = tfam;
 	if (!other)
 		return;

@@ -474,14 +474,26 @@ static bool is_ipv4_nat(const struct fw_xml *e)
 	return !t || !strcmp(t, "ipv4");
 }
 
+/* The families a rule's address matches let through (both when it has none). */
+static int rule_fam(const struct fw_rule *r)
+{
+	int fam = FW_ANY;
+
+	for (size_t i = 0; i < r->nm; i++)
+		if ((r->m[i].kind == FW_M_SADDR || r->m[i].kind == FW_M_DADDR) && !r->m[i].neg)
+			fam &= r->m[i].fam;
+	return fam;
+}
+
+/* Called once the rule's matches are in place. */
 static void nat_type(struct fw_rule *r, const struct fw_xml *e)
 {
-	if (is_ipv4_nat(e)) {
-		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V4;
-		return;
+	if (!is_ipv4_nat(e)) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V6;   /* both start from an IPv6 packet */
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xasprintf("nat-type %s", fw_xml_text(e, "nat-type"));
+	} else if (rule_fam(r) & FW_V6) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V4;   /* "any" here is IPv4 */
 	}
-	fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V6;   /* both start from an IPv6 packet */
-	fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xasprintf("nat-type %s", fw_xml_text(e, "nat-type"));
 }
 
 static char *kind_label(const char *base, const struct prule *pr)
@@ -519,7 +531,6 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 			memset(n, 0, sizeof(*n));
 			n->e = e;
 			r = rule_new(p, p->nat, e, text);
-			nat_type(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			n->ok = addr_list(p, &src, &sa, &why) && addr_list(p, &dst, &n->orig, &why);
 			for (size_t k = 0; k < svc.n; k++)
@@ -537,6 +548,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 				if (n->svc.n)
 					svc_match(r, &n->svc.v[0]);
 			}
+			nat_type(r, e);
 			r->target = FW_T_DNAT;
 			{
 				const char *ta = fw_xml_text(dt, "translated-address"), *tp = fw_xml_text(dt, "translated-port");
@@ -565,13 +577,13 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 
 			members(e, "to", &to);
 			r = rule_new(p, p->snat, e, text);
-			nat_type(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			zone_match(p, r, FW_M_OIF, &to);
 			if (addr_list(p, &src, &sa2, &w2))
 				addr_match(r, FW_M_SADDR, &sa2, false);
 			else
 				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = w2, w2 = NULL;
+			nat_type(r, e);
 			r->target = FW_T_SNAT;
 			if (dip && fw_xml_child(dip, "interface-address")) {
 				const char *ifc = fw_xml_text(fw_xml_child(dip, "interface-address"), "interface");
@@ -583,7 +595,8 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 					fw_u128 v;
 					int fam;
 
-					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam)) {
+					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam) &&
+					    fam == FW_V4) {
 						r->target = FW_T_SNAT;
 						r->nat_addr = v, r->nat_fam = fam, r->nat_has_addr = true;
 						break;
@@ -606,8 +619,8 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 			if (sip && yes(sip, "bi-directional") && ta.n && !is_universe(&sa2)) {
 				struct fw_rule *rev = rule_new(p, p->nat, e, text);   /* both ways: in to the real address */
 
-				nat_type(rev, e);
 				addr_match(rev, FW_M_DADDR, &ta, false);
+				nat_type(rev, e);
 				rev->target = FW_T_DNAT;
 				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = addr_fam(sa2.v[0].lo), rev->nat_has_addr = true;
 				rev->nat_ambiguous = sa2.n != 1 || sa2.v[0].lo != sa2.v[0].hi;
