@@ -464,6 +464,19 @@ static struct fw_rule *missing_rules(struct pn *p, struct fw_chain *c, const cha
 }
 
 /*
+ * A Panorama rule with <target> applies to the firewalls it names (or,
+ * negated, to the others); which firewall this is, the file does not say.
+ */
+static void target_match(struct fw_rule *r, const struct fw_xml *e)
+{
+	const struct fw_xml *t = fw_xml_path(e, "target/devices");
+
+	if (t && t->n)
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+			xstrdup("the rule's target: it applies to some firewalls only, and which one this is is not known");
+}
+
+/*
  * A NAT rule of type ipv4 (the default) translates IPv4 packets only;
  * nat64 and nptv6 (IPv6 packets) are not modelled: unknown.
  */
@@ -531,6 +544,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 			memset(n, 0, sizeof(*n));
 			n->e = e;
 			r = rule_new(p, p->nat, e, text);
+			target_match(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			n->ok = addr_list(p, &src, &sa, &why) && addr_list(p, &dst, &n->orig, &why);
 			for (size_t k = 0; k < svc.n; k++)
@@ -577,6 +591,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 
 			members(e, "to", &to);
 			r = rule_new(p, p->snat, e, text);
+			target_match(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			zone_match(p, r, FW_M_OIF, &to);
 			if (addr_list(p, &src, &sa2, &w2))
@@ -620,6 +635,7 @@ static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out
 				struct fw_rule *rev = rule_new(p, p->nat, e, text);   /* both ways: in to the real address */
 
 				addr_match(rev, FW_M_DADDR, &ta, false);
+				target_match(rev, e);
 				nat_type(rev, e);
 				rev->target = FW_T_DNAT;
 				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = addr_fam(sa2.v[0].lo), rev->nat_has_addr = true;
@@ -667,6 +683,7 @@ static void sec_common(const struct pn *p, struct fw_rule *r, const struct fw_xm
 {
 	zone_match(p, r, FW_M_IIF, from);
 	zone_match(p, r, FW_M_OIF, to);
+	target_match(r, e);
 	if (src_why)
 		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xstrdup(src_why);
 	else

@@ -101,6 +101,12 @@ mx reach --firewall twodg.xml --to 192.0.2.25:25/tcp
 assert_rc 3 "Panorama: two device groups, neither named: unknown"
 assert_grep "which device group's rules this firewall gets \(europe, mail-dmz\) is not known" out "names both"
 
+# A rule with <target>: it applies to the firewalls it names; which one this is, the file does not say.
+sed 's|<entry name="smtp-in" uuid="5e1f0000-0000-4000-8000-000000000012">|&<target><devices><entry name="013201009999"/></devices><negate>no</negate></target>|' "$pano" >target.xml
+assert_grep '<target><devices>' target.xml "the fixture's rule has a target"
+mx reach --firewall target.xml --to 192.0.2.25:25/tcp --from 203.0.113.0/25
+assert_rc 3 "Panorama: a targeted rule is unknown, not allowed"
+
 pushed="$FX/n03-fw-with-pushed.xml"
 # Pre-rules before the firewall's own: smtp-in (pushed) allows tcp/25
 # although the firewall's smtp-local-deny denies it.
