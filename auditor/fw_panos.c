@@ -812,9 +812,13 @@ static bool listed(const struct prules *l, const struct fw_xml *e)
 	return false;
 }
 
-/* The entries of base/<type>/rules ("pre-rulebase", "security"); a rule already listed by name is not listed again. */
+/*
+ * The entries of base/<type>/rules ("pre-rulebase", "security"). With
+ * several pushed documents (`show config pushed-shared-policy` with and
+ * without `vsys`) a rule already listed by name is not listed again.
+ */
 static void add_rulebase(struct prules *l, const struct fw_xml *scope, const char *base, const char *type,
-			 const char *kind, int loc_shared)
+			 const char *kind, int loc_shared, bool dedup)
 {
 	const struct fw_xml *rules = fw_xml_child(fw_xml_child(fw_xml_child(scope, base), type), "rules");
 
@@ -822,7 +826,7 @@ static void add_rulebase(struct prules *l, const struct fw_xml *scope, const cha
 		const struct fw_xml *e = rules->kids[i];
 		bool shared = e->attr_loc && !strcmp(e->attr_loc, "shared");
 
-		if (strcmp(e->name, "entry") || listed(l, e))
+		if (strcmp(e->name, "entry") || (dedup && listed(l, e)))
 			continue;
 		if (loc_shared < 0 || shared == (loc_shared == 1))
 			prules_add(l, e, kind, NULL);
@@ -845,23 +849,23 @@ static void rule_order(const struct pn *p, const char *type, struct prules *l)
 	if (!p->panorama && !p->npushed && managed)
 		prules_add(l, NULL, NULL, xstrdup("Panorama's pre-rules: the firewall names a Panorama server, and what "
 						  "it pushed (show config pushed-shared-policy) is not in this file"));
-	add_rulebase(l, p->shared, "pre-rulebase", type, "pre-rule", -1);
+	add_rulebase(l, p->shared, "pre-rulebase", type, "pre-rule", -1, false);
 	for (size_t i = p->ndg; i-- > 0;)
-		add_rulebase(l, p->dg[i], "pre-rulebase", type, "pre-rule", -1);
+		add_rulebase(l, p->dg[i], "pre-rulebase", type, "pre-rule", -1, false);
 	for (int pass = 1; pass >= 0; pass--)
 		for (size_t i = 0; i < p->npushed; i++)
-			add_rulebase(l, p->pushed[i], "pre-rulebase", type, "pre-rule", pass);
+			add_rulebase(l, p->pushed[i], "pre-rulebase", type, "pre-rule", pass, p->npushed > 1);
 	if (p->vsys)
-		add_rulebase(l, p->vsys, "rulebase", type, "rule", -1);
+		add_rulebase(l, p->vsys, "rulebase", type, "rule", -1, false);
 	else
 		prules_add(l, NULL, NULL, xstrdup("the firewall's own rules, between Panorama's pre- and post-rules, "
 						  "are not in this file"));
 	for (int pass = 0; pass <= 1; pass++)
 		for (size_t i = 0; i < p->npushed; i++)
-			add_rulebase(l, p->pushed[i], "post-rulebase", type, "post-rule", pass);
+			add_rulebase(l, p->pushed[i], "post-rulebase", type, "post-rule", pass, p->npushed > 1);
 	for (size_t i = 0; i < p->ndg; i++)
-		add_rulebase(l, p->dg[i], "post-rulebase", type, "post-rule", -1);
-	add_rulebase(l, p->shared, "post-rulebase", type, "post-rule", -1);
+		add_rulebase(l, p->dg[i], "post-rulebase", type, "post-rule", -1, false);
+	add_rulebase(l, p->shared, "post-rulebase", type, "post-rule", -1, false);
 }
 
 /* A default rule's action where it is overridden: the firewall's, else the device group's, else shared. */

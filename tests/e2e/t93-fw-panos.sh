@@ -131,6 +131,13 @@ awk '/<entry name="smtps-suspect-deny"/ { hold = 1 } hold { buf = buf $0 "\n"; i
 assert_eq "$(grep -n 'smtps-' swapped.xml | head -1 | grep -c anywhere)" 1 "the fixture has the shared rule first"
 mx reach --firewall swapped.xml --to 192.0.2.25:465/tcp --from 198.51.100.0/24
 assert_rc 2 "the device group's post-rule still first"
+# Both reads saved (`show config pushed-shared-policy` and `... vsys vsys1`): a rule in both is one rule.
+{ cat "$pushed"; sed -n '/^<policy>/,$p' "$pushed"; } >tworeads.xml
+assert_eq "$(grep -c '^<policy>' tworeads.xml)" 2 "two pushed documents"
+mx reach --firewall tworeads.xml --to 192.0.2.25:465/tcp --from 198.51.100.0/24
+assert_rc 2 "two reads: the device group's post-rule still first"
+assert_grep 'panos security #10: .*"smtps-suspect-deny"' out "the same position as with one read"
+
 # The API's wrapping (<response><result>) reads the same.
 sed 's|^<policy>|<response status="success"><result><policy>|; s|^</policy>|</policy></result></response>|' "$pushed" >api.xml
 mx reach --firewall api.xml --to 192.0.2.25:25/tcp
