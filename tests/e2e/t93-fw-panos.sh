@@ -1,10 +1,11 @@
 #!/bin/sh
-# t76-fw-panos: Palo Alto PAN-OS XML - NAT first match on the original
+# t93-fw-panos: Palo Alto PAN-OS XML - NAT first match on the original
 # packet, security rules on the pre-NAT address but the post-NAT zone,
 # intrazone allow / interzone deny defaults, App-ID as a condition,
 # disabled rules, outbound address through source translation, fragments;
-# snapshots that mask secrets and ignore a re-save; check and
-# --proposed-firewall.
+# Panorama (pre-rules, the firewall's rules, post-rules; device groups and
+# shared; what each file lacks is unknown); IPv6; snapshots that mask
+# secrets and ignore a re-save; check and --proposed-firewall.
 # Each expectation has its reason from Palo Alto's documentation beside it
 # (PAN-OS Administrator's Guide, "NAT Policy Rules": "the security policy
 # uses the pre-NAT IP address and the post-NAT zone"; "Security Policy":
