@@ -223,3 +223,8 @@ if sgit grep -q 'smtps-anywhere' HEAD -- ; then ok "the pushed part is stored"; 
 mx --store st check --format json
 codes=$(grep -o '"code": "[a-z.-]*"' out | grep -E '"inbound\.' | sort -u | tr '\n' ' ')
 assert_eq "$codes" "" "the stored configuration and pushed policy: mail passes"
+# The stored form (each document cleaned, one after the other) reads as the original.
+sgit show HEAD:firewall/edge.export >stored.xml
+assert_eq "$(grep -c '^<?xml' stored.xml)" 2 "both documents stored"
+mx reach --firewall stored.xml --fw-format panos --to 192.0.2.25:465/tcp --from 198.51.100.0/24
+assert_rc 2 "the stored configuration and pushed policy answer as the original"
