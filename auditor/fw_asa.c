@@ -1395,6 +1395,10 @@ int fw_parse_asa(struct fw_model *m, const char *file, const char *text)
 	for (size_t i = 0; i < a.nb; i++)
 		if (is(&a.b[i].head, 0, "access-list"))
 			ace(&a, &a.b[i].head);
+	/* An access list is a chain: adding them may have moved the model's chains. */
+	in = fw_model_chain(m, "asa", "acl-in"), dn = fw_model_chain(m, "asa", "nat");
+	lv = fw_model_chain(m, "asa", "security-level"), out = fw_model_chain(m, "asa", "acl-out");
+	sn = fw_model_chain(m, "asa", "snat");
 	access_groups(&a, in, lv, out);
 	read_nats(&a);
 	for (size_t i = 0; i < a.nnats; i++)

@@ -675,10 +675,14 @@ static void policy(struct junos *j, struct fw_chain *c, const struct jstmt *firs
 	sl_release(&fz), sl_release(&tz);
 }
 
-/* Zone-pair policies, each pair a chain reached from forward; then global; then the default. */
+/*
+ * Zone-pair policies, each pair a chain reached from forward; then global;
+ * then the default. Adding a chain may move the model's chains: forward
+ * and global are found again by their place.
+ */
 static void policies(struct junos *j, struct fw_chain *fwd)
 {
-	struct fw_chain *g = chain(j, "global");
+	size_t fi = (size_t)(fwd - j->m->chains), gi = (size_t)(chain(j, "global") - j->m->chains);
 	struct fw_rule *r;
 	const char *dflt = "deny-all";
 
@@ -691,7 +695,7 @@ static void policies(struct junos *j, struct fw_chain *fwd)
 			if (!fw_model_chain(j->m, "junos", name)) {
 				char *t = xasprintf("from-zone %s to-zone %s", w(s, 3), w(s, 5));
 
-				r = rule_new(j, fwd, s->line, t);
+				r = rule_new(j, &j->m->chains[fi], s->line, t);
 				free(t);
 				zone_match(j, r, FW_M_IIF, w(s, 3));
 				zone_match(j, r, FW_M_OIF, w(s, 5));
@@ -701,11 +705,12 @@ static void policies(struct junos *j, struct fw_chain *fwd)
 			policy(j, chain(j, name), s, 8, w(s, 3), w(s, 5));
 			free(name);
 		} else if (STARTS(s, "security", "policies", "global", "policy", "*") && first_of(j, i, 5)) {
-			policy(j, g, s, 5, NULL, NULL);
+			policy(j, &j->m->chains[gi], s, 5, NULL, NULL);
 		} else if (STARTS(s, "security", "policies", "default-policy")) {
 			dflt = w(s, 3);
 		}
 	}
+	fwd = &j->m->chains[fi];
 	r = rule_new(j, fwd, 0, "global policies");
 	r->target = FW_T_JUMP;
 	r->target_name = xstrdup("global");

@@ -130,6 +130,16 @@ assert_grep 'NAT of IPv6 packets' out "says which"
 mx reach --firewall nat64.cfg --from-host 10.0.0.25 --to 203.0.113.1:25/tcp
 assert_grep '^  leaves as: 192\.0\.2\.2 ' out "IPv4 takes the interface's IPv4 address"
 
+# Many access lists: each is a chain, and adding chains moves the model's
+# chains; the access groups and NAT must still land in theirs.
+{ sed '/^: end/d' "$good"; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	echo "access-list EXTRA$i extended permit tcp any host 192.0.2.$i eq smtp"; done; } >many.cfg
+mx reach --firewall many.cfg --to 192.0.2.25:25/tcp
+assert_rc 0 "twelve more access lists: the mail path as before"
+mx reach --firewall many.cfg --to 192.0.2.25:465/tcp
+assert_rc 2 "and OUTSIDE_IN still denies the rest"
+assert_grep 'deny ip any any log' out "by its deny"
+
 # ---- fragments and bad input ----
 grep '^access-list\|^access-group' "$good" >acl-only.cfg
 mx reach --firewall acl-only.cfg --to 192.0.2.25:25/tcp

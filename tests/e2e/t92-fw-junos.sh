@@ -106,6 +106,26 @@ mx reach --firewall nat66.conf --from-host 2001:db8:25::25 --to '[2001:db8:ff::1
 assert_rc 3 "NAT of IPv6 packets: unknown"
 assert_grep 'NAT of IPv6 packets' out "says which"
 
+# Many zone pairs: each is a chain, and adding chains moves the model's
+# chains; forward and global must still get their rules (a policy of the
+# twelfth pair decides).
+{
+	echo "set security zones security-zone untrust interfaces ge-0/0/0.0"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		echo "set security zones security-zone z$i interfaces ge-0/0/$i.0"
+		p="set security policies from-zone untrust to-zone z$i policy mail$i"
+		echo "$p match source-address any"
+		echo "$p match destination-address any"
+		echo "$p match application junos-smtp"
+		echo "$p then permit"
+	done
+} >pairs.conf
+mx reach --firewall pairs.conf --routed --in ge-0/0/0.0 --out ge-0/0/12.0 --to 198.51.100.25:25/tcp
+assert_rc 0 "twelve zone pairs: the last pair's policy allows"
+assert_grep 'policy mail12' out "names it"
+mx reach --firewall pairs.conf --routed --in ge-0/0/0.0 --out ge-0/0/12.0 --to 198.51.100.25:465/tcp
+assert_rc 2 "and the default policy still denies the rest"
+
 # ---- fragments and bad input ----
 grep 'security policies' "$set" >snippet.conf
 mx reach --firewall snippet.conf --to 192.0.2.25:25/tcp
