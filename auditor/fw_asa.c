@@ -79,6 +79,7 @@ struct asa {
 	struct asa_nat *nats;
 	size_t nnats, nats_alloc;
 	bool pre83, same_security;
+	bool any_v6;                  /* 9.0 and later: "any" is IPv4 and IPv6 */
 };
 
 static void line_split(struct asa_line *l, const char *s, size_t len)
@@ -217,14 +218,46 @@ static bool name_addr(const struct asa *a, const char *s, fw_u128 *ip)
 	int fam;
 
 	if (!fw_ip_parse(s, ip, &fam))
-		return fam == FW_V4;
+		return true;
 	for (size_t i = 0; i < a->nb; i++) {
 		const struct asa_line *h = &a->b[i].head;
 
 		if (is(h, 0, "name") && is(h, 2, s))
-			return !fw_ip_parse(word(h, 1), ip, &fam) && fam == FW_V4;
+			return !fw_ip_parse(word(h, 1), ip, &fam);
 	}
 	return false;
+}
+
+/* An address's family: IPv4 addresses are held as ::ffff:a.b.c.d. */
+static int addr_fam(fw_u128 a)
+{
+	return (a >> 32) == 0xffff ? FW_V4 : FW_V6;
+}
+
+/* FW_V4, FW_V6 or both, by what as holds (both when empty). */
+static int as_fam(const struct fw_addrset *as)
+{
+	int fam = 0;
+
+	for (size_t i = 0; i < as->n; i++)
+		fam |= addr_fam(as->v[i].lo) | addr_fam(as->v[i].hi);
+	return fam ? fam : FW_ANY;
+}
+
+/* An IPv6 prefix written as one word: 2001:db8::/64. */
+static bool v6_prefix(const char *w, struct fw_range *out)
+{
+	int fam;
+
+	return strchr(w, ':') && strchr(w, '/') && !fw_cidr_parse(w, out, &fam) && fam == FW_V6;
+}
+
+/* "any": every address; before 9.0 IPv4 only (IPv6 had access lists of its own). */
+static void any_addr(const struct asa *a, struct fw_addrset *out)
+{
+	struct fw_range rg = fw_universe(a->any_v6 ? FW_V6 : FW_V4);
+
+	fw_as_add(out, rg.lo, rg.hi);
 }
 
 static bool addr_mask(const struct asa *a, const char *ip, const char *mask, struct fw_range *out)
@@ -233,7 +266,7 @@ static bool addr_mask(const struct asa *a, const char *ip, const char *mask, str
 	char buf[128];
 	int fam;
 
-	if (!name_addr(a, ip, &lo))
+	if (!name_addr(a, ip, &lo) || addr_fam(lo) != FW_V4)
 		return false;
 	fw_ip_format(lo, FW_V4, buf, 64);
 	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%s", mask);
@@ -255,9 +288,10 @@ static bool net_object(const struct asa *a, const char *name, struct fw_addrset 
 
 		if (is(l, 0, "host") && name_addr(a, word(l, 1), &rg.lo))
 			fw_as_add(out, rg.lo, rg.lo), any = true;
-		else if (is(l, 0, "subnet") && addr_mask(a, word(l, 1), word(l, 2), &rg))
+		else if (is(l, 0, "subnet") && (addr_mask(a, word(l, 1), word(l, 2), &rg) || v6_prefix(word(l, 1), &rg)))
 			fw_as_add(out, rg.lo, rg.hi), any = true;
-		else if (is(l, 0, "range") && name_addr(a, word(l, 1), &rg.lo) && name_addr(a, word(l, 2), &hi) && rg.lo <= hi)
+		else if (is(l, 0, "range") && name_addr(a, word(l, 1), &rg.lo) && name_addr(a, word(l, 2), &hi) && rg.lo <= hi &&
+			 addr_fam(rg.lo) == addr_fam(hi))
 			fw_as_add(out, rg.lo, hi), any = true;
 		else if (is(l, 0, "fqdn") || is(l, 0, "host") || is(l, 0, "subnet") || is(l, 0, "range"))
 			return *why = xasprintf("object %s: %s %s", name, word(l, 0), word(l, 1)), false;
@@ -283,13 +317,27 @@ static bool acl_addr(const struct asa *a, const struct asa_line *l, size_t *i, s
 	const char *w = word(l, *i);
 	struct fw_range rg;
 
-	if (!strcmp(w, "any") || !strcmp(w, "any4")) {
+	if (!strcmp(w, "any")) {
+		any_addr(a, out);
+		*i += 1;
+		return true;
+	}
+	if (!strcmp(w, "any4")) {
 		rg = fw_universe(FW_V4);
 		fw_as_add(out, rg.lo, rg.hi);
 		*i += 1;
 		return true;
 	}
-	if (!strcmp(w, "any6")) {   /* IPv6 only: no IPv4 address */
+	if (!strcmp(w, "any6")) {   /* IPv6 only: every address but the IPv4 ones */
+		struct fw_range all = fw_universe(FW_V6), v4 = fw_universe(FW_V4);
+
+		fw_as_add(out, all.lo, v4.lo - 1);
+		fw_as_add(out, v4.hi + 1, all.hi);
+		*i += 1;
+		return true;
+	}
+	if (v6_prefix(w, &rg)) {
+		fw_as_add(out, rg.lo, rg.hi);
 		*i += 1;
 		return true;
 	}
@@ -480,6 +528,7 @@ static void interfaces(struct asa *a)
 {
 	for (size_t i = 0; i < a->nb; i++) {
 		const struct asa_blk *b = &a->b[i];
+		struct strlist v6 = STRLIST_INIT;
 		struct asa_if *f;
 
 		if (!is(&b->head, 0, "interface"))
@@ -499,6 +548,8 @@ static void interfaces(struct asa *a)
 				f->level = atoi(word(l, 1));
 			else if (is(l, 0, "ip") && is(l, 1, "address") && !fw_ip_parse(word(l, 2), &f->ip, &fam) && fam == FW_V4)
 				f->has_ip = true;
+			else if (is(l, 0, "ipv6") && is(l, 1, "address"))
+				sl_push(&v6, word(l, 2));
 		}
 		if (f->nameif && f->level < 0)   /* the ASA's defaults: inside 100, anything else 0 */
 			f->level = !strcmp(f->nameif, "inside") ? 100 : 0;
@@ -509,6 +560,18 @@ static void interfaces(struct asa *a)
 			fw_ip_format(f->ip, FW_V4, ip, sizeof(ip));
 			sl_push_owned(&a->m->if_addrs, xasprintf("%s %s", f->nameif, ip));
 		}
+		for (size_t k = 0; f->nameif && k < v6.n; k++) {   /* 2001:db8::1/64: the interface's own */
+			char host[64];
+			fw_u128 ip6;
+			int fam;
+
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(v6.v[k], "/"), v6.v[k]);
+			if (!fw_ip_parse(host, &ip6, &fam) && fam == FW_V6) {
+				fw_as_add(&a->m->self, ip6, ip6);
+				sl_push_owned(&a->m->if_addrs, xasprintf("%s %s", f->nameif, host));
+			}
+		}
+		sl_release(&v6);
 	}
 }
 
@@ -533,13 +596,13 @@ static void unsupported(struct fw_rule *r, char *what)
 
 static void addr_match(struct fw_rule *r, enum fw_mkind kind, const struct fw_addrset *as)
 {
-	struct fw_range u = fw_universe(FW_V4);
+	struct fw_range u = fw_universe(FW_V6);
 	struct fw_match *mt;
 
 	if (as->n == 1 && as->v[0].lo == u.lo && as->v[0].hi == u.hi)
 		return;
 	mt = fw_rule_add_match(r, kind, false);
-	mt->fam = FW_V4;
+	mt->fam = as_fam(as);
 	fw_as_copy(&mt->addrs, as);
 }
 
@@ -572,7 +635,7 @@ static struct fw_chain *chain(struct asa *a, const char *name)
 
 	if (!c) {
 		c = fw_model_add_chain(a->m, "asa", name);
-		c->fam = FW_V4;
+		c->fam = FW_ANY;
 	}
 	return c;
 }
@@ -700,8 +763,7 @@ static bool nat_addr(struct asa *a, const char *w, const char *ifname, struct fw
 	struct fw_range rg;
 
 	if (!strcmp(w, "any")) {
-		rg = fw_universe(FW_V4);
-		fw_as_add(out, rg.lo, rg.hi);
+		any_addr(a, out);
 		return true;
 	}
 	if (!strcmp(w, "interface")) {
@@ -943,13 +1005,58 @@ static int nat_cmp(const void *x, const void *y)
 
 static void nat_to(struct fw_rule *r, const struct fw_addrset *to, unsigned port)
 {
-	r->nat_fam = FW_V4;
+	r->nat_fam = to->n ? addr_fam(to->v[0].lo) : FW_V4;
 	if (to->n) {
 		r->nat_addr = to->v[0].lo;
 		r->nat_has_addr = true;
 	}
 	r->nat_ambiguous = to->n != 1 || to->v[0].lo != to->v[0].hi;
 	r->nat_port = (uint16_t)port;
+}
+
+/* The families a rule's address matches let through (both when it has none). */
+static int rule_fam(const struct fw_rule *r)
+{
+	int fam = FW_ANY;
+
+	for (size_t i = 0; i < r->nm; i++)
+		if ((r->m[i].kind == FW_M_SADDR || r->m[i].kind == FW_M_DADDR) && !r->m[i].neg)
+			fam &= r->m[i].fam;
+	return fam;
+}
+
+/*
+ * A translation to an address of one family applies to packets of that
+ * family (the interface's address: IPv4). Packets of the other family the
+ * rule matches (NAT46, NAT64, "any" to an interface) are not modelled: a
+ * rule right after it says so for them. r is the last rule of c.
+ */
+static void nat_family(struct fw_chain *c, struct fw_rule *r)
+{
+	int tfam = r->nat_has_addr ? r->nat_fam : FW_V4, other = rule_fam(r) & ~tfam;
+	size_t at = (size_t)(r - c->rules);
+	struct fw_rule *u;
+
+	if (r->target != FW_T_DNAT && r->target != FW_T_SNAT && r->target != FW_T_MASQUERADE)
+		return;
+	if (rule_fam(r) == tfam)
+		return;   /* its addresses are of the translation's family already */
+	fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = tfam;
+	if (!other)
+		return;
+	u = fw_chain_add_rule(c);
+	r = &c->rules[at];   /* the chain's array may have moved */
+	u->line = r->line, u->text = r->text;   /* in the model's pool */
+	for (size_t i = 0; i < r->nm; i++)
+		if (r->m[i].kind == FW_M_IIF || r->m[i].kind == FW_M_OIF) {
+			struct fw_match *mt = fw_rule_add_match(u, r->m[i].kind, false);
+
+			for (size_t k = 0; k < r->m[i].names.n; k++)
+				sl_push(&mt->names, r->m[i].names.v[k]);
+		}
+	fw_rule_add_match(u, FW_M_NFPROTO, false)->fam = other;
+	u->target = FW_T_UNSUPPORTED;
+	u->target_name = xstrdup(other == FW_V6 ? "NAT of IPv6 packets" : "NAT of IPv4 packets");
 }
 
 static struct fw_rule *nat_rule(struct asa *a, struct fw_chain *c, const struct asa_nat *n)
@@ -999,6 +1106,7 @@ static void nat_emit(struct asa *a, struct fw_chain *dn, struct fw_chain *sn, co
 		nat_to(r, &n->real, n->real_port);
 		if (n->inactive)
 			nat_disable(r);
+		nat_family(dn, r);
 	}
 	if (n->has_dst && n->section && !n->why) {
 		r = nat_rule(a, dn, n);
@@ -1009,6 +1117,7 @@ static void nat_emit(struct asa *a, struct fw_chain *dn, struct fw_chain *sn, co
 		nat_to(r, &n->dst_real, 0);
 		if (n->inactive)
 			nat_disable(r);
+		nat_family(dn, r);
 	}
 	if (n->stat && n->real_port)
 		return;
@@ -1028,6 +1137,7 @@ static void nat_emit(struct asa *a, struct fw_chain *dn, struct fw_chain *sn, co
 	}
 	if (n->inactive)
 		nat_disable(r);
+	nat_family(sn, r);
 }
 
 static void read_nats(struct asa *a)
@@ -1198,6 +1308,19 @@ static bool version_pre83(const struct asa *a)
 	return false;
 }
 
+/* 9.0 made access lists and NAT carry IPv6 too, "any" meaning both; no version line: a current one. */
+static bool version_any_v6(const struct asa *a)
+{
+	for (size_t i = 0; i < a->nb; i++) {
+		const struct asa_line *h = &a->b[i].head;
+		int maj;
+
+		if ((is(h, 0, "ASA") || is(h, 0, "PIX")) && is(h, 1, "Version") && sscanf(word(h, 2), "%d", &maj) == 1)
+			return maj >= 9;
+	}
+	return !a->pre83;
+}
+
 static void release(struct asa *a)
 {
 	for (size_t i = 0; i < a->nb; i++) {
@@ -1250,11 +1373,12 @@ int fw_parse_asa(struct fw_model *m, const char *file, const char *text)
 		m->format = xstrdup("asa");
 	if (!m->file)
 		m->file = xstrdup(file);
-	m->fam = FW_V4;
+	m->fam = FW_ANY;
 	read_lines(&a, text);
 	if ((r = check_lines(&a)))
 		goto out;
 	a.pre83 = version_pre83(&a);
+	a.any_v6 = version_any_v6(&a);
 	for (size_t i = 0; i < a.nb; i++)
 		if (is(&a.b[i].head, 0, "same-security-traffic") && is(&a.b[i].head, 2, "inter-interface"))
 			a.same_security = true;
@@ -1271,6 +1395,10 @@ int fw_parse_asa(struct fw_model *m, const char *file, const char *text)
 	for (size_t i = 0; i < a.nb; i++)
 		if (is(&a.b[i].head, 0, "access-list"))
 			ace(&a, &a.b[i].head);
+	/* An access list is a chain: adding them may have moved the model's chains. */
+	in = fw_model_chain(m, "asa", "acl-in"), dn = fw_model_chain(m, "asa", "nat");
+	lv = fw_model_chain(m, "asa", "security-level"), out = fw_model_chain(m, "asa", "acl-out");
+	sn = fw_model_chain(m, "asa", "snat");
 	access_groups(&a, in, lv, out);
 	read_nats(&a);
 	for (size_t i = 0; i < a.nnats; i++)

@@ -284,23 +284,46 @@ static bool addr_literal(const char *s, struct fw_addrset *out)
 	struct fw_range rg;
 	int fam;
 
-	if (fw_cidr_parse(s, &rg, &fam) || fam != FW_V4)
+	if (fw_cidr_parse(s, &rg, &fam))
 		return false;
 	fw_as_add(out, rg.lo, rg.hi);
 	return true;
 }
 
+/* An address's family: IPv4 addresses are held as ::ffff:a.b.c.d. */
+static int addr_fam(fw_u128 a)
+{
+	return (a >> 32) == 0xffff ? FW_V4 : FW_V6;
+}
+
+/* FW_V4, FW_V6 or both, by what as holds (both when empty). */
+static int as_fam(const struct fw_addrset *as)
+{
+	int fam = 0;
+
+	for (size_t i = 0; i < as->n; i++)
+		fam |= addr_fam(as->v[i].lo) | addr_fam(as->v[i].hi);
+	return fam ? fam : FW_ANY;
+}
+
 static bool resolve_addr(const struct junos *j, const char *name, struct fw_addrset *out, char **why, int depth)
 {
-	struct fw_range u = fw_universe(FW_V4);
+	struct fw_range u = fw_universe(FW_V4), all = fw_universe(FW_V6);
 	bool found = false;
 
-	if (!strcmp(name, "any") || !strcmp(name, "any-ipv4")) {
+	if (!strcmp(name, "any")) {
+		fw_as_add(out, all.lo, all.hi);
+		return true;
+	}
+	if (!strcmp(name, "any-ipv4")) {
 		fw_as_add(out, u.lo, u.hi);
 		return true;
 	}
-	if (!strcmp(name, "any-ipv6"))
+	if (!strcmp(name, "any-ipv6")) {   /* every address but the IPv4 ones */
+		fw_as_add(out, all.lo, u.lo - 1);
+		fw_as_add(out, u.hi + 1, all.hi);
 		return true;
+	}
 	if (depth > 16)
 		return *why = xasprintf("address-set %s nests too deep", name), false;
 	for (size_t i = 0; i < j->n; i++) {
@@ -321,7 +344,8 @@ static bool resolve_addr(const struct junos *j, const char *name, struct fw_addr
 				struct fw_range lo, hi;
 				int f1, f2;
 
-				if (fw_cidr_parse(w(s, b + 3), &lo, &f1) || fw_cidr_parse(w(s, b + 5), &hi, &f2) || f1 != FW_V4)
+				if (fw_cidr_parse(w(s, b + 3), &lo, &f1) || fw_cidr_parse(w(s, b + 5), &hi, &f2) || f1 != f2 ||
+				    hi.lo < lo.lo)
 					return *why = xasprintf("address %s: range not understood", name), false;
 				fw_as_add(out, lo.lo, hi.lo);
 			} else if (!strcmp(v, "description")) {
@@ -345,7 +369,7 @@ static bool resolve_addr(const struct junos *j, const char *name, struct fw_addr
 static void addr_names(const struct junos *j, struct fw_rule *r, enum fw_mkind kind, const struct strlist *names)
 {
 	struct fw_addrset as = FW_ADDRSET_INIT;
-	struct fw_range u = fw_universe(FW_V4);
+	struct fw_range u = fw_universe(FW_V6);
 	char *why = NULL;
 	struct fw_match *mt;
 
@@ -355,7 +379,7 @@ static void addr_names(const struct junos *j, struct fw_rule *r, enum fw_mkind k
 		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = why;
 	} else if (names->n && !(as.n == 1 && as.v[0].lo == u.lo && as.v[0].hi == u.hi)) {
 		mt = fw_rule_add_match(r, kind, false);
-		mt->fam = FW_V4;
+		mt->fam = as_fam(&as);
 		fw_as_copy(&mt->addrs, &as);
 	}
 	fw_as_release(&as);
@@ -509,10 +533,11 @@ static void interfaces(struct junos *j)
 		fw_u128 ip;
 		int fam;
 
-		if (!STARTS(s, "interfaces", "*", "unit", "*", "family", "inet", "address"))
+		if (!STARTS(s, "interfaces", "*", "unit", "*", "family", "inet", "address") &&
+		    !STARTS(s, "interfaces", "*", "unit", "*", "family", "inet6", "address"))
 			continue;
 		snprintf(host, sizeof(host), "%.*s", (int)strcspn(w(s, 7), "/"), w(s, 7));
-		if (fw_ip_parse(host, &ip, &fam) || fam != FW_V4)
+		if (fw_ip_parse(host, &ip, &fam))
 			continue;
 		fw_as_add(&j->m->self, ip, ip);
 		sl_push_owned(&j->m->if_addrs, xasprintf("%s.%s %s", w(s, 1), w(s, 3), host));
@@ -536,7 +561,7 @@ static struct fw_chain *chain(struct junos *j, const char *name)
 
 	if (!c) {
 		c = fw_model_add_chain(j->m, "junos", name);
-		c->fam = FW_V4;
+		c->fam = FW_ANY;
 	}
 	return c;
 }
@@ -650,10 +675,14 @@ static void policy(struct junos *j, struct fw_chain *c, const struct jstmt *firs
 	sl_release(&fz), sl_release(&tz);
 }
 
-/* Zone-pair policies, each pair a chain reached from forward; then global; then the default. */
+/*
+ * Zone-pair policies, each pair a chain reached from forward; then global;
+ * then the default. Adding a chain may move the model's chains: forward
+ * and global are found again by their place.
+ */
 static void policies(struct junos *j, struct fw_chain *fwd)
 {
-	struct fw_chain *g = chain(j, "global");
+	size_t fi = (size_t)(fwd - j->m->chains), gi = (size_t)(chain(j, "global") - j->m->chains);
 	struct fw_rule *r;
 	const char *dflt = "deny-all";
 
@@ -666,7 +695,7 @@ static void policies(struct junos *j, struct fw_chain *fwd)
 			if (!fw_model_chain(j->m, "junos", name)) {
 				char *t = xasprintf("from-zone %s to-zone %s", w(s, 3), w(s, 5));
 
-				r = rule_new(j, fwd, s->line, t);
+				r = rule_new(j, &j->m->chains[fi], s->line, t);
 				free(t);
 				zone_match(j, r, FW_M_IIF, w(s, 3));
 				zone_match(j, r, FW_M_OIF, w(s, 5));
@@ -676,11 +705,12 @@ static void policies(struct junos *j, struct fw_chain *fwd)
 			policy(j, chain(j, name), s, 8, w(s, 3), w(s, 5));
 			free(name);
 		} else if (STARTS(s, "security", "policies", "global", "policy", "*") && first_of(j, i, 5)) {
-			policy(j, g, s, 5, NULL, NULL);
+			policy(j, &j->m->chains[gi], s, 5, NULL, NULL);
 		} else if (STARTS(s, "security", "policies", "default-policy")) {
 			dflt = w(s, 3);
 		}
 	}
+	fwd = &j->m->chains[fi];
 	r = rule_new(j, fwd, 0, "global policies");
 	r->target = FW_T_JUMP;
 	r->target_name = xstrdup("global");
@@ -694,7 +724,7 @@ static void addr_match_set(struct fw_rule *r, const struct fw_addrset *as)
 {
 	struct fw_match *mt = fw_rule_add_match(r, FW_M_SADDR, false);
 
-	mt->fam = FW_V4;
+	mt->fam = as_fam(as);
 	fw_as_copy(&mt->addrs, as);
 }
 
@@ -719,7 +749,7 @@ static bool pool_addr(const struct junos *j, const char *kind, const char *pool,
 
 static void set_nat(struct fw_rule *r, const struct fw_addrset *to, unsigned port)
 {
-	r->nat_fam = FW_V4;
+	r->nat_fam = to->n ? addr_fam(to->v[0].lo) : FW_V4;
 	if (to->n)
 		r->nat_addr = to->v[0].lo, r->nat_has_addr = true;
 	r->nat_ambiguous = to->n != 1 || to->v[0].lo != to->v[0].hi;
@@ -783,7 +813,8 @@ static void snat_iface(const struct junos *j, struct fw_rule *r, const struct js
 			fw_u128 ip;
 			int fam;
 
-			if (!strncmp(e, ifs.v[i], n) && e[n] == ' ' && !fw_ip_parse(e + n + 1, &ip, &fam)) {
+			if (!strncmp(e, ifs.v[i], n) && e[n] == ' ' && !fw_ip_parse(e + n + 1, &ip, &fam) &&
+			    fam == FW_V4) {
 				r->target = FW_T_SNAT;
 				r->nat_addr = ip, r->nat_fam = FW_V4, r->nat_has_addr = true;
 				break;
@@ -809,6 +840,50 @@ static void static_reverse(const struct junos *j, struct fw_rule *rev, const str
 		fw_rule_add_match(rev, FW_M_UNSUPPORTED, false)->what = why ? why : xstrdup("static-nat address");
 	fw_as_release(&from);
 	sl_release(&v);
+}
+
+/* The families a rule's address matches let through (both when it has none). */
+static int rule_fam(const struct fw_rule *r)
+{
+	int fam = FW_ANY;
+
+	for (size_t i = 0; i < r->nm; i++)
+		if ((r->m[i].kind == FW_M_SADDR || r->m[i].kind == FW_M_DADDR) && !r->m[i].neg)
+			fam &= r->m[i].fam;
+	return fam;
+}
+
+/*
+ * A translation to an address of one family applies to packets of that
+ * family (an interface's address: IPv4). Packets of the other family the
+ * rule matches (NAT64, NAT66 to an interface) are not modelled: a rule
+ * right after it says so for them.
+ */
+static void nat_family(struct junos *j, struct fw_chain *c, struct fw_rule *r, const char *text)
+{
+	int tfam = r->nat_has_addr ? r->nat_fam : FW_V4, other = rule_fam(r) & ~tfam;
+	size_t at = (size_t)(r - c->rules);
+	struct fw_rule *u;
+
+	if (r->target != FW_T_DNAT && r->target != FW_T_SNAT && r->target != FW_T_MASQUERADE)
+		return;
+	if (rule_fam(r) == tfam)
+		return;   /* its addresses are of the translation's family already */
+	fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = tfam;
+	if (!other)
+		return;
+	u = rule_new(j, c, r->line, text);
+	r = &c->rules[at];   /* the chain's array may have moved */
+	for (size_t i = 0; i < r->nm; i++)
+		if (r->m[i].kind == FW_M_IIF || r->m[i].kind == FW_M_OIF) {
+			struct fw_match *mt = fw_rule_add_match(u, r->m[i].kind, false);
+
+			for (size_t k = 0; k < r->m[i].names.n; k++)
+				sl_push(&mt->names, r->m[i].names.v[k]);
+		}
+	fw_rule_add_match(u, FW_M_NFPROTO, false)->fam = other;
+	u->target = FW_T_UNSUPPORTED;
+	u->target_name = xstrdup(other == FW_V6 ? "NAT of IPv6 packets" : "NAT of IPv4 packets");
 }
 
 /* One NAT rule of kind (static, destination, source) into its chain(s). */
@@ -856,6 +931,7 @@ static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, 
 		addr_match_set(rev, &to);
 		rev->target = FW_T_SNAT;
 		static_reverse(j, rev, rule);
+		nat_family(j, post, rev, text);
 	} else {
 		r->target = FW_T_UNSUPPORTED;
 		r->target_name = xasprintf("then %s", then.n ? then.v[0] : "(nothing)");
@@ -865,6 +941,7 @@ static void nat_rule(struct junos *j, const char *kind, const struct jstmt *rs, 
 		r->target_name = xasprintf("DISABLED %s", fw_target_name(r->target));
 		r->target = FW_T_NONE;
 	}
+	nat_family(j, src ? post : pre, r, text);
 	fw_as_release(&to);
 	sl_release(&then);
 	sl_release(&dport);
@@ -964,7 +1041,7 @@ int fw_parse_junos(struct fw_model *m, const char *file, const char *text)
 		m->format = xstrdup("junos");
 	if (!m->file)
 		m->file = xstrdup(file);
-	m->fam = FW_V4;
+	m->fam = FW_ANY;
 	r = is_set_form(text) ? set_lines(&j, text) : flatten(&j, text);
 	if (!r) {
 		apply_groups(&j);

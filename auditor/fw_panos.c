@@ -25,7 +25,18 @@
  *
  * The first vsys is read (vsys1 when there are several); shared objects
  * too. Not modelled, so unknown: applications other than any, users,
- * regions, dynamic and FQDN addresses, Panorama rulebases.
+ * regions, dynamic and FQDN addresses.
+ *
+ * Panorama (fw_panos_rulebases below): a firewall evaluates shared
+ * pre-rules, device-group pre-rules (parent before child), its own
+ * rules, device-group post-rules (child before parent), shared
+ * post-rules, then the default rules, NAT and security alike. Three
+ * files carry some of it: Panorama's configuration (device groups,
+ * shared, templates for zones; the firewall's own rules are not in it),
+ * the firewall's configuration followed by `show config pushed-shared-
+ * policy` (<policy><panorama>, entries marked loc="shared" or with their
+ * device group), and the firewall's configuration alone. Whatever part
+ * the file lacks is a rule that answers unknown and says which.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +46,34 @@
 #include "fw.h"
 #include "fw_xml.h"
 
+/* A rule in evaluation order, or (e NULL) the part of the order the file lacks. */
+struct prule {
+	const struct fw_xml *e;
+	const char *kind;             /* "pre-rule", "rule", "post-rule" */
+	char *why;                    /* e NULL: what is missing */
+};
+
+struct prules {
+	struct prule *v;
+	size_t n, alloc;
+};
+
+#define PN_SCOPES 32
+
 struct pn {
 	struct fw_model *m;
 	const char *file;
-	const struct fw_xml *root, *dev, *vsys, *shared;
+	const struct fw_xml *dev;     /* interfaces: the firewall, or Panorama's template */
+	const struct fw_xml *vsys;    /* the firewall's own rules and objects; NULL in Panorama's configuration */
+	const struct fw_xml *zvsys;   /* zones: the vsys, or the template's */
+	const struct fw_xml *shared;
+	const struct fw_xml *dg[PN_SCOPES];      /* Panorama: the device group, then its parents */
+	size_t ndg;
+	const struct fw_xml *pushed[PN_SCOPES];  /* <policy> documents: their <panorama> */
+	const struct fw_xml *pushed_shared[PN_SCOPES];
+	size_t npushed, npushed_shared;
+	bool panorama;                /* Panorama's own configuration */
+	char *dg_why;                 /* which device group is not known */
 	struct fw_chain *nat, *sec, *snat;
 };
 
@@ -63,12 +98,29 @@ static void members(const struct fw_xml *x, const char *name, struct strlist *ou
 		sl_push(out, c->text);
 }
 
-/* An object in the vsys, else in shared. */
+/*
+ * An object, nearest scope first: the vsys, the device group and its
+ * parents, what Panorama pushed for a device group, shared, pushed shared.
+ */
 static const struct fw_xml *object(const struct pn *p, const char *kind, const char *name)
 {
-	const struct fw_xml *e = entry(fw_xml_child(p->vsys, kind), name);
+	const struct fw_xml *e = entry(fw_xml_child(p->vsys, kind), name), *shared_pushed = NULL;
 
-	return e ? e : entry(fw_xml_child(p->shared, kind), name);
+	for (size_t i = 0; !e && i < p->ndg; i++)
+		e = entry(fw_xml_child(p->dg[i], kind), name);
+	for (size_t i = 0; !e && i < p->npushed; i++) {
+		const struct fw_xml *x = entry(fw_xml_child(p->pushed[i], kind), name);
+
+		if (x && x->attr_loc && !strcmp(x->attr_loc, "shared"))
+			shared_pushed = shared_pushed ? shared_pushed : x;
+		else
+			e = x;
+	}
+	if (!e)
+		e = entry(fw_xml_child(p->shared, kind), name);
+	for (size_t i = 0; !e && i < p->npushed_shared; i++)
+		e = entry(fw_xml_child(p->pushed_shared[i], kind), name);
+	return e ? e : shared_pushed;
 }
 
 /* ---- addresses ---- */
@@ -80,7 +132,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 	int fam;
 
 	if (!strcmp(name, "any")) {
-		rg = fw_universe(FW_V4);
+		rg = fw_universe(FW_V6);   /* every address, IPv4 and IPv6 */
 		fw_as_add(out, rg.lo, rg.hi);
 		return true;
 	}
@@ -89,7 +141,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 	if (a) {
 		const char *ip = fw_xml_text(a, "ip-netmask"), *range = fw_xml_text(a, "ip-range");
 
-		if (ip && !fw_cidr_parse(ip, &rg, &fam) && fam == FW_V4) {
+		if (ip && !fw_cidr_parse(ip, &rg, &fam)) {
 			fw_as_add(out, rg.lo, rg.hi);
 			return true;
 		}
@@ -100,12 +152,12 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 
 			snprintf(lo, sizeof(lo), "%.*s", (int)(strchr(range, '-') - range), range);
 			if (!fw_ip_parse(lo, &rg.lo, &fam) && !fw_ip_parse(strchr(range, '-') + 1, &hi, &f2) &&
-			    fam == FW_V4 && f2 == FW_V4 && rg.lo <= hi) {
+			    fam == f2 && rg.lo <= hi) {
 				fw_as_add(out, rg.lo, hi);
 				return true;
 			}
 		}
-		return *why = xasprintf("address %s (not an IPv4 address, network or range)", name), false;
+		return *why = xasprintf("address %s (not an address, network or range)", name), false;
 	}
 	if ((g = object(p, "address-group", name))) {
 		struct strlist mem = STRLIST_INIT;
@@ -119,7 +171,7 @@ static bool resolve_addr(const struct pn *p, const char *name, struct fw_addrset
 			*why = xasprintf("address group %s (dynamic)", name);
 		return ok;
 	}
-	if (!fw_cidr_parse(name, &rg, &fam) && fam == FW_V4) {
+	if (!fw_cidr_parse(name, &rg, &fam)) {
 		fw_as_add(out, rg.lo, rg.hi);
 		return true;
 	}
@@ -132,16 +184,32 @@ static bool addr_list(const struct pn *p, const struct strlist *names, struct fw
 		if (!resolve_addr(p, names->v[i], out, why, 0))
 			return false;
 	if (!names->n) {
-		struct fw_range u = fw_universe(FW_V4);
+		struct fw_range u = fw_universe(FW_V6);
 
 		fw_as_add(out, u.lo, u.hi);
 	}
 	return true;
 }
 
+/* An address's family: IPv4 addresses are held as ::ffff:a.b.c.d. */
+static int addr_fam(fw_u128 a)
+{
+	return (a >> 32) == 0xffff ? FW_V4 : FW_V6;
+}
+
+/* FW_V4, FW_V6 or both, by what as holds. */
+static int as_fam(const struct fw_addrset *as)
+{
+	int fam = 0;
+
+	for (size_t i = 0; i < as->n; i++)
+		fam |= addr_fam(as->v[i].lo) | addr_fam(as->v[i].hi);
+	return fam ? fam : FW_ANY;
+}
+
 static bool is_universe(const struct fw_addrset *as)
 {
-	struct fw_range u = fw_universe(FW_V4);
+	struct fw_range u = fw_universe(FW_V6);
 
 	return as->n == 1 && as->v[0].lo == u.lo && as->v[0].hi == u.hi;
 }
@@ -153,7 +221,7 @@ static void addr_match(struct fw_rule *r, enum fw_mkind kind, const struct fw_ad
 	if (!neg && is_universe(as))
 		return;
 	mt = fw_rule_add_match(r, kind, neg);
-	mt->fam = FW_V4;
+	mt->fam = neg ? FW_ANY : as_fam(as);
 	fw_as_copy(&mt->addrs, as);
 }
 
@@ -274,7 +342,7 @@ static void svc_match(struct fw_rule *r, const struct psvc *s)
 
 static void zone_ifaces(const struct pn *p, const char *zone, struct strlist *out)
 {
-	const struct fw_xml *z = entry(fw_xml_child(p->vsys, "zone"), zone), *net = fw_xml_child(z, "network");
+	const struct fw_xml *z = entry(fw_xml_child(p->zvsys, "zone"), zone), *net = fw_xml_child(z, "network");
 
 	for (size_t i = 0; net && i < net->n; i++)
 		members(net, net->kids[i]->name, out);
@@ -296,26 +364,35 @@ static void zone_match(const struct pn *p, struct fw_rule *r, enum fw_mkind kind
 	}
 }
 
+/* The <entry name="192.0.2.2/24"> (or "2001:db8::2/64") under list: the firewall's own addresses. */
+static void if_addrs(struct pn *p, const char *ifname, const struct fw_xml *list)
+{
+	for (size_t k = 0; list && k < list->n; k++) {
+		const char *a = list->kids[k]->attr_name;
+		char host[64];
+		fw_u128 v;
+		int fam;
+
+		if (!a)
+			continue;
+		snprintf(host, sizeof(host), "%.*s", (int)strcspn(a, "/"), a);
+		if (fw_ip_parse(host, &v, &fam))
+			continue;
+		fw_as_add(&p->m->self, v, v);
+		sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", ifname, host));
+	}
+}
+
 static void interfaces(struct pn *p)
 {
 	const struct fw_xml *eth = fw_xml_path(p->dev, "network/interface/ethernet");
 
 	for (size_t i = 0; eth && i < eth->n; i++) {
-		const struct fw_xml *e = eth->kids[i], *ip = fw_xml_path(e, "layer3/ip");
+		const struct fw_xml *e = eth->kids[i];
 
-		for (size_t k = 0; ip && k < ip->n && e->attr_name; k++) {
-			const char *a = ip->kids[k]->attr_name;
-			char host[64];
-			fw_u128 v;
-			int fam;
-
-			if (!a)
-				continue;
-			snprintf(host, sizeof(host), "%.*s", (int)strcspn(a, "/"), a);
-			if (fw_ip_parse(host, &v, &fam) || fam != FW_V4)
-				continue;
-			fw_as_add(&p->m->self, v, v);
-			sl_push_owned(&p->m->if_addrs, xasprintf("%s %s", e->attr_name, host));
+		if (e->attr_name) {
+			if_addrs(p, e->attr_name, fw_xml_path(e, "layer3/ip"));
+			if_addrs(p, e->attr_name, fw_xml_path(e, "layer3/ipv6/address"));
 		}
 	}
 }
@@ -330,7 +407,9 @@ static char *rule_text(const struct fw_xml *e, const char *kind)
 	};
 	struct strbuf sb = STRBUF_INIT;
 
-	sb_addf(&sb, "line %u: %s rule \"%s\"", e->line, kind, e->attr_name ? e->attr_name : "?");
+	sb_addf(&sb, "line %u: %s \"%s\"", e->line, kind, e->attr_name ? e->attr_name : "?");
+	if (e->attr_loc)
+		sb_addf(&sb, " (pushed from %s)", e->attr_loc);
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		struct strlist v = STRLIST_INIT;
 
@@ -369,19 +448,93 @@ struct pnat {
 	bool ok;
 };
 
-static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
+/*
+ * Where the file lacks part of the order: unknown from there on, the rule
+ * saying what is missing. One NAT rule applies to a packet: what a
+ * destination translation above has chosen, the missing source rules
+ * cannot change.
+ */
+static struct fw_rule *missing_rules(struct pn *p, struct fw_chain *c, const char *why)
 {
-	const struct fw_xml *rules = fw_xml_path(p->vsys, "rulebase/nat/rules");
+	struct fw_rule *r = rule_new(p, c, NULL, why);
+
+	r->target = FW_T_UNSUPPORTED;
+	r->target_name = xstrdup("rules not in this file");
+	return r;
+}
+
+/*
+ * A Panorama rule with <target> applies to the firewalls it names (or,
+ * negated, to the others); which firewall this is, the file does not say.
+ */
+static void target_match(struct fw_rule *r, const struct fw_xml *e)
+{
+	const struct fw_xml *t = fw_xml_path(e, "target/devices");
+
+	if (t && t->n)
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+			xstrdup("the rule's target: it applies to some firewalls only, and which one this is is not known");
+}
+
+/*
+ * A NAT rule of type ipv4 (the default) translates IPv4 packets only;
+ * nat64 and nptv6 (IPv6 packets) are not modelled: unknown.
+ */
+static bool is_ipv4_nat(const struct fw_xml *e)
+{
+	const char *t = fw_xml_text(e, "nat-type");
+
+	return !t || !strcmp(t, "ipv4");
+}
+
+/* The families a rule's address matches let through (both when it has none). */
+static int rule_fam(const struct fw_rule *r)
+{
+	int fam = FW_ANY;
+
+	for (size_t i = 0; i < r->nm; i++)
+		if ((r->m[i].kind == FW_M_SADDR || r->m[i].kind == FW_M_DADDR) && !r->m[i].neg)
+			fam &= r->m[i].fam;
+	return fam;
+}
+
+/* Called once the rule's matches are in place. */
+static void nat_type(struct fw_rule *r, const struct fw_xml *e)
+{
+	if (!is_ipv4_nat(e)) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V6;   /* both start from an IPv6 packet */
+		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xasprintf("nat-type %s", fw_xml_text(e, "nat-type"));
+	} else if (rule_fam(r) & FW_V6) {
+		fw_rule_add_match(r, FW_M_NFPROTO, false)->fam = FW_V4;   /* "any" here is IPv4 */
+	}
+}
+
+static char *kind_label(const char *base, const struct prule *pr)
+{
+	return xasprintf("%s %s", base, pr->kind);
+}
+
+static void nat_rules(struct pn *p, const struct prules *list, struct pnat **out, size_t *nout)
+{
 	size_t alloc = 0;
 
-	for (size_t i = 0; rules && i < rules->n; i++) {
-		const struct fw_xml *e = rules->kids[i], *dt = fw_xml_child(e, "destination-translation");
-		const struct fw_xml *st = fw_xml_child(e, "source-translation");
+	for (size_t i = 0; i < list->n; i++) {
+		const struct fw_xml *e = list->v[i].e, *dt, *st;
 		struct strlist from = STRLIST_INIT, src = STRLIST_INIT, dst = STRLIST_INIT, svc = STRLIST_INIT;
 		struct fw_addrset sa = FW_ADDRSET_INIT;
-		char *text = rule_text(e, "nat"), *why = NULL;
+		char *label, *text, *why = NULL;
 		struct pnat *n = NULL;
 		struct fw_rule *r;
+
+		if (!e) {
+			missing_rules(p, p->nat, list->v[i].why);
+			fw_rule_add_match(missing_rules(p, p->snat, list->v[i].why), FW_M_CTSTATE, true)->ctstate = FW_CT_DNAT;
+			continue;
+		}
+		dt = fw_xml_child(e, "destination-translation"), st = fw_xml_child(e, "source-translation");
+		label = kind_label("nat", &list->v[i]);
+		text = rule_text(e, label);
+		free(label);
 
 		members(e, "from", &from), members(e, "source", &src), members(e, "destination", &dst);
 		members(e, "service", &svc);
@@ -391,12 +544,16 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 			memset(n, 0, sizeof(*n));
 			n->e = e;
 			r = rule_new(p, p->nat, e, text);
+			target_match(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			n->ok = addr_list(p, &src, &sa, &why) && addr_list(p, &dst, &n->orig, &why);
 			for (size_t k = 0; k < svc.n; k++)
 				resolve_svc(p, svc.v[k], &n->svc, 0);
-			if (!n->ok || n->svc.n > 1 || (n->svc.n && n->svc.v[0].why)) {
-				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = why ? why : xasprintf("nat rule %s: its service", e->attr_name);
+			if (!is_ipv4_nat(e)) {
+				n->ok = false;   /* nat_type() said why */
+			} else if (!n->ok || n->svc.n > 1 || (n->svc.n && n->svc.v[0].why)) {
+				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what =
+					why ? why : xasprintf("nat rule %s: its service", e->attr_name ? e->attr_name : "?");
 				why = NULL;
 				n->ok = false;
 			} else {
@@ -405,6 +562,7 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 				if (n->svc.n)
 					svc_match(r, &n->svc.v[0]);
 			}
+			nat_type(r, e);
 			r->target = FW_T_DNAT;
 			{
 				const char *ta = fw_xml_text(dt, "translated-address"), *tp = fw_xml_text(dt, "translated-port");
@@ -413,7 +571,7 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 					r->nat_ambiguous = true;
 					n->ok = false;
 				} else {
-					r->nat_addr = n->to.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_addr = n->to.v[0].lo, r->nat_fam = addr_fam(n->to.v[0].lo), r->nat_has_addr = true;
 					r->nat_ambiguous = n->to.n != 1 || n->to.v[0].lo != n->to.v[0].hi;
 				}
 				n->port = tp ? (unsigned)strtoul(tp, NULL, 10) : 0;
@@ -433,12 +591,14 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 
 			members(e, "to", &to);
 			r = rule_new(p, p->snat, e, text);
+			target_match(r, e);
 			zone_match(p, r, FW_M_IIF, &from);
 			zone_match(p, r, FW_M_OIF, &to);
 			if (addr_list(p, &src, &sa2, &w2))
 				addr_match(r, FW_M_SADDR, &sa2, false);
 			else
 				fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = w2, w2 = NULL;
+			nat_type(r, e);
 			r->target = FW_T_SNAT;
 			if (dip && fw_xml_child(dip, "interface-address")) {
 				const char *ifc = fw_xml_text(fw_xml_child(dip, "interface-address"), "interface");
@@ -450,9 +610,10 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 					fw_u128 v;
 					int fam;
 
-					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam)) {
+					if (!strncmp(ia, ifc, n2) && ia[n2] == ' ' && !fw_ip_parse(ia + n2 + 1, &v, &fam) &&
+					    fam == FW_V4) {
 						r->target = FW_T_SNAT;
-						r->nat_addr = v, r->nat_fam = FW_V4, r->nat_has_addr = true;
+						r->nat_addr = v, r->nat_fam = fam, r->nat_has_addr = true;
 						break;
 					}
 				}
@@ -463,7 +624,7 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 				if (!tav.n && sip && fw_xml_text(sip, "translated-address"))
 					sl_push(&tav, fw_xml_text(sip, "translated-address"));
 				if (tav.n && addr_list(p, &tav, &ta, &w2) && ta.n) {
-					r->nat_addr = ta.v[0].lo, r->nat_fam = FW_V4, r->nat_has_addr = true;
+					r->nat_addr = ta.v[0].lo, r->nat_fam = addr_fam(ta.v[0].lo), r->nat_has_addr = true;
 					r->nat_ambiguous = ta.n != 1 || ta.v[0].lo != ta.v[0].hi;
 				} else {
 					r->nat_ambiguous = true;
@@ -474,8 +635,10 @@ static void nat_rules(struct pn *p, struct pnat **out, size_t *nout)
 				struct fw_rule *rev = rule_new(p, p->nat, e, text);   /* both ways: in to the real address */
 
 				addr_match(rev, FW_M_DADDR, &ta, false);
+				target_match(rev, e);
+				nat_type(rev, e);
 				rev->target = FW_T_DNAT;
-				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = FW_V4, rev->nat_has_addr = true;
+				rev->nat_addr = sa2.v[0].lo, rev->nat_fam = addr_fam(sa2.v[0].lo), rev->nat_has_addr = true;
 				rev->nat_ambiguous = sa2.n != 1 || sa2.v[0].lo != sa2.v[0].hi;
 			}
 			if (yes(e, "disabled")) {
@@ -520,6 +683,7 @@ static void sec_common(const struct pn *p, struct fw_rule *r, const struct fw_xm
 {
 	zone_match(p, r, FW_M_IIF, from);
 	zone_match(p, r, FW_M_OIF, to);
+	target_match(r, e);
 	if (src_why)
 		fw_rule_add_match(r, FW_M_UNSUPPORTED, false)->what = xstrdup(src_why);
 	else
@@ -555,13 +719,15 @@ static void sec_target(struct fw_rule *r, const struct fw_xml *e)
  * NAT rule whose original destination it names, on that rule's
  * translated address (and port, matched against the original one).
  */
-static void security_rule(struct pn *p, const struct fw_xml *e, const struct pnat *nats, size_t nn)
+static void security_rule(struct pn *p, const struct prule *pr, const struct pnat *nats, size_t nn)
 {
+	const struct fw_xml *e = pr->e;
+	char *label = kind_label("security", pr);
 	struct strlist from = STRLIST_INIT, to = STRLIST_INIT, src = STRLIST_INIT, dst = STRLIST_INIT;
 	struct strlist svc = STRLIST_INIT, app = STRLIST_INIT;
 	struct fw_addrset sa = FW_ADDRSET_INIT, da = FW_ADDRSET_INIT, x = FW_ADDRSET_INIT;
 	struct psvcs svcs = { 0 };
-	char *text = rule_text(e, "security"), *swhy = NULL, *dwhy = NULL;
+	char *text = rule_text(e, label), *swhy = NULL, *dwhy = NULL;
 	bool dneg = yes(e, "negate-destination");
 
 	members(e, "from", &from), members(e, "to", &to), members(e, "source", &src);
@@ -616,16 +782,120 @@ static void security_rule(struct pn *p, const struct fw_xml *e, const struct pna
 			sec_target(r, e);
 		}
 	}
-	free(text), free(swhy), free(dwhy);
+	free(text), free(swhy), free(dwhy), free(label);
 	svcs_release(&svcs);
 	fw_as_release(&sa), fw_as_release(&da), fw_as_release(&x);
 	sl_release(&from), sl_release(&to), sl_release(&src), sl_release(&dst), sl_release(&svc), sl_release(&app);
 }
 
-/* The default rules: within a zone allowed, between zones denied. */
+/* ---- the order of the rules: Panorama's pre-rules, the firewall's, post-rules ---- */
+
+static void prules_add(struct prules *l, const struct fw_xml *e, const char *kind, char *why)
+{
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n++] = (struct prule){ e, kind, why };
+}
+
+static void prules_release(struct prules *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].why);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool listed(const struct prules *l, const struct fw_xml *e)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].e && l->v[i].e->attr_name && e->attr_name && !strcmp(l->v[i].e->attr_name, e->attr_name))
+			return true;
+	return false;
+}
+
+/*
+ * The entries of base/<type>/rules ("pre-rulebase", "security"). With
+ * several pushed documents (`show config pushed-shared-policy` with and
+ * without `vsys`) a rule already listed by name is not listed again.
+ */
+static void add_rulebase(struct prules *l, const struct fw_xml *scope, const char *base, const char *type,
+			 const char *kind, int loc_shared, bool dedup)
+{
+	const struct fw_xml *rules = fw_xml_child(fw_xml_child(fw_xml_child(scope, base), type), "rules");
+
+	for (size_t i = 0; rules && i < rules->n; i++) {
+		const struct fw_xml *e = rules->kids[i];
+		bool shared = e->attr_loc && !strcmp(e->attr_loc, "shared");
+
+		if (strcmp(e->name, "entry") || (dedup && listed(l, e)))
+			continue;
+		if (loc_shared < 0 || shared == (loc_shared == 1))
+			prules_add(l, e, kind, NULL);
+	}
+}
+
+/*
+ * Shared pre-rules, device-group pre-rules from the top parent down, the
+ * firewall's rules, device-group post-rules from the device group up,
+ * shared post-rules. What Panorama pushed carries loc="shared" on the
+ * shared ones: those go first among pre-rules and last among post-rules.
+ */
+static void rule_order(const struct pn *p, const char *type, struct prules *l)
+{
+	bool managed = fw_xml_path(p->dev, "deviceconfig/system/panorama-server") ||
+		       fw_xml_path(p->dev, "deviceconfig/system/panorama");
+
+	if (p->dg_why)
+		prules_add(l, NULL, NULL, xstrdup(p->dg_why));
+	if (!p->panorama && !p->npushed && managed)
+		prules_add(l, NULL, NULL, xstrdup("Panorama's pre-rules: the firewall names a Panorama server, and what "
+						  "it pushed (show config pushed-shared-policy) is not in this file"));
+	add_rulebase(l, p->shared, "pre-rulebase", type, "pre-rule", -1, false);
+	for (size_t i = p->ndg; i-- > 0;)
+		add_rulebase(l, p->dg[i], "pre-rulebase", type, "pre-rule", -1, false);
+	for (int pass = 1; pass >= 0; pass--)
+		for (size_t i = 0; i < p->npushed; i++)
+			add_rulebase(l, p->pushed[i], "pre-rulebase", type, "pre-rule", pass, p->npushed > 1);
+	if (p->vsys)
+		add_rulebase(l, p->vsys, "rulebase", type, "rule", -1, false);
+	else
+		prules_add(l, NULL, NULL, xstrdup("the firewall's own rules, between Panorama's pre- and post-rules, "
+						  "are not in this file"));
+	for (int pass = 0; pass <= 1; pass++)
+		for (size_t i = 0; i < p->npushed; i++)
+			add_rulebase(l, p->pushed[i], "post-rulebase", type, "post-rule", pass, p->npushed > 1);
+	for (size_t i = 0; i < p->ndg; i++)
+		add_rulebase(l, p->dg[i], "post-rulebase", type, "post-rule", -1, false);
+	add_rulebase(l, p->shared, "post-rulebase", type, "post-rule", -1, false);
+}
+
+/* A default rule's action where it is overridden: the firewall's, else the device group's, else shared. */
+static const char *default_action(const struct pn *p, const char *name)
+{
+	const struct fw_xml *scopes[2 * PN_SCOPES + 2];
+	size_t n = 0;
+
+	scopes[n++] = fw_xml_child(p->vsys, "rulebase");
+	for (size_t i = 0; i < p->npushed; i++)
+		scopes[n++] = fw_xml_child(p->pushed[i], "post-rulebase");
+	for (size_t i = 0; i < p->ndg; i++)
+		scopes[n++] = fw_xml_child(p->dg[i], "post-rulebase");
+	scopes[n++] = fw_xml_child(p->shared, "post-rulebase");
+	for (size_t i = 0; i < n; i++) {
+		const struct fw_xml *e = entry(fw_xml_path(scopes[i], "default-security-rules/rules"), name);
+		const char *a = fw_xml_text(e, "action");
+
+		if (a)
+			return a;
+	}
+	return NULL;
+}
+
+/* The default rules: within a zone allowed, between zones denied, unless overridden. */
 static void default_rules(struct pn *p)
 {
-	const struct fw_xml *zones = fw_xml_child(p->vsys, "zone");
+	const struct fw_xml *zones = fw_xml_child(p->zvsys, "zone");
+	const char *intra = default_action(p, "intrazone-default"), *inter = default_action(p, "interzone-default");
+	char *t = intra ? xasprintf("intrazone-default: %s (overridden)", intra) : xstrdup("intrazone-default: allow");
 	struct fw_rule *r;
 
 	for (size_t i = 0; zones && i < zones->n; i++) {
@@ -634,14 +904,17 @@ static void default_rules(struct pn *p)
 		if (!zones->kids[i]->attr_name)
 			continue;
 		sl_push(&z, zones->kids[i]->attr_name);
-		r = rule_new(p, p->sec, NULL, "intrazone-default: allow");
+		r = rule_new(p, p->sec, NULL, t);
 		zone_match(p, r, FW_M_IIF, &z);
 		zone_match(p, r, FW_M_OIF, &z);
-		r->target = FW_T_ACCEPT;
+		r->target = !intra || !strcmp(intra, "allow") ? FW_T_ACCEPT : FW_T_DROP;
 		sl_release(&z);
 	}
-	r = rule_new(p, p->sec, NULL, "interzone-default: deny");
-	r->target = FW_T_DROP;
+	free(t);
+	t = inter ? xasprintf("interzone-default: %s (overridden)", inter) : xstrdup("interzone-default: deny");
+	r = rule_new(p, p->sec, NULL, t);
+	r->target = inter && !strcmp(inter, "allow") ? FW_T_ACCEPT : FW_T_DROP;
+	free(t);
 }
 
 static struct fw_chain *base(struct pn *p, const char *name, enum fw_hook hook, int prio, enum fw_ctype type,
@@ -649,7 +922,7 @@ static struct fw_chain *base(struct pn *p, const char *name, enum fw_hook hook, 
 {
 	struct fw_chain *c = fw_model_add_chain(p->m, "panos", name);
 
-	c->hook = hook, c->prio = prio, c->type = type, c->policy = policy, c->fam = FW_V4;
+	c->hook = hook, c->prio = prio, c->type = type, c->policy = policy, c->fam = FW_ANY;
 	if (type == FW_CT_FILTER && policy == FW_T_DROP) {
 		struct fw_rule *r = rule_new(p, c, NULL, "sessions: replies and later packets of allowed connections");
 
@@ -661,7 +934,7 @@ static struct fw_chain *base(struct pn *p, const char *name, enum fw_hook hook, 
 
 static const char *zone_first_if(const struct pn *p, const char *zone)
 {
-	const struct fw_xml *z = entry(fw_xml_child(p->vsys, "zone"), zone), *net = fw_xml_child(z, "network");
+	const struct fw_xml *z = entry(fw_xml_child(p->zvsys, "zone"), zone), *net = fw_xml_child(z, "network");
 
 	for (size_t i = 0; net && i < net->n; i++) {
 		const struct fw_xml *l = net->kids[i];
@@ -683,7 +956,7 @@ static void find_ifaces(struct pn *p)
 
 static void build(struct pn *p)
 {
-	const struct fw_xml *rules = fw_xml_path(p->vsys, "rulebase/security/rules");
+	struct prules nat = { 0 }, sec = { 0 };
 	struct pnat *nats = NULL;
 	size_t nn = 0;
 	struct fw_chain *fwd;
@@ -696,14 +969,19 @@ static void build(struct pn *p)
 	r->target = FW_T_JUMP;
 	r->target_name = xstrdup("security");
 	p->sec = fw_model_add_chain(p->m, "panos", "security");
-	p->sec->fam = FW_V4;
+	p->sec->fam = FW_ANY;
 	base(p, "input", FW_HOOK_INPUT, 0, FW_CT_FILTER, FW_T_DROP);
 	base(p, "output", FW_HOOK_OUTPUT, 0, FW_CT_FILTER, FW_T_ACCEPT);
 	p->snat = base(p, "snat", FW_HOOK_POSTROUTING, 100, FW_CT_NAT, FW_T_ACCEPT);
-	nat_rules(p, &nats, &nn);
-	for (size_t i = 0; rules && i < rules->n; i++)
-		if (!strcmp(rules->kids[i]->name, "entry"))
-			security_rule(p, rules->kids[i], nats, nn);
+	rule_order(p, "nat", &nat);
+	rule_order(p, "security", &sec);
+	nat_rules(p, &nat, &nats, &nn);
+	for (size_t i = 0; i < sec.n; i++) {
+		if (sec.v[i].e)
+			security_rule(p, &sec.v[i], nats, nn);
+		else
+			missing_rules(p, p->sec, sec.v[i].why);
+	}
 	default_rules(p);
 	find_ifaces(p);
 	for (size_t i = 0; i < nn; i++) {
@@ -711,35 +989,139 @@ static void build(struct pn *p)
 		svcs_release(&nats[i].svc);
 	}
 	free(nats);
+	prules_release(&nat), prules_release(&sec);
+}
+
+/* ---- which parts of which documents ---- */
+
+/* An API answer (<response><result>...) stands for the element it holds. */
+static const struct fw_xml *unwrap(const struct fw_xml *x)
+{
+	const struct fw_xml *r;
+
+	if (strcmp(x->name, "response") || !(r = fw_xml_child(x, "result")) || !r->n)
+		return x;
+	return r->kids[0];
+}
+
+static const char *parent_dg(const struct fw_xml *config, const char *dg)
+{
+	const struct fw_xml *ro = fw_xml_path(config, "readonly/devices/entry/device-group");
+	const char *parent = fw_xml_text(entry(ro, dg), "parent-dg");
+
+	return parent ? parent : fw_xml_text(entry(fw_xml_path(config, "devices/entry/device-group"), dg), "parent-dg");
+}
+
+static bool is_parent(const struct fw_xml *config, const struct fw_xml *dgs, const char *name)
+{
+	for (size_t i = 0; i < dgs->n; i++) {
+		const char *par = dgs->kids[i]->attr_name ? parent_dg(config, dgs->kids[i]->attr_name) : NULL;
+
+		if (par && !strcmp(par, name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Panorama's configuration: the device group whose rules the firewall
+ * gets. One that no other names as its parent; with several such, the
+ * first, and the answers say the choice is not known. Its parents follow.
+ */
+static void panorama_scopes(struct pn *p, const struct fw_xml *config)
+{
+	const struct fw_xml *dgs = fw_xml_path(config, "devices/entry/device-group"), *leaf = NULL;
+	const struct fw_xml *tpl = fw_xml_path(config, "devices/entry/template");
+	struct strbuf sb = STRBUF_INIT;
+	size_t leaves = 0;
+
+	p->panorama = true;
+	for (size_t i = 0; i < dgs->n; i++) {
+		const struct fw_xml *d = dgs->kids[i];
+
+		if (strcmp(d->name, "entry") || !d->attr_name || is_parent(config, dgs, d->attr_name))
+			continue;
+		sb_addf(&sb, "%s%s", leaves++ ? ", " : "", d->attr_name);
+		leaf = leaf ? leaf : d;
+	}
+	if (leaves > 1)
+		p->dg_why = xasprintf("which device group's rules this firewall gets (%s) is not known", sb.buf);
+	sb_release(&sb);
+	for (const struct fw_xml *d = leaf; d && p->ndg < PN_SCOPES; ) {
+		const char *par = parent_dg(config, d->attr_name);
+
+		p->dg[p->ndg++] = d;
+		d = par && strcmp(par, d->attr_name) ? entry(dgs, par) : NULL;
+		for (size_t k = 0; d && k < p->ndg; k++)
+			if (p->dg[k] == d)
+				d = NULL;   /* a loop: stop */
+	}
+	/* Zones and interfaces: the first template that has zones. */
+	for (size_t i = 0; tpl && i < tpl->n && !p->zvsys; i++) {
+		const struct fw_xml *dev = fw_xml_path(tpl->kids[i], "config/devices/entry"), *vs = fw_xml_child(dev, "vsys");
+		const struct fw_xml *v = entry(vs, "vsys1") ? entry(vs, "vsys1") : fw_xml_child(vs, "entry");
+
+		if (fw_xml_child(v, "zone"))
+			p->dev = dev, p->zvsys = v;
+	}
+}
+
+static void pick_scopes(struct pn *p, const struct fw_xml *config)
+{
+	const struct fw_xml *vs;
+
+	p->shared = fw_xml_child(config, "shared");
+	p->dev = fw_xml_child(fw_xml_child(config, "devices"), "entry");
+	if (fw_xml_child(p->dev, "device-group")) {
+		p->dev = NULL;
+		panorama_scopes(p, config);
+		return;
+	}
+	vs = fw_xml_child(p->dev, "vsys");
+	p->vsys = entry(vs, "vsys1") ? entry(vs, "vsys1") : fw_xml_child(vs, "entry");
+	p->zvsys = p->vsys;
 }
 
 int fw_parse_panos(struct fw_model *m, const char *file, const char *text)
 {
-	struct fw_xml *root = NULL;
+	struct fw_xml **docs = NULL;
 	struct pn p = { .m = m, .file = file };
-	const struct fw_xml *vs;
+	const struct fw_xml *config = NULL;
+	size_t ndocs = 0;
+	int ret = 0;
 
 	if (!m->format)
 		m->format = xstrdup("panos");
 	if (!m->file)
 		m->file = xstrdup(file);
-	m->fam = FW_V4;
-	if (fw_xml_parse(file, text, &root))
+	m->fam = FW_ANY;
+	if (fw_xml_parse_docs(file, text, &docs, &ndocs))
 		return -1;
-	if (strcmp(root->name, "config")) {
-		int r = error("%s:%u: expected <config> as the document's element, not <%s>", file, root->line, root->name);
+	for (size_t i = 0; i < ndocs && !ret; i++) {
+		const struct fw_xml *d = unwrap(docs[i]);
 
-		fw_xml_free(root);
-		return r;
+		if (!strcmp(d->name, "config") && !config) {
+			config = d;
+		} else if (!strcmp(d->name, "policy")) {
+			if (fw_xml_child(d, "panorama") && p.npushed < PN_SCOPES)
+				p.pushed[p.npushed++] = fw_xml_child(d, "panorama");
+			if (fw_xml_child(d, "shared") && p.npushed_shared < PN_SCOPES)
+				p.pushed_shared[p.npushed_shared++] = fw_xml_child(d, "shared");
+		} else {
+			ret = error("%s:%u: expected <config> (a configuration) or <policy> (what Panorama pushed) "
+				    "as the document's element, not <%s>", file, d->line, d->name);
+		}
 	}
-	p.root = root;
-	p.shared = fw_xml_child(root, "shared");
-	p.dev = fw_xml_child(fw_xml_child(root, "devices"), "entry");
-	vs = fw_xml_child(p.dev, "vsys");
-	p.vsys = entry(vs, "vsys1") ? entry(vs, "vsys1") : fw_xml_child(vs, "entry");
-	build(&p);
-	fw_xml_free(root);
-	return 0;
+	if (!ret) {
+		if (config)
+			pick_scopes(&p, config);
+		build(&p);
+	}
+	free(p.dg_why);
+	for (size_t i = 0; i < ndocs; i++)
+		fw_xml_free(docs[i]);
+	free(docs);
+	return ret;
 }
 
 /* ---- the configuration as stored ---- */
@@ -767,16 +1149,22 @@ static bool is_volatile_attr(const char *name)
 
 static const struct fw_xml_rules panos_rules = { is_volatile, is_secret, is_volatile_attr };
 
+/* Each document of the file cleaned, in order (the configuration, then what Panorama pushed). */
 static char *clean_panos(const char *text)
 {
-	return fw_xml_clean(text, &panos_rules);
+	return fw_xml_clean_docs(text, &panos_rules);
 }
 
 bool fw_panos_detect(const char *s)
 {
 	if (!strncmp(s, "<?xml", 5))
 		s = strchr(s, '>') ? strchr(s, '>') + 1 : s, s += strspn(s, " \t\r\n");
-	return !strncmp(s, "<config ", 8) || !strncmp(s, "<config>", 8);
+	if (!strncmp(s, "<response", 9))
+		s = strchr(s, '>') ? strchr(s, '>') + 1 : s, s += strspn(s, " \t\r\n");
+	if (!strncmp(s, "<result", 7))
+		s = strchr(s, '>') ? strchr(s, '>') + 1 : s, s += strspn(s, " \t\r\n");
+	return !strncmp(s, "<config ", 8) || !strncmp(s, "<config>", 8) || !strncmp(s, "<policy>", 8) ||
+	       !strncmp(s, "<policy ", 8);
 }
 
 /* The stored text, then the site's own `mask:` patterns. */

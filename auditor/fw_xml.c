@@ -47,6 +47,9 @@ static struct fw_xml *convert(xmlNode *n, int depth)
 	uuid = xmlGetProp(n, (const xmlChar *)"name");   /* PAN-OS: <entry name="..."> */
 	x->attr_name = uuid ? xstrdup((const char *)uuid) : NULL;
 	xmlFree(uuid);
+	uuid = xmlGetProp(n, (const xmlChar *)"loc");    /* PAN-OS: where Panorama defined a pushed entry */
+	x->attr_loc = uuid ? xstrdup((const char *)uuid) : NULL;
+	xmlFree(uuid);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -116,6 +119,117 @@ int fw_xml_parse(const char *file, const char *text, struct fw_xml **out)
 	return 0;
 }
 
+static void shift_lines(struct fw_xml *x, unsigned by)
+{
+	x->line += by;
+	for (size_t i = 0; i < x->n; i++)
+		shift_lines(x->kids[i], by);
+}
+
+/* Where a document starts a line: the declaration, or the root of an export saved after another. */
+static bool doc_start(const char *s)
+{
+	return !strncmp(s, "<?xml", 5) || !strncmp(s, "<config", 7) || !strncmp(s, "<policy", 7) ||
+	       !strncmp(s, "<response", 9);
+}
+
+static void docs_free(struct fw_xml **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fw_xml_free(v[i]);
+	free(v);
+}
+
+/*
+ * Several documents saved one after another (a firewall's configuration,
+ * then what Panorama pushed to it) are not one XML document: when the
+ * whole text is not, it is cut where a line starts a document, and each
+ * part must be one. Lines stay those of the file.
+ */
+struct part {
+	size_t at;
+	unsigned line;
+};
+
+/* Only a declaration so far: the root on the next line belongs to the same document. */
+static bool only_declaration(const char *from, const char *to)
+{
+	const char *end = strstr(from, "?>");
+
+	if (strncmp(from, "<?xml", 5) || !end || end + 2 > to)
+		return false;
+	for (end += 2; end < to; end++)
+		if (!strchr(" \t\r\n", *end))
+			return false;
+	return true;
+}
+
+/* Where each document starts; fewer than two: the text is not several documents. */
+static size_t split_docs(const char *text, struct part **out)
+{
+	size_t n = 0, alloc = 0;
+	unsigned ln = 1;
+
+	*out = NULL;
+	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL, ln++) {
+		if (!doc_start(p) || (n && only_declaration(text + (*out)[n - 1].at, p)))
+			continue;
+		ALLOC_GROW(*out, n + 1, alloc);
+		(*out)[n++] = (struct part){ (size_t)(p - text), ln };
+	}
+	if (n && (*out)[0].at != strspn(text, " \t\r\n"))
+		n = 0;   /* something before the first document */
+	return n;
+}
+
+int fw_xml_parse_docs(const char *file, const char *text, struct fw_xml ***out, size_t *n)
+{
+	struct part *parts = NULL;
+	size_t alloc = 0, nparts;
+	unsigned line, first_bad;
+	xmlDoc *doc = read_doc(file, text, &line, XML_PARSE_NOCDATA);
+
+	*out = NULL, *n = 0;
+	if (doc) {
+		xmlFreeDoc(doc);
+		ALLOC_GROW(*out, 1, alloc);
+		if (fw_xml_parse(file, text, &(*out)[0]))
+			return free(*out), *out = NULL, -1;
+		*n = 1;
+		return 0;
+	}
+	first_bad = line;
+	nparts = split_docs(text, &parts);
+	if (nparts < 2) {
+		free(parts);
+		return error("%s:%u: expected well-formed XML without a DTD (a config.xml)", file, first_bad);
+	}
+	for (size_t i = 0; i < nparts; i++) {
+		size_t end = i + 1 < nparts ? parts[i + 1].at : strlen(text);
+		char *part = xstrndup(text + parts[i].at, end - parts[i].at);
+		struct fw_xml *x = NULL;
+
+		doc = read_doc(file, part, &line, XML_PARSE_NOCDATA);
+		if (doc) {
+			xmlFreeDoc(doc);
+			if (fw_xml_parse(file, part, &x))
+				x = NULL;
+		}
+		free(part);
+		if (!x) {
+			docs_free(*out, *n), *out = NULL, *n = 0;
+			line += parts[i].line - 1;
+			free(parts);
+			return error("%s:%u: expected well-formed XML without a DTD (a config.xml)", file, line);
+		}
+		shift_lines(x, parts[i].line - 1);
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] = x;
+	}
+	free(parts);
+	return 0;
+}
+
 const struct fw_xml *fw_xml_child(const struct fw_xml *x, const char *name)
 {
 	for (size_t i = 0; x && i < x->n; i++)
@@ -157,6 +271,7 @@ void fw_xml_free(struct fw_xml *x)
 	free(x->text);
 	free(x->uuid);
 	free(x->attr_name);
+	free(x->attr_loc);
 	free(x);
 }
 
@@ -220,4 +335,36 @@ char *fw_xml_clean(const char *text, const struct fw_xml_rules *rules)
 	xmlBufferFree(buf);
 	xmlFreeDoc(doc);
 	return out;
+}
+
+/* Each document cleaned, one after another; NULL if one is not XML. */
+char *fw_xml_clean_docs(const char *text, const struct fw_xml_rules *rules)
+{
+	char *one = fw_xml_clean(text, rules);
+	struct strbuf sb = STRBUF_INIT;
+	struct part *parts;
+	size_t n;
+
+	if (one)
+		return one;
+	n = split_docs(text, &parts);
+	for (size_t i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? parts[i + 1].at : strlen(text);
+		char *part = xstrndup(text + parts[i].at, end - parts[i].at), *c = fw_xml_clean(part, rules);
+
+		free(part);
+		if (!c) {
+			free(parts);
+			sb_release(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, "%s", c);
+		free(c);
+	}
+	free(parts);
+	if (n < 2) {
+		sb_release(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
 }

@@ -14,6 +14,7 @@ struct fw_xml {
 	char *text;                   /* a leaf's text, trimmed; "" for elements with children */
 	char *uuid;                   /* the uuid attribute (OPNsense MVC), or NULL */
 	char *attr_name;              /* the name attribute (PAN-OS <entry name="...">), or NULL */
+	char *attr_loc;               /* the loc attribute (PAN-OS: a pushed entry's device group or "shared"), or NULL */
 	unsigned line;
 	struct fw_xml **kids;
 	size_t n, alloc;
@@ -21,6 +22,12 @@ struct fw_xml {
 
 /* Parse text; errors name file:line. *out is the root element; free it with fw_xml_free(). */
 int fw_xml_parse(const char *file, const char *text, struct fw_xml **out);
+/*
+ * One document, or several saved one after another, each from a line that
+ * starts with its declaration or root; lines are the file's. Free each
+ * with fw_xml_free() and the array with free().
+ */
+int fw_xml_parse_docs(const char *file, const char *text, struct fw_xml ***out, size_t *n);
 /* The first child named name, or NULL (x may be NULL). */
 const struct fw_xml *fw_xml_child(const struct fw_xml *x, const char *name);
 /* Children by a "a/b/c" path, or NULL. */
@@ -38,5 +45,7 @@ struct fw_xml_rules {
 };
 /* The document with volatile elements removed and secret ones' text masked; NULL if not XML. */
 char *fw_xml_clean(const char *text, const struct fw_xml_rules *rules);
+/* The same for several documents saved one after another (see fw_xml_parse_docs). */
+char *fw_xml_clean_docs(const char *text, const struct fw_xml_rules *rules);
 
 #endif

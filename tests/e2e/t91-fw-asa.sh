@@ -104,6 +104,42 @@ printf 'nat (inside) 0 access-list NONAT\n' >>old.cfg
 mx reach --firewall old.cfg --from-host 10.0.0.30 --to 203.0.113.0/24:25/tcp
 assert_grep '^  leaves as: unknown: .*nat \(inside\) 0 access-list NONAT' out "8.2 NAT exemption by access list: unknown, with the reason"
 
+# ---- IPv6 (9.x: access lists and "any" carry IPv6; no NAT for it here) ----
+ds="$FX/a02-dual-stack.cfg"
+# permit tcp any6 object MAIL6 eq smtp.
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:25/tcp' --from 2001:db8:ff::/48
+assert_rc 0 "IPv6: an ACE on an IPv6 object"
+assert_grep 'permit tcp any6 object MAIL6 eq smtp' out "names the IPv6 ACE"
+# PARTNERS holds 2001:db8:77::/64 (one word), MAIL-SERVERS holds MAIL6; "deny ip any any" is IPv6 too on 9.x.
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:587/tcp' --from 2001:db8::/32
+assert_rc 1 "IPv6: a prefix in an object-group"
+assert_grep '^  allowed from 2001:db8:77::/64, reaches \[2001:db8:25::25\]:587$' out "the partners' prefix"
+assert_grep 'deny ip any any log' out "any covers IPv6 on 9.x"
+# Before 9.0 "any" was IPv4 only: the same deny does not decide IPv6 (the interface's access list ends in its implicit deny).
+sed 's/^ASA Version 9.12(4)37/ASA Version 8.4(7)/' "$ds" >v84.cfg
+mx reach --firewall v84.cfg --routed --to '[2001:db8:25::25]:465/tcp'
+assert_no_grep 'deny ip any any log' out "8.4: any is IPv4"
+mx reach --firewall "$ds" --from-host 2001:db8:25::25 --to '[2001:db8:ff::1]:25/tcp'
+assert_rc 0 "IPv6 outbound, inside to outside by security level"
+assert_grep '^  leaves as: 2001:db8:25::25 \(no source NAT\)' out "object NAT of IPv4 objects leaves IPv6 alone"
+# Twice NAT of "any" to the interface: its IPv4 address; IPv6 through it is not modelled.
+sed 's|^access-group OUTSIDE_IN in interface outside|nat (inside,outside) source dynamic any interface\n&|' "$ds" >nat64.cfg
+mx reach --firewall nat64.cfg --from-host 2001:db8:25::25 --to '[2001:db8:ff::1]:25/tcp'
+assert_rc 3 "IPv6 through a NAT of any to the interface: unknown"
+assert_grep 'NAT of IPv6 packets' out "says which"
+mx reach --firewall nat64.cfg --from-host 10.0.0.25 --to 203.0.113.1:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.2 ' out "IPv4 takes the interface's IPv4 address"
+
+# Many access lists: each is a chain, and adding chains moves the model's
+# chains; the access groups and NAT must still land in theirs.
+{ sed '/^: end/d' "$good"; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	echo "access-list EXTRA$i extended permit tcp any host 192.0.2.$i eq smtp"; done; } >many.cfg
+mx reach --firewall many.cfg --to 192.0.2.25:25/tcp
+assert_rc 0 "twelve more access lists: the mail path as before"
+mx reach --firewall many.cfg --to 192.0.2.25:465/tcp
+assert_rc 2 "and OUTSIDE_IN still denies the rest"
+assert_grep 'deny ip any any log' out "by its deny"
+
 # ---- fragments and bad input ----
 grep '^access-list\|^access-group' "$good" >acl-only.cfg
 mx reach --firewall acl-only.cfg --to 192.0.2.25:25/tcp

@@ -79,6 +79,53 @@ assert_grep '^  leaves as: 192\.0\.2\.25 \(after junos source-nat #1: .*static-n
 mx reach --firewall "$set" --from-host 10.0.0.30 --to 203.0.113.0/24:25/tcp
 assert_grep '^  leaves as: 192\.0\.2\.30 \(after junos source-nat #2: .*source-nat pool OUT' out "source NAT pool"
 
+# ---- IPv6 (dual stack; NAT rules name IPv4 addresses, so IPv6 is routed as is) ----
+ds="$FX/j03-dual-stack.conf"
+# allow-smtp6: source any-ipv6, destination MAIL6 (2001:db8:25::25/128).
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:25/tcp' --from 2001:db8:ff::/48
+assert_rc 0 "IPv6: a policy on an IPv6 address-book entry"
+assert_grep 'policy allow-smtp6' out "names the IPv6 policy"
+# allow-submission: PARTNERS6 is a range-address; MAIL-SERVERS holds MAIL and MAIL6.
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:587/tcp' --from 2001:db8:77::/64
+assert_rc 1 "IPv6: a range-address source"
+assert_grep '^  allowed from 2001:db8:77::1/128,.*2001:db8:77::80/121, reaches \[2001:db8:25::25\]:587$' out "the range 2001:db8:77::1 to ::ff"
+mx reach --firewall "$ds" --routed --to '[2001:db8:25::25]:465/tcp'
+assert_rc 2 "IPv6: no policy, default-policy deny-all"
+# any-ipv6 is IPv6 only: allow-smtp6 does not open IPv4 (the IPv4 path is the DNAT one).
+mx reach --firewall "$ds" --routed --to 10.0.0.25:25/tcp --from 203.0.113.0/24
+assert_no_grep 'allow-smtp6' out "any-ipv6 does not match IPv4"
+# The source NAT rule names 10.0.0.0/24: IPv6 leaves untranslated.
+mx reach --firewall "$ds" --from-host 2001:db8:25::25 --to '[2001:db8:ff::1]:25/tcp'
+assert_rc 0 "IPv6 outbound"
+assert_grep '^  leaves as: 2001:db8:25::25 \(no source NAT\)' out "no IPv4 NAT on IPv6"
+mx reach --firewall "$ds" --from-host 10.0.0.25 --to 203.0.113.1:25/tcp
+assert_grep '^  leaves as: 192\.0\.2\.2 ' out "IPv4 takes the interface's IPv4 address, not its IPv6 one"
+# A source NAT rule matching IPv6 too: interface NAT of IPv6 is not modelled, unknown.
+sed 's|                        source-address 10.0.0.0/24;|                        source-address [ 10.0.0.0/24 2001:db8:25::/64 ];|' "$ds" >nat66.conf
+mx reach --firewall nat66.conf --from-host 2001:db8:25::25 --to '[2001:db8:ff::1]:25/tcp'
+assert_rc 3 "NAT of IPv6 packets: unknown"
+assert_grep 'NAT of IPv6 packets' out "says which"
+
+# Many zone pairs: each is a chain, and adding chains moves the model's
+# chains; forward and global must still get their rules (a policy of the
+# twelfth pair decides).
+{
+	echo "set security zones security-zone untrust interfaces ge-0/0/0.0"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		echo "set security zones security-zone z$i interfaces ge-0/0/$i.0"
+		p="set security policies from-zone untrust to-zone z$i policy mail$i"
+		echo "$p match source-address any"
+		echo "$p match destination-address any"
+		echo "$p match application junos-smtp"
+		echo "$p then permit"
+	done
+} >pairs.conf
+mx reach --firewall pairs.conf --routed --in ge-0/0/0.0 --out ge-0/0/12.0 --to 198.51.100.25:25/tcp
+assert_rc 0 "twelve zone pairs: the last pair's policy allows"
+assert_grep 'policy mail12' out "names it"
+mx reach --firewall pairs.conf --routed --in ge-0/0/0.0 --out ge-0/0/12.0 --to 198.51.100.25:465/tcp
+assert_rc 2 "and the default policy still denies the rest"
+
 # ---- fragments and bad input ----
 grep 'security policies' "$set" >snippet.conf
 mx reach --firewall snippet.conf --to 192.0.2.25:25/tcp

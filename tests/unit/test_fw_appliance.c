@@ -26,6 +26,11 @@ static const char *const fixtures[][2] = {
 	{ "junos", "tests/fixtures/fw/junos/j01-srx.conf" },
 	{ "junos", "tests/fixtures/fw/junos/j02-set.conf" },
 	{ "panos", "tests/fixtures/fw/panos/n01-running-config.xml" },
+	{ "panos", "tests/fixtures/fw/panos/n02-panorama.xml" },
+	{ "panos", "tests/fixtures/fw/panos/n03-fw-with-pushed.xml" },
+	{ "panos", "tests/fixtures/fw/panos/n04-dual-stack.xml" },
+	{ "asa", "tests/fixtures/fw/asa/a02-dual-stack.cfg" },
+	{ "junos", "tests/fixtures/fw/junos/j03-dual-stack.conf" },
 };
 
 static char *fixture(const char *rel)
