@@ -117,7 +117,7 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 const struct lookup *dsnap_lookup(const struct domain_snap *d,
 				  const char *name, const char *type);
 /*
- * The one walk of a CNAME chain inside a domain's snapshot: from owner,
+ * snapchain.c: the one walk of a CNAME chain inside a domain's snapshot: from owner,
  * follow CNAMEs (at most DSNAP_CHAIN_MAX) until records of type are
  * there. each (may be NULL) sees every CNAME followed, in order. Returns
  * the count at the end, *first its first (as dsnap_find()); *end (may be

@@ -6,7 +6,7 @@
 
 CHECK_FUZZ_BINS := fuzz/bin/fuzz_dmarc fuzz/bin/fuzz_dkim fuzz/bin/fuzz_policy
 CHECK_FUZZ_SRCS := auditor/util.c auditor/finding.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c \
-                   auditor/stale.c auditor/strmap.c auditor/taglist.c auditor/analyze.c auditor/snapquery.c auditor/finding_codes.c auditor/zonecheck.c \
+                   auditor/stale.c auditor/snapchain.c auditor/strmap.c auditor/taglist.c auditor/analyze.c auditor/snapquery.c auditor/finding_codes.c auditor/zonecheck.c \
                    auditor/analyze_mx.c auditor/analyze_parked.c auditor/analyze_ptr.c auditor/ptr_generic.c auditor/analyze_ns.c auditor/analyze_dmarc.c \
                    auditor/analyze_dkim.c auditor/dkim_key.c auditor/analyze_mtasts.c \
                    auditor/analyze_status.c auditor/policy.c auditor/yamltree.c \

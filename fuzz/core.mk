@@ -7,7 +7,7 @@ CORE_FUZZ_BINS := fuzz/bin/fuzz_dns_reply fuzz/bin/fuzz_snapfiles fuzz/bin/fuzz_
 CORE_FW_SRCS   := auditor/fw_format.c auditor/fw_routeros.c auditor/fw_xml.c auditor/fw_pfsense.c auditor/fw_opnsense.c auditor/fw_fortios.c auditor/fw_asa.c auditor/fw_junos.c auditor/fw_panos.c auditor/fw_addrset.c auditor/fw_firstmatch.c auditor/fw_model.c \
                   auditor/fw_iptables.c auditor/fw_nft.c auditor/fw_nft_text.c auditor/fw_ipset.c auditor/fw_reach.c auditor/fw_export.c auditor/fw_iptables_clean.c auditor/fw_mask.c auditor/dkim_key.c
 CORE_FUZZ_SRCS := auditor/util.c auditor/dns.c auditor/zonecheck.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c auditor/changelist.c \
-                  auditor/stale.c auditor/strmap.c auditor/yamltree.c auditor/config.c \
+                  auditor/stale.c auditor/snapchain.c auditor/strmap.c auditor/yamltree.c auditor/config.c \
                   $(CORE_FW_SRCS)
 CORE_FUZZ_LIBS = $(shell pkg-config --libs ldns yaml-0.1 jansson libxml-2.0 openssl 2>/dev/null)
 

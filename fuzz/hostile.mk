@@ -6,7 +6,7 @@
 HOSTILE_FUZZ_BINS := fuzz/bin/fuzz_txt_names fuzz/bin/fuzz_zone_file fuzz/bin/fuzz_when_hostport \
                      fuzz/bin/fuzz_resolver_tcp
 HOSTILE_FUZZ_SRCS := auditor/util.c auditor/snapshot.c auditor/snapshot_parse.c auditor/snapinputs.c \
-                     auditor/stale.c auditor/strmap.c auditor/dns.c auditor/zonecheck.c \
+                     auditor/stale.c auditor/snapchain.c auditor/strmap.c auditor/dns.c auditor/zonecheck.c \
                      auditor/resolver.c auditor/when.c
 HOSTILE_FUZZ_LIBS = $(shell pkg-config --libs ldns 2>/dev/null) -pthread
 
