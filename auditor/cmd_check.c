@@ -266,17 +266,19 @@ out:
 	return r;
 }
 
-/* Findings for one domain, judged with the inputs its snapshot recorded. */
+/*
+ * Findings for one domain. check judges with the configuration as it is
+ * now (a sending IP added since the snapshot is ptr.not-collected, not
+ * silently left out); diff and drift judge with the inputs recorded in
+ * each snapshot (judge_inputs()), so history reads as it was.
+ */
 static void check_domain(const struct domain_snap *d, const struct config *cfg,
 			 const struct policy_set *ps, const struct path_fws *fws,
 			 time_t now, struct domain_report *dr)
 {
-	struct domain_conf dc_view;
-	struct config cfg_view;
-	const struct config *jcfg;
-	const struct domain_conf *dc = judge_inputs(d, cfg, &dc_view, &cfg_view, &jcfg);
+	const struct domain_conf *dc = cfg ? config_domain(cfg, d->name) : NULL;
 
-	judge_find(d, dc, jcfg, ps, fws, &dr->fs);
+	judge_find(d, dc, cfg, ps, fws, &dr->fs);
 	judge_apply(d, ps, now, &dr->fs, &dr->nignored);
 }
 

@@ -40,6 +40,7 @@ struct fw_change {
 
 struct diff_result {
 	char from[41], to[41];           /* from "" when B is the first snapshot */
+	const char *from_name, *to_name; /* as given on the command line; NULL: defaulted */
 	struct dom_change *doms;
 	size_t ndoms, doms_alloc;
 	struct fw_change *fws;
@@ -459,6 +460,8 @@ static int resolve_pair(struct store *s, int argc, char **argv, const char *stor
 	const char *b = argc > 2 ? argv[2] : "HEAD";
 	int r;
 
+	res->from_name = argc > 1 ? argv[1] : NULL;
+	res->to_name = argc > 2 ? argv[2] : NULL;
 	if ((r = store_resolve(s, b, res->to)) > 0)
 		return error("the store '%s' has no snapshots yet; run 'mxaudit snapshot'", store);
 	if (r < 0)
@@ -562,9 +565,11 @@ static int print_result(const struct cmd_ctx *ctx, const struct diff_result *res
 	case FMT_JSON:
 		return print_json(res, im);
 	case FMT_MARKDOWN:
-	case FMT_NAGIOS:
-		return impact_print(stdout, im, ctx->format, *res->from ? res->from : NULL,
-				    res->to, false);
+	case FMT_NAGIOS: {
+		const struct impact_ends e = { *res->from ? res->from : NULL, res->to,
+					       res->from_name, res->to_name };
+		return impact_print_ends(stdout, im, ctx->format, &e, false);
+	}
 	case FMT_PROMETHEUS:    /* refused by main: metrics are check's and drift's */
 		return 0;
 	case FMT_TEXT:

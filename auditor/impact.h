@@ -151,6 +151,14 @@ void impact_follow_update(struct impact_list *open, const struct impact *im);
  */
 int impact_print(FILE *out, const struct impact *im, enum out_format fmt,
 		 const char *from, const char *to, bool color);
+/* The two snapshots compared: ids, and the names given for them (tags, HEAD~2; NULL: none). */
+struct impact_ends {
+	const char *from, *to;
+	const char *from_name, *to_name;
+};
+/* impact_print() with the names Markdown shows beside the ids. */
+int impact_print_ends(FILE *out, const struct impact *im, enum out_format fmt,
+		      const struct impact_ends *e, bool color);
 /* The nagios status line: "MXAUDIT CRITICAL - ... | critical=1;;;0 ...". */
 void impact_nagios(FILE *out, const struct impact *im);
 /* The impact as a JSON object (for embedding in diff's and drift's output). */

@@ -173,6 +173,9 @@ static int print_json(FILE *out, const struct impact *im, const char *from, cons
 
 /* ---- Markdown ------------------------------------------------------ */
 
+/* Cells longer than this are folded: a report pasted in a ticket stays readable. */
+#define MD_CELL_MAX 100
+
 /* A table cell and the bar that closes it. */
 static void md_cell(FILE *out, const char *s, bool code)
 {
@@ -181,8 +184,52 @@ static void md_cell(FILE *out, const char *s, bool code)
 	fputs(" |", out);
 }
 
+/*
+ * A cell that may be long (record keys, netblock lists): up to
+ * MD_CELL_MAX bytes (cut between UTF-8 characters), then "… [N]"; the
+ * whole text goes to folded, printed after the table by md_folded().
+ */
+static void md_cell_fold(FILE *out, const char *s, bool code, struct strlist *folded)
+{
+	size_t cut = MD_CELL_MAX;
+	char *head, *mark;
+
+	if (strlen(s) <= MD_CELL_MAX) {
+		md_cell(out, s, code);
+		return;
+	}
+	while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	head = xstrndup(s, cut);
+	sl_push(folded, s);
+	mark = xasprintf("… [%zu]", folded->n);
+	fputc(' ', out);
+	md_escape(out, head, code);
+	fprintf(out, " %s |", mark);
+	free(mark);
+	free(head);
+}
+
+/* The whole text of the folded cells, in a block a ticket shows closed. */
+static void md_folded(FILE *out, struct strlist *folded)
+{
+	if (!folded->n)
+		return;
+	fprintf(out, "\n<details><summary>%zu long cell%s in full</summary>\n\n", folded->n,
+		folded->n == 1 ? "" : "s");
+	for (size_t i = 0; i < folded->n; i++) {
+		fprintf(out, "- [%zu] ", i + 1);
+		md_escape(out, folded->v[i], false);
+		fputc('\n', out);
+	}
+	fputs("\n</details>\n", out);
+	sl_release(folded);
+}
+
 static void md_items(FILE *out, const char *title, const struct impact_list *l)
 {
+	struct strlist folded = STRLIST_INIT;
+
 	if (!l->n)
 		return;
 	fprintf(out, "\n### %s\n\n| Severity | Scope | Code | Subject | Finding | Caused by |\n"
@@ -197,19 +244,34 @@ static void md_items(FILE *out, const char *title, const struct impact_list *l)
 		md_cell(out, it->f.code, true);
 		md_cell(out, it->f.subject, true);
 		md_cell(out, it->f.message, false);
-		if (sb.len)
-			md_cell(out, sb.buf, true);
-		else
-			md_cell(out, "", false);
+		md_cell_fold(out, sb.len ? sb.buf : "", sb.len > 0, &folded);
 		fputc('\n', out);
 		sb_release(&sb);
 	}
+	md_folded(out, &folded);
 }
 
-static void print_markdown(FILE *out, const struct impact *im, const char *from, const char *to)
+/* "`CHG-5002-pre` (`1a2b3c4d5e6f`)", or the id alone when it was not named. */
+static void md_end(FILE *out, const char *name, const char *id)
 {
+	if (name && id && strncmp(name, id, strlen(name))) {
+		md_escape(out, name, true);
+		fprintf(out, " (`%.12s`)", id);
+	} else {
+		fprintf(out, "`%.12s`", id ? id : "(none)");
+	}
+}
+
+static void print_markdown(FILE *out, const struct impact *im, const struct impact_ends *e)
+{
+	struct strlist folded = STRLIST_INIT;
+
 	fprintf(out, "## mxaudit impact: %s\n\n", status_names[impact_exit_code(im)]);
-	fprintf(out, "Snapshot `%.12s` → `%.12s`: ", from ? from : "(none)", to);
+	fputs("Snapshot ", out);
+	md_end(out, e->from_name, e->from);
+	fputs(" → ", out);
+	md_end(out, e->to_name, e->to);
+	fputs(": ", out);
 	counts_line(out, im);
 	fputs(".\n", out);
 	md_items(out, "Introduced", &im->introduced);
@@ -221,10 +283,11 @@ static void print_markdown(FILE *out, const struct impact *im, const char *from,
 		fputc('|', out);
 		md_cell(out, im->reach[i].firewall, false);
 		md_cell(out, im->reach[i].to, true);
-		md_cell(out, im->reach[i].before, false);
-		md_cell(out, im->reach[i].after, false);
+		md_cell_fold(out, im->reach[i].before, false, &folded);
+		md_cell_fold(out, im->reach[i].after, false, &folded);
 		fputc('\n', out);
 	}
+	md_folded(out, &folded);
 	if (im->nchanges)
 		fputs("\n### Other changes (info)\n\n| Scope | Change |\n|---|---|\n", out);
 	for (size_t i = 0; i < im->nchanges; i++) {
@@ -267,11 +330,19 @@ void impact_nagios(FILE *out, const struct impact *im)
 int impact_print(FILE *out, const struct impact *im, enum out_format fmt,
 		 const char *from, const char *to, bool color)
 {
+	const struct impact_ends e = { from, to, NULL, NULL };
+
+	return impact_print_ends(out, im, fmt, &e, color);
+}
+
+int impact_print_ends(FILE *out, const struct impact *im, enum out_format fmt,
+		      const struct impact_ends *e, bool color)
+{
 	switch (fmt) {
 	case FMT_JSON:
-		return print_json(out, im, from, to);
+		return print_json(out, im, e->from, e->to);
 	case FMT_MARKDOWN:
-		print_markdown(out, im, from, to);
+		print_markdown(out, im, e);
 		return 0;
 	case FMT_NAGIOS:
 		impact_nagios(out, im);

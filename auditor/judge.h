@@ -16,11 +16,13 @@
 #include "policy.h"
 
 /*
- * What d is judged with: the inputs recorded in its snapshot (selectors,
+ * What d is judged with in history (diff, drift, timeline, log --record):
+ * the inputs recorded in its snapshot (selectors,
  * sending IPs, mail hosts, DKIM limits, lab), viewed as a configuration
  * in *dc_view / *cfg_view (lists borrowed, not copied); without recorded
- * inputs, the configured ones of cfg (may be NULL). *cfg_out gets the
- * configuration to judge with; the domain's entry is returned (or NULL).
+ * inputs, the configured ones of cfg (may be NULL). check judges with
+ * the configuration as it is now instead. *cfg_out gets the configuration
+ * to judge with; the domain's entry is returned (or NULL).
  */
 const struct domain_conf *judge_inputs(const struct domain_snap *d, const struct config *cfg,
 				       struct domain_conf *dc_view, struct config *cfg_view,

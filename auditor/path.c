@@ -382,6 +382,14 @@ static void check_egress(const struct domain_snap *d, const struct path_fws *fws
 		const struct path_fw *hf = path_host_firewall(fws, h->ip[i], h->fam);
 
 		eh[i].host = own[i].host = h->ip[i];
+		if (hf && !hf->loaded) {
+			char addr[64];
+
+			fw_ip_format(h->ip[i], h->fam, addr, sizeof(addr));
+			findings_add(out, SEV_WARNING, "outbound.unknown", addr, NULL,
+				     "mail host %s has the host firewall '%s', but the snapshot holds no readable export of it: what it lets out cannot be checked; the gateway is checked for every destination",
+				     addr, hf->conf->name);
+		}
 		if (hf && hf->loaded) {
 			struct fw_query e = egress_query(hf, h->ip[i], h->fam, true);
 			fw_check_egress_hosts(&hf->model, hf->conf->name, &e, &own[i], 1, out);

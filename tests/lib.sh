@@ -72,6 +72,15 @@ assert_file_eq() {  # expected-file actual-file description
 at_exit() { _cleanup="$* ; $_cleanup"; trap 'eval "$_cleanup"' EXIT; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# netns_usable NAME: create network namespace NAME and check a command runs
+# in it. In a chroot whose / is not a mount point `ip netns add` works but
+# `ip netns exec` cannot remount; the tests that need one skip, visibly.
+netns_usable() {
+	ip netns add "$1" 2>/dev/null || return 1
+	ip netns exec "$1" true 2>/dev/null && return 0
+	ip netns del "$1" 2>/dev/null
+	return 1
+}
 
 # free_port: print a TCP and UDP port on 127.0.0.1 nobody listens on.
 free_port() {

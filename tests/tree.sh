@@ -128,7 +128,8 @@ tree_start() {
 	done
 	rm -rf "$SCRATCH/tree"
 	cp -r "$FIXTURES/tree" "$SCRATCH/tree"
-	ip netns add "$TREE_NS" || { notok "cannot create network namespace"; exit 1; }
+	netns_usable "$TREE_NS" ||
+		{ echo "SKIP: the delegation tree (cannot run commands in a network namespace here)"; exit 0; }
 	at_exit tree_cleanup
 	trap 'exit 1' INT TERM HUP
 	in_tree ip link set lo up

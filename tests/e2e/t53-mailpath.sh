@@ -141,3 +141,19 @@ assert_eq "$(cat codes)" "inbound.blocklist outbound.no-fcrdns " "no PTR for the
 assert_grep 'leaves firewall .edge. as 192\.0\.2\.25, which has no PTR record' out "naming the address"
 cp ptr.zone zones/2.0.192.in-addr.arpa.zone
 world_reload
+
+# A host firewall configured after the snapshot was taken: the snapshot
+# holds no export of it, so neither its way in nor its way out can be
+# judged; each says so once, and the gateway is still checked.
+variant good '' ''
+sed 's/^firewalls:$/firewalls:\
+  - name: mx2host\
+    role: host\
+    format: nft\
+    file: exports\/host.nft\
+    public_ips: [10.20.0.26]/' mxaudit.yaml >later.yaml
+mx -c later.yaml --store st check --format json
+grep -o '"code": "[a-z.-]*"' out | sed 's/.*"\([a-z.-]*\)"$/\1/' |
+	grep -E '^(inbound|egress|outbound)\.' | sort | tr '\n' ' ' >codes
+assert_eq "$(cat codes)" "inbound.blocklist inbound.unknown outbound.unknown " "an unreadable host firewall: one unknown in, one unknown out"
+assert_grep "mail host 10\.20\.0\.26 has the host firewall 'mx2host', but the snapshot holds no readable export of it: what it lets out cannot be checked" out "the way out names the host and its firewall"

@@ -57,6 +57,15 @@ for f in text json markdown nagios; do
 	assert_rc 2 "diff --format $f"
 	golden "diff.$f"
 done
+# Markdown for a ticket: the snapshots as they were named, long cells
+# (record keys, netblock lists) folded with their whole text below.
+mx --store st --format markdown diff HEAD~1 HEAD
+assert_grep '^Snapshot `HEAD~1` \(`[0-9a-f]{12}`\) → `HEAD` \(`[0-9a-f]{12}`\): ' out "markdown names the snapshots as given, beside their ids"
+assert_grep '… \[1\] \|' out "a long cell is folded"
+assert_grep '^<details><summary>[0-9]+ long cells? in full</summary>$' out "its whole text follows in a details block"
+assert_grep '^- \[1\] ' out "numbered as in the table"
+awk 'length > 400 && /^\|/' out >long.rows
+assert_eq "$(wc -l <long.rows | tr -d ' ')" "0" "no table row over 400 characters"
 mx --store st --format nagios check
 assert_rc 2 "check --format nagios"
 golden "check.nagios"
