@@ -362,6 +362,16 @@ static bool egress_subject(const char *subject, const char *fw, const char *addr
 	return false;
 }
 
+/* The finding with code whose egress subject names host addr behind fw, or NULL. */
+static const struct finding *find_from(const struct finding *const *fs, size_t n, const char *code,
+				       const char *fw, const char *addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(fs[i]->code, code) && egress_subject(fs[i]->subject, fw, addr))
+			return fs[i];
+	return NULL;
+}
+
 /* The worst egress finding of firewall fw for host addr: broken before unknown. */
 static const struct finding *egress_finding(const struct finding *const *fs, size_t n, const char *fw,
 					    const char *addr)
@@ -369,10 +379,11 @@ static const struct finding *egress_finding(const struct finding *const *fs, siz
 	static const char *const codes[] = { "outbound.not-translated", "egress.smtp-blocked",
 					     "egress.dns-blocked", "egress.unknown" };
 
+	const struct finding *f;
+
 	for (size_t c = 0; c < ARRAY_SIZE(codes); c++)
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(fs[i]->code, codes[c]) && egress_subject(fs[i]->subject, fw, addr))
-				return fs[i];
+		if ((f = find_from(fs, n, codes[c], fw, addr)))
+			return f;
 	return NULL;
 }
 
@@ -477,7 +488,6 @@ static void source_links(const struct snapshot *snap, const struct domain_snap *
 static bool snat_link(const struct path_fw *p, const char *addr, int fam, const struct leave *lv,
 		      const struct finding *const *fs, size_t n, struct pv_out *r)
 {
-	char *from = xasprintf("%s: tcp/25 from %s", p->conf->name, addr);
 	struct pv_link *l = &r->l[PV_EGRESS_SRC];
 	const struct finding *f;
 	fw_u128 ip = lv->src;
@@ -489,7 +499,7 @@ static bool snat_link(const struct path_fw *p, const char *addr, int fam, const 
 		r->src = xstrdup(src);
 	}
 	if (!lv->back) {
-		f = find(fs, n, "outbound.not-translated", from);
+		f = find_from(fs, n, "outbound.not-translated", p->conf->name, addr);
 		if (f)
 			set_finding(l, LINK_BROKEN, f);
 		else
@@ -498,14 +508,13 @@ static bool snat_link(const struct path_fw *p, const char *addr, int fam, const 
 		for (int k = PV_SRC_SPF; k <= PV_SRC_PTR; k++)
 			set(&r->l[k], LINK_UNKNOWN, NULL, xstrdup("not judged: no receiver sees an address replies never reach"));
 	} else if (!told) {
-		f = find(fs, n, "outbound.unknown", from);
+		f = find_from(fs, n, "outbound.unknown", p->conf->name, addr);
 		set(l, LINK_UNKNOWN, f ? f->code : NULL, f ? finding_why(f)
 		    : xstrdup("the address the kernel picks (MASQUERADE or a range) cannot be told"));
 	} else {
 		set(l, LINK_OK, NULL, lv->rule ? xasprintf("%s leaves '%s' as %s by %s", addr, p->conf->name, src, lv->rule)
 		    : xasprintf("%s leaves '%s' untranslated, with its own public address", addr, p->conf->name));
 	}
-	free(from);
 	return told && lv->back;
 }
 

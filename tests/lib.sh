@@ -196,17 +196,22 @@ world_start_edge() {
 # TYPE). Sets $HDNS (its --dns-server value). Stopped at exit; a second
 # call replaces the first. Needs python3-dnspython (scripts/deps).
 hostile_start() {
-	hostile_stop
-	HPORT=$(free_port)
-	HDNS="127.0.0.1:$HPORT"
-	/usr/bin/python3 "$TOP/tests/hostile-dns" --port "$HPORT" --upstream "$DNS" \
-		--mode "$1" --name "$2" ${3:+--type "$3"} >"$SCRATCH/hostile.out" 2>"$SCRATCH/hostile.err" &
-	_hpid=$!
-	echo "$_hpid" >"$SCRATCH/hostile.pid"
+	# A busy machine can take seconds to import dnspython, and a free port
+	# can be taken between the look and the bind: wait long, retry on death.
 	at_exit hostile_stop
-	for _i in $(seq 1 50); do
-		grep -q ready "$SCRATCH/hostile.out" 2>/dev/null && return 0
-		sleep 0.1
+	for _try in 1 2 3; do
+		hostile_stop
+		HPORT=$(free_port)
+		HDNS="127.0.0.1:$HPORT"
+		/usr/bin/python3 "$TOP/tests/hostile-dns" --port "$HPORT" --upstream "$DNS" \
+			--mode "$1" --name "$2" ${3:+--type "$3"} >"$SCRATCH/hostile.out" 2>"$SCRATCH/hostile.err" &
+		_hpid=$!
+		echo "$_hpid" >"$SCRATCH/hostile.pid"
+		for _i in $(seq 1 300); do
+			grep -q ready "$SCRATCH/hostile.out" 2>/dev/null && return 0
+			kill -0 "$_hpid" 2>/dev/null || break
+			sleep 0.1
+		done
 	done
 	notok "hostile-dns ($1) did not start"; cat "$SCRATCH/hostile.err"; exit 1
 }
