@@ -649,9 +649,17 @@ static void domain_start(struct dctx *d)
 			free(name);
 		}
 	}
-	/* The firewalls' addresses: mail the mail hosts send leaves with one of them. */
+	/*
+	 * The gateways' addresses: mail the mail hosts send leaves with one of
+	 * them. A host firewall's are the mail host's own, which no receiver
+	 * sees when a gateway translates them (and are private as often as not).
+	 */
 	for (size_t f = 0; conf->mail_hosts.n && f < d->c->cfg->nfirewalls; f++) {
-		const struct strlist *pub = &d->c->cfg->firewalls[f].public_ips;
+		const struct firewall_conf *fc = &d->c->cfg->firewalls[f];
+		const struct strlist *pub = &fc->public_ips;
+
+		if (fc->role && !strcmp(fc->role, "host"))
+			continue;
 		for (size_t i = 0; i < pub->n; i++)
 			if ((name = addr_reverse_name(pub->v[i]))) {
 				request(d, name, "PTR", P_PTR, 0);

@@ -1,8 +1,8 @@
 # The mail path of a real network, in check: primary and backup MX on two
 # internal hosts behind an iptables edge (fail2ban chain, source NAT), and
 # the primary's own nftables firewall (role: host). The intact world
-# checks clean but for the blocklist; each single break gives exactly the
-# one finding of the link it breaks.
+# checks clean (exit 0, the blocklist an info); each single break gives
+# exactly the one finding of the link it breaks.
 . "$TOP/tests/lib.sh"
 world_start
 # The address the mail hosts leave with (192.0.2.25, mx1, in SPF through
@@ -10,6 +10,11 @@ world_start
 # PTR that resolves back, but outside SPF.
 printf '27\tIN PTR relay.example.com.\n' >>zones/2.0.192.in-addr.arpa.zone
 printf 'relay\tIN A 192.0.2.27\n' >>zones/example.com.zone
+# The shared world carries two faults other tests look for: an unusable
+# DKIM key at s1 and a PTR of the sending IP that does not resolve back.
+# This network has neither: it signs with s2 and its PTR resolves back.
+printf 'out\tIN A 203.0.113.10\n' >>zones/example.com.zone
+sed -i 's/dkim_selectors: \[s1, s2\]/dkim_selectors: [s2]/' mxaudit.yaml
 world_reload
 mkdir exports
 cat >>mxaudit.yaml <<YAML
@@ -48,6 +53,12 @@ grep -B1 '"code": "inbound.blocklist"' out >sev
 assert_grep '"severity": "info"' sev "a fail2ban chain is info"
 assert_grep '"subject": "edge: chain filter f2b-postfix"' out "the blocklist finding names the chain"
 assert_grep 'from 3 listed networks' out "and counts its networks"
+mx --store st check
+assert_rc 0 "the intact world checks clean: exit 0"
+assert_grep '^example\.com: OK$' out "example.com: OK"
+assert_grep '^1 domain checked in snapshot [0-9a-f]*: 0 critical, 0 warnings, 1 info$' out "the blocklist its one finding, an info"
+mx --store st --dns-server "$DNS" snapshot
+assert_no_grep 'lookups failed' err "no lookup fails: the host firewall's own (private) addresses are not looked up"
 
 # A policy judges the blocklist: its share of the address space, and the
 # networks that must reach the mail hosts.
