@@ -219,3 +219,12 @@ assert_rc 3 "--format prometheus is refused for a proposed change"
 mx -c ten.yaml --store st10 report --until "@$t0" -o until.html
 assert_rc 1 "--until alone: the window from the first snapshot to the one in force then"
 assert_grep '<dt>To</dt><dd><code>[0-9a-f]{12}</code> tag <code>before</code>' until.html "its later snapshot is the baseline"
+
+# A lookup that fails: the metrics count it, and still pass promtool.
+hostile_start servfail _dmarc.d1.example TXT
+$MXAUDIT -c ten.yaml --store st10 --dns-server "$HDNS" snapshot >/dev/null 2>&1
+mx -c ten.yaml --store st10 check --format prometheus
+promtool check metrics <out >promtool.out 2>&1
+assert_eq "$?$(cat promtool.out)" 0 "a failed lookup: the metrics pass promtool"
+assert_grep '^mxaudit_lookups_failed 1$' out "a failed lookup: mxaudit_lookups_failed counts it"
+hostile_stop

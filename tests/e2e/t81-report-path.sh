@@ -5,8 +5,10 @@
 # DNS links of the way out are green when intact, and red exactly where
 # check's finding says when the host firewall drops tcp/25, when the
 # source NAT moves outside SPF, when the source NAT is lost and when the
-# address mail leaves with has no PTR; the deciding rule is the link's
-# hover text and is printed below the drawing.
+# address mail leaves with has no PTR; grey where check cannot tell (a
+# MASQUERADE among several public addresses, a host firewall with no
+# export in the snapshot). The deciding rule is the link's hover text and
+# is printed below the drawing.
 . "$TOP/tests/lib.sh"
 for tool in chromium tidy; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (scripts/deps installs it)"; exit 0; }
@@ -134,3 +136,36 @@ assert_eq "$(link ptr-missing-1280.json ptr 192.0.2.25)" "broken $RED outbound.n
 assert_eq "$(link ptr-missing-1280.json spf 192.0.2.25)" "ok $GREEN null" "ptr-missing: its SPF stays green"
 cp ptr.zone zones/2.0.192.in-addr.arpa.zone
 world_reload
+
+# Grey where check cannot tell. A MASQUERADE on an edge with three public
+# addresses: which one receivers see is the kernel's pick (outbound.unknown).
+variant masquerade 's/-j SNAT --to-source 192\.0\.2\.25$/-j MASQUERADE/' ''
+assert_grep 'outbound\.unknown' codes "masquerade: check says outbound.unknown"
+assert_eq "$(link masquerade-1280.json snat 10.20.0.25)" "unknown $GREY outbound.unknown" \
+	"masquerade: the source NAT link is grey, with the finding's code"
+assert_eq "$(jq '[.links[] | select(.state == "broken" and .link != "ptr")] | length' masquerade-1280.json)" 0 \
+	"masquerade: and nothing on the path is drawn red"
+link_title masquerade-1280.json snat 10.20.0.25 >title
+assert_grep 'MASQUERADE' title "masquerade: the hover text says why it cannot be told"
+
+# A host firewall for the backup configured after the snapshot: the
+# snapshot holds no export of it (snapshot stores only exports it reads),
+# so what it lets in is unknown.
+cp mxaudit.yaml later.yaml
+cat >>later.yaml <<YAML
+  - name: mx2host
+    role: host
+    format: nft
+    file: exports/host2.nft
+    public_ips: [10.20.0.26]
+    outside_ifaces: [eth0]
+YAML
+mx -c later.yaml --store st report masquerade -o host-unread.html
+page host-unread host-unread.html
+assert_eq "$(link host-unread-1280.json hostfw 192.0.2.26)" "unknown $GREY inbound.unknown" \
+	"host-unread: the backup's host firewall link is grey, with the finding's code"
+link_title host-unread-1280.json hostfw 192.0.2.26 >title
+assert_grep "the snapshot holds no readable export" title "host-unread: the hover text says why"
+assert_eq "$(link host-unread-1280.json hostfw 192.0.2.25)" "ok $GREEN null" "host-unread: the primary's stays green"
+assert_eq "$(jq '[.links[] | select(.state == "broken" and .link != "ptr")] | length' host-unread-1280.json)" 0 \
+	"host-unread: and nothing on the path is drawn red"
