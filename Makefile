@@ -31,7 +31,7 @@ CORE_OBJS := util.o timefmt.o sysresolv.o nagios.o markdown.o pair.o finding.o f
              dns.o zonecheck.o resolver.o zonecut.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o snaplayout.o
 CMD_OBJS  := main.o commands.o usage.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF
-SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o cmd_spf.o
+SPF_OBJS  := spf_parse.o spf_macro.o spf_eval.o spf_check.o spf_snapdns.o spf_livedns.o cmd_spf.o
 # Firewalls
 FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_pfsense.o fw_opnsense.o fw_fortios.o fw_asa.o fw_junos.o fw_panos.o fw_addrset.o fw_firstmatch.o fw_model.o fw_iptables.o fw_nft.o fw_nft_text.o fw_ipset.o fw_reach.o fw_export.o fw_iptables_clean.o fw_mask.o fw_command.o fw_findings.o cmd_reach.o
 # Analyzers, policies, check

@@ -197,6 +197,10 @@ struct spf_snapdns {
 void spf_snapdns_init(struct spf_snapdns *s, const struct snapshot *snap,
 		      const struct domain_snap *d, struct spf_dns *dns);
 void spf_snapdns_release(struct spf_snapdns *s);
+/* A name as asked (any byte, from macro expansion) in presentation form. */
+char *spf_present_name(const char *name);
+
+/* ---- spf_livedns.c -------------------------------------------------- */
 
 struct server;
 struct resolver_opts;

@@ -1,12 +1,11 @@
 /*
- * spf_snapdns.c - the SPF evaluator's lookup callbacks: one answering
- * from a snapshot (offline), one asking a DNS server (live).
+ * spf_snapdns.c - the SPF evaluator's lookup callback answering from a
+ * snapshot (offline): a check of last week's snapshot evaluates SPF as
+ * the world was then. The live one is spf_livedns.c.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "resolver.h"
 #include "spf.h"
 
 /* CNAME chains longer than this are treated as broken. */
@@ -17,7 +16,7 @@
  * and queries use the presentation form, so escape it as ldns prints
  * owner names (ldns_rdf2buffer_str_dname).
  */
-static char *present_name(const char *name)
+char *spf_present_name(const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -78,7 +77,7 @@ static enum lookup_state snap_lookup(void *ctx, const char *name, const char *ty
 	struct spf_snapdns *s = ctx;
 	enum lookup_state st = LK_NXDOMAIN;
 
-	char *pn = present_name(name);
+	char *pn = spf_present_name(name);
 
 	free(s->name);
 	s->name = name_abs(pn);
@@ -115,64 +114,4 @@ void spf_snapdns_release(struct spf_snapdns *s)
 {
 	free(s->name);
 	s->name = NULL;
-}
-
-static double now_monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static enum lookup_state live_lookup(void *ctx, const char *name, const char *type,
-				     const struct rr **rrs, size_t *n)
-{
-	struct spf_livedns *l = ctx;
-	struct lookup_result res;
-	enum lookup_state st;
-	char *pn;
-
-	rrs_free(l->rrs, l->nrr);
-	l->rrs = NULL;
-	l->nrr = 0;
-	*rrs = NULL;
-	*n = 0;
-	if (now_monotonic() > l->deadline)
-		return LK_TIMEOUT;
-	l->queries++;
-	pn = present_name(name);
-	if (resolve_one(l->srv, l->opts, pn, type, &res) < 0) {
-		free(pn);
-		lookup_result_release(&res);
-		return LK_SERVFAIL;
-	}
-	free(pn);
-	st = res.state;
-	l->rrs = res.rrs;
-	l->nrr = res.nrr;
-	res.rrs = NULL;
-	res.nrr = 0;
-	lookup_result_release(&res);
-	*rrs = l->rrs;
-	*n = l->nrr;
-	return st;
-}
-
-void spf_livedns_init(struct spf_livedns *l, const struct server *srv,
-		      const struct resolver_opts *opts, struct spf_dns *dns)
-{
-	memset(l, 0, sizeof(*l));
-	l->srv = srv;
-	l->opts = opts;
-	l->deadline = now_monotonic() + SPF_TIME_LIMIT;
-	dns->lookup = live_lookup;
-	dns->ctx = l;
-}
-
-void spf_livedns_release(struct spf_livedns *l)
-{
-	rrs_free(l->rrs, l->nrr);
-	l->rrs = NULL;
-	l->nrr = 0;
 }
