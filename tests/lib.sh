@@ -267,3 +267,31 @@ estate_start() {
 	YAML
 	$MXAUDIT init --store "$SCRATCH/st" >/dev/null
 }
+
+# assert_live_as_stored NAME: `check --live` of the world as it is now and
+# `check` of the snapshot just taken ($DNS, store ./st) give the same exit
+# code and the same findings (severity, code, subject, message, evidence).
+# ./live.txt and ./stored.txt keep both, one finding a line.
+assert_live_as_stored() {
+	mx --store st --dns-server "$DNS" check --live --format json
+	_lrc=$rc
+	findings_lines out >live.txt
+	mx --store st check --format json
+	findings_lines out >stored.txt
+	assert_eq "$_lrc" "$rc" "$1: same exit code live and stored"
+	if cmp -s live.txt stored.txt && [ -s stored.txt ]; then
+		ok "$1: same findings live and stored ($(wc -l <stored.txt))"
+	else
+		notok "$1: findings differ live and stored"
+		diff live.txt stored.txt | sed 's/^/#   /' | head -20
+	fi
+}
+findings_lines() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for dom in d["domains"]:
+    for f in dom["findings"]:
+        print(dom["domain"], f["severity"], f["code"], f["subject"], f["message"], f["evidence"])
+PY
+}

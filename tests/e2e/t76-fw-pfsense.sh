@@ -188,6 +188,7 @@ sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.2
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with a pfSense config.xml"
+assert_live_as_stored "pfSense"
 for s in S3CRETbcrypt UserIpsecPsk0001 S3cretCommunity Ipsec-PSK-S3cret U0VDUkVUVExTS0VZ UFJJVkFURUtFWVNFQ1JFVA RadiusS3cret 1701423456 1700000100; do
 	if sgit grep -q "$s" HEAD -- ; then notok "secret or volatile '$s' reached the store"; else ok "'$s' is not in the store"; fi
 done

@@ -185,6 +185,7 @@ sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.2
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with an OPNsense config.xml"
+assert_live_as_stored "OPNsense"
 for s in OPNS3CRETbcrypt SECRETKEYID ApiSecretHashS3CRET OpnS3cretCommunity OpnIpsecPSK PrivKeyS3cretWG T1BOUFJJVlNFQ1JFVA 1733300100 1733300000; do
 	if sgit grep -q "$s" HEAD -- ; then notok "secret or volatile '$s' reached the store"; else ok "'$s' is not in the store"; fi
 done

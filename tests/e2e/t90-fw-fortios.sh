@@ -158,6 +158,7 @@ sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.2
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with a FortiGate configuration"
+assert_live_as_stored "FortiGate"
 for s in SH2nLz4Xq9 pSkSECRET s3cretcommunity 3817264591823467 3c0b6b5e-91a2; do
 	if sgit grep -q "$s" HEAD -- ; then notok "secret or volatile '$s' reached the store"; else ok "'$s' is not in the store"; fi
 done

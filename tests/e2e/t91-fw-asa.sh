@@ -167,6 +167,7 @@ sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.2
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with an ASA configuration"
+assert_live_as_stored "ASA"
 for s in EnAbLeSECRET rAdIuSSECRET UsErSECRET s3cretcommunity pSkSECRET 09:14:31 0f1e2d3c4b5a; do
 	if sgit grep -q "$s" HEAD -- ; then notok "secret or volatile '$s' reached the store"; else ok "'$s' is not in the store"; fi
 done

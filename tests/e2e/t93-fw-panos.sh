@@ -201,6 +201,7 @@ sed -i 's/sending_ips: \[203\.0\.113\.10, 2001:db8::25\]/sending_ips: [192.0.2.2
 $MXAUDIT init --store st >/dev/null
 mx --store st --dns-server "$DNS" snapshot
 assert_rc 0 "snapshot with a PAN-OS configuration"
+assert_live_as_stored "PAN-OS"
 for s in pHaShSECRET pSkSECRET 09:14:31 dirtyId; do
 	if sgit grep -q "$s" HEAD -- ; then notok "secret or volatile '$s' reached the store"; else ok "'$s' is not in the store"; fi
 done

@@ -26,18 +26,6 @@ firewalls:
 YAML
 $MXAUDIT init --store st >/dev/null
 
-# findings FILE: the judged findings of a check's JSON, one per line,
-# without what names the snapshot (commit).
-findings() {
-	python3 - "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for dom in d["domains"]:
-    for f in dom["findings"]:
-        print(dom["domain"], f["severity"], f["code"], f["subject"], f["message"], f["evidence"])
-PY
-}
-
 # same NAME EDGE-SED HOST-SED: write the exports, snapshot, check both ways.
 same() {
 	sed "$2" "$FIXTURES/path/edge.rules" >exports/edge.rules
@@ -48,17 +36,7 @@ same() {
 # both NAME: snapshot the world as it is, check it live and stored, compare.
 both() {
 	$MXAUDIT --store st --dns-server "$DNS" snapshot >/dev/null 2>&1
-	mx --store st --dns-server "$DNS" check --live --format json
-	live_rc=$rc; findings out >live.txt
-	mx --store st check --format json
-	findings out >stored.txt
-	assert_eq "$live_rc" "$rc" "$1: same exit code live and stored"
-	if cmp -s live.txt stored.txt && [ -s stored.txt ]; then
-		ok "$1: same findings live and stored ($(wc -l <stored.txt))"
-	else
-		notok "$1: findings differ live and stored"
-		diff live.txt stored.txt | sed 's/^/#   /' | head -20
-	fi
+	assert_live_as_stored "$1"
 }
 
 same intact '' ''
