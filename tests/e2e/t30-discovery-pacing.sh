@@ -29,3 +29,25 @@ m=$(awk '$1 == "max_inflight" { print $2 }' stats)
 assert_eq "$([ "$q" -ge 10 ] && echo many)" many "the relay saw the domains' queries ($q)"
 assert_eq "$([ "$m" -le 2 ] && echo within)" within "at most server_max_inflight open at the server across both domains (saw $m)"
 assert_eq "$([ "$m" -eq 2 ] && echo used)" used "the limit is used, not undercut (saw $m)"
+
+# server_qps holds per server address too, counted at the server: the
+# most queries the relay saw within any one second. The resolver lets a
+# burst of a tenth of a second's worth through (rate / 10 + 1), so a
+# window holds at most rate * 1.1 + 1.
+kill $RELAY; wait $RELAY 2>/dev/null
+python3 "$TOP/tests/relay/slow-relay.py" 127.0.0.3 "$PORT" 127.0.0.1 "$PORT" 50 qstats &
+RELAY=$!
+at_exit "kill $RELAY"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -s qstats ] && break
+	sleep 0.2
+done
+sed -i 's/^server_max_inflight: 2$/server_qps: 10/' mxaudit.yaml
+mx --store st --resolver "127.0.0.1:$PORT" --auth-port "$PORT" -v snapshot
+assert_rc 0 "snapshot of two domains on one server at 10 queries a second"
+assert_grep '^no change since ' out "pacing changes nothing collected"
+q=$(awk '$1 == "queries" { print $2 }' qstats)
+w=$(awk '$1 == "max_per_second" { print $2 }' qstats)
+echo "# $q queries, at most $w within one second"
+assert_eq "$([ "$q" -gt 12 ] && echo many)" many "more queries than one second allows ($q), so the limit binds"
+assert_eq "$([ "$w" -le 12 ] && echo within)" within "at most server_qps (10, burst 2) within any second at the server, across both domains (saw $w)"

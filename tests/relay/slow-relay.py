@@ -4,7 +4,8 @@
 A UDP DNS relay for tests: forwards each query to an upstream server and
 sends its reply back after DELAY_MS, so queries overlap and the number a
 client keeps in flight at this address is visible. STATSFILE holds
-"queries N" and "max_inflight N", rewritten whenever they change.
+"queries N", "max_inflight N" and "max_per_second N" (the most queries
+that arrived within any one second), rewritten whenever they change.
 """
 import asyncio
 import socket
@@ -12,12 +13,14 @@ import sys
 
 listen, port, up, up_port, delay, stats = sys.argv[1], int(sys.argv[2]), \
     sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) / 1000.0, sys.argv[6]
-state = {"queries": 0, "inflight": 0, "max_inflight": 0}
+state = {"queries": 0, "inflight": 0, "max_inflight": 0, "max_per_second": 0}
+arrivals = []   # arrival times of the queries of the last second
 
 
 def save():
     with open(stats + ".tmp", "w") as f:
-        f.write("queries %d\nmax_inflight %d\n" % (state["queries"], state["max_inflight"]))
+        f.write("queries %d\nmax_inflight %d\nmax_per_second %d\n" %
+                (state["queries"], state["max_inflight"], state["max_per_second"]))
     import os
     os.replace(stats + ".tmp", stats)
 
@@ -32,6 +35,11 @@ class Relay(asyncio.DatagramProtocol):
     async def relay(self, data, addr):
         loop = asyncio.get_running_loop()
         state["queries"] += 1
+        now = loop.time()
+        arrivals.append(now)
+        while arrivals[0] <= now - 1.0:
+            arrivals.pop(0)
+        state["max_per_second"] = max(state["max_per_second"], len(arrivals))
         state["inflight"] += 1
         state["max_inflight"] = max(state["max_inflight"], state["inflight"])
         save()
