@@ -754,13 +754,10 @@ static void add_auth(struct dctx *d, const char *addr)
 	d->auth[d->nauth++] = s;
 }
 
-static void disc_addr_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
+static void disc_host_cb(void *arg, const struct strlist *addrs)
 {
-	struct dctx *d = arg;
-
-	for (size_t i = 0; i < res->nrr; i++)
-		if (!strcmp(res->rrs[i].type, type))
-			add_auth(d, res->rrs[i].rdata);
+	for (size_t i = 0; i < addrs->n; i++)
+		add_auth(arg, addrs->v[i]);
 }
 
 static void disc_ns_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
@@ -774,8 +771,7 @@ static void disc_ns_cb(void *arg, const char *name, const char *type, struct loo
 		if (strcmp(res->rrs[i].type, "NS") || strcmp(res->rrs[i].owner, q->zone))
 			continue;
 		found = true;
-		resolver_submit(c->r, res->rrs[i].rdata, "A", &c->bootstrap_ptr, 1, disc_addr_cb, q->d);
-		resolver_submit(c->r, res->rrs[i].rdata, "AAAA", &c->bootstrap_ptr, 1, disc_addr_cb, q->d);
+		zonecut_host_addrs(c->zc, res->rrs[i].rdata, disc_host_cb, q->d);
 	}
 	/* No NS here: the zone cut is higher up (a subdomain configured as a domain). */
 	if (!found && !LK_IS_TEMPORARY(res->state) && (dot = strchr(q->zone, '.')) && dot[1] &&
@@ -932,10 +928,13 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 		c.doms[i].conf = &cfg->domains[i];
 		c.doms[i].apex = name_abs(cfg->domains[i].name);
 	}
-	if (setup_servers(&c, cfg, ctx) || (!c.nfixed && discover(&c)))
+	if (setup_servers(&c, cfg, ctx))
 		goto out;
-	if (!c.nfixed)
+	if (!c.nfixed) {
 		c.zc = zonecut_new(c.r, c.bootstrap_ptr, c.auth_port);
+		if (discover(&c))
+			goto out;
+	}
 	c.backlog_max = 2 * (ro.max_inflight ? ro.max_inflight : 1000);
 	feed_domains(&c);
 	if (resolver_run(c.r))

@@ -7,7 +7,9 @@
  * another zone is asked of that zone's own servers, as the domains'
  * names are: the zone is the deepest ancestor of the name with NS
  * records (each ancestor asked once per run, all at once), its servers
- * the addresses of those NS hosts.
+ * the addresses of those NS hosts. An NS host's addresses are asked once
+ * per run, whichever zones and domains list it: two thousand domains on
+ * the same two servers cost four address lookups, not eight thousand.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +54,25 @@ struct find {
 	struct cut *cuts[];
 };
 
+struct hwait {
+	host_cb cb;
+	void *arg;
+	struct hwait *next;
+};
+
+/* One NS host: its addresses, once both lookups answered. */
+struct nshost {
+	struct strlist addrs;
+	unsigned pending;          /* A and AAAA lookups out */
+	struct hwait *waiters;
+};
+
 struct zonecut {
 	struct resolver *r;
 	struct server *resolver;
 	unsigned port;
 	struct strmap cuts;        /* name -> struct cut */
+	struct strmap hosts;       /* NS host name -> struct nshost */
 };
 
 struct server *server_auth_new(const char *addr, unsigned port)
@@ -113,16 +129,60 @@ static int server_name_cmp(const void *a, const void *b)
 	return strcmp((*(struct server *const *)a)->name, (*(struct server *const *)b)->name);
 }
 
-static void addr_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
+static void host_addr_cb(void *arg, const char *name, const char *type, struct lookup_result *res)
+{
+	struct nshost *h = arg;
+	struct hwait *w;
+
+	for (size_t i = 0; i < res->nrr; i++)
+		if (!strcmp(res->rrs[i].type, type) && !sl_has(&h->addrs, res->rrs[i].rdata))
+			sl_push(&h->addrs, res->rrs[i].rdata);
+	if (--h->pending)
+		return;
+	w = h->waiters;
+	h->waiters = NULL;
+	while (w) {
+		struct hwait *next = w->next;
+		w->cb(w->arg, &h->addrs);
+		free(w);
+		w = next;
+	}
+}
+
+void zonecut_host_addrs(struct zonecut *zc, const char *host, host_cb cb, void *arg)
+{
+	struct nshost *h = strmap_get(&zc->hosts, host);
+	struct hwait *w;
+
+	if (!h) {
+		h = xcalloc(1, sizeof(*h));
+		strmap_put(&zc->hosts, host, h);
+		h->pending = 2;
+		resolver_submit(zc->r, host, "A", &zc->resolver, 1, host_addr_cb, h);
+		resolver_submit(zc->r, host, "AAAA", &zc->resolver, 1, host_addr_cb, h);
+	}
+	if (!h->pending) {
+		cb(arg, &h->addrs);
+		return;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->cb = cb;
+	w->arg = arg;
+	w->next = h->waiters;
+	h->waiters = w;
+}
+
+/* One NS host of a zone answered: its addresses are servers of the zone. */
+static void zone_host_cb(void *arg, const struct strlist *addrs)
 {
 	struct zbuild *zb = arg;
 	struct fwait *w;
 
-	for (size_t i = 0; i < res->nrr; i++) {
+	for (size_t i = 0; i < addrs->n; i++) {
 		struct server *s;
 		bool dup = false;
 
-		if (strcmp(res->rrs[i].type, type) || !(s = server_auth_new(res->rrs[i].rdata, zb->zc->port)))
+		if (!(s = server_auth_new(addrs->v[i], zb->zc->port)))
 			continue;
 		for (size_t j = 0; j < zb->z.n && !dup; j++)
 			dup = !strcmp(zb->z.srv[j]->name, s->name);
@@ -164,11 +224,9 @@ static void zone_wait(struct cut *c, struct find *f)
 	if (zb->started)
 		return;
 	zb->started = true;
-	zb->pending = 2 * zb->hosts.n;
-	for (size_t i = 0; i < zb->hosts.n; i++) {
-		resolver_submit(zb->zc->r, zb->hosts.v[i], "A", &zb->zc->resolver, 1, addr_cb, zb);
-		resolver_submit(zb->zc->r, zb->hosts.v[i], "AAAA", &zb->zc->resolver, 1, addr_cb, zb);
-	}
+	zb->pending = zb->hosts.n;
+	for (size_t i = 0; i < zb->hosts.n; i++)
+		zonecut_host_addrs(zb->zc, zb->hosts.v[i], zone_host_cb, zb);
 }
 
 /*
@@ -280,11 +338,21 @@ static void cut_free(const char *key, void *val, void *arg)
 	free(c);
 }
 
+static void host_free(const char *key, void *val, void *arg)
+{
+	struct nshost *h = val;
+
+	sl_release(&h->addrs);
+	free(h);
+}
+
 void zonecut_free(struct zonecut *zc)
 {
 	if (!zc)
 		return;
 	strmap_each(&zc->cuts, cut_free, NULL);
 	strmap_release(&zc->cuts);
+	strmap_each(&zc->hosts, host_free, NULL);
+	strmap_release(&zc->hosts);
 	free(zc);
 }

@@ -39,6 +39,14 @@ struct zonecut *zonecut_new(struct resolver *r, struct server *resolver, unsigne
  * once, from resolver_run() or before zonecut_find() returns.
  */
 void zonecut_find(struct zonecut *zc, const char *name, zone_cb cb, void *arg);
+/*
+ * The addresses (A and AAAA) of NS host host, asked of the resolver once
+ * per run however many zones and domains list it. cb runs once, from
+ * resolver_run() or before this returns; addrs is the zonecut's.
+ */
+struct strlist;
+typedef void (*host_cb)(void *arg, const struct strlist *addrs);
+void zonecut_host_addrs(struct zonecut *zc, const char *host, host_cb cb, void *arg);
 void zonecut_free(struct zonecut *zc);
 
 #endif
