@@ -25,7 +25,7 @@ timed() {
 }
 secs() { echo "$2 - $1" | bc -l | awk '{ printf "%.2f", $1 }'; }
 ratio() { echo "$1 / $2" | bc -l | awk '{ printf "%.2f", $1 }'; }
-peak() { awk '{ print $2 }' "$1"; }   # from /usr/bin/time -f '%e %M'
+peak() { awk 'NF == 2 { print $2 }' "$1"; }   # from /usr/bin/time -f '%e %M' (after its "exited with" line)
 
 port=20000
 while ss -Hlntu | awk '{print $5}' | grep -q ":$port\$"; do port=$((port + 1)); done
@@ -57,7 +57,7 @@ MX="$mx -c $work/mxaudit.yaml --store st --dns-server 127.0.0.1:$port"
 /usr/bin/time -o t.snap -f '%e %M' $MX --format json snapshot >snap.json
 queries=$(sed -n 's/.*"queries": \([0-9]*\).*/\1/p' snap.json)
 collect_ms=$(sed -n 's/.*"collect_ms": \([0-9]*\).*/\1/p' snap.json)
-wall=$(awk '{ print $1 }' t.snap)
+wall=$(awk 'NF == 2 { print $1 }' t.snap)
 
 # 1b. Plain git adding and committing the same tree: the anchor of the
 #     whole first snapshot together with dnsperf.
@@ -89,10 +89,10 @@ ref_same=$(echo "$queries / $dqps" | bc -l | awk '{ printf "%.2f", $1 }')
 ref_first=$(echo "$ref_same + $ref_git" | bc -l | awk '{ printf "%.2f", $1 }')
 objs0=$(find st/objects -type f | wc -l)
 /usr/bin/time -o t.same -f '%e %M' $MX snapshot >/dev/null 2>&1 || true
-same=$(awk '{ print $1 }' t.same)
+same=$(awk 'NF == 2 { print $1 }' t.same)
 objs1=$(find st/objects -type f | wc -l)
 /usr/bin/time -o t.drift -f '%e %M' $MX drift >/dev/null 2>&1 || true
-drift=$(awk '{ print $1 }' t.drift)
+drift=$(awk 'NF == 2 { print $1 }' t.drift)
 
 # 4b. spf on one address, one process each, against spfquery's start-up
 #     (spfquery asks the system resolver, not the bench server, so only
