@@ -15,11 +15,13 @@
  * only restarts the ages (and forgets open firewall findings).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#include "strmap.h"
 #include "drift.h"
 
 struct open_item {
@@ -29,9 +31,11 @@ struct open_item {
 	bool fw;
 };
 
+/* The open findings, and an index by key: an estate has tens of thousands. */
 struct open_set {
 	struct open_item *v;
 	size_t n, alloc;
+	struct strmap idx;         /* key -> position + 1 */
 };
 
 static void open_add(struct open_set *s, time_t since, enum severity sev, char *key)
@@ -41,14 +45,14 @@ static void open_add(struct open_set *s, time_t since, enum severity sev, char *
 	s->v[s->n].sev = sev;
 	s->v[s->n].fw = !strncmp(strchr(key, '\t') + 1, "fw.", 3);
 	s->v[s->n++].key = key;
+	strmap_put(&s->idx, key, (void *)(uintptr_t)s->n);
 }
 
 static const struct open_item *open_find(const struct open_set *s, const char *key)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i].key, key))
-			return &s->v[i];
-	return NULL;
+	uintptr_t i = (uintptr_t)strmap_get(&s->idx, key);
+
+	return i ? &s->v[i - 1] : NULL;
 }
 
 static void open_release(struct open_set *s)
@@ -56,6 +60,7 @@ static void open_release(struct open_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].key);
 	free(s->v);
+	strmap_release(&s->idx);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -195,7 +200,7 @@ static int worst_first(const void *va, const void *vb)
 	return strcmp(a->key, b->key);
 }
 
-/* One line per open finding, worst and oldest first (now is sorted here). */
+/* One line per open finding, worst and oldest first (now is sorted here: its index is stale after). */
 static void state_lines(struct open_set *now, time_t t, struct drift_state *st)
 {
 	if (now->n)
