@@ -1,0 +1,154 @@
+/*
+ * proposed_world.c - the world as it would be with the proposed zones:
+ * the answers the collector takes for `check --proposed-zone`. A name
+ * at or under a proposed apex is answered from that zone file; a name
+ * the stored snapshot already asked is answered as it was then; every
+ * other name (a new SPF include, a new MX host, a new report
+ * destination) is asked of the network like any live collection.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+#include "proposed.h"
+#include "resolver.h"
+
+#define CHAIN_MAX 8   /* CNAME hops followed inside one zone, as the collector does */
+
+/* Is name the apex or a name under it (both absolute, lower case)? */
+bool proposed_in_zone(const char *name, const char *apex)
+{
+	size_t ln = strlen(name), la = strlen(apex);
+
+	return !strcasecmp(name, apex) ||
+	       (ln > la && name[ln - la - 1] == '.' && !strcasecmp(name + ln - la, apex));
+}
+
+/* The proposed zone holding name: the deepest apex, or NULL. */
+struct proposed_zone *proposed_zone_of(const struct proposed_set *set, const char *name)
+{
+	struct proposed_zone *best = NULL;
+
+	for (size_t i = 0; i < set->n; i++)
+		if (proposed_in_zone(name, set->v[i].apex) &&
+		    (!best || strlen(set->v[i].apex) > strlen(best->apex)))
+			best = &set->v[i];
+	return best;
+}
+
+static void push_rr(struct lookup_result *res, size_t *alloc, const struct rr *r)
+{
+	ALLOC_GROW(res->rrs, res->nrr + 1, *alloc);
+	res->rrs[res->nrr].owner = xstrdup(r->owner);
+	res->rrs[res->nrr].ttl = r->ttl;
+	res->rrs[res->nrr].type = xstrdup(r->type);
+	res->rrs[res->nrr].rdata = xstrdup(r->rdata);
+	res->nrr++;
+}
+
+/* Copy the n records at first into res; mark them served when z is given. */
+static void push_rrs(struct lookup_result *res, size_t *alloc, const struct rr *first, size_t n,
+		     struct proposed_zone *z)
+{
+	for (size_t i = 0; i < n; i++) {
+		push_rr(res, alloc, &first[i]);
+		if (z)
+			z->used[&first[i] - z->recs.rrs] = true;
+	}
+}
+
+/* Does the zone hold name, as an owner or an empty non-terminal above one? */
+static bool zone_has_name(const struct proposed_zone *z, const char *name)
+{
+	for (size_t i = 0; i < z->recs.nrr; i++)
+		if (proposed_in_zone(z->recs.rrs[i].owner, name))
+			return true;
+	return false;
+}
+
+/*
+ * What the zone's server would answer: the records of the type, or the
+ * CNAME chain through the zone (a target elsewhere is left for the
+ * collector to follow, as it follows a live one), or no data, or no name.
+ */
+static void zone_answer(struct proposed_zone *z, const char *name, const char *type,
+			struct lookup_result *res)
+{
+	const struct rr *first;
+	const char *cur = name;
+	size_t n, alloc = 0;
+
+	z->answered++;
+	res->servers = xasprintf("proposed:%s", z->file);
+	for (int hop = 0; hop <= CHAIN_MAX; hop++) {
+		if ((n = dsnap_find(&z->recs, cur, type, &first))) {
+			push_rrs(res, &alloc, first, n, z);
+			res->state = LK_NOERROR;
+			return;
+		}
+		if (!strcmp(type, "CNAME") || !(n = dsnap_find(&z->recs, cur, "CNAME", &first)))
+			break;
+		push_rrs(res, &alloc, first, 1, z);
+		cur = first->rdata;
+		if (!proposed_in_zone(cur, z->apex)) {
+			res->state = LK_NOERROR;
+			return;
+		}
+	}
+	if (zone_has_name(z, cur))
+		res->state = res->nrr ? LK_NOERROR : LK_NODATA;
+	else
+		res->state = LK_NXDOMAIN;
+}
+
+/*
+ * What the stored snapshot's collection got for name/type: its state and
+ * records, the CNAME chain followed while its next name was not asked on
+ * its own (a chain's far end that was asked separately is asked again,
+ * and answered the same way).
+ */
+static bool stored_answer(const struct snapshot *s, const char *name, const char *type,
+			  struct lookup_result *res)
+{
+	const struct domain_snap *d = NULL;
+	const struct lookup *l = NULL;
+	const struct rr *first;
+	const char *cur = name;
+	size_t n, alloc = 0;
+
+	for (size_t i = 0; i < s->n && !l; i++)
+		if ((l = dsnap_lookup(&s->domains[i], name, type)))
+			d = &s->domains[i];
+	if (!l)
+		return false;
+	res->state = l->state;
+	res->disagree = l->disagree;
+	res->servers = xstrdup(l->servers ? l->servers : "-");
+	res->detail = l->detail ? xstrdup(l->detail) : NULL;
+	for (int hop = 0; hop <= CHAIN_MAX; hop++) {
+		if ((n = dsnap_find(d, cur, type, &first))) {
+			push_rrs(res, &alloc, first, n, NULL);
+			break;
+		}
+		if (!strcmp(type, "CNAME") || !(n = dsnap_find(d, cur, "CNAME", &first)))
+			break;
+		push_rrs(res, &alloc, first, 1, NULL);
+		cur = first->rdata;
+		if (dsnap_lookup(d, cur, type))
+			break;
+	}
+	return true;
+}
+
+bool proposed_answer(void *arg, const char *name, const char *type, struct lookup_result *res)
+{
+	struct proposed_set *set = arg;
+	struct proposed_zone *z = proposed_zone_of(set, name);
+
+	if (z) {
+		zone_answer(z, name, type, res);
+		return true;
+	}
+	return set->stored && stored_answer(set->stored, name, type, res);
+}
