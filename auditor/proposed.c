@@ -121,11 +121,51 @@ static void domain_conf_for(const struct domain_snap *d, const struct config *cf
 	}
 }
 
+/*
+ * Lookups the stored snapshot made that the collection did not repeat
+ * and no proposed zone speaks for (the PTR of an MX host the proposal
+ * drops, a gateway's PTR when no configuration names the gateway): the
+ * world there does not change, so they stay as collected rather than
+ * read as removed. g is the collected domain, d the stored one.
+ */
+static void carry_unreached(struct domain_snap *g, const struct domain_snap *d,
+			    const struct proposed_set *set)
+{
+	size_t *carry = xcalloc(d->nlk + 1, sizeof(*carry)), n = 0;
+
+	for (size_t i = 0; i < d->nlk; i++)
+		if (!proposed_zone_of(set, d->lks[i].name) &&
+		    !dsnap_lookup(g, d->lks[i].name, d->lks[i].type))
+			carry[n++] = i;
+	for (size_t k = 0; k < n; k++) {
+		const struct lookup *l = &d->lks[carry[k]];
+		struct lookup *c = dsnap_add_lookup(g, l->name, l->type, l->state);
+		struct rr *rrs = NULL;
+		size_t nrr = dsnap_answer(d, l->name, l->type, &rrs);
+
+		c->stale = l->stale;
+		c->disagree = l->disagree;
+		c->cached_ttl = l->cached_ttl;
+		free(c->servers);
+		c->servers = xstrdup(l->servers ? l->servers : "-");
+		c->detail = l->detail ? xstrdup(l->detail) : NULL;
+		for (size_t j = 0; j < nrr; j++)
+			if (!proposed_zone_of(set, rrs[j].owner))
+				dsnap_add_rr(g, rrs[j].owner, rrs[j].ttl, rrs[j].type, rrs[j].rdata);
+		rrs_free(rrs, nrr);
+	}
+	dsnap_sort(g);
+	free(carry);
+}
+
 /* Move the collected records and lookups of every domain of got into s. */
-static void replace_domains(struct snapshot *s, struct snapshot *got)
+static void replace_domains(struct snapshot *s, struct snapshot *got,
+			    const struct proposed_set *set)
 {
 	for (size_t i = 0; i < got->n; i++) {
 		struct domain_snap *g = &got->domains[i], *d = snapshot_domain(s, g->name);
+
+		carry_unreached(g, d, set);
 
 		rrs_free(d->rrs, d->nrr);
 		for (size_t k = 0; k < d->nlk; k++) {
@@ -164,7 +204,7 @@ static int collect_reached(struct proposed_set *set, struct snapshot *s, const s
 		set->stored = NULL;
 	}
 	if (!r)
-		replace_domains(s, &got);
+		replace_domains(s, &got, set);
 	snapshot_release(&got);
 	free(run.domains);
 	return r;
