@@ -68,6 +68,39 @@ static bool zone_has_name(const struct proposed_zone *z, const char *name)
 }
 
 /*
+ * A name the zone does not hold, answered by the wildcard of its closest
+ * encloser (RFC 4592) when there is one: the wildcard's records of the
+ * type, or its CNAME, owned by name. Returns whether the wildcard exists.
+ */
+static bool wildcard_answer(struct proposed_zone *z, const char *name, const char *type,
+			    struct lookup_result *res, size_t *alloc)
+{
+	const char *enc = name;
+	const struct rr *first;
+	char *star;
+	size_t n;
+	bool found;
+
+	while ((enc = strchr(enc, '.')) && *++enc && proposed_in_zone(enc, z->apex) &&
+	       !zone_has_name(z, enc))
+		;
+	if (!enc || !*enc || !proposed_in_zone(enc, z->apex))
+		return false;
+	star = xasprintf("*.%s", enc);
+	found = dsnap_find(&z->recs, star, "*", &first) > 0;
+	if (found && !(n = dsnap_find(&z->recs, star, type, &first)) && strcmp(type, "CNAME"))
+		n = dsnap_find(&z->recs, star, "CNAME", &first);
+	for (size_t i = 0; found && i < n; i++) {
+		struct rr r = first[i];
+		r.owner = (char *)name;
+		push_rr(res, alloc, &r);
+		z->used[&first[i] - z->recs.rrs] = true;
+	}
+	free(star);
+	return found;
+}
+
+/*
  * What the zone's server would answer: the records of the type, or the
  * CNAME chain through the zone (a target elsewhere is left for the
  * collector to follow, as it follows a live one), or no data, or no name.
@@ -96,7 +129,7 @@ static void zone_answer(struct proposed_zone *z, const char *name, const char *t
 			return;
 		}
 	}
-	if (zone_has_name(z, cur))
+	if (zone_has_name(z, cur) || wildcard_answer(z, cur, type, res, &alloc))
 		res->state = res->nrr ? LK_NOERROR : LK_NODATA;
 	else
 		res->state = LK_NXDOMAIN;

@@ -98,10 +98,19 @@ assert_rc 0 "a PTR that resolves back introduces nothing"
 assert_grep '^resolved:' out "and resolves something"
 assert_grep '^  critical ptr\.mismatch +203\.0\.113\.10 +\[example\.com\]' out "ptr.mismatch resolved"
 assert_grep '\+ mta\.example\.net\. 3600 IN A 203\.0\.113\.10' out "the PTR's new name was resolved live"
+sed '/IN PTR/d' zones/8.b.d.0.1.0.0.2.ip6.arpa.zone >reverse6.zone
+propose check --proposed-zone 8.b.d.0.1.0.0.2.ip6.arpa=reverse6.zone
+assert_grep '^  critical ptr\.missing +2001:db8::25 +\[example\.com\]' out "an ip6.arpa zone stands in for IPv6 PTRs"
 printf '$ORIGIN 100.51.198.in-addr.arpa.\n99\t3600 IN PTR mx9.example.com.\n' >unused.zone
 propose check --proposed-zone 100.51.198.in-addr.arpa=unused.zone
 assert_rc 3 "a reverse zone no lookup falls in"
 assert_grep 'no lookup of one falls in it' err "says so"
+
+# A wildcard answers for the names it covers, as the zone's server would.
+sed 's/^mx2\tIN A/*\tIN A/' zones/example.com.zone >proposed.zone
+propose check --proposed-zone example.com=proposed.zone
+assert_no_grep 'mx\.no-address|- mx2\.example\.com\. 3600 IN A' out "mx2's address comes from the wildcard"
+assert_grep '^ignored 2 records ' out "the wildcard record is read, not ignored (only ns1's and ns2's addresses are)"
 
 # 8. Records mxaudit does not collect are counted, not compared.
 cp zones/example.com.zone proposed.zone
