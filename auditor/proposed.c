@@ -83,6 +83,7 @@ void proposed_set_release(struct proposed_set *set)
 		free(z->recs.lks);
 	}
 	free(set->v);
+	strmap_release(&set->asked);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -12,6 +12,7 @@ struct cmd_ctx;          /* cmd.h: the global options */
 #include "config.h"
 #include "policy.h"
 #include "snapshot.h"
+#include "strmap.h"
 
 struct lookup_result;
 
@@ -29,6 +30,8 @@ struct proposed_set {
 	struct proposed_zone *v;
 	size_t n, alloc;
 	const struct snapshot *stored;   /* answers names already asked; may be NULL */
+	struct strmap asked;       /* "NAME TYPE" -> the stored domain that asked it */
+	bool indexed;              /* asked is built */
 };
 
 /* proposed.c */

@@ -136,24 +136,46 @@ static void zone_answer(struct proposed_zone *z, const char *name, const char *t
 }
 
 /*
+ * Which stored domain asked each name/type (the first, in name order):
+ * a reverse zone shared by thousands of domains makes as many walks,
+ * each of whose questions would otherwise search every domain.
+ */
+static void stored_index(struct proposed_set *set)
+{
+	const struct snapshot *s = set->stored;
+
+	if (set->indexed)
+		return;
+	set->indexed = true;
+	for (size_t i = s->n; i-- > 0;)
+		for (size_t k = 0; k < s->domains[i].nlk; k++) {
+			const struct lookup *l = &s->domains[i].lks[k];
+			char *key = xasprintf("%s %s", l->name, l->type);
+			strmap_put(&set->asked, key, &s->domains[i]);
+			free(key);
+		}
+}
+
+/*
  * What the stored snapshot's collection got for name/type: its state and
  * records, the CNAME chain followed while its next name was not asked on
  * its own (a chain's far end that was asked separately is asked again,
  * and answered the same way).
  */
-static bool stored_answer(const struct snapshot *s, const char *name, const char *type,
+static bool stored_answer(struct proposed_set *set, const char *name, const char *type,
 			  struct lookup_result *res)
 {
-	const struct domain_snap *d = NULL;
-	const struct lookup *l = NULL;
+	const struct domain_snap *d;
+	const struct lookup *l;
 	const struct rr *first;
 	const char *cur = name;
+	char *key = xasprintf("%s %s", name, type);
 	size_t n, alloc = 0;
 
-	for (size_t i = 0; i < s->n && !l; i++)
-		if ((l = dsnap_lookup(&s->domains[i], name, type)))
-			d = &s->domains[i];
-	if (!l)
+	stored_index(set);
+	d = strmap_get(&set->asked, key);
+	free(key);
+	if (!d || !(l = dsnap_lookup(d, name, type)))
 		return false;
 	res->state = l->state;
 	res->disagree = l->disagree;
@@ -183,5 +205,5 @@ bool proposed_answer(void *arg, const char *name, const char *type, struct looku
 		zone_answer(z, name, type, res);
 		return true;
 	}
-	return set->stored && stored_answer(set->stored, name, type, res);
+	return set->stored && stored_answer(set, name, type, res);
 }
