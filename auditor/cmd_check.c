@@ -237,7 +237,8 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 
 /*
  * The stored snapshot once more, as it was (orig, for the impact), and
- * the proposed zone files and firewall exports put into snap.
+ * the world of the proposed zone files and firewall exports in snap;
+ * *nignored gets how many zone-file records no lookup read.
  */
 static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 			  const struct config *cfg, struct snapshot *snap,

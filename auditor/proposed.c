@@ -1,9 +1,10 @@
 /*
- * proposed.c - `check --proposed-zone DOMAIN=FILE` and
- * `--proposed-firewall NAME=FILE`: a stored snapshot with a proposed
- * zone file or firewall export in place of what was collected, and the
- * impact of that substitution, so a change ticket sees what the change
- * would introduce before anyone applies it.
+ * proposed.c - `check --proposed-zone ZONE=FILE` and
+ * `--proposed-firewall NAME=FILE`: a stored snapshot with the domains
+ * the proposed zones touch collected again in the world those zones
+ * would make (proposed_world.c answers for them), a proposed firewall
+ * export in place of the stored one, and the impact of the change, so a
+ * change ticket sees what it would introduce before anyone applies it.
  */
 #include <stdlib.h>
 #include <stdio.h>

@@ -124,3 +124,11 @@ assert_no_grep 'www|autodiscover|192\.0\.2\.80' out "none of them is compared"
 propose --format json check --proposed-zone example.com=proposed.zone
 python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if d["ignored_records"]==5 and d["impact"]["changes"]==[] else 1)' \
 	&& ok "json: ignored_records 5, no changes" || notok "json: ignored_records 5, no changes"
+
+# Bad input: exit 3 with the reason.
+propose check --proposed-zone example.com=proposed.zone --proposed-zone EXAMPLE.com=proposed.zone
+assert_rc 3 "the same zone twice"
+assert_grep "'example.com' is given twice" err "says so"
+propose check --proposed-zone 'bad zone=proposed.zone'
+assert_rc 3 "a zone name that is no name"
+assert_grep "'bad zone' is not a zone name" err "says so"
