@@ -125,6 +125,17 @@ propose --format json check --proposed-zone example.com=proposed.zone
 python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if d["ignored_records"]==5 and d["impact"]["changes"]==[] else 1)' \
 	&& ok "json: ignored_records 5, no changes" || notok "json: ignored_records 5, no changes"
 
+# Without a configuration the domain is walked with the inputs its snapshot recorded.
+mv mxaudit.yaml mxaudit.yaml.off
+spf_with include:partial.sendgrid.example.net
+propose check --proposed-zone example.com=proposed.zone
+assert_rc 2 "without a configuration"
+assert_grep '^  critical spf\.ip-not-authorized +203\.0\.113\.10' out "the recorded sending IP is checked"
+sed -n '/^what the proposed change would do/,$p' out >impact
+assert_grep '^impact: 1 critical, 0 warnings, 0 info introduced; 0 resolved; 0 other changes' impact \
+	"and nothing else changes: the recorded selectors and PTRs are walked as before"
+mv mxaudit.yaml.off mxaudit.yaml
+
 # Bad input: exit 3 with the reason.
 propose check --proposed-zone example.com=proposed.zone --proposed-zone EXAMPLE.com=proposed.zone
 assert_rc 3 "the same zone twice"
