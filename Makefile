@@ -38,7 +38,7 @@ FW_OBJS   := fw_format.o fw_identity.o fw_exposure.o fw_routeros.o fw_xml.o fw_p
 CHECK_OBJS := analyze.o snapquery.o judge.o analyze_mx.o analyze_parked.o analyze_ptr.o ptr_generic.o analyze_dmarc.o analyze_dkim.o dkim_key.o analyze_mtasts.o analyze_status.o analyze_ns.o taglist.o policy.o report.o cmd_check.o path.o
 # Change impact: diff impact, drift, timeline
 IMPACT_OBJS := snaprun.o impact.o impact_list.o impact_fw.o impact_mx.o impact_follow.o impact_report.o impact_load.o \
-               impact_store.o log_record.o proposed.o drift_stale.o drift_state.o drift_exec.o cmd_drift.o cmd_timeline.o
+               impact_store.o log_record.o proposed.o proposed_world.o drift_stale.o drift_state.o drift_exec.o cmd_drift.o cmd_timeline.o
 # The report page and the metrics: pictures and numbers of what the judge says
 REPORT_OBJS := svg.o pathview.o prom.o report_page.o report_write.o render_html.o render_path.o render_spf.o \
                render_timeline.o cmd_report.o

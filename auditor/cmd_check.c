@@ -237,13 +237,15 @@ static int apply_zone(struct snapshot *snap, const char *spec, char **label)
 
 /*
  * The stored snapshot once more, as it was (orig, for the impact), and
- * the proposed zone files and firewall exports put into snap.
+ * the world of the proposed zone files and firewall exports in snap;
+ * *nignored gets how many zone-file records no lookup read.
  */
 static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 			  const struct config *cfg, struct snapshot *snap,
-			  struct snapshot *orig, char **label, char **orig_id)
+			  struct snapshot *orig, char **label, char **orig_id, size_t *nignored)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct proposed_set set = { 0 };
 	char *ignored = NULL;
 	int r = -1;
 
@@ -252,8 +254,10 @@ static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 		goto out;
 	*orig_id = xstrdup(strncmp(ignored, "snapshot ", 9) ? ignored : ignored + 9);
 	for (size_t i = 0; i < o->proposed_zones.n; i++)
-		if (proposed_zone(snap, o->proposed_zones.v[i], &sb))
+		if (proposed_zone_load(&set, o->proposed_zones.v[i]))
 			goto out;
+	if (proposed_zones_apply(&set, snap, cfg, ctx, &sb, nignored))
+		goto out;
 	for (size_t i = 0; i < o->proposed_fws.n; i++)
 		if (proposed_firewall(snap, cfg, ctx->store, o->proposed_fws.v[i], &sb))
 			goto out;
@@ -261,6 +265,7 @@ static int apply_proposed(const struct cmd_ctx *ctx, const struct check_opts *o,
 	*label = sb_detach(&sb);
 	r = 0;
 out:
+	proposed_set_release(&set);
 	free(ignored);
 	sb_release(&sb);
 	return r;
@@ -375,6 +380,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct path_fws fws = { 0 };
 	struct drift_state state = { 0 };
 	char *orig_id = NULL;
+	size_t nignored = 0;
 	bool have_cfg = false, proposed = false, have_prev = false;
 	time_t now = time(NULL), taken = now;
 	int r = -1;
@@ -390,7 +396,8 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		if (apply_zone(&snap, o.zones.v[i], &rep.label))
 			goto out;
 	if ((proposed = o.proposed_zones.n || o.proposed_fws.n) &&
-	    apply_proposed(ctx, &o, have_cfg ? &cfg : NULL, &snap, &orig, &rep.label, &orig_id))
+	    apply_proposed(ctx, &o, have_cfg ? &cfg : NULL, &snap, &orig, &rep.label, &orig_id,
+			   &nignored))
 		goto out;
 	warn_uncovered(&ps, &snap);
 	path_fws_load(have_cfg ? &cfg : NULL, &snap, &fws);
@@ -408,7 +415,8 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		if ((ctx->format == FMT_TEXT || ctx->format == FMT_MARKDOWN) &&
 		    print_report(ctx, &rep, 0, NULL) < 0)
 			goto out;
-		r = proposed_report(ctx, &orig, &snap, have_cfg ? &cfg : NULL, &ps, orig_id);
+		r = proposed_report(ctx, &orig, &snap, have_cfg ? &cfg : NULL, &ps, orig_id,
+				    nignored, o.proposed_zones.n);
 		goto out;
 	}
 	r = exit_code(&rep, o.fail_on, rep.state ? &state : NULL);

@@ -120,6 +120,7 @@ struct collector {
 	double last_progress;
 	const struct snapshot *prev;   /* last stored snapshot, for stale data */
 	const struct config *cfg;
+	const struct collect_overlay *overlay;   /* answers taken before the network, or NULL */
 };
 
 static void request(struct dctx *d, const char *name, const char *type,
@@ -575,6 +576,24 @@ static void ask_own_zone(struct collector *c, struct centry *e)
 	zonecut_find(c->zc, e->name, zone_found, za);
 }
 
+/*
+ * The overlay's answer for name/type into a fresh *out (the caller
+ * releases and frees it), or false when the network is to be asked.
+ */
+static bool overlay_ask(struct collector *c, const char *name, const char *type,
+			struct lookup_result **out)
+{
+	struct lookup_result *res = xcalloc(1, sizeof(*res));
+
+	if (c->overlay->answer(c->overlay->arg, name, type, res)) {
+		*out = res;
+		return true;
+	}
+	lookup_result_release(res);
+	free(res);
+	return false;
+}
+
 static void request(struct dctx *d, const char *name, const char *type,
 		    enum purpose p, int depth)
 {
@@ -585,18 +604,28 @@ static void request(struct dctx *d, const char *name, const char *type,
 	uint64_t h;
 	struct cslot *slot;
 	struct centry *e;
+	struct lookup_result *ov = NULL;
 
 	servers = servers_for(d, name, &nservers, &set);
+	/* The overlay speaks for a name whatever the domain: one entry for all. */
+	if (c->overlay && overlay_ask(c, name, type, &ov))
+		set = "overlay";
 	h = key_hash(name, type, set);
 	ctable_reserve(&c->cache, c->n);
 	slot = ctable_slot(&c->cache, h, name, type, set);
 	if (!(e = slot->e)) {
 		*slot = (struct cslot){ h, e = centry_new(name, type, set) };
 		c->cache.n++;
-		if (!strcmp(set, "zone"))
+		if (ov)
+			on_answer(e, name, type, ov);   /* no waiter yet: handled below */
+		else if (!strcmp(set, "zone"))
 			ask_own_zone(c, e);
 		else
 			resolver_submit(c->r, name, type, servers, nservers, on_answer, e);
+	}
+	if (ov) {
+		lookup_result_release(ov);
+		free(ov);
 	}
 	/*
 	 * The same name may be reached for several purposes (mx1's address
@@ -791,10 +820,26 @@ static int server_name_cmp(const void *a, const void *b)
 	return strcmp((*(struct server *const *)a)->name, (*(struct server *const *)b)->name);
 }
 
+/* Whether the overlay answers for the domain's zone: its servers are not asked then. */
+static bool overlay_zone(struct collector *c, const struct dctx *d)
+{
+	struct lookup_result *res = NULL;
+
+	if (!c->overlay || !overlay_ask(c, d->apex, "NS", &res))
+		return false;
+	lookup_result_release(res);
+	free(res);
+	return true;
+}
+
 static int discover(struct collector *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		struct disc *q = xcalloc(1, sizeof(*q));
+		struct disc *q;
+
+		if (overlay_zone(c, &c->doms[i]))
+			continue;
+		q = xcalloc(1, sizeof(*q));
 		q->d = &c->doms[i];
 		q->zone = xstrdup(c->doms[i].apex);
 		resolver_submit(c->r, q->zone, "NS", &c->bootstrap_ptr, 1, disc_ns_cb, q);
@@ -805,6 +850,8 @@ static int discover(struct collector *c)
 		struct dctx *d = &c->doms[i];
 		struct strbuf id = STRBUF_INIT;
 
+		if (!d->nauth && overlay_zone(c, d))
+			continue;
 		if (!d->nauth) {
 			warning("no authoritative server found for '%s'; asking %s instead",
 				d->conf->name, c->bootstrap.name);
@@ -906,6 +953,13 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 			   const struct snapshot *prev, struct snapshot *out,
 			   struct collect_stats *stats)
 {
+	return collect_snapshot_overlay(cfg, ctx, prev, NULL, out, stats);
+}
+
+int collect_snapshot_overlay(const struct config *cfg, const struct cmd_ctx *ctx,
+			     const struct snapshot *prev, const struct collect_overlay *overlay,
+			     struct snapshot *out, struct collect_stats *stats)
+{
 	struct collector c = { 0 };
 	struct resolver_opts ro = { 0 };
 	struct collect_stats st = { 0 };
@@ -922,6 +976,7 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 	c.n = cfg->ndomains;
 	c.cfg = cfg;
 	c.prev = prev;
+	c.overlay = overlay;
 	c.doms = xcalloc(c.n ? c.n : 1, sizeof(*c.doms));
 	for (size_t i = 0; i < c.n; i++) {
 		c.doms[i].c = &c;

@@ -32,4 +32,21 @@ int collect_snapshot_stats(const struct config *cfg, const struct cmd_ctx *ctx,
 			   const struct snapshot *prev, struct snapshot *out,
 			   struct collect_stats *stats);
 
+/*
+ * Answers the collector takes instead of asking the network (check
+ * --proposed-zone: the proposed zones, then what the stored snapshot
+ * already holds). answer() fills *res, which the collector then owns,
+ * and returns true for a name/type it speaks for; false lets the
+ * network answer. A zone whose apex NS it answers is not looked for.
+ */
+struct lookup_result;
+struct collect_overlay {
+	bool (*answer)(void *arg, const char *name, const char *type, struct lookup_result *res);
+	void *arg;
+};
+/* collect_snapshot_stats() with answers from overlay (may be NULL) before the network. */
+int collect_snapshot_overlay(const struct config *cfg, const struct cmd_ctx *ctx,
+			     const struct snapshot *prev, const struct collect_overlay *overlay,
+			     struct snapshot *out, struct collect_stats *stats);
+
 #endif

@@ -89,7 +89,7 @@ static const struct command commands[] = {
 	  "  --batch                read 'IP SENDER [HELO]' lines on stdin, print one result a line\n"
 	  "  --format FMT           text (default) or json (with the trace)\n",
 	  "docs/spf.md" },
-	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--proposed-zone D=F]... [--proposed-firewall N=F]...",
+	{ "check", cmd_check, "check [REV] [--live] [--at WHEN] [--policy FILE]... [--proposed-zone Z=F]... [--proposed-firewall N=F]...",
 	  "what in a snapshot (or the live DNS) breaks mail, checked against policies",
 	  "  REV                    the snapshot to check (default HEAD)\n"
 	  "  --live                 collect now, check, store nothing\n"
@@ -98,9 +98,11 @@ static const struct command commands[] = {
 	  "                         repeatable\n"
 	  "  --zone DOMAIN=FILE     check DOMAIN with the records of a zone file\n"
 	  "                         instead of the snapshot's; repeatable\n"
-	  "  --proposed-zone DOMAIN=FILE\n"
-	  "                         a proposed zone file: report what the change\n"
-	  "                         would introduce; repeatable\n"
+	  "  --proposed-zone ZONE=FILE\n"
+	  "                         a proposed zone file (a domain's, a vendor's\n"
+	  "                         or a reverse zone): report what the change\n"
+	  "                         would introduce; names it brings in are looked\n"
+	  "                         up (--dns-server); repeatable\n"
 	  "  --proposed-firewall NAME=FILE\n"
 	  "                         the same for a firewall export; repeatable\n"
 	  "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"

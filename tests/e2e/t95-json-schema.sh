@@ -43,3 +43,18 @@ if "$TOP/scripts/jsonschema-check" "$TOP/docs/schema/timeline.json" badtime.json
 else
 	ok "a time offset without its colon is rejected"
 fi
+
+# check --proposed-*: the impact with the count of zone-file records not compared.
+python3 - "$FIXTURES/impact/diff.json.ok" <<'PY' >proposed.json
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(json.dumps({"schema_version": d["schema_version"], "mxaudit_version": d["mxaudit_version"],
+                  "from": d["from"], "to": "proposed", "ignored_records": 5, "impact": d["impact"]}))
+PY
+check check proposed.json "a proposed change's report matches check.json"
+python3 -c 'import json; d = json.load(open("proposed.json")); del d["ignored_records"]; print(json.dumps(d))' >noignored.json
+if "$TOP/scripts/jsonschema-check" "$TOP/docs/schema/check.json" noignored.json 2>schema.err; then
+	notok "a proposed change's report without ignored_records is rejected"
+else
+	ok "a proposed change's report without ignored_records is rejected"
+fi
