@@ -45,6 +45,7 @@ struct impact_item {
 	char *scope;               /* "example.com" or "firewall edge" */
 	struct finding f;
 	struct strlist causes;     /* the changes that explain it: "- OWNER TTL IN TYPE RDATA" */
+	struct strlist reads;      /* what its analyzer read: "name\ttype" (readlog.h) */
 };
 
 struct impact_list {
