@@ -43,11 +43,12 @@ static void drop_code(struct findings *fs, const char *code)
  * dns.unresolvable for the domain's MX lookup ("example.com. MX"), and
  * one for every other failed lookup of the domain (subject the domain).
  * The wording is "cannot resolve", never "removed": the records of a
- * lookup that failed temporarily are the last good ones. The MX is
- * critical whichever command reads the failure: senders defer
- * everything. A failure in a stored snapshot is what was seen (drift
- * stores one only once it has lasted stale_runs runs, snapshot at
- * once), and diff, drift, timeline and check judge it alike. Each
+ * lookup that failed temporarily are the last good ones. A failed MX
+ * lookup in a stored snapshot is critical (senders defer everything),
+ * whichever command reads it: drift stores a failure once it has lasted
+ * stale_runs runs, snapshot at once, and diff of the two snapshots
+ * must say what drift said. Only a live run that is not stored (one
+ * failed run, which drift would hold back) makes it a warning. Each
  * finding read the lookups it names, and nothing else (readlog.h).
  */
 static void unresolvable(const struct domain_snap *d, const struct impact_opts *o,
@@ -80,7 +81,7 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 		ev = lookup_evidence(d, l);
 		subject = xasprintf("%s MX", apex);
 		readlog_note(l->name, l->type);
-		findings_add(fs, SEV_CRITICAL, "dns.unresolvable",
+		findings_add(fs, o->live ? SEV_WARNING : SEV_CRITICAL, "dns.unresolvable",
 			     subject, ev, "cannot resolve %s MX (%s)%s: senders defer mail; the "
 			     "last good records are kept and checked (a failed lookup is not a "
 			     "removal)", apex, lookup_state_name(l->state), runs);
@@ -91,10 +92,17 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 	if (n) {
 		char *ev = lookup_evidence(d, first);
 
-		for (size_t i = 0; i < d->nlk; i++)
+		/*
+		 * It reads the lookups it names: a change of one is its cause.
+		 * Those past the list are summed up in its message, and when
+		 * they answer again, in one line of info (explain_status()).
+		 */
+		for (size_t i = 0, k = 0; i < d->nlk && k < UNRESOLVABLE_LIST; i++)
 			if (LK_IS_TEMPORARY(d->lks[i].state) &&
-			    (strcmp(d->lks[i].name, apex) || strcmp(d->lks[i].type, "MX")))
+			    (strcmp(d->lks[i].name, apex) || strcmp(d->lks[i].type, "MX"))) {
 				readlog_note(d->lks[i].name, d->lks[i].type);
+				k++;
+			}
 		if (n > UNRESOLVABLE_LIST)
 			sb_addf(&names, " and %zu more", n - UNRESOLVABLE_LIST);
 		findings_add(fs, SEV_WARNING, "dns.unresolvable", apex, ev,

@@ -289,7 +289,7 @@ static void test_failed_lookup_is_unresolvable_never_removed(void **state)
 	impact_compute(&a, &b, &o, &im);
 	assert_non_null(it = find(&im.introduced, "dns.unresolvable"));
 	assert_string_equal(it->f.subject, "example.com. MX");
-	assert_int_equal(it->f.sev, SEV_WARNING);   /* one run: maybe a blip */
+	assert_int_equal(it->f.sev, SEV_CRITICAL);  /* stored: diff says what drift says */
 	assert_non_null(strstr(it->f.message, "cannot resolve"));
 	assert_null(strstr(it->f.message, "removed"));
 	assert_null(find(&im.introduced, "dns.stale"));
@@ -301,6 +301,13 @@ static void test_failed_lookup_is_unresolvable_never_removed(void **state)
 	assert_non_null(it = find(&im.introduced, "dns.unresolvable"));
 	assert_int_equal(it->f.sev, SEV_CRITICAL);
 	assert_non_null(strstr(it->f.message, "2 consecutive runs"));
+	impact_release(&im);
+
+	o.stale_runs = 0;
+	o.live = true;                      /* check --live: one run, not stored */
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "dns.unresolvable"));
+	assert_int_equal(it->f.sev, SEV_WARNING);
 	impact_release(&im);
 	snapshot_release(&a);
 	snapshot_release(&b);
