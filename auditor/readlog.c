@@ -23,10 +23,30 @@ void readlog_end(void)
 	current = NULL;
 }
 
+/*
+ * An analyzer asks for the same name again and again (a CNAME walk, a
+ * state check after a find): the repeat of the last read is not kept.
+ */
 void readlog_note(const char *name, const char *type)
 {
-	if (current)
-		sl_push_owned(&current->cur, xasprintf("%s\t%s", name, type));
+	struct strlist *cur = current ? &current->cur : NULL;
+	size_t nl, tl;
+	char *key;
+
+	if (!cur)
+		return;
+	nl = strlen(name);
+	tl = strlen(type);
+	if (cur->n) {
+		const char *last = cur->v[cur->n - 1];
+		if (!strncmp(last, name, nl) && last[nl] == '\t' && !strcmp(last + nl + 1, type))
+			return;
+	}
+	key = xmalloc(nl + tl + 2);
+	memcpy(key, name, nl);
+	key[nl] = '\t';
+	memcpy(key + nl + 1, type, tl + 1);
+	sl_push_owned(cur, key);
 }
 
 void readlog_stage(const struct findings *fs)
