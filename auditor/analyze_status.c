@@ -80,6 +80,7 @@ void analyze_status(const struct domain_snap *d, const struct analyze_opts *o,
 			     "senders see one or the other; make every server serve the "
 			     "same zone", l->name, l->type, l->detail ? " (" : "",
 			     l->detail ? l->detail : "", l->detail ? ")" : "");
+		readlog_stage(out);      /* each disagreement read its own lookup alone */
 		free(ev);
 	}
 	grouped(d, false, out);

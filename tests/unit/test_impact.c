@@ -356,6 +356,31 @@ static void test_because_only_what_was_read(void **state)
 	free(sb);
 }
 
+/* Servers that begin to disagree on mx1's address, beside a failed _dmarc lookup. */
+static void test_because_of_a_disagreement(void **state)
+{
+	struct snapshot a = { 0 }, b = { 0 };
+	struct impact im = IMPACT_INIT;
+	struct impact_opts o = { .cfg = &lab };
+	char *s1 = replaced(status_ok, "mx1.example.com.\tA\tNOERROR\t-",
+			    "mx1.example.com.\tA\tNOERROR\tdisagree");
+	char *sb = replaced(s1, "_dmarc.example.com.\tTXT\tNOERROR\t-",
+			    "_dmarc.example.com.\tTXT\tSERVFAIL\tstale");
+	const struct impact_item *it;
+
+	snap(&a, zone_ok, status_ok);
+	snap(&b, zone_ok, sb);
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "dns.disagree"));
+	assert_true(caused_by(it, "! mx1.example.com. A: "));
+	assert_false(caused_by(it, "_dmarc"));
+	impact_release(&im);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	free(s1);
+	free(sb);
+}
+
 /* A finding hidden by a lookup with no data is "unseen", not introduced, when it returns. */
 static void test_unseen_is_not_introduced(void **state)
 {
@@ -543,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_failed_lookup_is_unresolvable_never_removed),
 		cmocka_unit_test(test_unseen_is_not_introduced),
 		cmocka_unit_test(test_because_only_what_was_read),
+		cmocka_unit_test(test_because_of_a_disagreement),
 		cmocka_unit_test(test_firewall_by_what_it_allows),
 		cmocka_unit_test(test_unreadable_export),
 		cmocka_unit_test(test_summary_line),
