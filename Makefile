@@ -27,7 +27,7 @@ Q := @
 endif
 
 # The core: CLI, config, DNS collection, snapshot files, store.
-CORE_OBJS := util.o timefmt.o sysresolv.o nagios.o markdown.o pair.o finding.o finding_codes.o json.o yamltree.o config.o snapshot.o snapshot_parse.o snapinputs.o stale.o snapchain.o strmap.o \
+CORE_OBJS := util.o timefmt.o sysresolv.o nagios.o markdown.o pair.o finding.o finding_codes.o json.o yamltree.o config.o snapshot.o readlog.o snapshot_parse.o snapinputs.o stale.o snapchain.o strmap.o \
              dns.o zonecheck.o resolver.o zonecut.o collect.o store.o store_pack.o store_certs.o changelist.o when.o snapdiff.o snaplayout.o
 CMD_OBJS  := main.o commands.o usage.o cmd_init.o cmd_snapshot.o cmd_diff.o cmd_log.o cmd_show.o
 # SPF

@@ -8,6 +8,7 @@
 
 #include "util.h"
 #include "analyze.h"
+#include "readlog.h"
 #include "spf.h"
 
 void analyze_opts_init(struct analyze_opts *o, const struct domain_conf *dc,
@@ -29,22 +30,28 @@ void analyze_opts_init(struct analyze_opts *o, const struct domain_conf *dc,
 	}
 }
 
+/* In the order check reports them. */
+static void (*const analyzers[])(const struct domain_snap *, const struct analyze_opts *,
+				 struct findings *) = {
+	analyze_status, analyze_ns, analyze_mx, analyze_ptr, analyze_dmarc, analyze_dkim,
+	analyze_mtasts, analyze_tlsrpt, analyze_tlsa, analyze_bimi,
+};
+
 void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 		    const struct config *cfg, struct findings *out)
 {
 	struct analyze_opts o;
 
 	analyze_opts_init(&o, dc, cfg);
-	analyze_status(d, &o, out);
-	analyze_ns(d, &o, out);
-	analyze_mx(d, &o, out);
-	analyze_ptr(d, &o, out);
-	analyze_dmarc(d, &o, out);
-	analyze_dkim(d, &o, out);
-	analyze_mtasts(d, &o, out);
-	analyze_tlsrpt(d, &o, out);
-	analyze_tlsa(d, &o, out);
-	analyze_bimi(d, &o, out);
+	/*
+	 * A stage after each analyzer: its findings read what it looked up
+	 * (readlog.h), so impact blames them only on changes of those.
+	 */
+	readlog_stage(out);
+	for (size_t i = 0; i < sizeof(analyzers) / sizeof(*analyzers); i++) {
+		analyzers[i](d, &o, out);
+		readlog_stage(out);
+	}
 
 	/*
 	 * ==== SPF (auditor/spf.h) ====
@@ -52,8 +59,10 @@ void analyze_domain(const struct domain_snap *d, const struct domain_conf *dc,
 	 * the SPF area owns those findings (spf.*, docs/spf.md).
 	 */
 	spf_analyze(d, out);
+	readlog_stage(out);
 	if (o.sending_ips && o.sending_ips->n)
 		spf_check_ips(d, o.sending_ips, out);
+	readlog_stage(out);
 
 	/*
 	 * ==== Firewall path ====

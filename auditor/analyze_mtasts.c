@@ -11,6 +11,7 @@
 
 #include "util.h"
 #include "analyze.h"
+#include "readlog.h"
 
 /*
  * The records at owner whose text selects as version (one "v=" family
@@ -133,6 +134,7 @@ static const char *tlsrpt_problem(const char *txt, size_t *pos)
 
 static bool has_tlsa(const struct domain_snap *d)
 {
+	readlog_note("*", "TLSA");     /* any TLSA of the domain, read without a lookup */
 	for (size_t i = 0; i < d->nrr; i++)
 		if (!strcmp(d->rrs[i].type, "TLSA"))
 			return true;

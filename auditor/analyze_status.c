@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "analyze.h"
+#include "readlog.h"
 
 #define LIST_MAX 6   /* names spelled out in a grouped finding */
 
@@ -35,6 +36,7 @@ static void grouped(const struct domain_snap *d, bool stale, struct findings *ou
 		const struct lookup *l = &d->lks[i];
 		if (!LK_IS_TEMPORARY(l->state) || has_old_data(d, l) != stale)
 			continue;
+		readlog_note(l->name, l->type);
 		if (!n++)
 			first = l;
 		if (n <= LIST_MAX)
@@ -71,12 +73,14 @@ void analyze_status(const struct domain_snap *d, const struct analyze_opts *o,
 
 		if (!l->disagree)
 			continue;
+		readlog_note(l->name, l->type);   /* the status lines are read without a lookup */
 		ev = lookup_evidence(d, l);
 		findings_add(out, SEV_WARNING, "dns.disagree", l->name, ev,
 			     "authoritative servers give different answers for %s %s%s%s%s: "
 			     "senders see one or the other; make every server serve the "
 			     "same zone", l->name, l->type, l->detail ? " (" : "",
 			     l->detail ? l->detail : "", l->detail ? ")" : "");
+		readlog_stage(out);      /* each disagreement read its own lookup alone */
 		free(ev);
 	}
 	grouped(d, false, out);

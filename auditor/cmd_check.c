@@ -182,13 +182,13 @@ static int live_snapshot(const struct cmd_ctx *ctx, const struct config *cfg,
  * plus the firewall findings drift keeps open (<store>/mxaudit-drift.open)
  * until a change touches their port, the change being the one from the
  * latest snapshot to the live world. One live run is one failed run, so
- * a failed MX lookup counts as a warning here (stale_runs unknown).
+ * a failed MX lookup counts as a warning here: drift would hold it back.
  */
 static int live_state(const struct cmd_ctx *ctx, const struct config *cfg,
 		      const struct policy_set *ps, const struct snapshot *prev,
 		      const struct snapshot *snap, time_t now, struct drift_state *st)
 {
-	struct impact_opts io = { .cfg = cfg, .policies = ps, .now = now };
+	struct impact_opts io = { .cfg = cfg, .policies = ps, .now = now, .live = true };
 	struct impact im = IMPACT_INIT;
 	char *path = xasprintf("%s/mxaudit-drift.open", ctx->store);
 	int r;

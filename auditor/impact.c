@@ -11,6 +11,7 @@
 #include "impact.h"
 #include "judge.h"
 #include "path.h"
+#include "readlog.h"
 #include "snapdiff.h"
 
 #define UNRESOLVABLE_LIST 6   /* failed lookups spelled out in one finding */
@@ -42,10 +43,13 @@ static void drop_code(struct findings *fs, const char *code)
  * dns.unresolvable for the domain's MX lookup ("example.com. MX"), and
  * one for every other failed lookup of the domain (subject the domain).
  * The wording is "cannot resolve", never "removed": the records of a
- * lookup that failed temporarily are the last good ones. The MX is
- * critical when it has failed for the runs drift requires (senders defer
- * everything); otherwise a warning, as one failed run between two
- * stored snapshots may be a blip.
+ * lookup that failed temporarily are the last good ones. A failed MX
+ * lookup in a stored snapshot is critical (senders defer everything),
+ * whichever command reads it: drift stores a failure once it has lasted
+ * stale_runs runs, snapshot at once, and diff of the two snapshots
+ * must say what drift said. Only a live run that is not stored (one
+ * failed run, which drift would hold back) makes it a warning. Each
+ * finding read the lookups it names, and nothing else (readlog.h).
  */
 static void unresolvable(const struct domain_snap *d, const struct impact_opts *o,
 			 struct findings *fs)
@@ -57,6 +61,7 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 
 	drop_code(fs, "dns.stale");
 	drop_code(fs, "dns.unknown");
+	readlog_stage(fs);     /* what the analyzers read is theirs */
 	if (o->stale_runs > 1)
 		snprintf(runs, sizeof(runs), " in %u consecutive runs", o->stale_runs);
 	for (size_t i = 0; i < d->nlk; i++) {
@@ -75,56 +80,84 @@ static void unresolvable(const struct domain_snap *d, const struct impact_opts *
 		}
 		ev = lookup_evidence(d, l);
 		subject = xasprintf("%s MX", apex);
-		findings_add(fs, o->stale_runs ? SEV_CRITICAL : SEV_WARNING, "dns.unresolvable",
+		readlog_note(l->name, l->type);
+		findings_add(fs, o->live ? SEV_WARNING : SEV_CRITICAL, "dns.unresolvable",
 			     subject, ev, "cannot resolve %s MX (%s)%s: senders defer mail; the "
 			     "last good records are kept and checked (a failed lookup is not a "
 			     "removal)", apex, lookup_state_name(l->state), runs);
+		readlog_stage(fs);
 		free(subject);
 		free(ev);
 	}
 	if (n) {
 		char *ev = lookup_evidence(d, first);
+
+		/*
+		 * It reads the lookups it names: a change of one is its cause.
+		 * Those past the list are summed up in its message, and when
+		 * they answer again, in one line of info (explain_status()).
+		 */
+		for (size_t i = 0, k = 0; i < d->nlk && k < UNRESOLVABLE_LIST; i++)
+			if (LK_IS_TEMPORARY(d->lks[i].state) &&
+			    (strcmp(d->lks[i].name, apex) || strcmp(d->lks[i].type, "MX"))) {
+				readlog_note(d->lks[i].name, d->lks[i].type);
+				k++;
+			}
 		if (n > UNRESOLVABLE_LIST)
 			sb_addf(&names, " and %zu more", n - UNRESOLVABLE_LIST);
 		findings_add(fs, SEV_WARNING, "dns.unresolvable", apex, ev,
 			     "cannot resolve %zu lookup%s%s: %s; the last good records are kept "
 			     "and checked, and what was never seen is unknown, not absent",
 			     n, n == 1 ? "" : "s", runs, names.buf);
+		readlog_stage(fs);
 		free(ev);
 	}
 	sb_release(&names);
 	free(apex);
 }
 
+/* rl (NULL: not needed) gets what each finding's analyzer read. */
 static void domain_findings(const struct domain_snap *d, const struct impact_opts *o,
-			    const struct path_fws *fws, struct findings *fs)
+			    const struct path_fws *fws, struct findings *fs,
+			    struct readlog *rl)
 {
 	struct domain_conf dc_view;
 	struct config cfg_view;
 	const struct config *cfg;
 	const struct domain_conf *dc = judge_inputs(d, o->cfg, &dc_view, &cfg_view, &cfg);
 
+	if (rl)
+		readlog_begin(rl);
 	judge_find(d, dc, cfg, o->policies, fws, fs);
 	unresolvable(d, o, fs);
+	readlog_end();
 	judge_apply(d, o->policies, o->now, fs, NULL);
 }
 
-/* The findings of s's domains named in only (sorted; NULL: every domain). */
+/*
+ * The findings of s's domains named in only (sorted; NULL: every domain);
+ * with reads, each with what its analyzer read, for the causes.
+ */
 static void findings_of(const struct snapshot *s, const struct strlist *only,
 			const struct impact_opts *o, struct impact_list *out,
-			struct path_fws *fws)
+			struct path_fws *fws, bool reads)
 {
 	path_fws_load(o->cfg, s, fws);
 	for (size_t i = 0; i < s->n; i++) {
 		struct findings fs = FINDINGS_INIT;
-
+		struct readlog rl = { 0 };
 		const char *name = s->domains[i].name;
 
 		if (only && !bsearch(&name, only->v, only->n, sizeof(*only->v), str_cmp_ptr))
 			continue;
-		domain_findings(&s->domains[i], o, fws, &fs);
-		for (size_t k = 0; k < fs.n; k++)
-			impact_list_add(out, s->domains[i].name)->f = fs.v[k];   /* takes the strings */
+		domain_findings(&s->domains[i], o, fws, &fs, reads ? &rl : NULL);
+		for (size_t k = 0; k < fs.n; k++) {
+			struct impact_item *it = impact_list_add(out, s->domains[i].name);
+			it->f = fs.v[k];   /* takes the strings */
+			if (reads)
+				readlog_reads_of(&rl, it->f.code, it->f.subject, &it->reads);
+		}
+		readlog_release(&rl);
 		free(fs.v);
 	}
 }
@@ -134,7 +167,7 @@ void impact_findings(const struct snapshot *s, const struct impact_opts *o,
 {
 	struct path_fws fws = { 0 };
 
-	findings_of(s, NULL, o, out, &fws);
+	findings_of(s, NULL, o, out, &fws, false);
 	path_fws_release(&fws);
 }
 
@@ -150,7 +183,7 @@ static void side_findings(void *arg)
 {
 	struct side_job *j = arg;
 
-	findings_of(j->s, j->only, j->o, j->out, j->fws);
+	findings_of(j->s, j->only, j->o, j->out, j->fws, true);
 }
 
 /*
@@ -182,6 +215,8 @@ static void item_copy(struct impact_list *to, const struct impact_item *it)
 	c->f.subject = xstrdup(it->f.subject);
 	c->f.message = xstrdup(it->f.message);
 	c->f.evidence = it->f.evidence ? xstrdup(it->f.evidence) : NULL;
+	for (size_t i = 0; i < it->reads.n; i++)
+		sl_push(&c->reads, it->reads.v[i]);
 }
 
 static int key_cmp(const struct impact_item *a, const struct impact_item *b)
@@ -277,69 +312,20 @@ static void move_unseen(struct impact_list *l, const struct snapshot *other,
 
 /* ---- which change explains which finding --------------------------- */
 
-/* The finding family a record belongs to, by where it lives. */
-static const char *record_family(const struct rr *r)
+/*
+ * A record change explains a finding whose analyzer read its owner and
+ * type (a CNAME there changes every read of the name); a lookup that
+ * ends differently, one that read that lookup. Nothing else: an MX swap
+ * is no cause of a failed _dmarc lookup, nor a DKIM key of an SPF error.
+ */
+static bool rr_explains(const struct rr *r, const struct impact_item *it)
 {
-	if (!strncmp(r->owner, "_dmarc.", 7) || strstr(r->owner, "._report._dmarc."))
-		return "dmarc.";
-	if (strstr(r->owner, "._domainkey."))
-		return "dkim.";
-	if (!strncmp(r->owner, "_mta-sts.", 9))
-		return "mtasts.";
-	if (!strncmp(r->owner, "_smtp._tls.", 11))
-		return "tlsrpt.";
-	if (!strcmp(r->type, "TLSA"))
-		return "tlsa.";
-	if (!strncmp(r->owner, "default._bimi.", 14))
-		return "bimi.";
-	if (!strcmp(r->type, "MX"))
-		return "mx.";
-	if (!strcmp(r->type, "PTR"))
-		return "ptr.";
-	if (!strcmp(r->type, "TXT") && strstr(r->rdata, "v=spf1"))
-		return "spf.";
-	return NULL;
+	return readlog_has(&it->reads, r->owner, r->type, !strcmp(r->type, "CNAME"));
 }
 
-/* Does subject name this record: its owner, its target, or "owner TYPE"? */
-static bool subject_names(const char *subject, const char *name)
+static bool lookup_explains(const struct lookup *lk, const struct impact_item *it)
 {
-	size_t n = strlen(name);
-
-	if (!strcasecmp(subject, name))
-		return true;
-	if (n > 1 && name[n - 1] == '.' && strlen(subject) == n - 1 &&
-	    !strncasecmp(subject, name, n - 1))
-		return true;
-	return !strncasecmp(subject, name, n) && subject[n] == ' ';
-}
-
-static bool rr_explains(const struct rr *r, const char *line, const struct finding *f)
-{
-	const char *fam = record_family(r);
-	const char *target = strrchr(r->rdata, ' ');
-
-	target = target ? target + 1 : r->rdata;
-	if (f->evidence && strstr(f->evidence, line))
-		return true;
-	if (fam && !strncmp(f->code, fam, strlen(fam)))
-		return true;
-	if (subject_names(f->subject, r->owner))
-		return true;
-	return strcmp(r->type, "TXT") && subject_names(f->subject, target);
-}
-
-/* The lookup itself ("name TYPE"), or the name a non-dns finding is about. */
-static bool lookup_explains(const struct lookup *lk, const struct finding *f)
-{
-	char *key = xasprintf("%s %s", lk->name, lk->type);
-	size_t n = strlen(lk->name);
-	bool hit = !strcasecmp(f->subject, key) || strstr(f->message, key) ||
-		   (strncmp(f->code, "dns.", 4) && (!strcasecmp(f->subject, lk->name) ||
-		    (strlen(f->subject) == n - 1 && !strncasecmp(f->subject, lk->name, n - 1))));
-
-	free(key);
-	return hit;
+	return readlog_has(&it->reads, lk->name, lk->type, false);
 }
 
 static void add_change(struct impact *im, const char *scope, char op, char *text)
@@ -365,7 +351,7 @@ static bool attach(struct impact_list *l, const char *scope, const struct rr *r,
 
 		if (strcmp(it->scope, scope))
 			continue;
-		hit = r ? rr_explains(r, line + 2, &it->f) : lookup_explains(lk, &it->f);
+		hit = r ? rr_explains(r, it) : lookup_explains(lk, it);
 		if (hit) {
 			sl_push(&it->causes, line);
 			any = true;
@@ -402,7 +388,7 @@ static void explain_rrs(struct impact *im, const char *scope, char op,
 static bool explains_any(const struct impact_list *l, const char *scope, const struct lookup *lk)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].scope, scope) && lookup_explains(lk, &l->v[i].f))
+		if (!strcmp(l->v[i].scope, scope) && lookup_explains(lk, &l->v[i]))
 			return true;
 	return false;
 }
@@ -571,6 +557,36 @@ static bool same_text(const char *x, const char *y)
 	return !strcmp(x ? x : "", y ? y : "");
 }
 
+/*
+ * A rule change explains the findings (of any domain) whose analyzer
+ * asked that firewall: the joint path's inbound.* and egress.*. The
+ * firewall's own fw.* findings compare what it allows, listed with the
+ * mail ports. A change no finding read is info.
+ */
+static void explain_rule(struct impact *im, const char *fw, char op, char *text)
+{
+	char *line = xasprintf("%c firewall %s: %s", op, fw, text);
+	struct impact_list *lists[] = { &im->introduced, &im->resolved };
+	bool any = false;
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			struct impact_item *it = &lists[l]->v[i];
+			if (!readlog_has(&it->reads, fw, READLOG_FIREWALL, false))
+				continue;
+			sl_push(&it->causes, line);
+			any = true;
+		}
+	free(line);
+	if (!any) {
+		char *scope = xasprintf("firewall %s", fw);
+		add_change(im, scope, op, text);
+		free(scope);
+		return;
+	}
+	free(text);
+}
+
 static void compare_firewalls(const struct snapshot *a, const struct snapshot *b,
 			      const struct impact_opts *o, const struct path_fws *fwa,
 			      const struct path_fws *fwb, struct impact *im)
@@ -595,7 +611,7 @@ static void compare_firewalls(const struct snapshot *a, const struct snapshot *b
 		im->nscopes++;
 		n = snapdiff_lines(fa ? fa->rules_text : NULL, fb ? fb->rules_text : NULL, &lines);
 		for (size_t k = 0; k < n; k++)
-			add_change(im, scope, lines[k].op, xstrndup(lines[k].text, lines[k].len));
+			explain_rule(im, names.v[i], lines[k].op, xstrndup(lines[k].text, lines[k].len));
 		if (!n)
 			add_change(im, scope, '~', xstrdup("the export changed; its normalized rules did not"));
 		free(lines);

@@ -38,6 +38,13 @@ struct impact_opts {
 	 * dns.unresolvable message); 0 when unknown (diff of two snapshots).
 	 */
 	unsigned stale_runs;
+	/*
+	 * b is one live collection, not stored (check --live): a failure in
+	 * it is one failed run, not yet what drift would store and report,
+	 * so the failed MX lookup is a warning there. Every stored failure
+	 * (diff, drift, timeline, report) is critical, whoever stored it.
+	 */
+	bool live;
 };
 
 /* A finding introduced or resolved by the change. */
@@ -45,6 +52,7 @@ struct impact_item {
 	char *scope;               /* "example.com" or "firewall edge" */
 	struct finding f;
 	struct strlist causes;     /* the changes that explain it: "- OWNER TTL IN TYPE RDATA" */
+	struct strlist reads;      /* what its analyzer read: "name\ttype" (readlog.h) */
 };
 
 struct impact_list {

@@ -113,6 +113,7 @@ void impact_follow_update(struct impact_list *open, const struct impact *im)
 		free(it->f.message);
 		free(it->f.evidence);
 		sl_release(&it->causes);
+		sl_release(&it->reads);
 	}
 	open->n = k;
 	for (size_t i = 0; i < im->introduced.n; i++) {

@@ -28,6 +28,7 @@ void impact_list_release_items(struct impact_list *l)
 		free(it->f.message);
 		free(it->f.evidence);
 		sl_release(&it->causes);
+		sl_release(&it->reads);
 	}
 }
 

@@ -80,6 +80,8 @@ void impact_mx_primary(const struct domain_snap *a, const struct domain_snap *b,
 					  "senders now deliver there first; check that it accepts "
 					  "mail for the domain and is reachable on tcp/25",
 					  was, prefa, now, prefb);
+		/* it reads the MX records alone: their change is its cause */
+		sl_push_owned(&it->reads, xasprintf("%s\tMX", apex));
 		free(was);
 		free(now);
 		free(apex);

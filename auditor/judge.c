@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "judge.h"
+#include "readlog.h"
 
 const struct domain_conf *judge_inputs(const struct domain_snap *d, const struct config *cfg,
 				       struct domain_conf *dc_view, struct config *cfg_view,
@@ -37,11 +38,14 @@ void judge_find(const struct domain_snap *d, const struct domain_conf *dc,
 	analyze_domain(d, dc, cfg, fs);
 	analyze_opts_init(&o, dc, cfg);
 	for (size_t i = 0; ps && i < ps->n; i++)
-		if (policy_covers(&ps->v[i], d->name))
+		if (policy_covers(&ps->v[i], d->name)) {
 			policy_check(&ps->v[i], d, &o, fs);
+			readlog_stage(fs);
+		}
 	/* The joint inbound path: MX address -> firewall NAT -> filter -> mail host. */
 	path_list_policy(ps, d->name, &lp);
 	analyze_path(d, dc, fws, &lp, fs);
+	readlog_stage(fs);
 	fw_list_policy_release(&lp);
 }
 

@@ -11,6 +11,7 @@
 #include "analyze.h"
 #include "path.h"
 #include "policy.h"
+#include "readlog.h"
 #include "spf.h"
 
 void path_fws_load(const struct config *cfg, const struct snapshot *snap, struct path_fws *out)
@@ -475,10 +476,13 @@ void analyze_path(const struct domain_snap *d, const struct domain_conf *dc,
 	if (!dc || !dc->mail_hosts.n || !fws->n)
 		return;
 	mx_addresses(d, &mx);
-	for (size_t i = 0; i < fws->n; i++)
+	for (size_t i = 0; i < fws->n; i++) {
+		/* every firewall is asked (whether the MX addresses are its): a change of its rules is a cause */
+		readlog_note(fws->v[i].conf->name, READLOG_FIREWALL);
 		for (size_t k = 0; k < fws->v[i].conf->public_ips.n; k++)
 			sb_addf(&owned, "%s%s %s", owned.len ? ", " : "", fws->v[i].conf->name,
 				fws->v[i].conf->public_ips.v[k]);
+	}
 	path_family(d, &mx, dc, fws, lp, FW_V4, &on_fw, out);
 	path_family(d, &mx, dc, fws, lp, FW_V6, &on_fw, out);
 	if (!on_fw && owned.len)

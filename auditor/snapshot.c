@@ -14,6 +14,7 @@
 
 #include "util.h"
 #include "snapshot.h"
+#include "readlog.h"
 
 static const char *const lk_names[] = {
 	"NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "TIMEOUT",
@@ -231,6 +232,7 @@ size_t dsnap_find(const struct domain_snap *d, const char *owner,
 	bool any = type[0] == '*' && !type[1];
 
 	*first = NULL;
+	readlog_note(owner, type);
 	/* Binary search for the first record at owner. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -256,6 +258,7 @@ const struct lookup *dsnap_lookup(const struct domain_snap *d,
 {
 	struct lookup key = { .name = (char *)name, .type = (char *)type };
 
+	readlog_note(name, type);
 	if (!d->nlk)
 		return NULL;
 	return bsearch(&key, d->lks, d->nlk, sizeof(*d->lks), lookup_cmp);

@@ -25,8 +25,9 @@ assert_grep '^example\.com\.	MX	(TIMEOUT|SERVFAIL)	stale	' status "the MX lookup
 assert_grep '^mx1\.example\.com\.	A	(TIMEOUT|SERVFAIL)	stale	' status "lookups behind the MX are still made and marked stale"
 
 mx --store st diff
-assert_rc 1 "diff: the failed lookups are a warning (cannot resolve), not a removal"
+assert_rc 2 "diff: the failed MX lookup is critical, as drift reports it (cannot resolve), not a removal"
 assert_grep 'dns\.unresolvable' out "diff says the lookups cannot be resolved"
+assert_grep '^  critical +dns\.unresolvable +example\.com\. MX ' out "the failed MX lookup is critical"
 assert_grep ' 0 removed$' out "and counts no removal"
 assert_no_grep '^  - ' out "nothing is reported as removed"
 assert_grep 'stale' out "diff says the data is stale"

@@ -52,4 +52,13 @@ sed -n '/^other changes (info):/,$p' out >other
 assert_grep '^  example\.com: ! [0-9]+ lookups no longer stale, they answer again: ' other \
 	"the impact's other changes: one line for example.com's lookups that answer again"
 assert_eq "$(grep -c '^  [a-z.]*: ' other)" "4" "one line per domain (four domains), not one per lookup"
-assert_grep '^  parked\.example: ! parked\.example\. SPF: no longer stale: NODATA$' other "a single one keeps its own line"
+# parked.example's resolved dns.unresolvable names six of its eight failed
+# lookups, which are its causes; the two it does not name are one line too
+# (a name that merely contains another, _dmarc.parked.example. TXT, is no
+# cause of parked.example. TXT).
+assert_grep '^  parked\.example: ! 2 lookups no longer stale, they answer again: parked\.example\. SPF, parked\.example\. TXT$' other \
+	"the lookups the resolved finding does not name are summed up"
+mx --store st diff HEAD~1 HEAD --format json
+jq -r '.impact.resolved[] | select(.scope == "parked.example" and .code == "dns.unresolvable" and .subject == "parked.example.") | .causes[]' out >parked.causes
+assert_eq "$(grep -c '^! ' parked.causes)" "6" "the resolved finding's because: the six lookups it names"
+assert_no_grep '^! parked\.example\. (TXT|SPF):' parked.causes "and not the two it does not name"

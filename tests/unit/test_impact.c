@@ -289,7 +289,7 @@ static void test_failed_lookup_is_unresolvable_never_removed(void **state)
 	impact_compute(&a, &b, &o, &im);
 	assert_non_null(it = find(&im.introduced, "dns.unresolvable"));
 	assert_string_equal(it->f.subject, "example.com. MX");
-	assert_int_equal(it->f.sev, SEV_WARNING);   /* one run: maybe a blip */
+	assert_int_equal(it->f.sev, SEV_CRITICAL);  /* stored: diff says what drift says */
 	assert_non_null(strstr(it->f.message, "cannot resolve"));
 	assert_null(strstr(it->f.message, "removed"));
 	assert_null(find(&im.introduced, "dns.stale"));
@@ -302,8 +302,82 @@ static void test_failed_lookup_is_unresolvable_never_removed(void **state)
 	assert_int_equal(it->f.sev, SEV_CRITICAL);
 	assert_non_null(strstr(it->f.message, "2 consecutive runs"));
 	impact_release(&im);
+
+	o.stale_runs = 0;
+	o.live = true;                      /* check --live: one run, not stored */
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "dns.unresolvable"));
+	assert_int_equal(it->f.sev, SEV_WARNING);
+	impact_release(&im);
 	snapshot_release(&a);
 	snapshot_release(&b);
+	free(sb);
+}
+
+/* Does some cause of it contain text? */
+static bool caused_by(const struct impact_item *it, const char *text)
+{
+	for (size_t i = 0; i < it->causes.n; i++)
+		if (strstr(it->causes.v[i], text))
+			return true;
+	return false;
+}
+
+/*
+ * An MX swap and a failed _dmarc lookup in one change: each finding is
+ * blamed on what its analyzer read, not on every change of the domain.
+ */
+static void test_because_only_what_was_read(void **state)
+{
+	struct snapshot a = { 0 }, b = { 0 };
+	struct impact im = IMPACT_INIT;
+	struct impact_opts o = { .cfg = &lab };
+	char *z1 = replaced(zone_ok, "MX\t10 mx1", "MX\t30 mx1");
+	char *sb = replaced(status_ok, "_dmarc.example.com.\tTXT\tNOERROR\t-",
+			    "_dmarc.example.com.\tTXT\tSERVFAIL\tstale");
+	const struct impact_item *mx, *dns;
+
+	snap(&a, zone_ok, status_ok);
+	snap(&b, z1, sb);
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(mx = find(&im.introduced, "mx.primary-changed"));
+	assert_non_null(dns = find(&im.introduced, "dns.unresolvable"));
+	assert_string_equal(dns->f.subject, "example.com.");
+	assert_int_equal(mx->causes.n, 2);   /* the MX record, removed and added */
+	assert_true(caused_by(mx, "IN MX 30 mx1.example.com."));
+	assert_false(caused_by(mx, "_dmarc"));
+	assert_int_equal(dns->causes.n, 1);
+	assert_true(caused_by(dns, "! _dmarc.example.com. TXT: "));
+	assert_false(caused_by(dns, " MX "));
+	impact_release(&im);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	free(z1);
+	free(sb);
+}
+
+/* Servers that begin to disagree on mx1's address, beside a failed _dmarc lookup. */
+static void test_because_of_a_disagreement(void **state)
+{
+	struct snapshot a = { 0 }, b = { 0 };
+	struct impact im = IMPACT_INIT;
+	struct impact_opts o = { .cfg = &lab };
+	char *s1 = replaced(status_ok, "mx1.example.com.\tA\tNOERROR\t-",
+			    "mx1.example.com.\tA\tNOERROR\tdisagree");
+	char *sb = replaced(s1, "_dmarc.example.com.\tTXT\tNOERROR\t-",
+			    "_dmarc.example.com.\tTXT\tSERVFAIL\tstale");
+	const struct impact_item *it;
+
+	snap(&a, zone_ok, status_ok);
+	snap(&b, zone_ok, sb);
+	impact_compute(&a, &b, &o, &im);
+	assert_non_null(it = find(&im.introduced, "dns.disagree"));
+	assert_true(caused_by(it, "! mx1.example.com. A: "));
+	assert_false(caused_by(it, "_dmarc"));
+	impact_release(&im);
+	snapshot_release(&a);
+	snapshot_release(&b);
+	free(s1);
 	free(sb);
 }
 
@@ -493,6 +567,8 @@ int main(void)
 		cmocka_unit_test(test_ttl_is_info),
 		cmocka_unit_test(test_failed_lookup_is_unresolvable_never_removed),
 		cmocka_unit_test(test_unseen_is_not_introduced),
+		cmocka_unit_test(test_because_only_what_was_read),
+		cmocka_unit_test(test_because_of_a_disagreement),
 		cmocka_unit_test(test_firewall_by_what_it_allows),
 		cmocka_unit_test(test_unreadable_export),
 		cmocka_unit_test(test_summary_line),
