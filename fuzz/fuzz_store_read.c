@@ -17,14 +17,16 @@
  *   %%% TAG NAME                      tag the last commit; the text, when
  *                                     any, is an annotated tag's message
  *   %%% RECORD TYPE, %%% DOMAIN NAME  log --record TYPE [NAME], timeline NAME
+ *   %%% CONFIG                        mxaudit.yaml for the readers (none without)
  *
  * Text before the first header is the first commit's message; the last
- * commit is written at the end. One store is kept (its refs rewritten
+ * commit is written at the end if a section is for it (or there is none). One store is kept (its refs rewritten
  * per input, and made anew every RENEW inputs as loose objects pile up):
  * a new repository per input costs more than all the readers together.
  */
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,13 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct history {
 	struct store_file files[MAX_FILES];
 	size_t nfiles;
-	const char *message, *changes, *record, *domain;
+	const char *message, *changes, *record, *domain, *config;
 	time_t when;
 	size_t ncommits;
+	bool pending;          /* a section for the next commit since the last */
 	char last[41];
 };
 
-static char dir[64], *store_path;
+static char dir[64], *store_path, *config_path;
 static struct store *writer;
 static FILE *devnull;
 static unsigned long runs, renew_every;
@@ -61,7 +64,6 @@ static void cleanup(void)
 {
 	char *cmd;
 
-	store_close(writer);
 	if (!*dir)
 		return;
 	cmd = xasprintf("rm -rf '%s'", dir);
@@ -70,23 +72,23 @@ static void cleanup(void)
 	free(cmd);
 }
 
-/* A fresh store, the writer's handle on it. */
+/* A fresh store. */
 static void renew(void)
 {
 	char *cmd;
 
-	store_close(writer);
-	writer = NULL;
 	if (!*dir) {
-		strcpy(dir, "/tmp/mxaudit-fuzz-store-XXXXXX");
+		/* In memory where there is a tmpfs: each input writes a few files. */
+		snprintf(dir, sizeof(dir), "%s/mxaudit-fuzz-store-XXXXXX",
+			 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 		if (!mkdtemp(dir))
 			abort();
 		store_path = xasprintf("%s/store", dir);
+		config_path = xasprintf("%s/mxaudit.yaml", dir);
 		atexit(cleanup);
 	}
 	cmd = xasprintf("rm -rf '%s'", store_path);
-	if (system(cmd) != 0 || store_init(store_path) < 0 ||
-	    store_open(store_path, false, &writer) < 0)
+	if (system(cmd) != 0 || store_init(store_path) < 0)
 		abort();
 	free(cmd);
 }
@@ -113,6 +115,7 @@ static void write_commit(struct history *h)
 			       h->changes, h->when, h->ncommits == 0, h->last) == 0)
 		h->ncommits++;
 	h->message = h->changes = NULL;
+	h->pending = false;
 	h->when += 60;
 }
 
@@ -135,6 +138,8 @@ static void section(struct history *h, char *head, const char *text)
 		*arg++ = '\0';
 	else
 		arg = head + strlen(head);
+	h->pending |= !strcmp(head, "FILE") || !strcmp(head, "DELETE") ||
+		      !strcmp(head, "MESSAGE") || !strcmp(head, "CHANGES");
 	if (!strcmp(head, "FILE"))
 		set_file(h, arg, text);
 	else if (!strcmp(head, "DELETE"))
@@ -153,6 +158,8 @@ static void section(struct history *h, char *head, const char *text)
 		h->record = arg;
 	else if (!strcmp(head, "DOMAIN"))
 		h->domain = arg;
+	else if (!strcmp(head, "CONFIG"))
+		h->config = text;
 }
 
 /*
@@ -166,6 +173,7 @@ static void write_history(struct history *h, char *text)
 
 	if (strncmp(p, HEADER, strlen(HEADER))) {
 		h->message = p;
+		h->pending = true;
 		if ((p = strstr(p, "\n" HEADER)))
 			*p++ = '\0';
 	}
@@ -179,7 +187,18 @@ static void write_history(struct history *h, char *text)
 		section(h, head, nl ? nl + 1 : "");
 		p = next;
 	}
-	write_commit(h);
+	if (h->pending || !h->ncommits)
+		write_commit(h);
+}
+
+/* The configuration file the commands read: config_path. */
+static const char *write_config(const char *text)
+{
+	FILE *f = fopen(config_path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		abort();
+	return config_path;
 }
 
 static int run(int (*fn)(int, char **, struct cmd_ctx *), struct cmd_ctx *ctx,
@@ -258,9 +277,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (runs++ % renew_every == 0)
 		renew();
 	stderr = devnull;         /* the expected error messages */
-	if (store_drop_refs(writer) < 0)
+	/*
+	 * The writer's handle lives for one input: kept open, its caches
+	 * grow, and libFuzzer runs every input twice looking for a leak.
+	 */
+	if (store_open(store_path, false, &writer) < 0 || store_drop_refs(writer) < 0)
 		abort();
 	write_history(&h, text);
+	store_close(writer);
+	writer = NULL;
+	if (h.ncommits && h.config)
+		ctx.config = write_config(h.config);
 	if (h.ncommits) {
 		ctx.store = store_path;
 		rec = (char *)(h.record ? h.record : "MX");
