@@ -1744,13 +1744,13 @@ static int push_name(const char *refname, void *payload)
 	return 0;
 }
 
-int store_drop_refs(struct store *s)
+int store_drop_tags(struct store *s)
 {
 	struct strlist names = STRLIST_INIT;
 	int r = 0;
 
-	if (git_reference_foreach_glob(s->repo, "refs/*", push_name, &names) < 0)
-		r = git_fail("cannot list the references of '%s'", s->path);
+	if (git_reference_foreach_glob(s->repo, "refs/tags/*", push_name, &names) < 0)
+		r = git_fail("cannot list the tags of '%s'", s->path);
 	for (size_t i = 0; i < names.n && r == 0; i++)
 		if (git_reference_remove(s->repo, names.v[i]) < 0)
 			r = git_fail("cannot remove '%s'", names.v[i]);

@@ -94,7 +94,9 @@ int store_at(struct store *s, time_t when, char id[41]);
  * (when not NULL) as its list of changed files; on the branch's commit
  * unless root; the branch moves to it whatever it pointed at.
  * store_tag_note: an annotated tag (replaced if it exists).
- * store_drop_refs: removes every tag and branch (the store is empty then).
+ * store_drop_tags: removes every tag. (A store that holds commits but
+ * no branch is refused by store_open: a new root commit replaces the
+ * history instead.)
  */
 struct store_file {
 	const char *path;
@@ -104,7 +106,7 @@ int store_commit_files(struct store *s, const struct store_file *f, size_t n,
 		       const char *message, const char *changes, time_t when, bool root,
 		       char id[41]);
 int store_tag_note(struct store *s, const char *name, const char *id, const char *message);
-int store_drop_refs(struct store *s);
+int store_drop_tags(struct store *s);
 
 /*
  * Push the store's branch (to refs/heads/<branch>, default main) and its

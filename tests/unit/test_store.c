@@ -791,8 +791,8 @@ static void test_commit_files(void **state)
 	free(capture_end());
 	store_changes_free(ch, 0);
 
-	/* Dropped refs, a new first commit: its history alone, no tag. */
-	assert_int_equal(store_drop_refs(s), 0);
+	/* Dropped tags, a new first commit: its history alone, no tag. */
+	assert_int_equal(store_drop_tags(s), 0);
 	assert_int_equal(store_commit_files(s, v1, 1, "again", NULL, 1700000120, true, id1), 0);
 	store_close(s);
 	assert_int_equal(store_open(f->path, false, &s), 0);
