@@ -28,7 +28,10 @@
  * input about twice as slow (docs/history.md; MXAUDIT_FUZZ_RENEW=1 does
  * that, to compare).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "util.h"
 #include "cmd.h"
@@ -48,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_FILES 32
 #define RENEW 2000
 #define HEADER "%%% "
+#define STORE_PREFIX "mxaudit-fuzz-store-"
 
 struct history {
 	struct store_file files[MAX_FILES];
@@ -64,37 +69,67 @@ static struct store *writer;
 static FILE *devnull;
 static unsigned long runs, renew_every;
 
+/* rm -rf path */
+static void remove_tree(const char *path)
+{
+	char *cmd = xasprintf("rm -rf '%s'", path);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", path);
+	free(cmd);
+}
+
 static void cleanup(void)
 {
-	char *cmd;
+	remove_tree(dir);
+}
 
-	if (!*dir)
-		return;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
+/*
+ * A run that finds something, is killed or ends by _Exit() (libFuzzer's
+ * -fork jobs) skips atexit(): a run's store is named after its pid, and
+ * the next run removes those whose process is gone.
+ */
+static void remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end, *path;
+		long pid;
+
+		if (strncmp(e->d_name, STORE_PREFIX, strlen(STORE_PREFIX)))
+			continue;
+		pid = strtol(e->d_name + strlen(STORE_PREFIX), &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = xasprintf("%s/%s", base, e->d_name);
+		remove_tree(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* A fresh store. */
 static void renew(void)
 {
-	char *cmd;
-
 	if (!*dir) {
 		/* In memory where there is a tmpfs: each input writes a few files. */
-		snprintf(dir, sizeof(dir), "%s/mxaudit-fuzz-store-XXXXXX",
-			 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if (!mkdtemp(dir))
+		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+
+		remove_stale(base);
+		snprintf(dir, sizeof(dir), "%s/%s%ld", base, STORE_PREFIX, (long)getpid());
+		remove_tree(dir);
+		if (mkdir(dir, 0700) < 0)
 			abort();
 		store_path = xasprintf("%s/store", dir);
 		config_path = xasprintf("%s/mxaudit.yaml", dir);
 		atexit(cleanup);
 	}
-	cmd = xasprintf("rm -rf '%s'", store_path);
-	if (system(cmd) != 0 || store_init(store_path) < 0)
+	remove_tree(store_path);
+	if (store_init(store_path) < 0)
 		abort();
-	free(cmd);
 }
 
 static void set_file(struct history *h, const char *path, const char *text)
