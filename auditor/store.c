@@ -1681,6 +1681,19 @@ out:
 	return r;
 }
 
+/* HEAD names the branch, and the branch id, whatever either named before. */
+static int point_branch(struct store *s, const git_oid *id)
+{
+	git_reference *head = NULL, *ref = NULL;
+	int r = git_reference_symbolic_create(&head, s->repo, "HEAD", BRANCH, 1, NULL);
+
+	if (r == 0)
+		r = git_reference_create(&ref, s->repo, BRANCH, id, 1, NULL);
+	git_reference_free(ref);
+	git_reference_free(head);
+	return r;
+}
+
 int store_commit_files(struct store *s, const struct store_file *f, size_t n,
 		       const char *message, const char *changes, time_t when, bool root,
 		       char id[41])
@@ -1688,7 +1701,6 @@ int store_commit_files(struct store *s, const struct store_file *f, size_t n,
 	git_signature *sig = NULL;
 	git_commit *head = NULL;
 	git_tree *tree = NULL;
-	git_reference *ref = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	git_oid tree_id, oid;
 	int r = -1;
@@ -1701,9 +1713,7 @@ int store_commit_files(struct store *s, const struct store_file *f, size_t n,
 				     (const git_commit **)&head) < 0 ||
 	    (changes ? git_commit_create_with_signature(&oid, s->repo, buf.ptr, changes, CHANGES_FIELD)
 		     : git_odb_write(&oid, s->odb, buf.ptr, buf.size, GIT_OBJECT_COMMIT)) < 0 ||
-	    git_reference_symbolic_create(&ref, s->repo, "HEAD", BRANCH, 1, NULL) < 0 ||
-	    (git_reference_free(ref), ref = NULL,
-	     git_reference_create(&ref, s->repo, BRANCH, &oid, 1, NULL)) < 0) {
+	    point_branch(s, &oid) < 0) {
 		git_fail("cannot write a commit to '%s'", s->path);
 		goto out;
 	}
@@ -1711,7 +1721,6 @@ int store_commit_files(struct store *s, const struct store_file *f, size_t n,
 	forget_trees(s);
 	r = 0;
 out:
-	git_reference_free(ref);
 	git_buf_dispose(&buf);
 	git_tree_free(tree);
 	git_commit_free(head);
