@@ -124,6 +124,7 @@ include fuzz/core.mk
 include fuzz/check.mk
 -include fuzz/fw.mk
 include fuzz/hostile.mk
+include fuzz/store.mk
 
 # The scale benchmark: 10,000 domains through NSD, against dnsperf.
 bench: bench-scale

@@ -180,6 +180,17 @@ out:
 	return r;
 }
 
+/* DOMAIN as the store names it: lower case, no final dot; "" stays "". Caller frees. */
+static char *domain_key(const char *domain)
+{
+	char *d = str_lower(xstrdup(domain));
+	size_t len = strlen(d);
+
+	if (len > 1 && d[len - 1] == '.')
+		d[len - 1] = '\0';
+	return d;
+}
+
 int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strlist paths = STRLIST_INIT;
@@ -195,10 +206,7 @@ int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((r = store_open(ctx->store, false, &s)) < 0)
 		return r;
 	if (domain) {
-		char *d = str_lower(xstrdup(domain));
-		size_t len = strlen(d);
-		if (len > 1 && d[len - 1] == '.')
-			d[len - 1] = '\0';
+		char *d = domain_key(domain);
 		sl_push_owned(&paths, snap_path(SNAP_DNS, d, SNAP_ZONE));
 		sl_push_owned(&paths, snap_path(SNAP_DNS, d, SNAP_STATUS));
 		free(d);
@@ -207,9 +215,7 @@ int cmd_log(int argc, char **argv, struct cmd_ctx *ctx)
 		r = store_log(s, since, until, NULL, &c, &n);
 	}
 	if (r >= 0 && record) {
-		char *d = domain ? str_lower(xstrdup(domain)) : NULL;
-		if (d && d[strlen(d) - 1] == '.')
-			d[strlen(d) - 1] = '\0';
+		char *d = domain ? domain_key(domain) : NULL;
 		char *type = xstrdup(record);
 		for (char *t = type; *t; t++)
 			*t = (char)toupper((unsigned char)*t);

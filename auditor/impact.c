@@ -148,7 +148,8 @@ static void findings_of(const struct snapshot *s, const struct strlist *only,
 		struct readlog rl = { 0 };
 		const char *name = s->domains[i].name;
 
-		if (only && !bsearch(&name, only->v, only->n, sizeof(*only->v), str_cmp_ptr))
+		/* An empty list has no array: bsearch() of NULL is undefined. */
+		if (only && (!only->n || !bsearch(&name, only->v, only->n, sizeof(*only->v), str_cmp_ptr)))
 			continue;
 		domain_findings(&s->domains[i], o, fws, &fs, reads ? &rl : NULL);
 		for (size_t k = 0; k < fs.n; k++) {
@@ -660,8 +661,11 @@ void impact_compute(const struct snapshot *a, const struct snapshot *b,
 	compare_firewalls(a, b, o, &fwa, &fwb, out);
 	path_fws_release(&fwa);
 	path_fws_release(&fwb);
-	qsort(out->introduced.v, out->introduced.n, sizeof(*out->introduced.v), item_cmp);
-	qsort(out->resolved.v, out->resolved.n, sizeof(*out->resolved.v), item_cmp);
+	/* qsort() of an empty list that was never allocated (NULL) is undefined. */
+	if (out->introduced.n)
+		qsort(out->introduced.v, out->introduced.n, sizeof(*out->introduced.v), item_cmp);
+	if (out->resolved.n)
+		qsort(out->resolved.v, out->resolved.n, sizeof(*out->resolved.v), item_cmp);
 	for (size_t i = 0; i < out->introduced.n; i++)
 		out->counts[out->introduced.v[i].f.sev]++;
 }

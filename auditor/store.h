@@ -87,6 +87,28 @@ void store_commit_release(struct store_commit *c);
 int store_at(struct store *s, time_t when, char id[41]);
 
 /*
+ * A history written as given, not as a snapshot would be (tests and
+ * fuzz/fuzz_store_read.c feed the readers with it). store_commit_files:
+ * a commit of a tree of exactly files f (paths may name directories; one
+ * git refuses is left out) with message as is, at when, with changes
+ * (when not NULL) as its list of changed files; on the branch's commit
+ * unless root; the branch moves to it whatever it pointed at.
+ * store_tag_note: an annotated tag (replaced if it exists).
+ * store_drop_tags: removes every tag. (A store that holds commits but
+ * no branch is refused by store_open: a new root commit replaces the
+ * history instead.)
+ */
+struct store_file {
+	const char *path;
+	const char *text;
+};
+int store_commit_files(struct store *s, const struct store_file *f, size_t n,
+		       const char *message, const char *changes, time_t when, bool root,
+		       char id[41]);
+int store_tag_note(struct store *s, const char *name, const char *id, const char *message);
+int store_drop_tags(struct store *s);
+
+/*
  * Push the store's branch (to refs/heads/<branch>, default main) and its
  * tags to remote: a remote configured in the store, or a URL or path.
  * Fails on rejection (e.g. not a fast-forward). Returns 0 or -1.

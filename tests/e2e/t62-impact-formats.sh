@@ -82,6 +82,13 @@ golden "log-record.json"
 mx --store st log example.com --record mx
 assert_rc 0 "log DOMAIN --record type (options after the domain, any case)"
 assert_grep '^  example\.com example\.com\.: \(none\) -> 10 mx1\.example\.com\., 20 mx2\.example\.com\.$' out "old -> new"
+# An empty DOMAIN names no file of the store (its last byte is not read before it).
+mx --store st log '' --record MX
+assert_rc 0 "log '' --record MX"
+assert_eq "$(wc -c <out | tr -d ' ')" "0" "lists nothing"
+mx --store st log . --record MX
+assert_rc 0 "log . --record MX"
+assert_eq "$(wc -c <out | tr -d ' ')" "0" "lists nothing for the root either"
 mx --store st timeline example.net
 assert_rc 0 "timeline of a domain with no findings"
 assert_eq "$(wc -c <out | tr -d ' ')" "0" "lists nothing"

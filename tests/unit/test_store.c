@@ -729,6 +729,81 @@ static void test_scale(void **state)
 	snapshot_release(&s);
 }
 
+/*
+ * A history written as given (the fuzzer's way in): files in any
+ * directory, a raw message, a hand-made list of changed files, an
+ * annotated tag; read back through log, read, ls and diff. A store with
+ * no tag and a dns/ directory with no snapshot file in it read as
+ * empty (both once sorted a NULL array).
+ */
+static void test_commit_files(void **state)
+{
+	struct fx *f = *state;
+	struct store_file v1[] = { { "dns/notes.txt", "not a snapshot file\n" },
+				   { "README", "hi\n" } };
+	struct store_file v2[] = { { "dns/example.com.zone",
+				     "example.com.\t300\tIN\tMX\t10 mx.example.com.\n" },
+				   { "firewall/gw.rules", "# mxaudit firewall model 1, format iptables\n" } };
+	struct store_commit *c = NULL;
+	struct store_change *ch = NULL;
+	struct strlist paths = STRLIST_INIT;
+	struct snapshot snap = { 0 };
+	struct store *s;
+	char id1[41], id2[41];
+	size_t n = 0;
+
+	assert_int_equal(store_init(f->path), 0);
+	assert_int_equal(store_open(f->path, false, &s), 0);
+	assert_int_equal(store_commit_files(s, v1, 2, "first\n\nbody\n", NULL, 1700000000, true, id1), 0);
+	assert_int_equal(store_log(s, 0, 0, NULL, &c, &n), 0);     /* no tag */
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].summary, "first");
+	assert_int_equal(c[0].tags.n, 0);
+	store_commits_free(c, n);
+	assert_int_equal(store_read(s, id1, &snap), 0);            /* dns/ without a .zone */
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(snap.nfw, 0);
+	snapshot_release(&snap);
+
+	/* A list of changed files that is not the truth is what diff reports. */
+	assert_int_equal(store_commit_files(s, v2, 2, "second", "- 0123456789012345678901234567890123456789 dns/x.zone",
+					    1700000060, false, id2), 0);
+	assert_int_equal(store_tag_note(s, "v2", id2, "annotated\n"), 0);
+	assert_int_equal(store_tag(s, "plain", id1), 0);
+	assert_int_equal(store_log(s, 0, 0, NULL, &c, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(c[0].id, id2);
+	assert_int_equal(c[0].tags.n, 1);
+	assert_string_equal(c[0].tags.v[0], "v2");
+	assert_string_equal(c[1].tags.v[0], "plain");
+	store_commits_free(c, n);
+	assert_int_equal(store_ls(s, id2, &paths), 0);
+	assert_int_equal(paths.n, 2);
+	assert_string_equal(paths.v[0], "dns/example.com.zone");
+	sl_release(&paths);
+	assert_int_equal(store_read(s, id2, &snap), 0);
+	assert_int_equal(snap.n, 1);
+	assert_int_equal(snap.nfw, 1);
+	assert_string_equal(snap.fws[0].format, "iptables");
+	snapshot_release(&snap);
+	capture_start();
+	assert_int_equal(store_diff(s, id1, id2, &ch, &n), -1);    /* the listed blob is missing */
+	free(capture_end());
+	store_changes_free(ch, 0);
+
+	/* Dropped tags, a new first commit: its history alone, no tag. */
+	assert_int_equal(store_drop_tags(s), 0);
+	assert_int_equal(store_commit_files(s, v1, 1, "again", NULL, 1700000120, true, id1), 0);
+	store_close(s);
+	assert_int_equal(store_open(f->path, false, &s), 0);
+	assert_int_equal(store_log(s, 0, 0, NULL, &c, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].summary, "again");
+	assert_int_equal(c[0].tags.n, 0);
+	store_commits_free(c, n);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +820,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
